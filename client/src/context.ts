@@ -1,0 +1,51 @@
+import * as vscode from 'vscode';
+import { Commands } from '../../shared/src/protocol';
+import { createLanguageClient } from './languageClient';
+import type { LanguageClient } from 'vscode-languageclient/node';
+
+/**
+ * Owns the lifetimes of the extension: the output channel, the language client and the registered commands.
+ * Tests reach the running client through the object `activate` returns.
+ */
+export class FluxAzureContext {
+  readonly output: vscode.OutputChannel;
+  client: LanguageClient | undefined;
+  /** Milliseconds from activation start until the language server answered `initialize`. */
+  activationMs = 0;
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor(readonly extension: vscode.ExtensionContext) {
+    this.output = vscode.window.createOutputChannel('Flux for Azure');
+    this.disposables.push(this.output);
+  }
+
+  async start(): Promise<void> {
+    const started = Date.now();
+    this.registerCommands();
+    try {
+      this.client = createLanguageClient(this.extension, this.output);
+      await this.client.start();
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      void vscode.window.showErrorMessage(`Flux for Azure: the language server failed to start: ${message}`);
+      throw err;
+    }
+    this.activationMs = Date.now() - started;
+    this.output.appendLine(`Flux for Azure activated in ${this.activationMs} ms`);
+  }
+
+  private registerCommands(): void {
+    const table: Record<string, () => unknown> = {
+      [Commands.showServerLog]: () => this.output.show(true),
+      [Commands.restartServer]: () => this.client?.restart(),
+    };
+    for (const [id, run] of Object.entries(table)) {
+      this.disposables.push(vscode.commands.registerCommand(id, run));
+    }
+  }
+
+  async dispose(): Promise<void> {
+    await this.client?.stop();
+    for (const d of this.disposables.splice(0)) d.dispose();
+  }
+}

@@ -1,0 +1,92 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseManifest } from '../../server/src/document/manifest';
+import { splitDocuments } from '../../server/src/document/chunks';
+import { locate } from '../../server/src/document/locate';
+import { isScalar, nodeAt } from '../../server/src/document/nodes';
+
+test('splits multi-document files at markers, not inside block scalars', () => {
+  const text = 'a: 1\n---\nb: |\n  ---x\n  y\n---\nc: 3\n...\n';
+  const chunks = splitDocuments(text).map((c) => text.slice(c.start, c.end));
+  assert.deepEqual(chunks, ['a: 1\n', '---\nb: |\n  ---x\n  y\n', '---\nc: 3\n...\n']);
+});
+
+test('reads apiVersion/kind without parsing and parses lazily', () => {
+  const file = parseManifest('file:///a.yaml', 1, 'apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: sa\n');
+  const doc = file.docs[0];
+  assert.equal(doc.kind, 'ServiceAccount');
+  assert.equal(doc.chunk.isParsed, false);
+  assert.equal(doc.name, 'sa');
+  assert.equal(doc.chunk.isParsed, true);
+});
+
+test('positions of nodes in later documents are file positions', () => {
+  const text = 'kind: A\n---\nkind: B\nspec:\n  provider: azure\n';
+  const file = parseManifest('u', 1, text);
+  const provider = file.docs[1].scalar(['spec', 'provider'])!;
+  assert.deepEqual(file.docs[1].range(provider), { start: { line: 4, character: 12 }, end: { line: 4, character: 17 } });
+});
+
+test('an unchanged document keeps its parse across versions', () => {
+  const v1 = parseManifest('u', 1, 'kind: A\n---\nkind: B\n');
+  void v1.docs[0].root;
+  const v2 = parseManifest('u', 2, 'kind: A\n---\nkind: BB\n', v1);
+  assert.equal(v2.docs[0].chunk, v1.docs[0].chunk);
+  assert.notEqual(v2.docs[1].chunk, v1.docs[1].chunk);
+});
+
+test('YAML inside a block literal maps back to exact outer positions (LF and CRLF)', () => {
+  for (const eol of ['\n', '\r\n']) {
+    const lines = [
+      'patches:',
+      '  - patch: |',
+      '      - op: add',
+      '        path: /spec/template/spec/containers/0/args/-',
+      '        value: --feature-gates=ObjectLevelWorkloadIdentity=true',
+      '    target:',
+      '      kind: Deployment',
+    ];
+    const file = parseManifest('u', 1, lines.join(eol) + eol);
+    const doc = file.docs[0];
+    const patch = doc.scalar(['patches', 0, 'patch'])!;
+    const nested = doc.nestedYaml(patch)!;
+    const value = nodeAt(nested.root, [0, 'value']);
+    assert.ok(isScalar(value));
+    assert.equal(value.text, '--feature-gates=ObjectLevelWorkloadIdentity=true');
+    assert.deepEqual(doc.range(value), { start: { line: 4, character: 15 }, end: { line: 4, character: 63 } });
+    const inner = nested.toInner(value.start)!;
+    assert.equal(nested.text.slice(inner, inner + 15), '--feature-gates');
+  }
+});
+
+test('YAML in a single-line quoted value and in base64 data', () => {
+  const text = 'stringData:\n  sops.azure-kv: \'{"clientId": "x"}\'\ndata:\n  sops.azure-kv: ' +
+    Buffer.from('tenantId: t\nclientId: c\n').toString('base64') + '\n';
+  const doc = parseManifest('u', 1, text).docs[0];
+  const quoted = doc.nestedYaml(doc.scalar(['stringData', 'sops.azure-kv'])!)!;
+  const clientId = nodeAt(quoted.root, ['clientId'])!;
+  assert.equal(text.slice(clientId.start, clientId.end), '"x"');
+  const encoded = doc.scalar(['data', 'sops.azure-kv'])!;
+  const decoded = doc.nestedYaml(encoded, 'base64')!;
+  assert.equal(decoded.exact, false);
+  assert.equal(nodeAt(decoded.root, ['tenantId'])?.start, encoded.start);
+});
+
+test('locate finds the key or value under an offset', () => {
+  const text = 'spec:\n  provider: azure\n';
+  const root = parseManifest('u', 1, text).docs[0].root;
+  const onKey = locate(root, text.indexOf('provider') + 2);
+  assert.deepEqual(onKey.path, ['spec', 'provider']);
+  assert.equal(onKey.onKey, true);
+  const onValue = locate(root, text.indexOf('azure') + 1);
+  assert.equal(onValue.onKey, false);
+  assert.equal(onValue.scalar?.text, 'azure');
+});
+
+test('aliases are not expanded (alias bombs stay cheap)', () => {
+  const bomb = ['a: &a ["x","x","x","x","x","x","x","x","x"]'];
+  for (let i = 1; i < 12; i++) bomb.push(`${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [*${String.fromCharCode(96 + i)},*${String.fromCharCode(96 + i)},*${String.fromCharCode(96 + i)},*${String.fromCharCode(96 + i)},*${String.fromCharCode(96 + i)},*${String.fromCharCode(96 + i)},*${String.fromCharCode(96 + i)},*${String.fromCharCode(96 + i)},*${String.fromCharCode(96 + i)}]`);
+  const doc = parseManifest('u', 1, bomb.join('\n') + '\n').docs[0];
+  const last = nodeAt(doc.root, ['l', 0]);
+  assert.equal(last?.type, 'alias');
+});
