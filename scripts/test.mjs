@@ -1,0 +1,95 @@
+// `npm test`: installs what is missing, builds, type-checks, lints, then runs the three test layers
+// (unit, language-server protocol over stdio, real VS Code) and prints one closing line summed over all of them.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+const root = new URL('..', import.meta.url).pathname;
+const results = join(root, 'test-results');
+mkdirSync(results, { recursive: true });
+const only = process.argv.slice(2); // e.g. `npm test -- unit lsp`
+const wants = (layer) => only.length === 0 || only.includes(layer);
+
+function run(cmd, args, opts = {}) {
+  const started = Date.now();
+  const r = spawnSync(cmd, args, { cwd: root, stdio: opts.capture ? ['ignore', 'pipe', 'inherit'] : 'inherit', encoding: 'utf8', env: { ...process.env, ...opts.env } });
+  if (opts.capture && r.stdout) process.stdout.write(r.stdout);
+  return { ok: r.status === 0, status: r.status, stdout: r.stdout ?? '', ms: Date.now() - started };
+}
+
+function step(title) {
+  console.log(`\n=== ${title}`);
+}
+
+const totals = { passed: 0, failed: 0 };
+const layers = [];
+function record(layer, passed, failed, ms) {
+  totals.passed += passed;
+  totals.failed += failed;
+  layers.push(`${layer}: ${passed} passed, ${failed} failed (${(ms / 1000).toFixed(1)} s)`);
+}
+
+// 1. Dependencies: npm ci when node_modules is missing or older than the lock file.
+const lock = join(root, 'package-lock.json');
+const marker = join(root, 'node_modules', '.package-lock.json');
+if (!existsSync(marker) || statSync(marker).mtimeMs < statSync(lock).mtimeMs) {
+  step('npm ci');
+  if (!run('npm', ['ci', '--no-audit', '--no-fund']).ok) process.exit(1);
+}
+
+// 2. Build, type-check and lint: each counts as one check.
+step('build');
+const build = run('node', ['scripts/build.mjs']);
+record('build', build.ok ? 1 : 0, build.ok ? 0 : 1, build.ms);
+if (!build.ok) finish();
+step('typecheck (tsc -b)');
+const tsc = run('npx', ['tsc', '-b']);
+record('typecheck', tsc.ok ? 1 : 0, tsc.ok ? 0 : 1, tsc.ms);
+step('lint (eslint + prettier)');
+const lint = run('npm', ['run', '--silent', 'lint']);
+record('lint', lint.ok ? 1 : 0, lint.ok ? 0 : 1, lint.ms);
+
+// 3. node --test layers: counts come from the TAP summary.
+function nodeTests(layer) {
+  const dir = join(root, 'test', 'out', layer);
+  if (!existsSync(dir)) return;
+  const files = readdirSync(dir, { recursive: true })
+    .filter((f) => String(f).endsWith('.test.js'))
+    .map((f) => join('test', 'out', layer, String(f)))
+    .sort();
+  step(`${layer} tests (${files.length} files)`);
+  const tap = join(results, `${layer}.tap`);
+  const r = run('node', [
+    '--enable-source-maps',
+    '--test',
+    '--test-concurrency=2',
+    '--test-reporter=spec',
+    '--test-reporter-destination=stdout',
+    '--test-reporter=tap',
+    `--test-reporter-destination=${tap}`,
+    ...files,
+  ]);
+  const text = existsSync(tap) ? readFileSync(tap, 'utf8') : '';
+  const pass = Number(/^# pass (\d+)/m.exec(text)?.[1] ?? 0);
+  const fail = Number(/^# fail (\d+)/m.exec(text)?.[1] ?? 0) + Number(/^# cancelled (\d+)/m.exec(text)?.[1] ?? 0);
+  record(layer, pass, fail || (r.ok ? 0 : 1), r.ms);
+}
+if (wants('unit')) nodeTests('unit');
+if (wants('lsp')) nodeTests('lsp');
+
+// 4. Real VS Code (code-server + chromium): extension-host tests and UI checks.
+if (wants('e2e') && existsSync(join(root, 'scripts', 'e2e.mjs'))) {
+  step('real VS Code tests');
+  const r = run('node', ['scripts/e2e.mjs'], { capture: true });
+  const m = /^e2e: (\d+) passed, (\d+) failed/m.exec(r.stdout);
+  record('e2e', Number(m?.[1] ?? 0), Number(m?.[2] ?? 0) || (r.ok ? 0 : 1), r.ms);
+}
+
+finish();
+
+function finish() {
+  console.log('\n=== summary');
+  for (const line of layers) console.log(line);
+  console.log(`${totals.passed} passed, ${totals.failed} failed`);
+  process.exit(totals.failed > 0 || totals.passed === 0 ? 1 : 0);
+}

@@ -1,0 +1,72 @@
+import { promises as fs } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL, fileURLToPath } from 'node:url';
+
+/** Files larger than this are not indexed (nor analysed when opened): generated bundles, dumps. */
+export const MAX_FILE_BYTES = 8 * 1024 * 1024;
+
+const SKIP_DIRS = new Set(['node_modules', '.git', '.hg', '.svn', 'out', 'dist', '.terraform', '.vscode-test']);
+
+export function isYamlPath(path: string): boolean {
+  return /\.ya?ml$/i.test(path);
+}
+
+export function uriToPath(uri: string): string | undefined {
+  try {
+    return uri.startsWith('file:') ? fileURLToPath(uri) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function pathToUri(path: string): string {
+  return pathToFileURL(path).href;
+}
+
+/** Every YAML file below `root`, skipping VCS and dependency folders and symlinked directories. */
+export async function findYamlFiles(root: string, limit = 50_000): Promise<string[]> {
+  const found: string[] = [];
+  const pending = [root];
+  while (pending.length > 0 && found.length < limit) {
+    const dir = pending.pop()!;
+    let entries: import('node:fs').Dirent[];
+    try {
+      entries = await fs.readdir(dir, { withFileTypes: true });
+    } catch {
+      continue; // deleted or unreadable meanwhile
+    }
+    for (const entry of entries) {
+      if (entry.isDirectory()) {
+        if (!SKIP_DIRS.has(entry.name)) pending.push(join(dir, entry.name));
+      } else if (entry.isFile() && isYamlPath(entry.name)) found.push(join(dir, entry.name));
+    }
+  }
+  return found.sort();
+}
+
+export type ReadResult = { text: string } | { skipped: string };
+
+/** Reads a YAML file as text, declining huge and binary files with a reason. */
+export async function readYamlFile(path: string): Promise<ReadResult | undefined> {
+  try {
+    const stat = await fs.stat(path);
+    if (!stat.isFile()) return undefined;
+    if (stat.size > MAX_FILE_BYTES) return { skipped: `larger than ${MAX_FILE_BYTES / 1024 / 1024} MB` };
+    const buffer = await fs.readFile(path);
+    const reason = binaryReason(buffer);
+    if (reason) return { skipped: reason };
+    return { text: buffer.toString('utf8') };
+  } catch {
+    return undefined; // deleted meanwhile
+  }
+}
+
+/** A reason to treat content as binary, or undefined for text. */
+export function binaryReason(data: Uint8Array | string): string | undefined {
+  const sample = typeof data === 'string' ? data.slice(0, 8192) : data.subarray(0, 8192);
+  for (let i = 0; i < sample.length; i++) {
+    const c = typeof sample === 'string' ? sample.charCodeAt(i) : sample[i];
+    if (c === 0) return 'binary content (NUL bytes)';
+  }
+  return undefined;
+}
