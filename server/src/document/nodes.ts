@@ -102,3 +102,15 @@ export function entries(map: YamlNode | undefined): readonly PairNode[] {
 export function items(seq: YamlNode | undefined): readonly YamlNode[] {
   return isSeq(seq) ? seq.items : [];
 }
+
+/** Every scalar value below a node (keys excluded), depth-first, bounded so hostile input stays cheap. */
+export function* scalarValues(node: YamlNode | undefined, limit = 100_000): Generator<ScalarNode> {
+  const stack: YamlNode[] = node ? [node] : [];
+  let seen = 0;
+  while (stack.length > 0 && seen++ < limit) {
+    const n = stack.pop()!;
+    if (n.type === 'scalar') yield n;
+    else if (n.type === 'map') for (let i = n.pairs.length - 1; i >= 0; i--) { const v = n.pairs[i].value; if (v) stack.push(v); }
+    else if (n.type === 'seq') for (let i = n.items.length - 1; i >= 0; i--) stack.push(n.items[i]);
+  }
+}

@@ -1,0 +1,69 @@
+/**
+ * Azure clouds: the per-cloud hosts Flux derives from `AZURE_AUTHORITY_HOST` and the service DNS
+ * suffixes used to recognise endpoints.
+ */
+
+export interface AzureCloudDef {
+  readonly id: string;
+  readonly name: string;
+  /** Value for `AZURE_AUTHORITY_HOST`, with the trailing slash the Flux docs use. */
+  readonly authorityHost: string;
+  readonly armEndpoint: string;
+  /** Audience of ARM tokens (scope = audience + '.default'). */
+  readonly armAudience: string;
+  /** Suffix appended by notification-controller to a short Event Hubs namespace name. */
+  readonly eventHubsSuffix: string;
+  /** Blob endpoint host suffix, `https://<account><suffix>`. */
+  readonly blobSuffix: string;
+  /** ACR login-server suffix(es). */
+  readonly acrSuffixes: readonly string[];
+}
+
+export const AZURE_CLOUDS = [
+  {
+    id: 'public',
+    name: 'Azure public cloud',
+    authorityHost: 'https://login.microsoftonline.com/',
+    armEndpoint: 'https://management.azure.com',
+    armAudience: 'https://management.core.windows.net/',
+    eventHubsSuffix: '.servicebus.windows.net',
+    blobSuffix: '.blob.core.windows.net',
+    acrSuffixes: ['.azurecr.io'],
+  },
+  {
+    id: 'usgov',
+    name: 'Azure US Government',
+    authorityHost: 'https://login.microsoftonline.us/',
+    armEndpoint: 'https://management.usgovcloudapi.net',
+    armAudience: 'https://management.core.usgovcloudapi.net/',
+    eventHubsSuffix: '.servicebus.usgovcloudapi.net',
+    blobSuffix: '.blob.core.usgovcloudapi.net',
+    acrSuffixes: ['.azurecr.us'],
+  },
+  {
+    id: 'china',
+    name: 'Azure China (21Vianet)',
+    authorityHost: 'https://login.chinacloudapi.cn/',
+    armEndpoint: 'https://management.chinacloudapi.cn',
+    armAudience: 'https://management.core.chinacloudapi.cn/',
+    eventHubsSuffix: '.servicebus.chinacloudapi.cn',
+    blobSuffix: '.blob.core.chinacloudapi.cn',
+    acrSuffixes: ['.azurecr.cn'],
+  },
+] as const satisfies readonly AzureCloudDef[];
+
+export type AzureCloudId = (typeof AZURE_CLOUDS)[number]['id'];
+export const DEFAULT_AZURE_CLOUD: AzureCloudId = 'public';
+
+/** Legacy ACR suffix (retired Azure Germany cloud) that Flux still accepts as an ACR host. */
+export const LEGACY_ACR_SUFFIXES = ['.azurecr.de'] as const;
+
+export function cloudById(id: string): AzureCloudDef | undefined {
+  return AZURE_CLOUDS.find((c) => c.id === id);
+}
+
+/** Cloud whose authority host equals `host` (trailing slash and case ignored). */
+export function cloudByAuthorityHost(host: string): AzureCloudDef | undefined {
+  const norm = (h: string): string => h.trim().toLowerCase().replace(/\/+$/, '');
+  return AZURE_CLOUDS.find((c) => norm(c.authorityHost) === norm(host));
+}

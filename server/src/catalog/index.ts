@@ -1,0 +1,40 @@
+/**
+ * The domain catalog: typed, I/O-free facts about Flux on Azure. Every editor feature reads it;
+ * no other module restates a field list, role GUID, controller name, annotation key, env var,
+ * flag or rule code.
+ *
+ * - versions        Flux versions, `VersionRange`, `inRange`, `compareVersions`, `parseFluxVersion`
+ * - identifiers     GUID / Kubernetes name / duration shapes
+ * - docs            Flux Azure page anchors and API reference URLs
+ * - clouds          public / US Gov / China hosts and suffixes
+ * - controllers     the Flux controllers, lockdown flags
+ * - roles           built-in roles (GUIDs, permissions, caveats), permission matching
+ * - scopes          ARM scope formats, parsing, coverage, role definition ids
+ * - services        ACR, Blob, Key Vault, Event Hubs, Azure DevOps, AKS, Teams; endpoint regexes
+ * - kinds           Flux kinds, API versions, fields (hover text, enums), workload identity uses
+ * - workloadIdentity annotations, env vars, projected token, feature gate, FIC subject
+ * - secrets         Bucket / SOPS / controller-cert / Provider secret shapes, quoting rules
+ * - patches         flux-system patch paths, kinds, controller matrix, patch builders
+ * - fluxInstance    Flux Operator FluxInstance equivalents
+ * - remoteCluster   kubeConfig ConfigMap keys for remote AKS
+ * - aso             Azure Service Operator RoleAssignment / FederatedIdentityCredential / UserAssignedIdentity
+ * - placeholders    doc placeholders that mean "not filled in"
+ * - rules           diagnostic metadata (`RULES`, `RuleCode`, `ruleByCode`)
+ */
+export * from './versions';
+export * from './identifiers';
+export * from './docs';
+export * from './clouds';
+export * from './controllers';
+export * from './roles';
+export * from './scopes';
+export * from './services';
+export * from './kinds';
+export * from './workloadIdentity';
+export * from './secrets';
+export * from './patches';
+export * from './fluxInstance';
+export * from './remoteCluster';
+export * from './aso';
+export * from './placeholders';
+export * from './rules';

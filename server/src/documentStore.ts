@@ -1,0 +1,34 @@
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { parseManifest, type ManifestFile } from './document/manifest';
+import { binaryReason, MAX_FILE_BYTES } from './workspace/files';
+
+/**
+ * The parsed model of each open document, made once per version and shared by every feature. Unchanged YAML
+ * documents of the previous version are reused (see `parseManifest`). Evicted on close.
+ */
+export class DocumentStore {
+  private readonly files = new Map<string, ManifestFile>();
+  /** Why a document is not analysed (too large, binary), reported once per document. */
+  readonly declined = new Map<string, string>();
+
+  get(doc: TextDocument): ManifestFile | undefined {
+    const cached = this.files.get(doc.uri);
+    if (cached?.version === doc.version) return cached;
+    const text = doc.getText();
+    const reason = text.length > MAX_FILE_BYTES ? `larger than ${MAX_FILE_BYTES / 1024 / 1024} MB` : binaryReason(text);
+    if (reason) {
+      this.declined.set(doc.uri, reason);
+      this.files.delete(doc.uri);
+      return undefined;
+    }
+    this.declined.delete(doc.uri);
+    const file = parseManifest(doc.uri, doc.version, text, cached);
+    this.files.set(doc.uri, file);
+    return file;
+  }
+
+  evict(uri: string): void {
+    this.files.delete(uri);
+    this.declined.delete(uri);
+  }
+}

@@ -1,0 +1,37 @@
+import { describeRange, inRange, servedApiVersions } from '../../catalog';
+import { fluxKindOf, isFluxDoc } from './helpers';
+import type { Rule } from './rule';
+
+/** apiVersions the repository's Flux no longer serves (an error at apply time) or has deprecated. */
+export const apiVersion: Rule = {
+  name: 'api-version',
+  applies: (doc) => isFluxDoc(doc),
+  check: ({ doc, fluxVersion }) => {
+    const lookup = fluxKindOf(doc);
+    const node = doc.scalar(['apiVersion']);
+    if (!lookup?.versionDef || !fluxVersion || !node) return [];
+    const served = servedApiVersions(lookup.def, fluxVersion);
+    if (!inRange(fluxVersion, lookup.versionDef.served)) {
+      const preferred = served[0];
+      return [
+        {
+          code: 'flux-azure/api-version-removed',
+          span: node,
+          message: `${node.text} ${lookup.def.kind} is served in ${describeRange(lookup.versionDef.served)}, not by Flux ${fluxVersion}: applying this object fails ("no matches for kind"). ${preferred ? `Use ${preferred}` : ''}${lookup.def.group.startsWith('image') ? ' (run `flux migrate` before upgrading the CRDs)' : ''}.`,
+          fixes: preferred ? [{ title: `Use ${preferred}`, edits: { [doc.file.uri]: [{ range: doc.range(node), newText: preferred }] }, preferred: true }] : [],
+        },
+      ];
+    }
+    if (lookup.versionDef.deprecated && inRange(fluxVersion, lookup.versionDef.deprecated) && served[0] && served[0] !== node.text) {
+      return [
+        {
+          code: 'flux-azure/api-version-deprecated',
+          span: node,
+          message: `${node.text} ${lookup.def.kind} is deprecated in Flux ${fluxVersion} and will be removed; use ${served[0]}.`,
+          fixes: [{ title: `Use ${served[0]}`, edits: { [doc.file.uri]: [{ range: doc.range(node), newText: served[0] }] } }],
+        },
+      ];
+    }
+    return [];
+  },
+};

@@ -1,0 +1,220 @@
+import {
+  AZURE_CLOUDS,
+  CONTROLLER_NAMES,
+  controllersAcceptingFlag,
+  ENV_AUTHORITY_HOST,
+  ENV_CLIENT_SEND_CERTIFICATE_CHAIN,
+  ENV_FEDERATED_TOKEN_FILE,
+  federatedTokenFile,
+  findPlaceholders,
+  isMiscasedGateName,
+  JSON6902_PATH_TARGET_KIND,
+  LABEL_USE,
+  OBJECT_LEVEL_WI_GATE,
+  OBJECT_LEVEL_WI_GATE_ARG,
+  OBJECT_LEVEL_WI_GATE_VERSIONS,
+  describeRange,
+  inRange,
+  parseFeatureGatesArg,
+  parseLockdownArg,
+  WORKLOAD_IDENTITY_AUDIENCE,
+} from '../../catalog';
+import type { ManifestDoc } from '../../document/manifest';
+import { isScalar, items, nodeAt, textAt, type ScalarNode } from '../../document/nodes';
+import { readControllerPatches, type ControllerPatch } from '../../workspace/controllerPatches';
+import { isFluxInstance, isKustomizeFile } from '../../workspace/facts';
+import { quoted, replaceScalar } from './helpers';
+import type { Finding, Rule, RuleContext } from './rule';
+
+/** The controller patches of a kustomization.yaml or a FluxInstance. */
+function patchesOf(doc: ManifestDoc): ControllerPatch[] {
+  if (isKustomizeFile(doc)) return readControllerPatches(doc, ['patches']);
+  if (isFluxInstance(doc)) return readControllerPatches(doc, ['spec', 'kustomize', 'patches']);
+  return [];
+}
+
+/** A patch that concerns Flux controllers: it targets one by name or carries an Azure setting. */
+function touchesFlux(p: ControllerPatch): boolean {
+  const azure =
+    p.args.some((a) => a.text.includes(OBJECT_LEVEL_WI_GATE) || /^--default-/.test(a.text)) ||
+    p.env.some((e) => e.name.startsWith('AZURE_')) ||
+    [...p.annotations, ...p.podLabels, ...p.otherLabels].some((a) => a.key.startsWith('azure.workload.identity/'));
+  return azure || (p.targetName !== undefined && p.controllers.length > 0);
+}
+
+/** Rules 22-28: the kustomize patches that give Flux controllers an Azure identity and the gate. */
+export const controllerPatchRules: Rule = {
+  name: 'controller-patches',
+  applies: (doc) => isKustomizeFile(doc) || isFluxInstance(doc),
+  check: (ctx) => {
+    const findings: Finding[] = [];
+    const patches = patchesOf(ctx.doc);
+    for (const p of patches) {
+      if (!touchesFlux(p)) continue;
+      findings.push(...targetFindings(ctx, p), ...labelFindings(ctx, p), ...envFindings(ctx, p), ...argFindings(ctx, p, patches));
+    }
+    return findings;
+  },
+};
+
+function targetFindings({ doc }: RuleContext, p: ControllerPatch): Finding[] {
+  const out: Finding[] = [];
+  if (p.targetName && p.controllers.length === 0 && findPlaceholders(p.targetName.text).length === 0) {
+    out.push({
+      code: 'flux-azure/patch-target-name',
+      span: p.targetName,
+      message: `target.name '${p.targetName.text}' matches no Flux controller (${CONTROLLER_NAMES.join(', ')}), so this patch changes nothing. kustomize matches the whole name as a regular expression.`,
+    });
+  }
+  const deploymentOps = p.ops.filter((o) => o.path && /^\/spec\/template\//.test(o.path.text));
+  if (p.form === 'json6902' && deploymentOps.length > 0 && p.targetKind && p.targetKind !== JSON6902_PATH_TARGET_KIND) {
+    const kindNode = nodeAt(p.entry, ['target', 'kind']);
+    out.push({
+      code: 'flux-azure/patch-path',
+      span: kindNode ?? p.entry,
+      message: `These operations change the pod template (${deploymentOps[0].path!.text}), which only a ${JSON6902_PATH_TARGET_KIND} has; with target.kind '${p.targetKind}' kustomize fails to apply the patch.`,
+      fixes: isScalar(kindNode) ? [{ title: `Set target.kind: ${JSON6902_PATH_TARGET_KIND}`, edits: replaceScalar(doc, kindNode, JSON6902_PATH_TARGET_KIND) }] : [],
+    });
+  }
+  return out;
+}
+
+function labelFindings({ doc }: RuleContext, p: ControllerPatch): Finding[] {
+  const out: Finding[] = [];
+  for (const label of p.podLabels) {
+    if (label.key !== LABEL_USE) continue;
+    const v = label.value;
+    if (isScalar(v) && typeof v.value !== 'string') {
+      out.push({
+        code: 'flux-azure/wi-use-label-not-string',
+        span: v,
+        message: `Label values are strings: the API server rejects an unquoted ${v.text}. Write ${LABEL_USE}: "true" so the AKS webhook injects the workload identity.`,
+        fixes: [{ title: `Quote the value: "${v.text}"`, edits: replaceScalar(doc, v, quoted(v.text)), preferred: true }],
+      });
+    }
+  }
+  for (const label of p.otherLabels) {
+    if (label.key !== LABEL_USE) continue;
+    out.push({
+      code: 'flux-azure/wi-use-label-placement',
+      span: label.keyNode,
+      message: `The AKS webhook reads ${LABEL_USE} from the pod template (spec.template.metadata.labels), not from ${p.targetKind ?? 'the object'} metadata: no identity is injected. Move the label under spec.template.metadata.labels.`,
+    });
+  }
+  return out;
+}
+
+function envFindings({ doc }: RuleContext, p: ControllerPatch): Finding[] {
+  const out: Finding[] = [];
+  const mounts = p.volumeMounts.map((m) => ({ name: textAt(m, ['name']), mountPath: textAt(m, ['mountPath']) }));
+  for (const v of p.volumes) {
+    for (const source of items(nodeAt(v, ['projected', 'sources']))) {
+      const audience = nodeAt(source, ['serviceAccountToken', 'audience']);
+      if (isScalar(audience) && audience.text !== WORKLOAD_IDENTITY_AUDIENCE) {
+        out.push({
+          code: 'flux-azure/token-audience',
+          span: audience,
+          message: `Entra ID only exchanges ServiceAccount tokens issued for the audience ${WORKLOAD_IDENTITY_AUDIENCE}; with '${audience.text}' every token exchange fails.`,
+          fixes: [{ title: `Use ${WORKLOAD_IDENTITY_AUDIENCE}`, edits: replaceScalar(doc, audience, WORKLOAD_IDENTITY_AUDIENCE), preferred: true }],
+        });
+      }
+    }
+  }
+  for (const e of p.env) {
+    const value = e.value;
+    if (e.name === ENV_CLIENT_SEND_CERTIFICATE_CHAIN && value && typeof value.value !== 'string') {
+      out.push({
+        code: 'flux-azure/send-chain-quoting',
+        span: value,
+        message: `Env var values must be strings: the API server rejects an unquoted ${value.text}. Write value: "${value.text}".`,
+        fixes: [{ title: `Quote the value: "${value.text}"`, edits: replaceScalar(doc, value, quoted(value.text)), preferred: true }],
+      });
+    }
+    if (e.name === ENV_AUTHORITY_HOST && value && findPlaceholders(value.text).length === 0) {
+      const known = AZURE_CLOUDS.find((c) => c.authorityHost === value.text);
+      const near = AZURE_CLOUDS.find((c) => c.authorityHost.replace(/\/$/, '') === value.text.replace(/\/+$/, '').replace(/^(?!https:\/\/)/, 'https://'));
+      if (!known) {
+        out.push({
+          code: 'flux-azure/authority-host',
+          span: value,
+          message: near
+            ? `Write the ${near.name} authority host exactly as ${near.authorityHost} (scheme and trailing slash included); Flux derives the cloud's endpoints from it.`
+            : `'${value.text}' is not an Entra authority host of a known cloud (${AZURE_CLOUDS.map((c) => c.authorityHost).join(', ')}). Fine for a private cloud; otherwise tokens are requested from the wrong place.`,
+          fixes: near ? [{ title: `Use ${near.authorityHost}`, edits: replaceScalar(doc, value, near.authorityHost), preferred: true }] : [],
+        });
+      }
+    }
+    if (e.name === ENV_FEDERATED_TOKEN_FILE && value && p.volumes.length > 0) {
+      const projected = p.volumes
+        .map((v) => ({ name: textAt(v, ['name']), path: items(nodeAt(v, ['projected', 'sources'])).map((s) => textAt(s, ['serviceAccountToken', 'path'])).find(Boolean) }))
+        .filter((v) => v.path);
+      const expected = projected
+        .map((v) => ({ v, mount: mounts.find((m) => m.name === v.name) }))
+        .filter((x) => x.mount?.mountPath)
+        .map((x) => federatedTokenFile(x.mount!.mountPath!, x.v.path!));
+      if (expected.length > 0 && !expected.includes(value.text)) {
+        out.push({
+          code: 'flux-azure/federated-token-file-mismatch',
+          span: value,
+          message: `${ENV_FEDERATED_TOKEN_FILE} must be the mounted token: mountPath + "/" + the projected path = ${expected[0]}. With '${value.text}' the Azure SDK finds no token file.`,
+          fixes: [{ title: `Use ${expected[0]}`, edits: replaceScalar(doc, value, expected[0]), preferred: true }],
+        });
+      }
+    }
+  }
+  return out;
+}
+
+function argFindings({ doc, fluxVersion }: RuleContext, p: ControllerPatch, all: readonly ControllerPatch[]): Finding[] {
+  const out: Finding[] = [];
+  const gateOn = (controller: string) =>
+    all.some((q) => q.controllers.includes(controller as never) && q.args.some((a) => parseFeatureGatesArg(a.text)?.gates.get(OBJECT_LEVEL_WI_GATE) === true));
+  for (const arg of p.args) {
+    const gates = parseFeatureGatesArg(arg.text);
+    if (gates) {
+      for (const [name] of gates.gates) {
+        if (isMiscasedGateName(name)) out.push(gateNameFinding(doc, arg, `'${name}' is not a feature gate: names are case-sensitive (${OBJECT_LEVEL_WI_GATE}). The controller exits with "feature-gate '${name}' not supported".`));
+      }
+      for (const bad of gates.invalid) {
+        out.push(gateNameFinding(doc, arg, `'${bad}' is not in the Name=true form the controller expects (--feature-gates=${OBJECT_LEVEL_WI_GATE}=true); the controller refuses to start.`));
+      }
+      if (gates.gates.has(OBJECT_LEVEL_WI_GATE) && fluxVersion && !inRange(fluxVersion, OBJECT_LEVEL_WI_GATE_VERSIONS)) {
+        out.push({
+          code: 'flux-azure/gate-unsupported-version',
+          span: arg,
+          message: `The ${OBJECT_LEVEL_WI_GATE} gate exists in ${describeRange(OBJECT_LEVEL_WI_GATE_VERSIONS)}; this repository runs Flux ${fluxVersion}, where the controller exits on the unknown gate.`,
+        });
+      }
+    } else if (/^--feature-gate[^s=]*=/.test(arg.text) || (/ObjectLevelWorkloadIdentity/i.test(arg.text) && !arg.text.startsWith('--feature-gates='))) {
+      out.push(gateNameFinding(doc, arg, `The flag is --feature-gates=${OBJECT_LEVEL_WI_GATE}=true; '${arg.text}' is not recognised and the controller refuses to start.`));
+    }
+    const lockdown = parseLockdownArg(arg.text);
+    if (lockdown) {
+      for (const controller of p.controllers) {
+        if (!controllersAcceptingFlag(lockdown.flag).includes(controller)) {
+          out.push({
+            code: 'flux-azure/lockdown-flag-unsupported',
+            span: arg,
+            message: `${controller} does not accept ${lockdown.flag} (accepted by ${controllersAcceptingFlag(lockdown.flag).join(', ')}); it exits on the unknown flag.`,
+          });
+        } else if (!gateOn(controller)) {
+          out.push({
+            code: 'flux-azure/lockdown-without-gate',
+            span: arg,
+            message: `${lockdown.flag} on ${controller} needs --feature-gates=${OBJECT_LEVEL_WI_GATE}=true on the same controller, or it refuses to start ("inconsistent object-level configuration").`,
+          });
+        }
+      }
+    }
+  }
+  return out;
+}
+
+function gateNameFinding(doc: ManifestDoc, arg: ScalarNode, message: string): Finding {
+  return {
+    code: 'flux-azure/gate-name',
+    span: arg,
+    message,
+    fixes: [{ title: `Use ${OBJECT_LEVEL_WI_GATE_ARG}`, edits: replaceScalar(doc, arg, OBJECT_LEVEL_WI_GATE_ARG), preferred: true }],
+  };
+}

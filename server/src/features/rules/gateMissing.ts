@@ -1,0 +1,66 @@
+import type { TextEdit } from 'vscode-languageserver';
+import { gatePatch, OBJECT_LEVEL_WI_GATE, targetNameFor, type ControllerName } from '../../catalog';
+import { patchEntryToYaml } from '../../document/emit';
+import { pathToUri } from '../../workspace/files';
+import type { Cluster, WorkspaceIndex } from '../../workspace/workspaceIndex';
+import { fluxKindOf, fluxSystemKustomization, gateSetting, isFluxDoc, workloadIdentityUses } from './helpers';
+import type { Fix, Rule } from './rule';
+
+/**
+ * Rule 1: object-level workload identity needs `--feature-gates=ObjectLevelWorkloadIdentity=true` on the controller
+ * that reconciles the object, in every cluster the object is applied to. Without it the object stalls with
+ * `FeatureGateDisabled`.
+ */
+export const gateMissing: Rule = {
+  name: 'gate-missing',
+  applies: (doc) => isFluxDoc(doc),
+  check: ({ doc, clusters, index }) => {
+    const lookup = fluxKindOf(doc);
+    if (!lookup) return [];
+    const findings = [];
+    for (const { use, serviceAccount } of workloadIdentityUses(doc, lookup)) {
+      for (const controller of use.gateControllers) {
+        // A workspace without any Flux installation cannot tell: say nothing rather than guess.
+        const missing = clusters.filter((c) => c.settings.size > 0 && !gateSetting(c, controller));
+        if (missing.length === 0) continue;
+        const where = missing.map((c) => `\`${c.label}\``).join(', ');
+        findings.push({
+          code: 'flux-azure/gate-missing' as const,
+          span: serviceAccount,
+          message:
+            `${controller} in ${where} does not run with --feature-gates=${OBJECT_LEVEL_WI_GATE}=true, so this ${doc.kind} ` +
+            `will stall with reason FeatureGateDisabled instead of using ServiceAccount '${serviceAccount.text}'. ` +
+            `Add the feature-gate patch to the cluster's flux-system kustomization.yaml.`,
+          related: missing.map((c) => ({
+            location: { uri: pathToUri(fluxSystemKustomization(c)), range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } },
+            message: `flux-system patches of ${c.label}`,
+          })),
+          fixes: missing.flatMap((c) => gateFix(index, c, controller)),
+        });
+      }
+    }
+    return findings;
+  },
+};
+
+/** Adds the gate for `controller` to a cluster's flux-system kustomization.yaml: extends an existing gate patch's target, or appends one. */
+export function gateFix(index: WorkspaceIndex, cluster: Cluster, controller: ControllerName): Fix[] {
+  const uri = pathToUri(fluxSystemKustomization(cluster));
+  const facts = index.factsOf(uri);
+  if (!facts?.kustomize) return [];
+  const existing = [...cluster.settings.values()]
+    .flat()
+    .find((s) => s.uri === uri && s.via === 'kustomization' && s.targetName !== undefined && s.args.some((a) => a.includes(OBJECT_LEVEL_WI_GATE)));
+  let edit: TextEdit;
+  if (existing?.targetName) {
+    const names = existing.targetName.replace(/^\(|\)$/g, '').split('|').filter(Boolean);
+    edit = { range: existing.range, newText: JSON.stringify(`(${[...names, controller].join('|')})`) };
+  } else {
+    const { insert } = facts.kustomize;
+    const entry = gatePatch([controller]);
+    const body = patchEntryToYaml({ patch: entry.patch, target: { kind: entry.target.kind, name: targetNameFor([controller]) } }, insert.itemIndent, insert.eol);
+    const text = insert.hasPatches ? body : `patches:${insert.eol}${body}`;
+    edit = { range: { start: insert.at, end: insert.at }, newText: insert.at.character > 0 ? insert.eol + text : text };
+  }
+  return [{ title: `Enable ${OBJECT_LEVEL_WI_GATE} on ${controller} in ${cluster.label}`, edits: { [uri]: [edit] }, preferred: true }];
+}

@@ -1,0 +1,83 @@
+import type { TextEdit } from 'vscode-languageserver';
+import {
+  kindDef,
+  OBJECT_LEVEL_WI_GATE,
+  parseFeatureGatesArg,
+  type ControllerName,
+  type KindLookup,
+  type WorkloadIdentityUseDef,
+} from '../../catalog';
+import type { ManifestDoc } from '../../document/manifest';
+import { isScalar, nodeAt, textAt, type ScalarNode, type YamlNode } from '../../document/nodes';
+import type { Cluster, WorkspaceIndex } from '../../workspace/workspaceIndex';
+import type { ControllerSetting } from '../../workspace/facts';
+
+/** Catalog entry of a Flux document (undefined for everything else). */
+export function fluxKindOf(doc: ManifestDoc): KindLookup | undefined {
+  const api = doc.apiVersion;
+  const kind = doc.kind;
+  return api && kind ? kindDef(api, kind) : undefined;
+}
+
+/** The header-only test rules use to skip documents: a Flux group we know. */
+export function isFluxDoc(doc: ManifestDoc, ...kinds: string[]): boolean {
+  return !!doc.kind && (kinds.length === 0 || kinds.includes(doc.kind)) && doc.group.endsWith('.fluxcd.io');
+}
+
+/** The object's namespace: as written, else what kustomize will give it, else undefined. */
+export function namespaceOf(doc: ManifestDoc, index: WorkspaceIndex): string | undefined {
+  return doc.namespace ?? index.inheritedNamespace(doc.file.uri);
+}
+
+/** An object-level workload identity use of a document: which ServiceAccount, for which use. */
+export interface WorkloadIdentityUse {
+  readonly use: WorkloadIdentityUseDef;
+  readonly serviceAccount: ScalarNode;
+}
+
+/** The object-level workload-identity uses a Flux object makes (ServiceAccount set on the object, requirement met). */
+export function workloadIdentityUses(doc: ManifestDoc, lookup: KindLookup): WorkloadIdentityUse[] {
+  const out: WorkloadIdentityUse[] = [];
+  for (const use of lookup.def.workloadIdentity as readonly WorkloadIdentityUseDef[]) {
+    if (use.via) continue; // resolved through another object
+    const node = doc.get(use.serviceAccountField);
+    if (!isScalar(node) || node.text === '') continue;
+    if (use.requires && !use.requires.values.includes(doc.text(use.requires.path) ?? '')) continue;
+    out.push({ use, serviceAccount: node });
+  }
+  return out;
+}
+
+/** The setting that enables the object-level gate on a controller in a cluster, if any. */
+export function gateSetting(cluster: Cluster, controller: ControllerName): ControllerSetting | undefined {
+  return (cluster.settings.get(controller) ?? []).find(
+    (s) => s.objectLevelWorkloadIdentity || s.args.some((a) => parseFeatureGatesArg(a)?.gates.get(OBJECT_LEVEL_WI_GATE) === true),
+  );
+}
+
+/** A replacement of a scalar's whole source text (including quotes). */
+export function replaceScalar(doc: ManifestDoc, scalar: ScalarNode, newText: string): Record<string, TextEdit[]> {
+  return { [doc.file.uri]: [{ range: doc.range(scalar), newText }] };
+}
+
+export function quoted(text: string): string {
+  return `"${text.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+}
+
+export function scalarAt(node: YamlNode | undefined, path: readonly (string | number)[]): ScalarNode | undefined {
+  const n = nodeAt(node, path);
+  return isScalar(n) ? n : undefined;
+}
+
+export { textAt };
+
+/** Host of a URL or image reference (`oci://x.azurecr.io/a` -> `x.azurecr.io`). */
+export function hostOf(url: string): string | undefined {
+  const m = /^(?:[a-z][a-z0-9+.-]*:\/\/)?([^/@\s]+@)?([^/:\s]+)/i.exec(url.trim());
+  return m?.[2]?.toLowerCase();
+}
+
+/** The flux-system kustomization.yaml of a cluster, from the settings' origins or by convention. */
+export function fluxSystemKustomization(cluster: Cluster): string {
+  return `${cluster.dir}/flux-system/kustomization.yaml`;
+}

@@ -1,0 +1,32 @@
+import { apiVersion } from './apiVersion';
+import { controllerPatchRules } from './controllerPatchRules';
+import { gateMissing } from './gateMissing';
+import { notificationProvider } from './notificationProvider';
+import { placeholders } from './placeholders';
+import { bucketSecretKeys, sendChainQuoting, sopsAzureKv } from './secretValues';
+import { plaintextCredentials } from './security';
+import { serviceAccountAnnotations } from './serviceAccountAnnotations';
+import { acrHost, adoGitUrl, bucketServiceAccount, gitServiceAccountProvider, helmProviderIgnored, secretRefOverridesProvider } from './sourceFields';
+import { versionUnsupported } from './versionUnsupported';
+import type { Rule } from './rule';
+
+/** Every rule the server runs, in reporting order. */
+export const RULES: readonly Rule[] = [
+  apiVersion,
+  gateMissing,
+  versionUnsupported,
+  serviceAccountAnnotations,
+  gitServiceAccountProvider,
+  bucketServiceAccount,
+  notificationProvider,
+  secretRefOverridesProvider,
+  acrHost,
+  adoGitUrl,
+  helmProviderIgnored,
+  sendChainQuoting,
+  bucketSecretKeys,
+  sopsAzureKv,
+  controllerPatchRules,
+  plaintextCredentials,
+  placeholders,
+];

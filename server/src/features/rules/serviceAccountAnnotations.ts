@@ -1,0 +1,88 @@
+import { ANNOTATION_CLIENT_ID, ANNOTATION_TENANT_ID, findPlaceholders, isGuid, REQUIRED_SERVICE_ACCOUNT_ANNOTATIONS } from '../../catalog';
+import type { WorkspaceIndex } from '../../workspace/workspaceIndex';
+import type { ServiceAccountFact } from '../../workspace/facts';
+import { fluxKindOf, isFluxDoc, namespaceOf, workloadIdentityUses } from './helpers';
+import type { Finding, Fix, Rule } from './rule';
+
+/**
+ * Rule 12: the ServiceAccount an object impersonates must exist (in the object's namespace) and carry both the
+ * client-id and tenant-id annotations, as GUIDs. Flux needs the tenant id even where the AKS webhook does not.
+ */
+export const serviceAccountAnnotations: Rule = {
+  name: 'sa-annotations',
+  applies: (doc) => isFluxDoc(doc),
+  check: ({ doc, index }) => {
+    const lookup = fluxKindOf(doc);
+    if (!lookup) return [];
+    const findings: Finding[] = [];
+    const namespace = namespaceOf(doc, index);
+    for (const { serviceAccount } of workloadIdentityUses(doc, lookup)) {
+      const name = serviceAccount.text;
+      const found = index.serviceAccounts(name, namespace, doc.file.uri);
+      if (found.length === 0) {
+        if (index.fileCount > 0) {
+          findings.push({
+            code: 'flux-azure/sa-not-found',
+            span: serviceAccount,
+            message: `ServiceAccount '${name}'${namespace ? ` in namespace '${namespace}'` : ''} is not defined in this workspace. Flux will fail with "ServiceAccount not found" unless it is created elsewhere; it needs the ${REQUIRED_SERVICE_ACCOUNT_ANNOTATIONS.join(' and ')} annotations.`,
+          });
+        }
+        continue;
+      }
+      const sa = found[0];
+      const related = [{ location: { uri: sa.uri, range: sa.range }, message: `ServiceAccount ${sa.namespace ?? ''}/${sa.name}` }];
+      const missing = REQUIRED_SERVICE_ACCOUNT_ANNOTATIONS.filter((k) => !(k in sa.annotations));
+      if (missing.length > 0) {
+        findings.push({
+          code: 'flux-azure/sa-missing-annotations',
+          span: serviceAccount,
+          message:
+            `ServiceAccount '${name}' lacks the ${missing.map((m) => `'${m}'`).join(' and ')} annotation${missing.length > 1 ? 's' : ''}. ` +
+            `Flux object-level workload identity fails at runtime ("${missing.includes(ANNOTATION_TENANT_ID) ? 'azure tenant ID' : 'azure client ID'} is not set in the service account annotation"). ` +
+            `Annotate the ServiceAccount with the managed identity's client id and tenant id.`,
+          related,
+          fixes: annotationFixes(index, sa, missing),
+        });
+      }
+      for (const key of REQUIRED_SERVICE_ACCOUNT_ANNOTATIONS) {
+        const value = sa.annotations[key];
+        if (value === undefined || isGuid(value) || findPlaceholders(value).length > 0) continue;
+        findings.push({
+          code: 'flux-azure/sa-annotation-not-guid',
+          span: serviceAccount,
+          message: `ServiceAccount '${name}' has ${key}: '${value}', which is not a GUID. Entra ID will reject the token exchange.`,
+          related,
+        });
+      }
+    }
+    return findings;
+  },
+};
+
+/** Adds missing annotations with values seen elsewhere in the workspace (the tenant is usually the same). */
+function annotationFixes(index: WorkspaceIndex, sa: ServiceAccountFact, missing: readonly string[]): Fix[] {
+  if (!sa.annotationsInsert) return [];
+  const values: Record<string, string> = {};
+  for (const key of missing) {
+    if (key === ANNOTATION_CLIENT_ID) return []; // the identity itself cannot be guessed
+    const seen = new Map<string, number>();
+    for (const other of index.allServiceAccounts()) {
+      const v = other.annotations[key];
+      if (v && isGuid(v)) seen.set(v, (seen.get(v) ?? 0) + 1);
+    }
+    const best = [...seen].sort((a, b) => b[1] - a[1])[0]?.[0];
+    if (!best) return [];
+    values[key] = best;
+  }
+  const ins = sa.annotationsInsert;
+  const pad = ' '.repeat(ins.indent);
+  const lines = Object.entries(values).map(([k, v]) => `${pad}${k}: ${JSON.stringify(v)}${ins.eol}`).join('');
+  const text = ins.header ? `${' '.repeat(ins.header)}annotations:${ins.eol}${lines}` : lines;
+  return [
+    {
+      title: `Add ${Object.keys(values).join(', ')} to ServiceAccount '${sa.name}' (value used by other ServiceAccounts in this workspace)`,
+      edits: { [sa.uri]: [{ range: { start: ins.at, end: ins.at }, newText: text }] },
+      preferred: true,
+    },
+  ];
+}

@@ -1,0 +1,281 @@
+import { dirname, join, relative, resolve, sep, basename } from 'node:path';
+import { parseManifest, type ManifestFile } from '../document/manifest';
+import { parseFluxVersion, type ControllerName } from '../catalog';
+import { extractFacts, factsSignature, type ControllerSetting, type FileFacts, type SecretFact, type ServiceAccountFact } from './facts';
+import { findYamlFiles, pathToUri, readYamlFile, uriToPath } from './files';
+
+interface IndexedFile {
+  readonly uri: string;
+  readonly path: string | undefined;
+  readonly facts: FileFacts;
+  readonly signature: string;
+}
+
+/** A cluster directory (the parent of a `flux-system` folder, or one holding a FluxInstance). */
+export interface Cluster {
+  readonly dir: string;
+  /** Short name for messages (`clusters/production`). */
+  readonly label: string;
+  readonly fluxVersion: { version: string; uri: string; range: ControllerSetting['range'] } | undefined;
+  readonly settings: ReadonlyMap<ControllerName, readonly ControllerSetting[]>;
+  /** Files that Flux applies to this cluster, following Kustomization paths and kustomize resources. */
+  readonly files: ReadonlySet<string>;
+}
+
+/**
+ * What the workspace knows beyond one file: ServiceAccounts, Secrets, controller patches, Flux versions and which
+ * cluster each file belongs to. Files on disk are read once at start and on change; open documents replace their
+ * disk copy. Derived data (clusters) is recomputed only when a fact it depends on changes.
+ */
+export class WorkspaceIndex {
+  private roots: string[] = [];
+  private readonly files = new Map<string, IndexedFile>();
+  private clustersCache: Cluster[] | undefined;
+  private versionOverride: string | undefined;
+  private scanning: Promise<void> | undefined;
+
+  constructor(private readonly log: (message: string) => void = () => {}) {}
+
+  get fileCount(): number {
+    return this.files.size;
+  }
+
+  setRoots(roots: string[]): void {
+    this.roots = roots.map((r) => resolve(r));
+  }
+
+  updateRoots(added: string[], removed: string[]): void {
+    const gone = new Set(removed.map((r) => resolve(r)));
+    this.roots = [...this.roots.filter((r) => !gone.has(r)), ...added.map((r) => resolve(r))];
+    for (const [uri, file] of this.files) {
+      if (file.path && [...gone].some((r) => file.path!.startsWith(r + sep))) this.files.delete(uri);
+    }
+    this.clustersCache = undefined;
+  }
+
+  setVersionOverride(text: string | undefined): void {
+    this.versionOverride = text ? parseFluxVersion(text) : undefined;
+  }
+
+  /** Reads every YAML file of the workspace folders (concurrently, a few at a time). */
+  scan(): Promise<void> {
+    this.scanning ??= this.doScan().finally(() => (this.scanning = undefined));
+    return this.scanning;
+  }
+
+  private async doScan(): Promise<void> {
+    for (const root of this.roots) {
+      const paths = await findYamlFiles(root);
+      let next = 0;
+      const worker = async () => {
+        while (next < paths.length) {
+          const path = paths[next++];
+          const uri = pathToUri(path);
+          if (this.files.get(uri)?.path === undefined || !this.files.has(uri)) await this.refreshFromDisk(uri);
+        }
+      };
+      await Promise.all([worker(), worker(), worker(), worker()]);
+    }
+    this.clustersCache = undefined;
+  }
+
+  /** Re-reads a file from disk. Returns whether anything other files depend on changed. */
+  async refreshFromDisk(uri: string): Promise<boolean> {
+    const path = uriToPath(uri);
+    if (!path) return false;
+    const read = await readYamlFile(path);
+    if (!read) return this.remove(uri);
+    if ('skipped' in read) {
+      this.log(`not indexed: ${path} (${read.skipped})`);
+      return this.remove(uri);
+    }
+    return this.put(uri, parseManifest(uri, 0, read.text));
+  }
+
+  /** Indexes an open document's current text. Returns whether dependent diagnostics must be recomputed. */
+  updateFromOpen(file: ManifestFile): boolean {
+    return this.put(file.uri, file);
+  }
+
+  remove(uri: string): boolean {
+    const existed = this.files.delete(uri);
+    if (existed) this.clustersCache = undefined;
+    return existed;
+  }
+
+  private put(uri: string, file: ManifestFile): boolean {
+    let facts: FileFacts;
+    try {
+      facts = extractFacts(file);
+    } catch (err) {
+      this.log(`could not index ${uri}: ${err instanceof Error ? err.message : String(err)}`);
+      return false;
+    }
+    const signature = factsSignature(facts);
+    const previous = this.files.get(uri);
+    this.files.set(uri, { uri, path: uriToPath(uri), facts, signature });
+    if (previous?.signature === signature) return false;
+    this.clustersCache = undefined;
+    return true;
+  }
+
+  // ---- queries -------------------------------------------------------------------------------------------
+
+  factsOf(uri: string): FileFacts | undefined {
+    return this.files.get(uri)?.facts;
+  }
+
+  /** The namespace kustomize gives an object without one: the nearest `kustomization.yaml` `namespace:` above it. */
+  inheritedNamespace(uri: string): string | undefined {
+    const path = uriToPath(uri);
+    if (!path) return undefined;
+    for (let dir = dirname(path); ; dir = dirname(dir)) {
+      for (const name of ['kustomization.yaml', 'kustomization.yml', 'Kustomization']) {
+        const k = this.files.get(pathToUri(join(dir, name)))?.facts.kustomize;
+        if (k?.namespace) return k.namespace;
+      }
+      if (dirname(dir) === dir || !this.roots.some((r) => dir.startsWith(r))) return undefined;
+    }
+  }
+
+  /** ServiceAccounts with this name (and namespace, when both are known), those of the same cluster first. */
+  serviceAccounts(name: string, namespace: string | undefined, fromUri?: string): ServiceAccountFact[] {
+    return this.lookup((f) => f.serviceAccounts, name, namespace, fromUri);
+  }
+
+  secrets(name: string, namespace: string | undefined, fromUri?: string): SecretFact[] {
+    return this.lookup((f) => f.secrets, name, namespace, fromUri);
+  }
+
+  /** Every ServiceAccount / Secret in a namespace (for completion). */
+  allServiceAccounts(): ServiceAccountFact[] {
+    return [...this.files.values()].flatMap((f) => f.facts.serviceAccounts.map((sa) => this.withNamespace(sa)));
+  }
+
+  allSecrets(): SecretFact[] {
+    return [...this.files.values()].flatMap((f) => f.facts.secrets.map((s) => this.withNamespace(s)));
+  }
+
+  private withNamespace<T extends { uri: string; namespace: string | undefined }>(fact: T): T {
+    return fact.namespace ? fact : { ...fact, namespace: this.inheritedNamespace(fact.uri) };
+  }
+
+  private lookup<T extends { name: string; namespace: string | undefined; uri: string }>(
+    pick: (f: FileFacts) => readonly T[],
+    name: string,
+    namespace: string | undefined,
+    fromUri?: string,
+  ): T[] {
+    const found: T[] = [];
+    for (const file of this.files.values()) {
+      for (const fact of pick(file.facts)) {
+        if (fact.name !== name) continue;
+        const withNs = this.withNamespace(fact);
+        if (namespace && withNs.namespace && withNs.namespace !== namespace) continue;
+        found.push(withNs);
+      }
+    }
+    if (fromUri) {
+      const mine = new Set(this.clustersOf(fromUri).map((c) => c.dir));
+      const rank = (f: T) => (this.clustersOf(f.uri).some((c) => mine.has(c.dir)) ? 0 : 1);
+      found.sort((a, b) => rank(a) - rank(b));
+    }
+    return found;
+  }
+
+  clusters(): Cluster[] {
+    this.clustersCache ??= this.computeClusters();
+    return this.clustersCache;
+  }
+
+  /**
+   * The clusters a file is applied to. A file no cluster reaches (or an untitled one) is taken to belong to every
+   * cluster of the workspace, so rules judge it against each.
+   */
+  clustersOf(uri: string): Cluster[] {
+    const all = this.clusters();
+    const path = uriToPath(uri);
+    const mine = path ? all.filter((c) => c.files.has(path)) : [];
+    return mine.length > 0 ? mine : all;
+  }
+
+  /** The Flux version that applies to a file: the setting, else its clusters' (the oldest), else undefined. */
+  fluxVersionFor(uri: string): string | undefined {
+    if (this.versionOverride) return this.versionOverride;
+    const versions = this.clustersOf(uri)
+      .map((c) => c.fluxVersion?.version)
+      .filter((v): v is string => !!v);
+    return versions.sort((a, b) => Number(a.split('.')[1]) - Number(b.split('.')[1]))[0];
+  }
+
+  private computeClusters(): Cluster[] {
+    const byDir = new Map<string, IndexedFile[]>();
+    for (const file of this.files.values()) {
+      if (!file.path) continue;
+      const dir = dirname(file.path);
+      if (!byDir.has(dir)) byDir.set(dir, []);
+      byDir.get(dir)!.push(file);
+    }
+    const clusterDirs = new Set<string>();
+    for (const file of this.files.values()) {
+      if (!file.path) continue;
+      const name = basename(file.path);
+      const dir = dirname(file.path);
+      if ((name === 'gotk-components.yaml' || name === 'gotk-sync.yaml') && basename(dir) === 'flux-system') clusterDirs.add(dirname(dir));
+      else if (file.facts.hasFluxInstance) clusterDirs.add(dir);
+    }
+    const root = (path: string) => this.roots.find((r) => path.startsWith(r + sep)) ?? dirname(path);
+    return [...clusterDirs].sort().map((dir) => {
+      const files = this.reach(dir, byDir, root(dir));
+      const settings = new Map<ControllerName, ControllerSetting[]>();
+      let fluxVersion: Cluster['fluxVersion'];
+      for (const path of files) {
+        const facts = this.files.get(pathToUri(path))?.facts;
+        if (!facts) continue;
+        for (const s of facts.controllerSettings) {
+          if (!settings.has(s.controller)) settings.set(s.controller, []);
+          settings.get(s.controller)!.push(s);
+        }
+        if (facts.fluxVersion && (!fluxVersion || path.includes(`${sep}flux-system${sep}`))) fluxVersion = { ...facts.fluxVersion };
+      }
+      return { dir, label: relative(root(dir), dir) || basename(dir), fluxVersion, settings, files };
+    });
+  }
+
+  /** Files Flux applies starting from a directory, as kustomize-controller does. */
+  private reach(start: string, byDir: Map<string, IndexedFile[]>, repoRoot: string): Set<string> {
+    const files = new Set<string>();
+    const seenDirs = new Set<string>();
+    const pendingDirs = [start];
+    const addFile = (path: string) => {
+      if (files.has(path)) return;
+      files.add(path);
+      const facts = this.files.get(pathToUri(path))?.facts;
+      for (const k of facts?.fluxKustomizations ?? []) if (k.path) pendingDirs.push(resolve(repoRoot, k.path));
+    };
+    while (pendingDirs.length > 0) {
+      const dir = pendingDirs.pop()!;
+      if (seenDirs.has(dir)) continue;
+      seenDirs.add(dir);
+      const kustomizationFile = (byDir.get(dir) ?? []).find((f) => /^kustomization\.ya?ml$/i.test(basename(f.path!)));
+      if (kustomizationFile?.facts.kustomize) {
+        addFile(kustomizationFile.path!);
+        for (const resource of kustomizationFile.facts.kustomize.resources) {
+          if (/^[a-z]+:\/\//i.test(resource)) continue; // remote bases
+          const target = resolve(dir, resource);
+          if (byDir.has(target) || [...byDir.keys()].some((d) => d.startsWith(target + sep))) pendingDirs.push(target);
+          else addFile(target);
+        }
+        continue;
+      }
+      // No kustomization.yaml: Flux generates one with every manifest below the directory.
+      for (const [d, list] of byDir) {
+        if (d !== dir && !d.startsWith(dir + sep)) continue;
+        const nested = d !== dir && (byDir.get(d) ?? []).some((f) => /^kustomization\.ya?ml$/i.test(basename(f.path!)));
+        if (nested) pendingDirs.push(d);
+        else for (const f of list) addFile(f.path!);
+      }
+    }
+    return files;
+  }
+}
