@@ -36,7 +36,12 @@ export function run(): Promise<void> {
     runner.on('pass', (test) => tests.push({ title: test.fullTitle(), state: 'passed', durationMs: test.duration }));
     runner.on('pending', (test) => tests.push({ title: test.fullTitle(), state: 'pending' }));
     runner.on('fail', (test, err: Error) =>
-      tests.push({ title: test.fullTitle(), state: 'failed', durationMs: test.duration, error: err?.message ?? String(err) }),
+      tests.push({
+        title: test.fullTitle(),
+        state: 'failed',
+        durationMs: test.duration,
+        error: err?.message ?? String(err),
+      }),
     );
   });
 }

@@ -3,7 +3,8 @@
  * suffixes used to recognise endpoints.
  */
 
-export interface AzureCloudDef {
+/** Shape of a `AZURE_CLOUDS` entry before its `id` is narrowed to `AzureCloudId`. */
+export interface AzureCloudShape {
   readonly id: string;
   readonly name: string;
   /** Value for `AZURE_AUTHORITY_HOST`, with the trailing slash the Flux docs use. */
@@ -19,7 +20,7 @@ export interface AzureCloudDef {
   readonly acrSuffixes: readonly string[];
 }
 
-export const AZURE_CLOUDS = [
+const AZURE_CLOUDS_LITERAL = [
   {
     id: 'public',
     name: 'Azure public cloud',
@@ -50,9 +51,15 @@ export const AZURE_CLOUDS = [
     blobSuffix: '.blob.core.chinacloudapi.cn',
     acrSuffixes: ['.azurecr.cn'],
   },
-] as const satisfies readonly AzureCloudDef[];
+] as const satisfies readonly AzureCloudShape[];
 
-export type AzureCloudId = (typeof AZURE_CLOUDS)[number]['id'];
+export type AzureCloudId = (typeof AZURE_CLOUDS_LITERAL)[number]['id'];
+
+export interface AzureCloudDef extends Omit<AzureCloudShape, 'id'> {
+  readonly id: AzureCloudId;
+}
+
+export const AZURE_CLOUDS: readonly AzureCloudDef[] = AZURE_CLOUDS_LITERAL;
 export const DEFAULT_AZURE_CLOUD: AzureCloudId = 'public';
 
 /** Legacy ACR suffix (retired Azure Germany cloud) that Flux still accepts as an ACR host. */

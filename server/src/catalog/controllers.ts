@@ -14,8 +14,10 @@ export const LOCKDOWN_FLAGS = [
   {
     flag: '--default-service-account',
     description:
-      'ServiceAccount used for objects that do not set `.spec.serviceAccountName` (multi-tenancy lockdown). ' +
-      'Requires the `ObjectLevelWorkloadIdentity` gate on the same controller, or the controller refuses to start.',
+      'ServiceAccount used for cloud access by objects that do not set `.spec.serviceAccountName` (multi-tenancy lockdown) ' +
+      'on source-, notification-, image-reflector- and image-automation-controller. ' +
+      'Requires the `ObjectLevelWorkloadIdentity` gate on the same controller, or the controller refuses to start. ' +
+      'On kustomize- and helm-controller the same flag is the older Kubernetes impersonation default and needs no gate (see `impersonationFlags`).',
     versions: { since: '2.7' },
     fluxInstanceField: ['spec', 'cluster', 'tenantDefaultServiceAccount'],
   },
@@ -38,7 +40,8 @@ export const LOCKDOWN_FLAGS = [
 ] as const;
 export type LockdownFlag = (typeof LOCKDOWN_FLAGS)[number]['flag'];
 
-export interface ControllerDef {
+/** Shape of a `CONTROLLERS` entry before its `name` is narrowed to `ControllerName`. */
+export interface ControllerShape {
   /** Deployment name = ServiceAccount name in flux-system. */
   readonly name: string;
   /** Abbreviation used in the fact sheet and in compact UI (src, ks, hc, nc, irc, iac, sw). */
@@ -52,17 +55,23 @@ export interface ControllerDef {
   readonly appCertificate: { readonly supported: boolean; readonly note: string };
   /** Lockdown flags the controller accepts (all 2.7+). */
   readonly lockdownFlags: readonly LockdownFlag[];
+  /**
+   * Flags with the same name that predate object-level workload identity and need no gate: kustomize- and
+   * helm-controller's `--default-service-account` sets the Kubernetes impersonation default (multi-tenancy).
+   */
+  readonly impersonationFlags?: readonly string[];
   /** Versions in which the controller knows the `ObjectLevelWorkloadIdentity` gate; undefined = unknown / not applicable. */
   readonly objectLevelWorkloadIdentityGate?: VersionRange;
   /** Azure services it talks to. */
   readonly azureServices: readonly string[];
 }
 
-export const CONTROLLERS = [
+const CONTROLLERS_LITERAL = [
   {
     name: 'source-controller',
     short: 'src',
-    description: 'Fetches sources (Git, OCI, Helm repositories, buckets) and stores them as artifacts for the other controllers.',
+    description:
+      'Fetches sources (Git, OCI, Helm repositories, buckets) and stores them as artifacts for the other controllers.',
     reconciles: ['GitRepository', 'OCIRepository', 'HelmRepository', 'HelmChart', 'Bucket'],
     appCertificate: {
       supported: true,
@@ -75,10 +84,12 @@ export const CONTROLLERS = [
   {
     name: 'kustomize-controller',
     short: 'ks',
-    description: 'Builds and applies Kustomizations; decrypts SOPS secrets (Key Vault) and can apply to remote AKS clusters (2.7+).',
+    description:
+      'Builds and applies Kustomizations; decrypts SOPS secrets (Key Vault) and can apply to remote AKS clusters (2.7+).',
     reconciles: ['Kustomization'],
     appCertificate: { supported: true, note: 'Used for SOPS decryption with Key Vault and remote AKS access.' },
-    lockdownFlags: ['--default-service-account', '--default-decryption-service-account', '--default-kubeconfig-service-account'],
+    lockdownFlags: ['--default-decryption-service-account', '--default-kubeconfig-service-account'],
+    impersonationFlags: ['--default-service-account'],
     objectLevelWorkloadIdentityGate: { since: '2.6' },
     azureServices: ['keyVault', 'aks'],
   },
@@ -88,16 +99,21 @@ export const CONTROLLERS = [
     description: 'Installs and upgrades HelmReleases; can target remote AKS clusters (2.7+).',
     reconciles: ['HelmRelease'],
     appCertificate: { supported: true, note: 'Only relevant for remote AKS access (Flux 2.7+).' },
-    lockdownFlags: ['--default-service-account', '--default-kubeconfig-service-account'],
+    lockdownFlags: ['--default-kubeconfig-service-account'],
+    impersonationFlags: ['--default-service-account'],
     objectLevelWorkloadIdentityGate: { since: '2.7' },
     azureServices: ['aks'],
   },
   {
     name: 'notification-controller',
     short: 'nc',
-    description: 'Dispatches alerts to Providers (Azure DevOps commit status, Event Hubs, Teams, ...) and serves webhook Receivers.',
+    description:
+      'Dispatches alerts to Providers (Azure DevOps commit status, Event Hubs, Teams, ...) and serves webhook Receivers.',
     reconciles: ['Provider', 'Alert', 'Receiver'],
-    appCertificate: { supported: true, note: 'Used for Event Hubs and Azure DevOps providers; Teams webhooks use no Entra identity.' },
+    appCertificate: {
+      supported: true,
+      note: 'Used for Event Hubs and Azure DevOps providers; Teams webhooks use no Entra identity.',
+    },
     lockdownFlags: ['--default-service-account'],
     objectLevelWorkloadIdentityGate: { since: '2.6' },
     azureServices: ['eventHubs', 'azureDevOps', 'teams'],
@@ -105,7 +121,8 @@ export const CONTROLLERS = [
   {
     name: 'image-reflector-controller',
     short: 'irc',
-    description: 'Scans container registries for tags (ImageRepository) and selects the latest by policy (ImagePolicy).',
+    description:
+      'Scans container registries for tags (ImageRepository) and selects the latest by policy (ImagePolicy).',
     reconciles: ['ImageRepository', 'ImagePolicy'],
     appCertificate: {
       supported: false,
@@ -128,16 +145,23 @@ export const CONTROLLERS = [
   {
     name: 'source-watcher',
     short: 'sw',
-    description: 'Composes new artifacts from existing sources (ArtifactGenerator); shipped with Flux 2.7+. Has no Azure integration.',
+    description:
+      'Composes new artifacts from existing sources (ArtifactGenerator); shipped with Flux 2.7+. Has no Azure integration.',
     reconciles: ['ArtifactGenerator'],
     versions: { since: '2.7' },
     appCertificate: { supported: false, note: 'No Azure integration.' },
     lockdownFlags: [],
     azureServices: [],
   },
-] as const satisfies readonly ControllerDef[];
+] as const satisfies readonly ControllerShape[];
 
-export type ControllerName = (typeof CONTROLLERS)[number]['name'];
+export type ControllerName = (typeof CONTROLLERS_LITERAL)[number]['name'];
+
+export interface ControllerDef extends Omit<ControllerShape, 'name'> {
+  readonly name: ControllerName;
+}
+
+export const CONTROLLERS: readonly ControllerDef[] = CONTROLLERS_LITERAL;
 
 /** All controller names, in catalog order. */
 export const CONTROLLER_NAMES: readonly ControllerName[] = CONTROLLERS.map((c) => c.name);

@@ -54,10 +54,12 @@ export const OTHER_DOCS = {
   aksWorkloadIdentityDeploy: 'https://learn.microsoft.com/en-us/azure/aks/workload-identity-deploy-cluster',
   aksAcrIntegration: 'https://learn.microsoft.com/en-us/azure/aks/cluster-container-registry-integration',
   builtInRoles: 'https://learn.microsoft.com/en-us/azure/role-based-access-control/built-in-roles',
-  acrAbac: 'https://learn.microsoft.com/en-us/azure/container-registry/container-registry-rbac-abac-repository-permissions',
+  acrAbac:
+    'https://learn.microsoft.com/en-us/azure/container-registry/container-registry-rbac-abac-repository-permissions',
   keyVaultRbac: 'https://learn.microsoft.com/en-us/azure/key-vault/general/rbac-guide',
   federatedCredentials: 'https://learn.microsoft.com/en-us/graph/api/resources/federatedidentitycredentials-overview',
-  adoServicePrincipals: 'https://learn.microsoft.com/en-us/azure/devops/integrate/get-started/authentication/service-principal-managed-identity',
+  adoServicePrincipals:
+    'https://learn.microsoft.com/en-us/azure/devops/integrate/get-started/authentication/service-principal-managed-identity',
   asoAuthorization: 'https://azure.github.io/azure-service-operator/reference/authorization/',
   asoManagedIdentity: 'https://azure.github.io/azure-service-operator/reference/managedidentity/',
   fluxOperatorInstance: 'https://fluxcd.control-plane.io/operator/fluxinstance/',

@@ -17,7 +17,8 @@ export const FLUX_INSTANCE_FIELDS = [
   {
     path: ['spec', 'distribution', 'version'],
     type: 'string',
-    description: 'Flux version to install (semver range such as `2.7.x`); the language server reads the Flux version from it.',
+    description:
+      'Flux version to install (semver range such as `2.7.x`); the language server reads the Flux version from it.',
     azure: false,
   },
   {
@@ -36,14 +37,16 @@ export const FLUX_INSTANCE_FIELDS = [
   {
     path: ['spec', 'cluster', 'objectLevelWorkloadIdentity'],
     type: 'boolean',
-    description: 'Enables the `ObjectLevelWorkloadIdentity` feature gate on the controllers that support it (Flux 2.6+).',
+    description:
+      'Enables the `ObjectLevelWorkloadIdentity` feature gate on the controllers that support it (Flux 2.6+).',
     versions: { since: '2.6' },
     azure: true,
   },
   {
     path: ['spec', 'cluster', 'multitenantWorkloadIdentity'],
     type: 'boolean',
-    description: 'Lock tenants to their default ServiceAccounts for cloud access; requires `objectLevelWorkloadIdentity: true` (CRD rule).',
+    description:
+      'Lock tenants to their default ServiceAccounts for cloud access; requires `objectLevelWorkloadIdentity: true` (CRD rule).',
     versions: { since: '2.7' },
     azure: true,
   },
@@ -71,7 +74,8 @@ export const FLUX_INSTANCE_FIELDS = [
   {
     path: ['spec', 'kustomize', 'patches'],
     type: 'array',
-    description: 'Kustomize patches applied to the Flux manifests — same shape as flux-system `kustomization.yaml` `patches` (identity, gate, lockdown).',
+    description:
+      'Kustomize patches applied to the Flux manifests — same shape as flux-system `kustomization.yaml` `patches` (identity, gate, lockdown).',
     azure: true,
   },
 ] as const satisfies readonly FieldDef[];

@@ -64,7 +64,8 @@ export interface WorkloadIdentityUseDef {
   readonly description: string;
 }
 
-export interface KindDef {
+/** Shape of a `KINDS` entry before its `kind` is narrowed to `FluxKind`. */
+export interface KindShape {
   readonly kind: string;
   readonly group: string;
   readonly apiVersions: readonly ApiVersionDef[];
@@ -84,9 +85,16 @@ export interface KindDef {
 // Shared enum values and field builders
 
 const CLOUD_PROVIDERS: readonly EnumValueDef[] = [
-  { value: 'generic', description: 'No cloud login; credentials come only from `secretRef` / ServiceAccount pull secrets.' },
+  {
+    value: 'generic',
+    description: 'No cloud login; credentials come only from `secretRef` / ServiceAccount pull secrets.',
+  },
   { value: 'aws', description: 'Amazon ECR / AWS login.' },
-  { value: 'azure', description: 'Microsoft Entra ID login (workload identity, controller identity or kubelet identity) for ACR.', azure: true },
+  {
+    value: 'azure',
+    description: 'Microsoft Entra ID login (workload identity, controller identity or kubelet identity) for ACR.',
+    azure: true,
+  },
   { value: 'gcp', description: 'Google Artifact Registry / GCP login.' },
 ];
 
@@ -94,22 +102,53 @@ const DURATION = '^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$';
 const TIMEOUT = '^([0-9]+(\\.[0-9]+)?(ms|s|m))+$';
 
 function interval(what: string, required = true): FieldDef {
-  return { path: ['spec', 'interval'], type: 'duration', description: `How often ${what}.`, required, pattern: DURATION, azure: false };
+  return {
+    path: ['spec', 'interval'],
+    type: 'duration',
+    description: `How often ${what}.`,
+    required,
+    pattern: DURATION,
+    azure: false,
+  };
 }
 
 function timeout(what: string, def: string): FieldDef {
-  return { path: ['spec', 'timeout'], type: 'duration', description: `Time limit for ${what}.`, default: def, pattern: TIMEOUT, azure: false };
+  return {
+    path: ['spec', 'timeout'],
+    type: 'duration',
+    description: `Time limit for ${what}.`,
+    default: def,
+    pattern: TIMEOUT,
+    azure: false,
+  };
 }
 
-function localRef(base: readonly string[], description: string, azure: boolean, extra: Partial<FieldDef> = {}): FieldDef[] {
+function localRef(
+  base: readonly string[],
+  description: string,
+  azure: boolean,
+  extra: Partial<FieldDef> = {},
+): FieldDef[] {
   return [
     { path: base, type: 'object', description, azure, ...extra },
-    { path: [...base, 'name'], type: 'string', description: `Name of the object referenced by \`${base[base.length - 1]}\` (same namespace).`, required: true, azure },
+    {
+      path: [...base, 'name'],
+      type: 'string',
+      description: `Name of the object referenced by \`${base[base.length - 1]}\` (same namespace).`,
+      required: true,
+      azure,
+    },
   ];
 }
 
 function suspend(): FieldDef {
-  return { path: ['spec', 'suspend'], type: 'boolean', description: 'Stop reconciling this object until set back to `false`.', default: false, azure: false };
+  return {
+    path: ['spec', 'suspend'],
+    type: 'boolean',
+    description: 'Stop reconciling this object until set back to `false`.',
+    default: false,
+    azure: false,
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -118,7 +157,11 @@ function suspend(): FieldDef {
 const PROVIDER_TYPES: readonly EnumValueDef[] = [
   { value: 'slack', description: 'Slack incoming webhook or bot token.' },
   { value: 'discord', description: 'Discord webhook.' },
-  { value: 'msteams', description: 'Microsoft Teams Workflows webhook (no Entra ID; `channel` unsupported).', azure: true },
+  {
+    value: 'msteams',
+    description: 'Microsoft Teams Workflows webhook (no Entra ID; `channel` unsupported).',
+    azure: true,
+  },
   { value: 'rocket', description: 'Rocket.Chat webhook.' },
   { value: 'generic', description: 'Plain HTTP POST of the event JSON.' },
   { value: 'generic-hmac', description: 'HTTP POST signed with an HMAC from the Secret `token`.' },
@@ -130,7 +173,8 @@ const PROVIDER_TYPES: readonly EnumValueDef[] = [
   { value: 'bitbucket', description: 'Bitbucket Cloud commit status.' },
   {
     value: 'azuredevops',
-    description: 'Azure DevOps commit status. Auth: Secret `token` (PAT) or Entra ID (controller level; object level via `serviceAccountName` since Flux 2.7).',
+    description:
+      'Azure DevOps commit status. Auth: Secret `token` (PAT) or Entra ID (controller level; object level via `serviceAccountName` since Flux 2.7).',
     azure: true,
   },
   { value: 'googlechat', description: 'Google Chat webhook.' },
@@ -139,7 +183,8 @@ const PROVIDER_TYPES: readonly EnumValueDef[] = [
   { value: 'sentry', description: 'Sentry event.' },
   {
     value: 'azureeventhub',
-    description: 'Azure Event Hubs. Auth: SAS connection string in Secret `address`, or Entra ID (`address` = hub name, `channel` = namespace; object level via `serviceAccountName` since Flux 2.6).',
+    description:
+      'Azure Event Hubs. Auth: SAS connection string in Secret `address`, or Entra ID (`address` = hub name, `channel` = namespace; object level via `serviceAccountName` since Flux 2.6).',
     azure: true,
   },
   { value: 'telegram', description: 'Telegram bot message.' },
@@ -156,14 +201,29 @@ const PROVIDER_TYPES: readonly EnumValueDef[] = [
   { value: 'nats', description: 'NATS subject.' },
   { value: 'zulip', description: 'Zulip stream message.', versions: { since: '2.7' } },
   { value: 'otel', description: 'OpenTelemetry traces.', versions: { since: '2.7' } },
-  { value: 'zoom', description: 'Zoom chat webhook (on notification-controller main after Flux 2.9; not in a 2.9 release).', versions: { since: '2.10' } },
-  { value: 'incident.io', description: 'incident.io alert (on notification-controller main after Flux 2.9; not in a 2.9 release).', versions: { since: '2.10' } },
+  {
+    value: 'zoom',
+    description: 'Zoom chat webhook (on notification-controller main after Flux 2.9; not in a 2.9 release).',
+    versions: { since: '2.10' },
+  },
+  {
+    value: 'incident.io',
+    description: 'incident.io alert (on notification-controller main after Flux 2.9; not in a 2.9 release).',
+    versions: { since: '2.10' },
+  },
 ];
 
 /** Provider types whose `serviceAccountName` means something (workload identity). */
 export const PROVIDER_TYPES_WITH_SERVICE_ACCOUNT = ['azureeventhub', 'azuredevops', 'googlepubsub'] as const;
 /** Provider types that may use `commitStatusExpr` (CRD CEL rule). */
-export const PROVIDER_TYPES_WITH_COMMIT_STATUS_EXPR = ['github', 'gitlab', 'gitea', 'bitbucketserver', 'bitbucket', 'azuredevops'] as const;
+export const PROVIDER_TYPES_WITH_COMMIT_STATUS_EXPR = [
+  'github',
+  'gitlab',
+  'gitea',
+  'bitbucketserver',
+  'bitbucket',
+  'azuredevops',
+] as const;
 
 // ---------------------------------------------------------------------------------------------
 // Kinds
@@ -184,7 +244,7 @@ const IMAGE_VERSIONS: readonly ApiVersionDef[] = [
   { version: 'v1beta1', served: { until: '2.7' }, deprecated: { until: '2.7' } },
 ];
 
-export const KINDS = [
+const KINDS_LITERAL = [
   {
     kind: 'OCIRepository',
     group: SOURCE_GROUP,
@@ -200,7 +260,8 @@ export const KINDS = [
       {
         path: ['spec', 'url'],
         type: 'string',
-        description: 'Artifact address `oci://<host>/<repository>`. With `provider: azure` the host must be an ACR login server (`*.azurecr.io`, `.us`, `.cn`, `.de`), or Flux fails with "invalid Azure registry".',
+        description:
+          'Artifact address `oci://<host>/<repository>`. With `provider: azure` the host must be an ACR login server (`*.azurecr.io`, `.us`, `.cn`, `.de`), or Flux fails with "invalid Azure registry".',
         required: true,
         pattern: '^oci://.*$',
         azure: true,
@@ -208,7 +269,8 @@ export const KINDS = [
       {
         path: ['spec', 'provider'],
         type: 'string',
-        description: 'Which cloud login source-controller performs for the registry. `azure` exchanges an Entra ID token for an ACR token. **Ignored when `secretRef` (or pull secrets of the ServiceAccount) yields credentials.**',
+        description:
+          'Which cloud login source-controller performs for the registry. `azure` exchanges an Entra ID token for an ACR token. **Ignored when `secretRef` (or pull secrets of the ServiceAccount) yields credentials.**',
         enum: CLOUD_PROVIDERS,
         default: 'generic',
         azure: true,
@@ -216,13 +278,32 @@ export const KINDS = [
       {
         path: ['spec', 'serviceAccountName'],
         type: 'string',
-        description: 'With `provider: azure`: the ServiceAccount (same namespace) whose `azure.workload.identity/client-id` and `tenant-id` annotations name the managed identity to use (object-level workload identity, needs the `ObjectLevelWorkloadIdentity` gate on source-controller). With `provider: generic`: its `imagePullSecrets` are used as registry credentials.',
+        description:
+          'With `provider: azure`: the ServiceAccount (same namespace) whose `azure.workload.identity/client-id` and `tenant-id` annotations name the managed identity to use (object-level workload identity, needs the `ObjectLevelWorkloadIdentity` gate on source-controller). With `provider: generic`: its `imagePullSecrets` are used as registry credentials.',
         azure: true,
       },
-      ...localRef(['spec', 'secretRef'], 'Secret of type `kubernetes.io/dockerconfigjson` with registry credentials. **Takes precedence over `provider: azure`**: if it yields credentials the Azure login is skipped.', true),
-      ...localRef(['spec', 'certSecretRef'], 'Secret with TLS material (`tls.crt`, `tls.key`, `ca.crt`) for the registry connection.', false),
-      ...localRef(['spec', 'proxySecretRef'], 'Secret with proxy `address` (and optional `username`/`password`).', false),
-      { path: ['spec', 'insecure'], type: 'boolean', description: 'Allow plain-HTTP registries.', default: false, azure: false },
+      ...localRef(
+        ['spec', 'secretRef'],
+        'Secret of type `kubernetes.io/dockerconfigjson` with registry credentials. **Takes precedence over `provider: azure`**: if it yields credentials the Azure login is skipped.',
+        true,
+      ),
+      ...localRef(
+        ['spec', 'certSecretRef'],
+        'Secret with TLS material (`tls.crt`, `tls.key`, `ca.crt`) for the registry connection.',
+        false,
+      ),
+      ...localRef(
+        ['spec', 'proxySecretRef'],
+        'Secret with proxy `address` (and optional `username`/`password`).',
+        false,
+      ),
+      {
+        path: ['spec', 'insecure'],
+        type: 'boolean',
+        description: 'Allow plain-HTTP registries.',
+        default: false,
+        azure: false,
+      },
       interval('the registry is checked for a new artifact'),
       timeout('registry operations', '60s'),
       suspend(),
@@ -238,7 +319,8 @@ export const KINDS = [
         description: 'Pull from ACR as the managed identity of the ServiceAccount.',
       },
     ],
-    controllerLevel: 'Set `spec.provider: azure` and leave `spec.serviceAccountName` unset; source-controller uses its own identity (or the AKS kubelet identity).',
+    controllerLevel:
+      'Set `spec.provider: azure` and leave `spec.serviceAccountName` unset; source-controller uses its own identity (or the AKS kubelet identity).',
     docs: { azure: fluxAzureDocs('acr'), api: FLUX_API_DOCS.OCIRepository },
   },
   {
@@ -248,12 +330,14 @@ export const KINDS = [
     controller: 'source-controller',
     services: ['acr'],
     summary: 'Index of Helm charts; with `type: oci` a registry of OCI Helm charts.',
-    azureWhen: '`spec.type: oci` and `spec.provider: azure` with an ACR URL. Has **no** `serviceAccountName`, so only controller-level (or kubelet) identity works.',
+    azureWhen:
+      '`spec.type: oci` and `spec.provider: azure` with an ACR URL. Has **no** `serviceAccountName`, so only controller-level (or kubelet) identity works.',
     fields: [
       {
         path: ['spec', 'url'],
         type: 'string',
-        description: 'Repository address; must start with `oci://` when `type: oci`. For Azure: `oci://<name>.azurecr.io/<path>`.',
+        description:
+          'Repository address; must start with `oci://` when `type: oci`. For Azure: `oci://<name>.azurecr.io/<path>`.',
         required: true,
         azure: true,
       },
@@ -271,14 +355,25 @@ export const KINDS = [
       {
         path: ['spec', 'provider'],
         type: 'string',
-        description: 'Cloud login for OCI registries. **Ignored unless `type: oci`.** HelmRepository has no per-object identity: `azure` always uses the controller-level identity. For per-tenant ACR identities use an OCIRepository and HelmRelease `chartRef`.',
+        description:
+          'Cloud login for OCI registries. **Ignored unless `type: oci`.** HelmRepository has no per-object identity: `azure` always uses the controller-level identity. For per-tenant ACR identities use an OCIRepository and HelmRelease `chartRef`.',
         enum: CLOUD_PROVIDERS,
         default: 'generic',
         azure: true,
       },
-      ...localRef(['spec', 'secretRef'], 'Secret with registry/repository credentials; wins over `provider` when it yields credentials.', true),
+      ...localRef(
+        ['spec', 'secretRef'],
+        'Secret with registry/repository credentials; wins over `provider` when it yields credentials.',
+        true,
+      ),
       ...localRef(['spec', 'certSecretRef'], 'Secret with TLS material (`tls.crt`, `tls.key`, `ca.crt`).', false),
-      { path: ['spec', 'insecure'], type: 'boolean', description: 'Allow plain-HTTP OCI registries.', default: false, azure: false },
+      {
+        path: ['spec', 'insecure'],
+        type: 'boolean',
+        description: 'Allow plain-HTTP OCI registries.',
+        default: false,
+        azure: false,
+      },
       interval('the repository index is refreshed', false),
       timeout('index download / registry operations', '60s'),
       suspend(),
@@ -299,7 +394,8 @@ export const KINDS = [
       {
         path: ['spec', 'url'],
         type: 'string',
-        description: 'Repository URL. With `provider: azure` it must be `https://dev.azure.com/{org}/{project}/_git/{repo}` (HTTPS; SSH and `*.visualstudio.com` are not supported for Entra ID auth).',
+        description:
+          'Repository URL. With `provider: azure` it must be `https://dev.azure.com/{org}/{project}/_git/{repo}` (HTTPS; SSH and `*.visualstudio.com` are not supported for Entra ID auth).',
         required: true,
         pattern: '^(http|https|ssh)://.*$',
         azure: true,
@@ -307,10 +403,19 @@ export const KINDS = [
       {
         path: ['spec', 'provider'],
         type: 'string',
-        description: 'How source-controller authenticates to the Git host. `azure` requests an Entra ID token for Azure DevOps and sends it as a bearer token. Unset behaves as `generic` (no CRD default).',
+        description:
+          'How source-controller authenticates to the Git host. `azure` requests an Entra ID token for Azure DevOps and sends it as a bearer token. Unset behaves as `generic` (no CRD default).',
         enum: [
-          { value: 'generic', description: 'Credentials from `secretRef` (basic auth, token or SSH key), or anonymous.' },
-          { value: 'azure', description: 'Entra ID token for Azure DevOps (controller identity, or the ServiceAccount in `serviceAccountName` since Flux 2.7).', azure: true },
+          {
+            value: 'generic',
+            description: 'Credentials from `secretRef` (basic auth, token or SSH key), or anonymous.',
+          },
+          {
+            value: 'azure',
+            description:
+              'Entra ID token for Azure DevOps (controller identity, or the ServiceAccount in `serviceAccountName` since Flux 2.7).',
+            azure: true,
+          },
           { value: 'github', description: 'GitHub App; requires `secretRef` with the App keys.' },
           { value: 'aws', description: 'AWS CodeCommit with IAM credentials.', versions: { since: '2.9' } },
         ],
@@ -319,13 +424,27 @@ export const KINDS = [
       {
         path: ['spec', 'serviceAccountName'],
         type: 'string',
-        description: 'ServiceAccount (same namespace) whose workload-identity annotations name the managed identity used for Azure DevOps. The CRD only accepts it with `provider: azure` (Flux 2.9: `azure` or `aws`). Needs the `ObjectLevelWorkloadIdentity` gate on source-controller.',
+        description:
+          'ServiceAccount (same namespace) whose workload-identity annotations name the managed identity used for Azure DevOps. The CRD only accepts it with `provider: azure` (Flux 2.9: `azure` or `aws`). Needs the `ObjectLevelWorkloadIdentity` gate on source-controller.',
         versions: { since: '2.7' },
         azure: true,
       },
-      ...localRef(['spec', 'secretRef'], 'Secret with Git credentials (`username`/`password`, `bearerToken`, SSH `identity`, or GitHub App keys).', false),
-      ...localRef(['spec', 'proxySecretRef'], 'Secret with proxy `address` (and optional `username`/`password`).', false),
-      { path: ['spec', 'ref'], type: 'object', description: 'Branch, tag, semver range, name or commit to check out.', azure: false },
+      ...localRef(
+        ['spec', 'secretRef'],
+        'Secret with Git credentials (`username`/`password`, `bearerToken`, SSH `identity`, or GitHub App keys).',
+        false,
+      ),
+      ...localRef(
+        ['spec', 'proxySecretRef'],
+        'Secret with proxy `address` (and optional `username`/`password`).',
+        false,
+      ),
+      {
+        path: ['spec', 'ref'],
+        type: 'object',
+        description: 'Branch, tag, semver range, name or commit to check out.',
+        azure: false,
+      },
       interval('the remote is fetched'),
       timeout('Git operations', '60s'),
       suspend(),
@@ -351,12 +470,14 @@ export const KINDS = [
     controller: 'source-controller',
     services: ['blobStorage'],
     summary: 'Downloads objects from an S3-compatible bucket, GCS or an Azure Blob container.',
-    azureWhen: '`spec.provider: azure`, `spec.endpoint` = storage account blob endpoint, `spec.bucketName` = container.',
+    azureWhen:
+      '`spec.provider: azure`, `spec.endpoint` = storage account blob endpoint, `spec.bucketName` = container.',
     fields: [
       {
         path: ['spec', 'provider'],
         type: 'string',
-        description: 'Storage API to talk to. `azure` uses the Azure Blob SDK with Entra ID (or shared key / SAS from `secretRef`).',
+        description:
+          'Storage API to talk to. `azure` uses the Azure Blob SDK with Entra ID (or shared key / SAS from `secretRef`).',
         enum: [
           { value: 'generic', description: 'S3-compatible API with static keys (Minio, etc.).' },
           { value: 'aws', description: 'Amazon S3 with IAM.' },
@@ -366,18 +487,26 @@ export const KINDS = [
         default: 'generic',
         azure: true,
       },
-      { path: ['spec', 'bucketName'], type: 'string', description: 'For Azure: the **blob container** name.', required: true, azure: true },
+      {
+        path: ['spec', 'bucketName'],
+        type: 'string',
+        description: 'For Azure: the **blob container** name.',
+        required: true,
+        azure: true,
+      },
       {
         path: ['spec', 'endpoint'],
         type: 'string',
-        description: 'For Azure: the account endpoint `https://<account>.blob.core.windows.net` (US Gov `.usgovcloudapi.net`, China `.chinacloudapi.cn`). The account name is read from the first DNS label.',
+        description:
+          'For Azure: the account endpoint `https://<account>.blob.core.windows.net` (US Gov `.usgovcloudapi.net`, China `.chinacloudapi.cn`). The account name is read from the first DNS label.',
         required: true,
         azure: true,
       },
       {
         path: ['spec', 'serviceAccountName'],
         type: 'string',
-        description: 'ServiceAccount (same namespace) whose workload-identity annotations name the managed identity for Blob access. Rejected by the CRD with `provider: generic` (also when unset) and together with `secretRef`. Needs the `ObjectLevelWorkloadIdentity` gate on source-controller.',
+        description:
+          'ServiceAccount (same namespace) whose workload-identity annotations name the managed identity for Blob access. Rejected by the CRD with `provider: generic` (also when unset) and together with `secretRef`. Needs the `ObjectLevelWorkloadIdentity` gate on source-controller.',
         versions: { since: '2.7' },
         azure: true,
       },
@@ -386,11 +515,32 @@ export const KINDS = [
         'Secret with Azure credentials: `tenantId`+`clientId`+`clientSecret`, `tenantId`+`clientId`+`clientCertificate`, `clientId` (managed identity), `accountKey` or `sasKey`; optional `authorityHost`. Cannot be combined with `serviceAccountName`.',
         true,
       ),
-      { path: ['spec', 'prefix'], type: 'string', description: 'Only download objects whose key starts with this prefix (fixed for Azure in source-controller 1.8.2).', azure: false },
-      { path: ['spec', 'sts'], type: 'object', description: 'Security Token Service settings; only for `aws` and `generic` providers (CRD rule).', azure: false },
+      {
+        path: ['spec', 'prefix'],
+        type: 'string',
+        description:
+          'Only download objects whose key starts with this prefix (fixed for Azure in source-controller 1.8.2).',
+        azure: false,
+      },
+      {
+        path: ['spec', 'sts'],
+        type: 'object',
+        description: 'Security Token Service settings; only for `aws` and `generic` providers (CRD rule).',
+        azure: false,
+      },
       ...localRef(['spec', 'certSecretRef'], 'TLS material; documented for the `generic` provider only.', false),
-      ...localRef(['spec', 'proxySecretRef'], 'Secret with proxy `address` (and optional `username`/`password`).', false),
-      { path: ['spec', 'insecure'], type: 'boolean', description: 'Allow plain-HTTP endpoints.', default: false, azure: false },
+      ...localRef(
+        ['spec', 'proxySecretRef'],
+        'Secret with proxy `address` (and optional `username`/`password`).',
+        false,
+      ),
+      {
+        path: ['spec', 'insecure'],
+        type: 'boolean',
+        description: 'Allow plain-HTTP endpoints.',
+        default: false,
+        azure: false,
+      },
       interval('the bucket is checked for changes'),
       timeout('download operations', '60s'),
       suspend(),
@@ -406,7 +556,8 @@ export const KINDS = [
         description: 'Read the container as the managed identity of the ServiceAccount.',
       },
     ],
-    controllerLevel: 'Set `spec.provider: azure`, no `secretRef`, no `serviceAccountName`: the chain is environment credential → workload identity → managed identity; with none the container is read anonymously.',
+    controllerLevel:
+      'Set `spec.provider: azure`, no `secretRef`, no `serviceAccountName`: the chain is environment credential → workload identity → managed identity; with none the container is read anonymously.',
     docs: { azure: fluxAzureDocs('blob'), api: FLUX_API_DOCS.Bucket },
   },
   {
@@ -421,14 +572,16 @@ export const KINDS = [
       {
         path: ['spec', 'image'],
         type: 'string',
-        description: 'Image repository without tag, e.g. `myregistry.azurecr.io/app`. With `provider: azure` the host must be an ACR login server.',
+        description:
+          'Image repository without tag, e.g. `myregistry.azurecr.io/app`. With `provider: azure` the host must be an ACR login server.',
         required: true,
         azure: true,
       },
       {
         path: ['spec', 'provider'],
         type: 'string',
-        description: 'Cloud login for the registry. Since Flux 2.7 this is the only way to get ACR login (the `--azure-autologin-for-acr` flag was removed). Ignored when `secretRef` yields credentials.',
+        description:
+          'Cloud login for the registry. Since Flux 2.7 this is the only way to get ACR login (the `--azure-autologin-for-acr` flag was removed). Ignored when `secretRef` yields credentials.',
         enum: CLOUD_PROVIDERS,
         default: 'generic',
         azure: true,
@@ -436,17 +589,43 @@ export const KINDS = [
       {
         path: ['spec', 'serviceAccountName'],
         type: 'string',
-        description: 'With `provider: azure`: ServiceAccount whose workload-identity annotations name the managed identity (needs the `ObjectLevelWorkloadIdentity` gate on image-reflector-controller). With `generic`: its `imagePullSecrets` are the credentials.',
+        description:
+          'With `provider: azure`: ServiceAccount whose workload-identity annotations name the managed identity (needs the `ObjectLevelWorkloadIdentity` gate on image-reflector-controller). With `generic`: its `imagePullSecrets` are the credentials.',
         maxLength: 253,
         azure: true,
       },
-      ...localRef(['spec', 'secretRef'], 'Secret of type `kubernetes.io/dockerconfigjson`. Wins over `provider: azure` when it yields credentials.', true),
+      ...localRef(
+        ['spec', 'secretRef'],
+        'Secret of type `kubernetes.io/dockerconfigjson`. Wins over `provider: azure` when it yields credentials.',
+        true,
+      ),
       ...localRef(['spec', 'certSecretRef'], 'Secret with TLS material (`tls.crt`, `tls.key`, `ca.crt`).', false),
-      ...localRef(['spec', 'proxySecretRef'], 'Secret with proxy `address` (and optional `username`/`password`).', false),
-      { path: ['spec', 'insecure'], type: 'boolean', description: 'Allow plain-HTTP registries.', default: false, azure: false },
-      { path: ['spec', 'exclusionList'], type: 'array', description: 'Regular expressions of tags to ignore (at most 25).', azure: false },
+      ...localRef(
+        ['spec', 'proxySecretRef'],
+        'Secret with proxy `address` (and optional `username`/`password`).',
+        false,
+      ),
+      {
+        path: ['spec', 'insecure'],
+        type: 'boolean',
+        description: 'Allow plain-HTTP registries.',
+        default: false,
+        azure: false,
+      },
+      {
+        path: ['spec', 'exclusionList'],
+        type: 'array',
+        description: 'Regular expressions of tags to ignore (at most 25).',
+        azure: false,
+      },
       interval('the registry is scanned'),
-      { path: ['spec', 'timeout'], type: 'duration', description: 'Time limit for a registry scan.', pattern: TIMEOUT, azure: false },
+      {
+        path: ['spec', 'timeout'],
+        type: 'duration',
+        description: 'Time limit for a registry scan.',
+        pattern: TIMEOUT,
+        azure: false,
+      },
       suspend(),
     ],
     workloadIdentity: [
@@ -472,11 +651,16 @@ export const KINDS = [
     summary: 'Picks the latest image tag of an ImageRepository by a policy (semver, alphabetical, numerical).',
     azureWhen: 'Indirectly: digest lookups reuse the authentication of the referenced ImageRepository.',
     fields: [
-      ...localRef(['spec', 'imageRepositoryRef'], 'The ImageRepository whose tags are evaluated (may name another namespace if allowed).', true),
+      ...localRef(
+        ['spec', 'imageRepositoryRef'],
+        'The ImageRepository whose tags are evaluated (may name another namespace if allowed).',
+        true,
+      ),
       {
         path: ['spec', 'digestReflectionPolicy'],
         type: 'string',
-        description: 'Whether the selected tag is resolved to a digest in `.status.latestRef.digest` (uses the ImageRepository credentials).',
+        description:
+          'Whether the selected tag is resolved to a digest in `.status.latestRef.digest` (uses the ImageRepository credentials).',
         enum: [
           { value: 'Never', description: 'Do not look up digests.' },
           { value: 'IfNotPresent', description: 'Look up the digest once per selected tag.' },
@@ -492,8 +676,19 @@ export const KINDS = [
         pattern: DURATION,
         azure: false,
       },
-      { path: ['spec', 'policy'], type: 'object', description: 'Tag ordering rule: `semver`, `alphabetical` or `numerical`.', required: true, azure: false },
-      { path: ['spec', 'filterTags'], type: 'object', description: 'Regex filter/extract applied to tags before the policy.', azure: false },
+      {
+        path: ['spec', 'policy'],
+        type: 'object',
+        description: 'Tag ordering rule: `semver`, `alphabetical` or `numerical`.',
+        required: true,
+        azure: false,
+      },
+      {
+        path: ['spec', 'filterTags'],
+        type: 'object',
+        description: 'Regex filter/extract applied to tags before the policy.',
+        azure: false,
+      },
     ],
     workloadIdentity: [],
     controllerLevel: 'Inherits from the referenced ImageRepository.',
@@ -506,18 +701,66 @@ export const KINDS = [
     controller: 'image-automation-controller',
     services: ['azureDevOps'],
     summary: 'Rewrites image references in a Git repository and pushes the commit.',
-    azureWhen: 'When the referenced GitRepository uses `provider: azure`; authentication comes from that GitRepository.',
+    azureWhen:
+      'When the referenced GitRepository uses `provider: azure`; authentication comes from that GitRepository.',
     fields: [
-      { path: ['spec', 'sourceRef'], type: 'object', description: 'The GitRepository to update; its `provider` and `serviceAccountName` decide how pushes to Azure DevOps authenticate.', required: true, azure: true },
-      { path: ['spec', 'sourceRef', 'kind'], type: 'string', description: 'Must be `GitRepository`.', enum: [{ value: 'GitRepository', description: 'The only supported source.' }], required: true, azure: false },
-      { path: ['spec', 'sourceRef', 'name'], type: 'string', description: 'Name of the GitRepository.', required: true, azure: true },
-      { path: ['spec', 'sourceRef', 'namespace'], type: 'string', description: 'Namespace of the GitRepository (defaults to this object\'s).', azure: false },
+      {
+        path: ['spec', 'sourceRef'],
+        type: 'object',
+        description:
+          'The GitRepository to update; its `provider` and `serviceAccountName` decide how pushes to Azure DevOps authenticate.',
+        required: true,
+        azure: true,
+      },
+      {
+        path: ['spec', 'sourceRef', 'kind'],
+        type: 'string',
+        description: 'Must be `GitRepository`.',
+        enum: [{ value: 'GitRepository', description: 'The only supported source.' }],
+        required: true,
+        azure: false,
+      },
+      {
+        path: ['spec', 'sourceRef', 'name'],
+        type: 'string',
+        description: 'Name of the GitRepository.',
+        required: true,
+        azure: true,
+      },
+      {
+        path: ['spec', 'sourceRef', 'namespace'],
+        type: 'string',
+        description: "Namespace of the GitRepository (defaults to this object's).",
+        azure: false,
+      },
       { path: ['spec', 'git'], type: 'object', description: 'Checkout, commit and push settings.', azure: false },
-      { path: ['spec', 'git', 'checkout'], type: 'object', description: 'Branch to check out (defaults to the GitRepository ref).', azure: false },
-      { path: ['spec', 'git', 'commit'], type: 'object', description: 'Author, signing key and message template.', required: true, azure: false },
-      { path: ['spec', 'git', 'push'], type: 'object', description: 'Branch / refspec to push to. Azure DevOps needs the identity in the project **Contributors** group.', azure: true },
+      {
+        path: ['spec', 'git', 'checkout'],
+        type: 'object',
+        description: 'Branch to check out (defaults to the GitRepository ref).',
+        azure: false,
+      },
+      {
+        path: ['spec', 'git', 'commit'],
+        type: 'object',
+        description: 'Author, signing key and message template.',
+        required: true,
+        azure: false,
+      },
+      {
+        path: ['spec', 'git', 'push'],
+        type: 'object',
+        description:
+          'Branch / refspec to push to. Azure DevOps needs the identity in the project **Contributors** group.',
+        azure: true,
+      },
       { path: ['spec', 'update'], type: 'object', description: 'Where and how to apply updates.', azure: false },
-      { path: ['spec', 'update', 'path'], type: 'string', description: 'Directory to scan for image policy markers.', azure: false },
+      {
+        path: ['spec', 'update', 'path'],
+        type: 'string',
+        description: 'Directory to scan for image policy markers.',
+        azure: false,
+      },
       {
         path: ['spec', 'update', 'strategy'],
         type: 'string',
@@ -538,10 +781,12 @@ export const KINDS = [
         versions: { since: '2.7' },
         gateControllers: ['image-automation-controller', 'source-controller'],
         service: 'azureDevOps',
-        description: 'Push to Azure DevOps as the managed identity named by the GitRepository\'s `serviceAccountName`; image-automation-controller needs the gate too.',
+        description:
+          "Push to Azure DevOps as the managed identity named by the GitRepository's `serviceAccountName`; image-automation-controller needs the gate too.",
       },
     ],
-    controllerLevel: 'The referenced GitRepository sets `provider: azure` without `serviceAccountName`; image-automation-controller needs its own identity patch.',
+    controllerLevel:
+      'The referenced GitRepository sets `provider: azure` without `serviceAccountName`; image-automation-controller needs its own identity patch.',
     docs: { azure: fluxAzureDocs('ado'), api: FLUX_API_DOCS.ImageUpdateAutomation },
   },
   {
@@ -554,24 +799,45 @@ export const KINDS = [
     ],
     controller: 'kustomize-controller',
     services: ['keyVault', 'aks'],
-    summary: 'Builds a kustomize overlay from a source and applies it, optionally decrypting SOPS secrets and targeting a remote cluster.',
-    azureWhen: 'SOPS decryption with Key Vault keys (`spec.decryption`), or a remote AKS cluster via `spec.kubeConfig.configMapRef` (Flux 2.7+).',
+    summary:
+      'Builds a kustomize overlay from a source and applies it, optionally decrypting SOPS secrets and targeting a remote cluster.',
+    azureWhen:
+      'SOPS decryption with Key Vault keys (`spec.decryption`), or a remote AKS cluster via `spec.kubeConfig.configMapRef` (Flux 2.7+).',
     fields: [
-      { path: ['spec', 'sourceRef'], type: 'object', description: 'Source artifact to build (GitRepository, OCIRepository, Bucket, ...).', required: true, azure: false },
+      {
+        path: ['spec', 'sourceRef'],
+        type: 'object',
+        description: 'Source artifact to build (GitRepository, OCIRepository, Bucket, ...).',
+        required: true,
+        azure: false,
+      },
       { path: ['spec', 'path'], type: 'string', description: 'Directory inside the artifact to build.', azure: false },
       interval('the Kustomization is reconciled'),
-      { path: ['spec', 'prune'], type: 'boolean', description: 'Delete objects removed from the source.', required: true, azure: false },
+      {
+        path: ['spec', 'prune'],
+        type: 'boolean',
+        description: 'Delete objects removed from the source.',
+        required: true,
+        azure: false,
+      },
       {
         path: ['spec', 'serviceAccountName'],
         type: 'string',
-        description: '**Kubernetes impersonation** for applying manifests, not Azure authentication. For Key Vault SOPS workload identity use `spec.decryption.serviceAccountName`.',
+        description:
+          '**Kubernetes impersonation** for applying manifests, not Azure authentication. For Key Vault SOPS workload identity use `spec.decryption.serviceAccountName`.',
         azure: false,
       },
-      { path: ['spec', 'decryption'], type: 'object', description: 'SOPS decryption of Secrets during apply.', azure: true },
+      {
+        path: ['spec', 'decryption'],
+        type: 'object',
+        description: 'SOPS decryption of Secrets during apply.',
+        azure: true,
+      },
       {
         path: ['spec', 'decryption', 'provider'],
         type: 'string',
-        description: 'Decryption engine; only `sops`. The key type (Key Vault, age, PGP, ...) comes from the encrypted file\'s metadata.',
+        description:
+          "Decryption engine; only `sops`. The key type (Key Vault, age, PGP, ...) comes from the encrypted file's metadata.",
         enum: [{ value: 'sops', description: 'Mozilla SOPS.' }],
         required: true,
         azure: false,
@@ -579,21 +845,45 @@ export const KINDS = [
       {
         path: ['spec', 'decryption', 'serviceAccountName'],
         type: 'string',
-        description: 'ServiceAccount (same namespace) whose workload-identity annotations name the managed identity used for Key Vault `decrypt`. Needs the `ObjectLevelWorkloadIdentity` gate on kustomize-controller. Static credentials in `decryption.secretRef` take priority.',
+        description:
+          'ServiceAccount (same namespace) whose workload-identity annotations name the managed identity used for Key Vault `decrypt`. Needs the `ObjectLevelWorkloadIdentity` gate on kustomize-controller. Static credentials in `decryption.secretRef` take priority.',
         versions: { since: '2.6' },
         azure: true,
       },
-      ...localRef(['spec', 'decryption', 'secretRef'], 'Secret with decryption keys; for Key Vault the key `sops.azure-kv` holds a nested YAML/JSON credentials document.', true),
-      { path: ['spec', 'kubeConfig'], type: 'object', description: 'Apply to a remote cluster. Exactly one of `configMapRef` / `secretRef`.', azure: true },
+      ...localRef(
+        ['spec', 'decryption', 'secretRef'],
+        'Secret with decryption keys; for Key Vault the key `sops.azure-kv` holds a nested YAML/JSON credentials document.',
+        true,
+      ),
+      {
+        path: ['spec', 'kubeConfig'],
+        type: 'object',
+        description: 'Apply to a remote cluster. Exactly one of `configMapRef` / `secretRef`.',
+        azure: true,
+      },
       ...localRef(
         ['spec', 'kubeConfig', 'configMapRef'],
         'ConfigMap describing a remote cluster reached with Entra ID: `provider: azure`, `cluster` (AKS ARM id), optional `address`, `ca.crt`, `audiences`, `serviceAccountName`.',
         true,
         { versions: { since: '2.7' } },
       ),
-      ...localRef(['spec', 'kubeConfig', 'secretRef'], 'Secret holding a static kubeconfig (e.g. the AKS cluster-admin kubeconfig when Entra ID integration is off).', false),
-      { path: ['spec', 'kubeConfig', 'secretRef', 'key'], type: 'string', description: 'Key in the Secret holding the kubeconfig (defaults to `value` / `value.yaml`).', azure: false },
-      { path: ['spec', 'targetNamespace'], type: 'string', description: 'Namespace to set on all applied objects.', azure: false },
+      ...localRef(
+        ['spec', 'kubeConfig', 'secretRef'],
+        'Secret holding a static kubeconfig (e.g. the AKS cluster-admin kubeconfig when Entra ID integration is off).',
+        false,
+      ),
+      {
+        path: ['spec', 'kubeConfig', 'secretRef', 'key'],
+        type: 'string',
+        description: 'Key in the Secret holding the kubeconfig (defaults to `value` / `value.yaml`).',
+        azure: false,
+      },
+      {
+        path: ['spec', 'targetNamespace'],
+        type: 'string',
+        description: 'Namespace to set on all applied objects.',
+        azure: false,
+      },
       suspend(),
     ],
     workloadIdentity: [
@@ -612,10 +902,11 @@ export const KINDS = [
         versions: { since: '2.7' },
         gateControllers: ['kustomize-controller'],
         service: 'aks',
-        description: 'Reach a remote AKS cluster as the managed identity of the ConfigMap\'s `serviceAccountName`.',
+        description: "Reach a remote AKS cluster as the managed identity of the ConfigMap's `serviceAccountName`.",
       },
     ],
-    controllerLevel: 'SOPS: leave `spec.decryption.serviceAccountName` unset (there is no provider field). Remote AKS: ConfigMap `provider: azure` without `serviceAccountName`.',
+    controllerLevel:
+      'SOPS: leave `spec.decryption.serviceAccountName` unset (there is no provider field). Remote AKS: ConfigMap `provider: azure` without `serviceAccountName`.',
     docs: { azure: fluxAzureDocs('keyVault'), api: FLUX_API_DOCS.Kustomization },
   },
   {
@@ -629,22 +920,34 @@ export const KINDS = [
     controller: 'helm-controller',
     services: ['aks'],
     summary: 'Installs and upgrades a Helm chart.',
-    azureWhen: 'Remote AKS cluster via `spec.kubeConfig.configMapRef` (Flux 2.7+). ACR charts are fetched by source-controller (`chartRef` to an OCIRepository).',
+    azureWhen:
+      'Remote AKS cluster via `spec.kubeConfig.configMapRef` (Flux 2.7+). ACR charts are fetched by source-controller (`chartRef` to an OCIRepository).',
     fields: [
       {
         path: ['spec', 'chartRef'],
         type: 'object',
-        description: 'Reference to an OCIRepository or HelmChart holding the chart. Prefer an OCIRepository for ACR charts: it supports per-object workload identity, HelmRepository does not.',
+        description:
+          'Reference to an OCIRepository or HelmChart holding the chart. Prefer an OCIRepository for ACR charts: it supports per-object workload identity, HelmRepository does not.',
         azure: true,
       },
-      { path: ['spec', 'chart'], type: 'object', description: 'Inline HelmChart template (chart name, version, sourceRef).', azure: false },
+      {
+        path: ['spec', 'chart'],
+        type: 'object',
+        description: 'Inline HelmChart template (chart name, version, sourceRef).',
+        azure: false,
+      },
       {
         path: ['spec', 'serviceAccountName'],
         type: 'string',
         description: '**Kubernetes impersonation** for Helm actions, not Azure authentication.',
         azure: false,
       },
-      { path: ['spec', 'kubeConfig'], type: 'object', description: 'Install into a remote cluster. Exactly one of `configMapRef` / `secretRef`.', azure: true },
+      {
+        path: ['spec', 'kubeConfig'],
+        type: 'object',
+        description: 'Install into a remote cluster. Exactly one of `configMapRef` / `secretRef`.',
+        azure: true,
+      },
       ...localRef(
         ['spec', 'kubeConfig', 'configMapRef'],
         'ConfigMap describing a remote cluster reached with Entra ID: `provider: azure`, `cluster` (AKS ARM id), optional `address`, `ca.crt`, `audiences`, `serviceAccountName`.',
@@ -663,10 +966,11 @@ export const KINDS = [
         versions: { since: '2.7' },
         gateControllers: ['helm-controller'],
         service: 'aks',
-        description: 'Reach a remote AKS cluster as the managed identity of the ConfigMap\'s `serviceAccountName`.',
+        description: "Reach a remote AKS cluster as the managed identity of the ConfigMap's `serviceAccountName`.",
       },
     ],
-    controllerLevel: 'Remote AKS: ConfigMap `provider: azure` without `serviceAccountName`; helm-controller gets the identity patch.',
+    controllerLevel:
+      'Remote AKS: ConfigMap `provider: azure` without `serviceAccountName`; helm-controller gets the identity patch.',
     docs: { azure: fluxAzureDocs('aks'), api: FLUX_API_DOCS.HelmRelease },
   },
   {
@@ -680,28 +984,45 @@ export const KINDS = [
     controller: 'notification-controller',
     services: ['azureDevOps', 'eventHubs', 'teams'],
     summary: 'Destination for Flux alerts (chat, commit status, event stream).',
-    azureWhen: '`spec.type` is `azuredevops` (commit status), `azureeventhub` (Event Hubs) or `msteams` (Teams webhook, no Entra ID).',
+    azureWhen:
+      '`spec.type` is `azuredevops` (commit status), `azureeventhub` (Event Hubs) or `msteams` (Teams webhook, no Entra ID).',
     fields: [
-      { path: ['spec', 'type'], type: 'string', description: 'Which notifier to use.', enum: PROVIDER_TYPES, required: true, azure: true },
+      {
+        path: ['spec', 'type'],
+        type: 'string',
+        description: 'Which notifier to use.',
+        enum: PROVIDER_TYPES,
+        required: true,
+        azure: true,
+      },
       {
         path: ['spec', 'address'],
         type: 'string',
-        description: 'Meaning depends on `type`. `azuredevops`: `https://dev.azure.com/{org}/{project}/_git/{repo}`. `azureeventhub` with Entra ID: the **event hub name**. `msteams`: webhook URL (or put it in the Secret key `address`).',
+        description:
+          'Meaning depends on `type`. `azuredevops`: `https://dev.azure.com/{org}/{project}/_git/{repo}`. `azureeventhub` with Entra ID: the **event hub name**. `msteams`: webhook URL (or put it in the Secret key `address`).',
         maxLength: 2048,
         azure: true,
       },
       {
         path: ['spec', 'channel'],
         type: 'string',
-        description: '`azureeventhub` with Entra ID: the **Event Hubs namespace** (short name gets the cloud suffix from `AZURE_AUTHORITY_HOST`, or a full `*.servicebus.*` host). Not used by `msteams`.',
+        description:
+          '`azureeventhub` with Entra ID: the **Event Hubs namespace** (short name gets the cloud suffix from `AZURE_AUTHORITY_HOST`, or a full `*.servicebus.*` host). Not used by `msteams`.',
         maxLength: 2048,
         azure: true,
       },
-      { path: ['spec', 'username'], type: 'string', description: 'Display name for chat providers.', maxLength: 2048, azure: false },
+      {
+        path: ['spec', 'username'],
+        type: 'string',
+        description: 'Display name for chat providers.',
+        maxLength: 2048,
+        azure: false,
+      },
       {
         path: ['spec', 'serviceAccountName'],
         type: 'string',
-        description: 'ServiceAccount whose workload-identity annotations name the managed identity. Meaningful for `azureeventhub` (Flux 2.6+), `azuredevops` (2.7+) and `googlepubsub`; an error if the Secret also holds static credentials. Needs the `ObjectLevelWorkloadIdentity` gate on notification-controller.',
+        description:
+          'ServiceAccount whose workload-identity annotations name the managed identity. Meaningful for `azureeventhub` (Flux 2.6+), `azuredevops` (2.7+) and `googlepubsub`; an error if the Secret also holds static credentials. Needs the `ObjectLevelWorkloadIdentity` gate on notification-controller.',
         versions: { since: '2.6' },
         azure: true,
       },
@@ -710,8 +1031,19 @@ export const KINDS = [
         'Secret with `address`, `token`, `username`, `password` or `headers`. `azuredevops`: `token` = PAT. `azureeventhub`: `address` = SAS connection string (or deprecated JWT `token`).',
         true,
       ),
-      ...localRef(['spec', 'proxySecretRef'], 'Secret with proxy `address` (and optional `username`/`password`).', false, { versions: { since: '2.7' } }),
-      { path: ['spec', 'proxy'], type: 'string', description: 'Proxy URL.', deprecated: 'Use `proxySecretRef`.', azure: false },
+      ...localRef(
+        ['spec', 'proxySecretRef'],
+        'Secret with proxy `address` (and optional `username`/`password`).',
+        false,
+        { versions: { since: '2.7' } },
+      ),
+      {
+        path: ['spec', 'proxy'],
+        type: 'string',
+        description: 'Proxy URL.',
+        deprecated: 'Use `proxySecretRef`.',
+        azure: false,
+      },
       ...localRef(['spec', 'certSecretRef'], 'Secret with `ca.crt` (and optionally `tls.crt`/`tls.key`).', false),
       timeout('sending an alert', '15s'),
       suspend(),
@@ -721,7 +1053,13 @@ export const KINDS = [
         description: 'CEL expression producing the commit-status key; only for git providers including `azuredevops`.',
         azure: false,
       },
-      { path: ['spec', 'interval'], type: 'duration', description: 'Unused in v1beta3.', deprecated: 'Not used by v1beta3.', azure: false },
+      {
+        path: ['spec', 'interval'],
+        type: 'duration',
+        description: 'Unused in v1beta3.',
+        deprecated: 'Not used by v1beta3.',
+        azure: false,
+      },
     ],
     workloadIdentity: [
       {
@@ -743,12 +1081,19 @@ export const KINDS = [
         description: 'Write Azure DevOps commit statuses as the managed identity of the ServiceAccount.',
       },
     ],
-    controllerLevel: 'No `secretRef` credentials and no `serviceAccountName`: notification-controller uses its own identity.',
+    controllerLevel:
+      'No `secretRef` credentials and no `serviceAccountName`: notification-controller uses its own identity.',
     docs: { azure: fluxAzureDocs('eventHubs'), api: FLUX_API_DOCS.Provider },
   },
-] as const satisfies readonly KindDef[];
+] as const satisfies readonly KindShape[];
 
-export type FluxKind = (typeof KINDS)[number]['kind'];
+export type FluxKind = (typeof KINDS_LITERAL)[number]['kind'];
+
+export interface KindDef extends Omit<KindShape, 'kind'> {
+  readonly kind: FluxKind;
+}
+
+export const KINDS: readonly KindDef[] = KINDS_LITERAL;
 export const FLUX_KINDS: readonly FluxKind[] = KINDS.map((k) => k.kind);
 
 export function isFluxKind(kind: string): kind is FluxKind {
@@ -784,7 +1129,9 @@ export function kindDef(apiVersion: string, kind: string): KindLookup | undefine
   const def = KINDS.find((k) => k.kind === kind && k.group === group);
   if (!def) return undefined;
   const versionDef = (def.apiVersions as readonly ApiVersionDef[]).find((v) => v.version === version);
-  return versionDef ? { def, group, version, versionDef, knownVersion: true } : { def, group, version, knownVersion: false };
+  return versionDef
+    ? { def, group, version, versionDef, knownVersion: true }
+    : { def, group, version, knownVersion: false };
 }
 
 /** Field definition by exact path (kind name or definition). */

@@ -54,7 +54,8 @@ export const APP_CERT_MOUNT = {
 /** Placeholder name kustomize ignores in strategic-merge bodies when a target is given (docs use it). */
 export const PATCH_BODY_PLACEHOLDER_NAME = 'controller';
 
-export interface PatchKindDef {
+/** Shape of a `PATCH_KINDS` entry before its `id` is narrowed to `PatchKindId`. */
+export interface PatchKindShape {
   readonly id: string;
   readonly title: string;
   readonly form: 'json6902' | 'strategicMerge';
@@ -65,13 +66,14 @@ export interface PatchKindDef {
   readonly cluster: 'any' | 'aks' | 'nonAks';
 }
 
-export const PATCH_KINDS = [
+const PATCH_KINDS_LITERAL = [
   {
     id: 'objectLevelGate',
     title: 'Enable object-level workload identity',
     form: 'json6902',
     targetKind: 'Deployment',
-    description: 'Appends `--feature-gates=ObjectLevelWorkloadIdentity=true` to the controller args so objects may name their own ServiceAccount.',
+    description:
+      'Appends `--feature-gates=ObjectLevelWorkloadIdentity=true` to the controller args so objects may name their own ServiceAccount.',
     versions: { since: '2.6' },
     cluster: 'any',
   },
@@ -88,7 +90,8 @@ export const PATCH_KINDS = [
     title: 'AKS controller identity: pod label',
     form: 'strategicMerge',
     targetKind: 'Deployment',
-    description: 'Labels the controller pod template with `azure.workload.identity/use: "true"` so the AKS webhook injects the token. Restart the controller if applied after bootstrap.',
+    description:
+      'Labels the controller pod template with `azure.workload.identity/use: "true"` so the AKS webhook injects the token. Restart the controller if applied after bootstrap.',
     cluster: 'aks',
   },
   {
@@ -96,7 +99,8 @@ export const PATCH_KINDS = [
     title: 'Non-AKS controller identity',
     form: 'json6902',
     targetKind: 'Deployment',
-    description: 'Adds `AZURE_TENANT_ID`, `AZURE_CLIENT_ID`, `AZURE_AUTHORITY_HOST`, `AZURE_FEDERATED_TOKEN_FILE` and a projected token volume with audience `api://AzureADTokenExchange`.',
+    description:
+      'Adds `AZURE_TENANT_ID`, `AZURE_CLIENT_ID`, `AZURE_AUTHORITY_HOST`, `AZURE_FEDERATED_TOKEN_FILE` and a projected token volume with audience `api://AzureADTokenExchange`.',
     cluster: 'nonAks',
   },
   {
@@ -104,7 +108,8 @@ export const PATCH_KINDS = [
     title: 'Controller-level application certificate',
     form: 'json6902',
     targetKind: 'Deployment',
-    description: 'Mounts the certificate Secret (key `cert-and-key`) and sets `AZURE_TENANT_ID`, `AZURE_CLIENT_ID`, `AZURE_CLIENT_CERTIFICATE_PATH`; optionally the password and send-chain variables. Not for ACR.',
+    description:
+      'Mounts the certificate Secret (key `cert-and-key`) and sets `AZURE_TENANT_ID`, `AZURE_CLIENT_ID`, `AZURE_CLIENT_CERTIFICATE_PATH`; optionally the password and send-chain variables. Not for ACR.',
     cluster: 'any',
   },
   {
@@ -112,12 +117,19 @@ export const PATCH_KINDS = [
     title: 'Default ServiceAccounts (multi-tenancy lockdown)',
     form: 'json6902',
     targetKind: 'Deployment',
-    description: 'Appends `--default-service-account` and related flags. The controller refuses to start unless the ObjectLevelWorkloadIdentity gate is enabled too.',
+    description:
+      'Appends `--default-service-account` and related flags. The controller refuses to start unless the ObjectLevelWorkloadIdentity gate is enabled too.',
     versions: { since: '2.7' },
     cluster: 'any',
   },
-] as const satisfies readonly PatchKindDef[];
-export type PatchKindId = (typeof PATCH_KINDS)[number]['id'];
+] as const satisfies readonly PatchKindShape[];
+export type PatchKindId = (typeof PATCH_KINDS_LITERAL)[number]['id'];
+
+export interface PatchKindDef extends Omit<PatchKindShape, 'id'> {
+  readonly id: PatchKindId;
+}
+
+export const PATCH_KINDS: readonly PatchKindDef[] = PATCH_KINDS_LITERAL;
 
 /** §4.7: which controllers to patch (identity and/or gate) for each Azure use. */
 export const CONTROLLER_PATCH_MATRIX = [
@@ -127,8 +139,16 @@ export const CONTROLLER_PATCH_MATRIX = [
     controllers: ['source-controller'],
   },
   { use: 'ACR tag scanning', kinds: ['ImageRepository', 'ImagePolicy'], controllers: ['image-reflector-controller'] },
-  { use: 'Azure DevOps push', kinds: ['ImageUpdateAutomation'], controllers: ['image-automation-controller', 'source-controller'] },
-  { use: 'Key Vault SOPS, remote AKS (Kustomization)', kinds: ['Kustomization'], controllers: ['kustomize-controller'] },
+  {
+    use: 'Azure DevOps push',
+    kinds: ['ImageUpdateAutomation'],
+    controllers: ['image-automation-controller', 'source-controller'],
+  },
+  {
+    use: 'Key Vault SOPS, remote AKS (Kustomization)',
+    kinds: ['Kustomization'],
+    controllers: ['kustomize-controller'],
+  },
   { use: 'Remote AKS (HelmRelease)', kinds: ['HelmRelease'], controllers: ['helm-controller'] },
   { use: 'Azure DevOps commit status, Event Hubs', kinds: ['Provider'], controllers: ['notification-controller'] },
 ] as const satisfies readonly { use: string; kinds: readonly string[]; controllers: readonly ControllerName[] }[];
@@ -278,7 +298,9 @@ export interface NonAksInput extends IdentityInput {
 
 /** Non-AKS controller-level workload identity (env vars + projected token). */
 export function nonAksControllerPatch(input: NonAksInput): Json6902PatchEntry {
-  const host = input.authorityHost ?? (AZURE_CLOUDS.find((c) => c.id === (input.cloud ?? 'public')) ?? AZURE_CLOUDS[0]).authorityHost;
+  const host =
+    input.authorityHost ??
+    (AZURE_CLOUDS.find((c) => c.id === (input.cloud ?? 'public')) ?? AZURE_CLOUDS[0]).authorityHost;
   return {
     patchKind: 'nonAksWorkloadIdentity',
     form: 'json6902',
@@ -308,11 +330,20 @@ export function appCertificatePatch(input: AppCertificateInput): Json6902PatchEn
     envOp(ENV_TENANT_ID, input.tenantId),
     envOp(ENV_CLIENT_ID, input.clientId),
     envOp(ENV_CLIENT_CERTIFICATE_PATH, APP_CERT_MOUNT.mountPath),
-    { op: 'add', path: JSON6902_PATHS.volumes, value: { name: APP_CERT_MOUNT.volumeName, secret: { secretName: input.secretName } } },
+    {
+      op: 'add',
+      path: JSON6902_PATHS.volumes,
+      value: { name: APP_CERT_MOUNT.volumeName, secret: { secretName: input.secretName } },
+    },
     {
       op: 'add',
       path: JSON6902_PATHS.volumeMounts,
-      value: { name: APP_CERT_MOUNT.volumeName, mountPath: APP_CERT_MOUNT.mountPath, subPath: APP_CERT_MOUNT.subPath, readOnly: true },
+      value: {
+        name: APP_CERT_MOUNT.volumeName,
+        mountPath: APP_CERT_MOUNT.mountPath,
+        subPath: APP_CERT_MOUNT.subPath,
+        readOnly: true,
+      },
     },
   ];
   if (input.withKeyPassword) {
@@ -326,7 +357,12 @@ export function appCertificatePatch(input: AppCertificateInput): Json6902PatchEn
     });
   }
   if (input.sendCertificateChain) ops.push(envOp(ENV_CLIENT_SEND_CERTIFICATE_CHAIN, 'true'));
-  return { patchKind: 'appCertificate', form: 'json6902', target: { kind: 'Deployment', name: targetNameFor(input.controllers) }, patch: ops };
+  return {
+    patchKind: 'appCertificate',
+    form: 'json6902',
+    target: { kind: 'Deployment', name: targetNameFor(input.controllers) },
+    patch: ops,
+  };
 }
 
 export interface LockdownInput {

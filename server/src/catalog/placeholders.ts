@@ -26,7 +26,10 @@ export const PLACEHOLDER_TOKENS = [
   { token: 'KSA_NAME', meaning: 'Kubernetes ServiceAccount name.' },
   { token: 'SECRET_NAME', meaning: 'Kubernetes Secret name.' },
   { token: 'NAMESPACE', meaning: 'Kubernetes namespace.' },
-  { token: '(some-controller)', meaning: 'Controller name(s), e.g. `source-controller` or `(source-controller|image-reflector-controller)`.' },
+  {
+    token: '(some-controller)',
+    meaning: 'Controller name(s), e.g. `source-controller` or `(source-controller|image-reflector-controller)`.',
+  },
   { token: '<tenant ID>', meaning: 'Entra tenant ID.' },
   { token: '<client ID>', meaning: 'Client ID.' },
   { token: '<client-id>', meaning: 'Client ID.' },

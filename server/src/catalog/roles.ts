@@ -4,7 +4,8 @@
  */
 import { OTHER_DOCS } from './docs';
 
-export interface RoleDef {
+/** Shape of a `ROLES` entry before its `id` is narrowed to `RoleId`. */
+export interface RoleShape {
   /** Stable key used across the catalog (PascalCase, no spaces). */
   readonly id: string;
   /** Display name (`roleName`) as Azure shows it. */
@@ -26,12 +27,13 @@ export interface RoleDef {
 
 const ROLE_DOCS = OTHER_DOCS.builtInRoles;
 
-export const ROLES = [
+const ROLES_LITERAL = [
   {
     id: 'AcrPull',
     name: 'AcrPull',
     guid: '7f951dda-4ed3-4680-a7ca-43fe172d538d',
-    description: 'Pull images and OCI artifacts from a container registry. Recommended for OCIRepository, OCI HelmRepository, ImageRepository and ImagePolicy.',
+    description:
+      'Pull images and OCI artifacts from a container registry. Recommended for OCIRepository, OCI HelmRepository, ImageRepository and ImagePolicy.',
     actions: ['Microsoft.ContainerRegistry/registries/pull/read'],
     dataActions: [],
     caveats: [
@@ -44,13 +46,17 @@ export const ROLES = [
     id: 'ContainerRegistryRepositoryReader',
     name: 'Container Registry Repository Reader',
     guid: 'b93aa761-3e63-49ed-ac28-beffa264f7ac',
-    description: 'Read repository content and metadata (tags) in registries that use ABAC repository permissions. The alternative to AcrPull for ABAC-mode registries.',
+    description:
+      'Read repository content and metadata (tags) in registries that use ABAC repository permissions. The alternative to AcrPull for ABAC-mode registries.',
     actions: [],
     dataActions: [
       'Microsoft.ContainerRegistry/registries/repositories/content/read',
       'Microsoft.ContainerRegistry/registries/repositories/metadata/read',
     ],
-    caveats: ['Does not include catalog listing (Flux does not need it).', 'Only meaningful for registries in ABAC repository-permissions mode.'],
+    caveats: [
+      'Does not include catalog listing (Flux does not need it).',
+      'Only meaningful for registries in ABAC repository-permissions mode.',
+    ],
     recommended: false,
     docsUrl: OTHER_DOCS.acrAbac,
   },
@@ -72,7 +78,8 @@ export const ROLES = [
     id: 'KeyVaultCryptoUser',
     name: 'Key Vault Crypto User',
     guid: '12338af0-0e69-4776-bea7-57ae8d297424',
-    description: 'Use keys for cryptographic operations (decrypt, unwrap, ...). Recommended for SOPS decryption with Key Vault keys.',
+    description:
+      'Use keys for cryptographic operations (decrypt, unwrap, ...). Recommended for SOPS decryption with Key Vault keys.',
     actions: [],
     dataActions: [
       'Microsoft.KeyVault/vaults/keys/read',
@@ -158,7 +165,8 @@ export const ROLES = [
     id: 'StorageBlobDataOwner',
     name: 'Storage Blob Data Owner',
     guid: 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b',
-    description: 'Full access to blob containers and data, including POSIX ACLs; a superset of Storage Blob Data Reader.',
+    description:
+      'Full access to blob containers and data, including POSIX ACLs; a superset of Storage Blob Data Reader.',
     actions: [
       'Microsoft.Storage/storageAccounts/blobServices/containers/*',
       'Microsoft.Storage/storageAccounts/blobServices/generateUserDelegationKey/action',
@@ -184,7 +192,8 @@ export const ROLES = [
     id: 'KeyVaultAdministrator',
     name: 'Key Vault Administrator',
     guid: '00482a5a-887f-4fb3-b363-3b7fe8e74483',
-    description: 'All data-plane operations on a vault (keys, secrets, certificates); a superset of Key Vault Crypto User.',
+    description:
+      'All data-plane operations on a vault (keys, secrets, certificates); a superset of Key Vault Crypto User.',
     actions: ['Microsoft.KeyVault/vaults/*/read'],
     dataActions: ['Microsoft.KeyVault/vaults/*'],
     caveats: ['Azure RBAC permission model only.', 'Far more than Flux needs.'],
@@ -207,7 +216,8 @@ export const ROLES = [
     id: 'Owner',
     name: 'Owner',
     guid: '8e3af657-a8ff-443c-a75c-2fe8c4bcb635',
-    description: 'Full management access including role assignment. Carries **no dataActions**: it does not grant blob, key or Event Hubs data access.',
+    description:
+      'Full management access including role assignment. Carries **no dataActions**: it does not grant blob, key or Event Hubs data access.',
     actions: ['*'],
     dataActions: [],
     caveats: ['No data-plane permissions (blobs, keys, events).', 'Far more than Flux needs.'],
@@ -218,9 +228,14 @@ export const ROLES = [
     id: 'Contributor',
     name: 'Contributor',
     guid: 'b24988ac-6180-42a0-ab88-20f7382dd24c',
-    description: 'Full management access except role assignment. Carries **no dataActions**: it does not grant blob, key or Event Hubs data access.',
+    description:
+      'Full management access except role assignment. Carries **no dataActions**: it does not grant blob, key or Event Hubs data access.',
     actions: ['*'],
-    notActions: ['Microsoft.Authorization/*/Delete', 'Microsoft.Authorization/*/Write', 'Microsoft.Authorization/elevateAccess/Action'],
+    notActions: [
+      'Microsoft.Authorization/*/Delete',
+      'Microsoft.Authorization/*/Write',
+      'Microsoft.Authorization/elevateAccess/Action',
+    ],
     dataActions: [],
     caveats: ['No data-plane permissions (blobs, keys, events).', 'Far more than Flux needs.'],
     recommended: false,
@@ -238,9 +253,15 @@ export const ROLES = [
     recommended: false,
     docsUrl: `${ROLE_DOCS}/general#reader`,
   },
-] as const satisfies readonly RoleDef[];
+] as const satisfies readonly RoleShape[];
 
-export type RoleId = (typeof ROLES)[number]['id'];
+export type RoleId = (typeof ROLES_LITERAL)[number]['id'];
+
+export interface RoleDef extends Omit<RoleShape, 'id'> {
+  readonly id: RoleId;
+}
+
+export const ROLES: readonly RoleDef[] = ROLES_LITERAL;
 
 /** Role by GUID (case-insensitive; a full role definition id is accepted too). */
 export function roleByGuid(guidOrId: string): RoleDef | undefined {
@@ -271,7 +292,10 @@ export function permissionMatches(pattern: string, permission: string): boolean 
 
 /** Whether a role grants a management action (respecting notActions). */
 export function roleGrantsAction(role: RoleDef, action: string): boolean {
-  return role.actions.some((p) => permissionMatches(p, action)) && !(role.notActions ?? []).some((p) => permissionMatches(p, action));
+  return (
+    role.actions.some((p) => permissionMatches(p, action)) &&
+    !(role.notActions ?? []).some((p) => permissionMatches(p, action))
+  );
 }
 
 /** Whether a role grants a data action. */

@@ -9,7 +9,8 @@ import type { VersionRange } from './versions';
 export type RuleSeverity = 'error' | 'warning' | 'information' | 'hint';
 export type RuleCategory = 'object' | 'serviceAccount' | 'secret' | 'patch' | 'version' | 'azure' | 'security';
 
-export interface RuleDef {
+/** Shape of a `RULES` entry before its `code` is narrowed to `RuleCode`. */
+export interface RuleShape {
   /** Stable diagnostic code, `flux-azure/<kebab-case>`. */
   readonly code: string;
   readonly severity: RuleSeverity;
@@ -32,7 +33,7 @@ export interface RuleDef {
 
 export const RULE_CODE_PREFIX = 'flux-azure/';
 
-export const RULES = [
+const RULES_LITERAL = [
   // ------------------------------------------------------------------ object level
   {
     code: 'flux-azure/gate-missing',
@@ -95,7 +96,8 @@ export const RULES = [
     severity: 'error',
     category: 'object',
     title: 'Bucket cannot set both secretRef and serviceAccountName',
-    explanation: 'The Bucket CRD rejects objects that set both `spec.secretRef` and `spec.serviceAccountName`.\n\nFix: keep one authentication method.',
+    explanation:
+      'The Bucket CRD rejects objects that set both `spec.secretRef` and `spec.serviceAccountName`.\n\nFix: keep one authentication method.',
     versions: { since: '2.7' },
     factRules: [4],
     docsUrl: FLUX_API_DOCS.Bucket,
@@ -122,7 +124,8 @@ export const RULES = [
     severity: 'warning',
     category: 'object',
     title: 'serviceAccountName has no effect for this Provider type',
-    explanation: 'Only `azureeventhub`, `azuredevops` and `googlepubsub` Providers use `spec.serviceAccountName`; for other types it is ignored.\n\nFix: remove it.',
+    explanation:
+      'Only `azureeventhub`, `azuredevops` and `googlepubsub` Providers use `spec.serviceAccountName`; for other types it is ignored.\n\nFix: remove it.',
     factRules: [5],
     docsUrl: FLUX_API_DOCS.Provider,
     quickFix: true,
@@ -212,7 +215,8 @@ export const RULES = [
     severity: 'warning',
     category: 'object',
     title: 'HelmRepository provider is ignored unless type is oci',
-    explanation: '`spec.provider` only applies to OCI Helm repositories; with `type: default` (or unset) no Azure login happens.\n\nFix: set `spec.type: oci` for ACR, or remove `provider`.',
+    explanation:
+      '`spec.provider` only applies to OCI Helm repositories; with `type: default` (or unset) no Azure login happens.\n\nFix: set `spec.type: oci` for ACR, or remove `provider`.',
     factRules: [11],
     docsUrl: FLUX_API_DOCS.HelmRepository,
     quickFix: true,
@@ -251,7 +255,8 @@ export const RULES = [
     severity: 'error',
     category: 'serviceAccount',
     title: 'Workload identity annotation value is not a GUID',
-    explanation: 'Client and tenant IDs are GUIDs; any other value makes the token exchange fail.\n\nFix: use the managed identity\'s client ID and the tenant ID.',
+    explanation:
+      "Client and tenant IDs are GUIDs; any other value makes the token exchange fail.\n\nFix: use the managed identity's client ID and the tenant ID.",
     factRules: [12],
     docsUrl: fluxAzureDocs('supportedIdentityTypes'),
     quickFix: false,
@@ -263,7 +268,8 @@ export const RULES = [
     severity: 'information',
     category: 'serviceAccount',
     title: 'Referenced ServiceAccount not found in the workspace',
-    explanation: 'No ServiceAccount with this name was found in the object\'s namespace in this workspace. It may be created elsewhere; if not, reconciliation fails.\n\nFix: add the ServiceAccount with the workload identity annotations.',
+    explanation:
+      "No ServiceAccount with this name was found in the object's namespace in this workspace. It may be created elsewhere; if not, reconciliation fails.\n\nFix: add the ServiceAccount with the workload identity annotations.",
     factRules: [12],
     docsUrl: fluxAzureDocs('supportedIdentityTypes'),
     quickFix: true,
@@ -327,7 +333,8 @@ export const RULES = [
     severity: 'information',
     category: 'object',
     title: 'Object-level workload identity on AKS is flagged unstable by Flux',
-    explanation: 'For AKS clusters targeting Azure resources, Flux warns that object-level workload identity may stop working and may need extra configuration in future releases (fluxcd/flux2#5359).',
+    explanation:
+      'For AKS clusters targeting Azure resources, Flux warns that object-level workload identity may stop working and may need extra configuration in future releases (fluxcd/flux2#5359).',
     factRules: [17],
     docsUrl: OTHER_DOCS.objectLevelWiAksIssue,
     quickFix: false,
@@ -394,7 +401,7 @@ export const RULES = [
     category: 'patch',
     title: 'azure.workload.identity/use belongs on the pod template',
     explanation:
-      'The AKS webhook only looks at pod labels. On the ServiceAccount or the Deployment\'s own metadata the label is harmless but does nothing, so no token is injected.\n\nFix: move it to `spec.template.metadata.labels`.',
+      "The AKS webhook only looks at pod labels. On the ServiceAccount or the Deployment's own metadata the label is harmless but does nothing, so no token is injected.\n\nFix: move it to `spec.template.metadata.labels`.",
     factRules: [22],
     docsUrl: fluxAzureDocs('controllerLevel'),
     quickFix: true,
@@ -406,7 +413,8 @@ export const RULES = [
     severity: 'error',
     category: 'patch',
     title: 'azure.workload.identity/use must be the string "true"',
-    explanation: 'Label values are strings; an unquoted `true` is a YAML boolean and the API server rejects it.\n\nFix: write `"true"`.',
+    explanation:
+      'Label values are strings; an unquoted `true` is a YAML boolean and the API server rejects it.\n\nFix: write `"true"`.',
     factRules: [22],
     docsUrl: fluxAzureDocs('controllerLevel'),
     quickFix: true,
@@ -418,7 +426,8 @@ export const RULES = [
     severity: 'error',
     category: 'patch',
     title: 'Projected token audience must be api://AzureADTokenExchange',
-    explanation: 'Entra only exchanges ServiceAccount tokens issued for `api://AzureADTokenExchange`; any other audience fails with an invalid-audience error.\n\nFix: set the audience exactly.',
+    explanation:
+      'Entra only exchanges ServiceAccount tokens issued for `api://AzureADTokenExchange`; any other audience fails with an invalid-audience error.\n\nFix: set the audience exactly.',
     factRules: [23],
     docsUrl: fluxAzureDocs('controllerLevel'),
     quickFix: true,
@@ -430,7 +439,8 @@ export const RULES = [
     severity: 'error',
     category: 'patch',
     title: 'AZURE_FEDERATED_TOKEN_FILE does not point at the projected token',
-    explanation: '`AZURE_FEDERATED_TOKEN_FILE` must equal the volumeMount `mountPath` + `/` + the projected `path`; otherwise the controller cannot read its token.\n\nFix: align the env var with the mount.',
+    explanation:
+      '`AZURE_FEDERATED_TOKEN_FILE` must equal the volumeMount `mountPath` + `/` + the projected `path`; otherwise the controller cannot read its token.\n\nFix: align the env var with the mount.',
     factRules: [23],
     docsUrl: fluxAzureDocs('controllerLevel'),
     quickFix: true,
@@ -495,7 +505,7 @@ export const RULES = [
     category: 'patch',
     title: 'Default ServiceAccount flags need the ObjectLevelWorkloadIdentity gate',
     explanation:
-      '`--default-service-account`, `--default-decryption-service-account` and `--default-kubeconfig-service-account` without the gate make the controller refuse to start ("inconsistent object-level configuration").\n\nFix: add the gate to the same controllers.',
+      '`--default-decryption-service-account`, `--default-kubeconfig-service-account`, and `--default-service-account` on source-, notification- and image-controllers, make the controller refuse to start without the gate ("inconsistent object-level configuration"). On kustomize- and helm-controller `--default-service-account` is the older impersonation default and needs no gate.\n\nFix: add the gate to the same controllers.',
     versions: { since: '2.7' },
     factRules: [28],
     docsUrl: fluxAzureDocs('objectLevel'),
@@ -523,7 +533,7 @@ export const RULES = [
     category: 'azure',
     title: 'Federated credential subject is malformed',
     explanation:
-      'The subject must be exactly `system:serviceaccount:<namespace>:<name>`; Entra compares it case-sensitively, so any difference means the token exchange is refused.\n\nFix: use the ServiceAccount\'s namespace and name.',
+      "The subject must be exactly `system:serviceaccount:<namespace>:<name>`; Entra compares it case-sensitively, so any difference means the token exchange is refused.\n\nFix: use the ServiceAccount's namespace and name.",
     factRules: [29],
     docsUrl: fluxAzureDocs('supportedIdentityTypes'),
     quickFix: true,
@@ -535,7 +545,8 @@ export const RULES = [
     severity: 'error',
     category: 'azure',
     title: 'Federated credential audience must be api://AzureADTokenExchange',
-    explanation: 'Flux requests tokens for `api://AzureADTokenExchange`; a credential with another audience never matches.\n\nFix: set `audiences: ["api://AzureADTokenExchange"]`.',
+    explanation:
+      'Flux requests tokens for `api://AzureADTokenExchange`; a credential with another audience never matches.\n\nFix: set `audiences: ["api://AzureADTokenExchange"]`.',
     factRules: [29],
     docsUrl: fluxAzureDocs('supportedIdentityTypes'),
     quickFix: true,
@@ -573,7 +584,8 @@ export const RULES = [
     severity: 'information',
     category: 'azure',
     title: 'Key Vault Crypto User needs the RBAC permission model',
-    explanation: 'Vaults on legacy access policies ignore Azure RBAC data roles; grant an access policy with key `get` and `decrypt`, or switch the vault to Azure RBAC.',
+    explanation:
+      'Vaults on legacy access policies ignore Azure RBAC data roles; grant an access policy with key `get` and `decrypt`, or switch the vault to Azure RBAC.',
     factRules: [31],
     docsUrl: OTHER_DOCS.keyVaultRbac,
     quickFix: false,
@@ -585,7 +597,8 @@ export const RULES = [
     severity: 'information',
     category: 'azure',
     title: 'ABAC-mode registries ignore AcrPull',
-    explanation: 'Registries in "RBAC Registry + ABAC Repository Permissions" mode do not honour AcrPull/AcrPush; grant **Container Registry Repository Reader**.',
+    explanation:
+      'Registries in "RBAC Registry + ABAC Repository Permissions" mode do not honour AcrPull/AcrPush; grant **Container Registry Repository Reader**.',
     factRules: [31],
     docsUrl: OTHER_DOCS.acrAbac,
     quickFix: false,
@@ -598,7 +611,8 @@ export const RULES = [
     severity: 'error',
     category: 'version',
     title: 'API version not served by this Flux version',
-    explanation: 'The CRD no longer serves this apiVersion, so applying fails.\n\nFix: migrate to the current version (`flux migrate` helps).',
+    explanation:
+      'The CRD no longer serves this apiVersion, so applying fails.\n\nFix: migrate to the current version (`flux migrate` helps).',
     factRules: [],
     docsUrl: fluxAzureDocs(),
     quickFix: true,
@@ -610,7 +624,8 @@ export const RULES = [
     severity: 'information',
     category: 'version',
     title: 'Deprecated API version',
-    explanation: 'Still served, but deprecated and removed in a later Flux release.\n\nFix: move to the current version.',
+    explanation:
+      'Still served, but deprecated and removed in a later Flux release.\n\nFix: move to the current version.',
     factRules: [],
     docsUrl: fluxAzureDocs(),
     quickFix: true,
@@ -636,7 +651,8 @@ export const RULES = [
     severity: 'information',
     category: 'version',
     title: 'Event Hubs JWT token authentication is deprecated',
-    explanation: 'A JWT `token` in the Secret of an `azureeventhub` Provider is deprecated since Flux 2.7 and will be removed with Provider v1.\n\nFix: use workload identity or a SAS connection string.',
+    explanation:
+      'A JWT `token` in the Secret of an `azureeventhub` Provider is deprecated since Flux 2.7 and will be removed with Provider v1.\n\nFix: use workload identity or a SAS connection string.',
     versions: { since: '2.7' },
     factRules: [],
     docsUrl: FLUX_API_DOCS.Provider,
@@ -673,19 +689,26 @@ export const RULES = [
   },
   {
     code: 'flux-azure/placeholder',
-    severity: 'warning',
+    severity: 'information',
     category: 'security',
     title: 'Documentation placeholder left in',
-    explanation: 'This value still contains a placeholder copied from the docs (e.g. `CLIENT_ID`, `(some-controller)`, `<tenant ID>`); it will fail at runtime.\n\nFix: replace it with the real value.',
+    explanation:
+      'This value still contains a placeholder copied from the docs (e.g. `CLIENT_ID`, `(some-controller)`, `<tenant ID>`); it will fail at runtime.\n\nFix: replace it with the real value.',
     factRules: [],
     docsUrl: fluxAzureDocs(),
     quickFix: false,
     manifestCheckable: true,
     crossFile: false,
   },
-] as const satisfies readonly RuleDef[];
+] as const satisfies readonly RuleShape[];
 
-export type RuleCode = (typeof RULES)[number]['code'];
+export type RuleCode = (typeof RULES_LITERAL)[number]['code'];
+
+export interface RuleDef extends Omit<RuleShape, 'code'> {
+  readonly code: RuleCode;
+}
+
+export const RULES: readonly RuleDef[] = RULES_LITERAL;
 export const RULE_CODES: readonly RuleCode[] = RULES.map((r) => r.code);
 
 export function isRuleCode(code: string): code is RuleCode {

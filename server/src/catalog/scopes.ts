@@ -4,7 +4,8 @@
  */
 import { GUID_PATTERN } from './identifiers';
 
-export interface ScopeFormatDef {
+/** Shape of a `SCOPE_FORMATS` entry before its `id` is narrowed to `ScopeLevel`. */
+export interface ScopeFormatShape {
   readonly id: string;
   readonly label: string;
   /** Format with `{placeholders}`; literal segments compare case-insensitively in ARM. */
@@ -15,7 +16,7 @@ export interface ScopeFormatDef {
   readonly assignable: boolean;
 }
 
-export const SCOPE_FORMATS = [
+const SCOPE_FORMATS_LITERAL = [
   { id: 'root', label: 'Tenant root', pattern: '/', assignable: true },
   {
     id: 'managementGroup',
@@ -24,7 +25,13 @@ export const SCOPE_FORMATS = [
     parent: 'root',
     assignable: true,
   },
-  { id: 'subscription', label: 'Subscription', pattern: '/subscriptions/{subscriptionId}', parent: 'managementGroup', assignable: true },
+  {
+    id: 'subscription',
+    label: 'Subscription',
+    pattern: '/subscriptions/{subscriptionId}',
+    parent: 'managementGroup',
+    assignable: true,
+  },
   {
     id: 'resourceGroup',
     label: 'Resource group',
@@ -35,14 +42,16 @@ export const SCOPE_FORMATS = [
   {
     id: 'containerRegistry',
     label: 'Container registry',
-    pattern: '/subscriptions/{subscriptionId}/resourceGroups/{resourceGroup}/providers/Microsoft.ContainerRegistry/registries/{registry}',
+    pattern:
+      '/subscriptions/{subscriptionId}/resourceGroups/{resourceGroup}/providers/Microsoft.ContainerRegistry/registries/{registry}',
     parent: 'resourceGroup',
     assignable: true,
   },
   {
     id: 'storageAccount',
     label: 'Storage account',
-    pattern: '/subscriptions/{subscriptionId}/resourceGroups/{resourceGroup}/providers/Microsoft.Storage/storageAccounts/{storageAccount}',
+    pattern:
+      '/subscriptions/{subscriptionId}/resourceGroups/{resourceGroup}/providers/Microsoft.Storage/storageAccounts/{storageAccount}',
     parent: 'resourceGroup',
     assignable: true,
   },
@@ -57,14 +66,16 @@ export const SCOPE_FORMATS = [
   {
     id: 'keyVault',
     label: 'Key vault',
-    pattern: '/subscriptions/{subscriptionId}/resourceGroups/{resourceGroup}/providers/Microsoft.KeyVault/vaults/{vault}',
+    pattern:
+      '/subscriptions/{subscriptionId}/resourceGroups/{resourceGroup}/providers/Microsoft.KeyVault/vaults/{vault}',
     parent: 'resourceGroup',
     assignable: true,
   },
   {
     id: 'eventHubsNamespace',
     label: 'Event Hubs namespace',
-    pattern: '/subscriptions/{subscriptionId}/resourceGroups/{resourceGroup}/providers/Microsoft.EventHub/namespaces/{namespace}',
+    pattern:
+      '/subscriptions/{subscriptionId}/resourceGroups/{resourceGroup}/providers/Microsoft.EventHub/namespaces/{namespace}',
     parent: 'resourceGroup',
     assignable: true,
   },
@@ -79,7 +90,8 @@ export const SCOPE_FORMATS = [
   {
     id: 'aksCluster',
     label: 'AKS cluster',
-    pattern: '/subscriptions/{subscriptionId}/resourceGroups/{resourceGroup}/providers/Microsoft.ContainerService/managedClusters/{cluster}',
+    pattern:
+      '/subscriptions/{subscriptionId}/resourceGroups/{resourceGroup}/providers/Microsoft.ContainerService/managedClusters/{cluster}',
     parent: 'resourceGroup',
     assignable: true,
   },
@@ -99,9 +111,15 @@ export const SCOPE_FORMATS = [
     parent: 'resourceGroup',
     assignable: true,
   },
-] as const satisfies readonly ScopeFormatDef[];
+] as const satisfies readonly ScopeFormatShape[];
 
-export type ScopeLevel = (typeof SCOPE_FORMATS)[number]['id'];
+export type ScopeLevel = (typeof SCOPE_FORMATS_LITERAL)[number]['id'];
+
+export interface ScopeFormatDef extends Omit<ScopeFormatShape, 'id'> {
+  readonly id: ScopeLevel;
+}
+
+export const SCOPE_FORMATS: readonly ScopeFormatDef[] = SCOPE_FORMATS_LITERAL;
 
 /** Extra constraints for placeholders; anything else is one non-empty path segment. */
 const PLACEHOLDER_PATTERNS: Readonly<Record<string, string>> = {
@@ -175,7 +193,8 @@ export function scopeCovers(assignmentScope: string, targetScope: string): boole
 /** Role definition id forms. */
 export const ROLE_DEFINITION_ID_PATTERN = '/providers/Microsoft.Authorization/roleDefinitions/{roleGuid}';
 /** Also accepted when assigning at subscription scope. */
-export const SUBSCRIPTION_ROLE_DEFINITION_ID_PATTERN = '/subscriptions/{subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/{roleGuid}';
+export const SUBSCRIPTION_ROLE_DEFINITION_ID_PATTERN =
+  '/subscriptions/{subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/{roleGuid}';
 export const ROLE_DEFINITION_ID_REGEX = new RegExp(
   `^(?:/subscriptions/(?<subscriptionId>${GUID_PATTERN}))?/providers/Microsoft\\.Authorization/roleDefinitions/(?<roleGuid>${GUID_PATTERN})$`,
   'i',

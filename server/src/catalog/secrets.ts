@@ -26,31 +26,66 @@ export interface KeySetDef {
 
 export const BUCKET_AZURE_SECRET_KEYS = [
   { key: 'tenantId', description: 'Entra tenant ID.', valueType: 'guid', sensitive: false },
-  { key: 'clientId', description: 'Client ID of the app registration or managed identity.', valueType: 'guid', sensitive: false },
+  {
+    key: 'clientId',
+    description: 'Client ID of the app registration or managed identity.',
+    valueType: 'guid',
+    sensitive: false,
+  },
   { key: 'clientSecret', description: 'App registration client secret.', valueType: 'secret', sensitive: true },
-  { key: 'clientCertificate', description: 'PEM with the app certificate **and** its private key.', valueType: 'pem', sensitive: true },
-  { key: 'clientCertificatePassword', description: 'Password of an encrypted private key.', valueType: 'secret', sensitive: true },
+  {
+    key: 'clientCertificate',
+    description: 'PEM with the app certificate **and** its private key.',
+    valueType: 'pem',
+    sensitive: true,
+  },
+  {
+    key: 'clientCertificatePassword',
+    description: 'Password of an encrypted private key.',
+    valueType: 'secret',
+    sensitive: true,
+  },
   {
     key: 'clientCertificateSendChain',
     description: 'Send the x5c chain. Read as a **string**: true iff `"1"` or `"true"` — quote it in `stringData`.',
     valueType: 'boolString',
     sensitive: false,
   },
-  { key: 'authorityHost', description: 'Entra login host for sovereign clouds (optional with any Entra method).', valueType: 'url', sensitive: false },
+  {
+    key: 'authorityHost',
+    description: 'Entra login host for sovereign clouds (optional with any Entra method).',
+    valueType: 'url',
+    sensitive: false,
+  },
   { key: 'accountKey', description: 'Storage account shared key.', valueType: 'secret', sensitive: true },
-  { key: 'sasKey', description: 'SAS token (leading `?` optional); merged into the endpoint query, winning on conflicts.', valueType: 'secret', sensitive: true },
+  {
+    key: 'sasKey',
+    description: 'SAS token (leading `?` optional); merged into the endpoint query, winning on conflicts.',
+    valueType: 'secret',
+    sensitive: true,
+  },
 ] as const satisfies readonly SecretKeyDef[];
 
 /** Accepted Bucket credential sets; a Secret is valid when at least one set is complete. */
 export const BUCKET_AZURE_KEY_SETS = [
-  { id: 'clientSecret', label: 'Service principal with client secret', required: ['tenantId', 'clientId', 'clientSecret'], optional: ['authorityHost'] },
+  {
+    id: 'clientSecret',
+    label: 'Service principal with client secret',
+    required: ['tenantId', 'clientId', 'clientSecret'],
+    optional: ['authorityHost'],
+  },
   {
     id: 'clientCertificate',
     label: 'Service principal with certificate',
     required: ['tenantId', 'clientId', 'clientCertificate'],
     optional: ['clientCertificatePassword', 'clientCertificateSendChain', 'authorityHost'],
   },
-  { id: 'managedIdentity', label: 'Managed identity by client ID', required: ['clientId'], optional: ['authorityHost'] },
+  {
+    id: 'managedIdentity',
+    label: 'Managed identity by client ID',
+    required: ['clientId'],
+    optional: ['authorityHost'],
+  },
   { id: 'sharedKey', label: 'Storage account shared key', required: ['accountKey'], optional: [] },
   { id: 'sas', label: 'Shared access signature', required: ['sasKey'], optional: [] },
 ] as const satisfies readonly KeySetDef[];
@@ -72,7 +107,12 @@ export const SOPS_AZURE_KV_FIELDS = [
   { key: 'clientId', description: 'Client ID (alone = managed identity).', valueType: 'guid', sensitive: false },
   { key: 'clientSecret', description: 'App registration client secret.', valueType: 'secret', sensitive: true },
   { key: 'clientCertificate', description: 'PEM with certificate and private key.', valueType: 'pem', sensitive: true },
-  { key: 'clientCertificatePassword', description: 'Password of an encrypted private key.', valueType: 'secret', sensitive: true },
+  {
+    key: 'clientCertificatePassword',
+    description: 'Password of an encrypted private key.',
+    valueType: 'secret',
+    sensitive: true,
+  },
   {
     key: 'clientCertificateSendChain',
     description: 'Send the x5c chain. A Go **bool**: write an unquoted `true`; a quoted `"true"` fails to parse.',
@@ -82,20 +122,40 @@ export const SOPS_AZURE_KV_FIELDS = [
   { key: 'authorityHost', description: 'Entra login host for sovereign clouds.', valueType: 'url', sensitive: false },
   { key: 'appId', description: '`az ad sp create-for-rbac` output: client ID.', valueType: 'guid', sensitive: false },
   { key: 'tenant', description: '`az ad sp create-for-rbac` output: tenant ID.', valueType: 'guid', sensitive: false },
-  { key: 'password', description: '`az ad sp create-for-rbac` output: client secret.', valueType: 'secret', sensitive: true },
+  {
+    key: 'password',
+    description: '`az ad sp create-for-rbac` output: client secret.',
+    valueType: 'secret',
+    sensitive: true,
+  },
 ] as const satisfies readonly SecretKeyDef[];
 
 /** Accepted `sops.azure-kv` combinations, in the order kustomize-controller tries them. */
 export const SOPS_AZURE_KV_COMBINATIONS = [
-  { id: 'clientSecret', label: 'Service principal with client secret', required: ['tenantId', 'clientId', 'clientSecret'], optional: ['authorityHost'] },
+  {
+    id: 'clientSecret',
+    label: 'Service principal with client secret',
+    required: ['tenantId', 'clientId', 'clientSecret'],
+    optional: ['authorityHost'],
+  },
   {
     id: 'clientCertificate',
     label: 'Service principal with certificate',
     required: ['tenantId', 'clientId', 'clientCertificate'],
     optional: ['clientCertificatePassword', 'clientCertificateSendChain', 'authorityHost'],
   },
-  { id: 'azCliOutput', label: '`az ad sp create-for-rbac` output', required: ['appId', 'tenant', 'password'], optional: ['authorityHost'] },
-  { id: 'managedIdentity', label: 'Managed identity by client ID', required: ['clientId'], optional: ['authorityHost'] },
+  {
+    id: 'azCliOutput',
+    label: '`az ad sp create-for-rbac` output',
+    required: ['appId', 'tenant', 'password'],
+    optional: ['authorityHost'],
+  },
+  {
+    id: 'managedIdentity',
+    label: 'Managed identity by client ID',
+    required: ['clientId'],
+    optional: ['authorityHost'],
+  },
 ] as const satisfies readonly KeySetDef[];
 
 /** The combination kustomize-controller would pick for these fields, or undefined (decryption error). */
@@ -134,8 +194,18 @@ export const CONTROLLER_CERT_SECRET_KEYS = {
 // Provider secrets
 
 export const PROVIDER_SECRET_KEYS = [
-  { key: 'address', description: 'Overrides `spec.address`. `azureeventhub`: SAS connection string; `msteams`: webhook URL.', valueType: 'secret', sensitive: true },
-  { key: 'token', description: '`azuredevops`: PAT with commit-status rights. `azureeventhub`: JWT (deprecated since Flux 2.7).', valueType: 'secret', sensitive: true },
+  {
+    key: 'address',
+    description: 'Overrides `spec.address`. `azureeventhub`: SAS connection string; `msteams`: webhook URL.',
+    valueType: 'secret',
+    sensitive: true,
+  },
+  {
+    key: 'token',
+    description: '`azuredevops`: PAT with commit-status rights. `azureeventhub`: JWT (deprecated since Flux 2.7).',
+    valueType: 'secret',
+    sensitive: true,
+  },
   { key: 'username', description: 'Basic-auth user.', valueType: 'string', sensitive: false },
   { key: 'password', description: 'Basic-auth password.', valueType: 'secret', sensitive: true },
   { key: 'headers', description: 'Extra HTTP headers (YAML map).', valueType: 'string', sensitive: false },

@@ -23,7 +23,8 @@ export interface TokenScopeDef {
   readonly inferred?: boolean;
 }
 
-export interface AzureServiceDef {
+/** Shape of a `AZURE_SERVICES` entry before its `id` is narrowed to `AzureServiceId`. */
+export interface AzureServiceShape {
   readonly id: string;
   readonly name: string;
   readonly abbreviation: string;
@@ -52,15 +53,19 @@ export interface AzureServiceDef {
 /** ACR login server host; Flux rejects `provider: azure` for any other host ("invalid Azure registry"). */
 export const ACR_HOST_REGEX = /^.+\.(azurecr\.io|azurecr\.cn|azurecr\.de|azurecr\.us)$/;
 /** Azure Blob endpoint of a storage account, any of the three clouds. Group 1 = account name. */
-export const BLOB_ENDPOINT_REGEX = /^https:\/\/([a-z0-9]{3,24})\.blob\.core\.(?:windows\.net|usgovcloudapi\.net|chinacloudapi\.cn)\/?$/;
+export const BLOB_ENDPOINT_REGEX =
+  /^https:\/\/([a-z0-9]{3,24})\.blob\.core\.(?:windows\.net|usgovcloudapi\.net|chinacloudapi\.cn)\/?$/;
 /** The only Azure DevOps Git URL form Flux accepts with `provider: azure`. Groups: org, project, repo. */
 export const ADO_GIT_URL_REGEX = /^https:\/\/dev\.azure\.com\/([^/?#\s]+)\/([^/?#\s]+)\/_git\/([^/?#\s]+)$/;
 /** URLs that are Azure DevOps but not in the accepted form (SSH, legacy visualstudio.com, user-info prefix). */
-export const ADO_OTHER_URL_REGEX = /^(?:ssh:\/\/[^/]*ssh\.dev\.azure\.com\/|git@ssh\.dev\.azure\.com:|https:\/\/[^/]+\.visualstudio\.com\/|https:\/\/[^/@]+@dev\.azure\.com\/)/;
+export const ADO_OTHER_URL_REGEX =
+  /^(?:ssh:\/\/[^/]*ssh\.dev\.azure\.com\/|git@ssh\.dev\.azure\.com:|https:\/\/[^/]+\.visualstudio\.com\/|https:\/\/[^/@]+@dev\.azure\.com\/)/;
 /** A short Event Hubs namespace name or a full namespace host in one of the clouds. */
-export const EVENT_HUBS_NAMESPACE_REGEX = /^[A-Za-z][A-Za-z0-9-]{4,48}[A-Za-z0-9](?:\.servicebus\.(?:windows\.net|usgovcloudapi\.net|chinacloudapi\.cn))?$/;
+export const EVENT_HUBS_NAMESPACE_REGEX =
+  /^[A-Za-z][A-Za-z0-9-]{4,48}[A-Za-z0-9](?:\.servicebus\.(?:windows\.net|usgovcloudapi\.net|chinacloudapi\.cn))?$/;
 /** Event Hubs SAS connection string (the Secret `address` of an azureeventhub Provider). */
-export const EVENT_HUBS_CONNECTION_STRING_REGEX = /^Endpoint=sb:\/\/[^;]+;SharedAccessKeyName=[^;]+;SharedAccessKey=[^;]+(?:;EntityPath=[^;]+)?;?$/;
+export const EVENT_HUBS_CONNECTION_STRING_REGEX =
+  /^Endpoint=sb:\/\/[^;]+;SharedAccessKeyName=[^;]+;SharedAccessKey=[^;]+(?:;EntityPath=[^;]+)?;?$/;
 /** Legacy Office 365 connector webhook host suffix (msteams uses the old card format for these). */
 export const TEAMS_LEGACY_WEBHOOK_HOST_SUFFIX = '.webhook.office.com';
 
@@ -69,7 +74,7 @@ export const AZURE_DEVOPS_APP_ID = '499b84ac-1321-427f-aa17-267ca6975798';
 /** AKS AAD server application id (token audience). */
 export const AKS_AAD_SERVER_APP_ID = '6dae42f8-4368-4678-94ff-3960e28e3630';
 
-export const AZURE_SERVICES = [
+const AZURE_SERVICES_LITERAL = [
   {
     id: 'acr',
     name: 'Azure Container Registry',
@@ -82,14 +87,25 @@ export const AZURE_SERVICES = [
     grantScopes: ['containerRegistry', 'resourceGroup', 'subscription', 'managementGroup'],
     endpoints: [
       {
-        description: 'Registry host `<name>.azurecr.io` (or `.azurecr.us`, `.azurecr.cn`, legacy `.azurecr.de`; private clouds: `containerRegistryDNSSuffix` from `AZURE_ENVIRONMENT_FILEPATH`).',
+        description:
+          'Registry host `<name>.azurecr.io` (or `.azurecr.us`, `.azurecr.cn`, legacy `.azurecr.de`; private clouds: `containerRegistryDNSSuffix` from `AZURE_ENVIRONMENT_FILEPATH`).',
         regex: ACR_HOST_REGEX.source,
         example: 'myregistry.azurecr.io',
       },
     ],
     tokenScopes: [
-      { scope: 'https://management.azure.com/.default', purpose: 'Entra token exchanged for an ACR refresh token (ARM audience of the registry cloud).', versions: { until: '2.8' }, inferred: true },
-      { scope: 'https://containerregistry.azure.net/.default', purpose: 'ACR-specific scope used since source-controller 1.8.', versions: { since: '2.8' }, inferred: true },
+      {
+        scope: 'https://management.azure.com/.default',
+        purpose: 'Entra token exchanged for an ACR refresh token (ARM audience of the registry cloud).',
+        versions: { until: '2.8' },
+        inferred: true,
+      },
+      {
+        scope: 'https://containerregistry.azure.net/.default',
+        purpose: 'ACR-specific scope used since source-controller 1.8.',
+        versions: { since: '2.8' },
+        inferred: true,
+      },
     ],
     kinds: ['OCIRepository', 'HelmRepository', 'ImageRepository', 'ImagePolicy'],
     appCertificateSupported: false,
@@ -107,12 +123,16 @@ export const AZURE_SERVICES = [
     azureRbac: true,
     recommendedRole: 'StorageBlobDataReader',
     alternativeRoles: ['StorageBlobDataContributor', 'StorageBlobDataOwner'],
-    requiredPermissions: { actions: [], dataActions: ['Microsoft.Storage/storageAccounts/blobServices/containers/blobs/read'] },
+    requiredPermissions: {
+      actions: [],
+      dataActions: ['Microsoft.Storage/storageAccounts/blobServices/containers/blobs/read'],
+    },
     resourceScope: 'blobContainer',
     grantScopes: ['blobContainer', 'storageAccount', 'resourceGroup', 'subscription', 'managementGroup'],
     endpoints: [
       {
-        description: 'Account endpoint `https://<account>.blob.core.windows.net` (US Gov `.blob.core.usgovcloudapi.net`, China `.blob.core.chinacloudapi.cn`); the account name is the first DNS label.',
+        description:
+          'Account endpoint `https://<account>.blob.core.windows.net` (US Gov `.blob.core.usgovcloudapi.net`, China `.blob.core.chinacloudapi.cn`); the account name is the first DNS label.',
         regex: BLOB_ENDPOINT_REGEX.source,
         example: 'https://mystorageaccount.blob.core.windows.net',
       },
@@ -136,11 +156,14 @@ export const AZURE_SERVICES = [
     endpoints: [
       {
         description: 'Vault key URL in SOPS metadata, `https://<vault>.vault.azure.net/keys/<key>/<version>`.',
-        regex: '^https://([a-zA-Z0-9-]{3,24})\\.vault\\.(?:azure\\.net|usgovcloudapi\\.net|azure\\.cn)/keys/[^/]+(?:/[^/]*)?$',
+        regex:
+          '^https://([a-zA-Z0-9-]{3,24})\\.vault\\.(?:azure\\.net|usgovcloudapi\\.net|azure\\.cn)/keys/[^/]+(?:/[^/]*)?$',
         example: 'https://myvault.vault.azure.net/keys/sops/0123456789abcdef0123456789abcdef',
       },
     ],
-    tokenScopes: [{ scope: 'https://vault.azure.net/.default', purpose: 'Key Vault data plane (SOPS decrypt).', inferred: true }],
+    tokenScopes: [
+      { scope: 'https://vault.azure.net/.default', purpose: 'Key Vault data plane (SOPS decrypt).', inferred: true },
+    ],
     kinds: ['Kustomization'],
     appCertificateSupported: true,
     notes: ['Key Vault Crypto User only works on vaults with the Azure RBAC permission model.'],
@@ -158,17 +181,21 @@ export const AZURE_SERVICES = [
     grantScopes: ['eventHub', 'eventHubsNamespace', 'resourceGroup', 'subscription', 'managementGroup'],
     endpoints: [
       {
-        description: 'With Entra ID: Provider `.spec.channel` = namespace (short name gets the cloud suffix from `AZURE_AUTHORITY_HOST`), `.spec.address` = event hub name.',
+        description:
+          'With Entra ID: Provider `.spec.channel` = namespace (short name gets the cloud suffix from `AZURE_AUTHORITY_HOST`), `.spec.address` = event hub name.',
         regex: EVENT_HUBS_NAMESPACE_REGEX.source,
         example: 'my-namespace',
       },
       {
         description: 'With SAS: Secret key `address` = connection string containing `SharedAccessKey`.',
         regex: EVENT_HUBS_CONNECTION_STRING_REGEX.source,
-        example: 'Endpoint=sb://my-namespace.servicebus.windows.net/;SharedAccessKeyName=send;SharedAccessKey=<key>;EntityPath=my-hub',
+        example:
+          'Endpoint=sb://my-namespace.servicebus.windows.net/;SharedAccessKeyName=send;SharedAccessKey=<key>;EntityPath=my-hub',
       },
     ],
-    tokenScopes: [{ scope: 'https://eventhubs.azure.net//.default', purpose: 'Event Hubs send (note the double slash).' }],
+    tokenScopes: [
+      { scope: 'https://eventhubs.azure.net//.default', purpose: 'Event Hubs send (note the double slash).' },
+    ],
     kinds: ['Provider'],
     appCertificateSupported: true,
     notes: ['`address` = hub name and `channel` = namespace: the reverse of what many expect.'],
@@ -189,7 +216,12 @@ export const AZURE_SERVICES = [
         example: 'https://dev.azure.com/contoso/platform/_git/fleet',
       },
     ],
-    tokenScopes: [{ scope: `${AZURE_DEVOPS_APP_ID}/.default`, purpose: 'Azure DevOps first-party application; used as a bearer token for Git and commit statuses.' }],
+    tokenScopes: [
+      {
+        scope: `${AZURE_DEVOPS_APP_ID}/.default`,
+        purpose: 'Azure DevOps first-party application; used as a bearer token for Git and commit statuses.',
+      },
+    ],
     adoGroups: { GitRepository: 'Readers', ImageUpdateAutomation: 'Contributors', Provider: 'Contributors' },
     kinds: ['GitRepository', 'ImageUpdateAutomation', 'Provider'],
     appCertificateSupported: true,
@@ -208,7 +240,10 @@ export const AZURE_SERVICES = [
     recommendedRole: 'AksClusterUserRole',
     alternativeRoles: ['Contributor', 'Owner'],
     requiredPermissions: {
-      actions: ['Microsoft.ContainerService/managedClusters/read', 'Microsoft.ContainerService/managedClusters/listClusterUserCredential/action'],
+      actions: [
+        'Microsoft.ContainerService/managedClusters/read',
+        'Microsoft.ContainerService/managedClusters/listClusterUserCredential/action',
+      ],
       dataActions: [],
     },
     resourceScope: 'aksCluster',
@@ -216,18 +251,27 @@ export const AZURE_SERVICES = [
     endpoints: [
       {
         description: 'kubeConfig ConfigMap `cluster` key: the AKS cluster ARM id.',
-        regex: '^/subscriptions/[^/]{36}/resourceGroups/[^/]+/providers/Microsoft\\.ContainerService/managedClusters/[^/]+$',
+        regex:
+          '^/subscriptions/[^/]{36}/resourceGroups/[^/]+/providers/Microsoft\\.ContainerService/managedClusters/[^/]+$',
         flags: 'i',
-        example: '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers/Microsoft.ContainerService/managedClusters/prod',
+        example:
+          '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers/Microsoft.ContainerService/managedClusters/prod',
       },
     ],
     tokenScopes: [
       { scope: `${AKS_AAD_SERVER_APP_ID}/.default`, purpose: 'AKS API server (Entra ID integration).' },
-      { scope: 'https://management.azure.com/.default', purpose: 'ARM `Get` and `ListClusterUserCredentials` on the cluster (cloud-specific host).' },
+      {
+        scope: 'https://management.azure.com/.default',
+        purpose: 'ARM `Get` and `ListClusterUserCredentials` on the cluster (cloud-specific host).',
+      },
     ],
     kinds: ['Kustomization', 'HelmRelease'],
     appCertificateSupported: true,
-    notes: ['Flux 2.7+.', 'Cluster must have Entra ID integration (AAD profile).', 'In-cluster permissions: RoleBindings for the principal ID, or Azure RBAC for Kubernetes on cluster/namespace scope.'],
+    notes: [
+      'Flux 2.7+.',
+      'Cluster must have Entra ID integration (AAD profile).',
+      'In-cluster permissions: RoleBindings for the principal ID, or Azure RBAC for Kubernetes on cluster/namespace scope.',
+    ],
     docsUrl: fluxAzureDocs('aks'),
   },
   {
@@ -240,7 +284,8 @@ export const AZURE_SERVICES = [
     grantScopes: [],
     endpoints: [
       {
-        description: 'Teams Workflows webhook URL; hosts ending in `.webhook.office.com` get the legacy connector card format.',
+        description:
+          'Teams Workflows webhook URL; hosts ending in `.webhook.office.com` get the legacy connector card format.',
         regex: '^https://\\S+$',
         example: 'https://prod-00.westeurope.logic.azure.com:443/workflows/...',
       },
@@ -251,9 +296,15 @@ export const AZURE_SERVICES = [
     notes: ['No Entra ID: no workload identity, no role. `channel` is not supported.'],
     docsUrl: 'https://fluxcd.io/flux/components/notification/providers/#microsoft-teams',
   },
-] as const satisfies readonly AzureServiceDef[];
+] as const satisfies readonly AzureServiceShape[];
 
-export type AzureServiceId = (typeof AZURE_SERVICES)[number]['id'];
+export type AzureServiceId = (typeof AZURE_SERVICES_LITERAL)[number]['id'];
+
+export interface AzureServiceDef extends Omit<AzureServiceShape, 'id'> {
+  readonly id: AzureServiceId;
+}
+
+export const AZURE_SERVICES: readonly AzureServiceDef[] = AZURE_SERVICES_LITERAL;
 
 export function serviceById(id: string): AzureServiceDef | undefined {
   return AZURE_SERVICES.find((s) => s.id === id);

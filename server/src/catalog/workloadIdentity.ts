@@ -11,10 +11,12 @@ export const WORKLOAD_IDENTITY_AUDIENCE = 'api://AzureADTokenExchange';
 // ---------------------------------------------------------------------------------------------
 // Annotations and labels
 
-export type AnnotationPlacement = 'serviceAccountAnnotation' | 'podTemplateLabel' | 'podAnnotation' | 'serviceAccountOrPodAnnotation';
+export type AnnotationPlacement =
+  'serviceAccountAnnotation' | 'podTemplateLabel' | 'podAnnotation' | 'serviceAccountOrPodAnnotation';
 export type AnnotationValueType = 'guid' | 'stringTrue' | 'seconds' | 'containerList' | 'integer' | 'armId' | 'string';
 
-export interface AnnotationDef {
+/** Shape of a `WORKLOAD_IDENTITY_ANNOTATIONS` entry before its `key` is narrowed to `WorkloadIdentityAnnotationKey`. */
+export interface AnnotationShape {
   readonly key: string;
   readonly placement: AnnotationPlacement;
   /** Path where it belongs inside the owning object. */
@@ -33,7 +35,7 @@ export const ANNOTATION_CLIENT_ID = 'azure.workload.identity/client-id';
 export const ANNOTATION_TENANT_ID = 'azure.workload.identity/tenant-id';
 export const LABEL_USE = 'azure.workload.identity/use';
 
-export const WORKLOAD_IDENTITY_ANNOTATIONS = [
+const WORKLOAD_IDENTITY_ANNOTATIONS_LITERAL = [
   {
     key: ANNOTATION_CLIENT_ID,
     placement: 'serviceAccountAnnotation',
@@ -49,7 +51,8 @@ export const WORKLOAD_IDENTITY_ANNOTATIONS = [
     placement: 'serviceAccountAnnotation',
     path: ['metadata', 'annotations'],
     valueType: 'guid',
-    description: 'Entra tenant ID of the managed identity. Optional for the AKS webhook (defaults to the cluster tenant) but **required by Flux object-level workload identity**.',
+    description:
+      'Entra tenant ID of the managed identity. Optional for the AKS webhook (defaults to the cluster tenant) but **required by Flux object-level workload identity**.',
     requiredBy: 'Flux object-level workload identity ("azure tenant ID is not set in the service account annotation").',
     requiredForFluxObjectLevel: true,
     status: 'active',
@@ -59,7 +62,8 @@ export const WORKLOAD_IDENTITY_ANNOTATIONS = [
     placement: 'podTemplateLabel',
     path: ['spec', 'template', 'metadata', 'labels'],
     valueType: 'stringTrue',
-    description: 'Tells the AKS mutating webhook to inject workload identity env vars and the token volume into the pod. Must be on the **pod template** and be the string `"true"`; on the ServiceAccount or Deployment metadata it does nothing.',
+    description:
+      'Tells the AKS mutating webhook to inject workload identity env vars and the token volume into the pod. Must be on the **pod template** and be the string `"true"`; on the ServiceAccount or Deployment metadata it does nothing.',
     requiredBy: 'AKS workload identity webhook (controller-level identity on AKS).',
     requiredForFluxObjectLevel: false,
     status: 'active',
@@ -109,14 +113,21 @@ export const WORKLOAD_IDENTITY_ANNOTATIONS = [
     placement: 'serviceAccountAnnotation',
     path: ['metadata', 'annotations'],
     valueType: 'armId',
-    description: 'Proposed in fluxcd/flux2#5359 to stabilise object-level workload identity on AKS; **not implemented** by Flux.',
+    description:
+      'Proposed in fluxcd/flux2#5359 to stabilise object-level workload identity on AKS; **not implemented** by Flux.',
     requiredBy: 'Nothing yet.',
     requiredForFluxObjectLevel: false,
     status: 'proposed',
   },
-] as const satisfies readonly AnnotationDef[];
+] as const satisfies readonly AnnotationShape[];
 
-export type WorkloadIdentityAnnotationKey = (typeof WORKLOAD_IDENTITY_ANNOTATIONS)[number]['key'];
+export type WorkloadIdentityAnnotationKey = (typeof WORKLOAD_IDENTITY_ANNOTATIONS_LITERAL)[number]['key'];
+
+export interface AnnotationDef extends Omit<AnnotationShape, 'key'> {
+  readonly key: WorkloadIdentityAnnotationKey;
+}
+
+export const WORKLOAD_IDENTITY_ANNOTATIONS: readonly AnnotationDef[] = WORKLOAD_IDENTITY_ANNOTATIONS_LITERAL;
 
 export function annotationDef(key: string): AnnotationDef | undefined {
   return WORKLOAD_IDENTITY_ANNOTATIONS.find((a) => a.key === key);
@@ -130,7 +141,8 @@ export const REQUIRED_SERVICE_ACCOUNT_ANNOTATIONS = [ANNOTATION_CLIENT_ID, ANNOT
 
 export type EnvValueType = 'guid' | 'url' | 'path' | 'boolString' | 'secret';
 
-export interface EnvVarDef {
+/** Shape of a `AZURE_ENV_VARS` entry before its `name` is narrowed to `AzureEnvVarName`. */
+export interface EnvVarShape {
   readonly name: string;
   readonly valueType: EnvValueType;
   readonly description: string;
@@ -152,7 +164,7 @@ export const ENV_CLIENT_SEND_CERTIFICATE_CHAIN = 'AZURE_CLIENT_SEND_CERTIFICATE_
 export const ENV_ENVIRONMENT_FILEPATH = 'AZURE_ENVIRONMENT_FILEPATH';
 export const ENV_CLIENT_SECRET = 'AZURE_CLIENT_SECRET';
 
-export const AZURE_ENV_VARS = [
+const AZURE_ENV_VARS_LITERAL = [
   {
     name: ENV_TENANT_ID,
     valueType: 'guid',
@@ -170,7 +182,8 @@ export const AZURE_ENV_VARS = [
   {
     name: ENV_AUTHORITY_HOST,
     valueType: 'url',
-    description: 'Entra login endpoint of the cloud. Flux also derives the Event Hubs suffix and the ARM cloud for AKS from it.',
+    description:
+      'Entra login endpoint of the cloud. Flux also derives the Event Hubs suffix and the ARM cloud for AKS from it.',
     examples: AZURE_CLOUDS.map((c) => c.authorityHost),
     injectedByAksWebhook: true,
     notes: 'Use one of the three cloud hosts with the trailing slash; a private cloud may use its own host.',
@@ -178,7 +191,8 @@ export const AZURE_ENV_VARS = [
   {
     name: ENV_FEDERATED_TOKEN_FILE,
     valueType: 'path',
-    description: 'File holding the projected ServiceAccount token; must equal the volume `mountPath` + `/` + projected `path`.',
+    description:
+      'File holding the projected ServiceAccount token; must equal the volume `mountPath` + `/` + projected `path`.',
     examples: ['/var/run/service-account/azure-token'],
     injectedByAksWebhook: true,
   },
@@ -192,34 +206,44 @@ export const AZURE_ENV_VARS = [
   {
     name: ENV_CLIENT_CERTIFICATE_PASSWORD,
     valueType: 'secret',
-    description: 'Password of an encrypted private key; take it from the Secret with `valueFrom.secretKeyRef` (key `key-password`).',
+    description:
+      'Password of an encrypted private key; take it from the Secret with `valueFrom.secretKeyRef` (key `key-password`).',
     examples: [],
     injectedByAksWebhook: false,
   },
   {
     name: ENV_CLIENT_SEND_CERTIFICATE_CHAIN,
     valueType: 'boolString',
-    description: 'Send the certificate chain (x5c) for subject-name/issuer auth. True iff `"1"` or `"true"` (any case). Env values are strings: **quote it**.',
+    description:
+      'Send the certificate chain (x5c) for subject-name/issuer auth. True iff `"1"` or `"true"` (any case). Env values are strings: **quote it**.',
     examples: ['"true"'],
     injectedByAksWebhook: false,
   },
   {
     name: ENV_ENVIRONMENT_FILEPATH,
     valueType: 'path',
-    description: 'Private clouds: JSON file with `resourceManagerEndpoint` and `tokenAudience` (both together) and `containerRegistryDNSSuffix`.',
+    description:
+      'Private clouds: JSON file with `resourceManagerEndpoint` and `tokenAudience` (both together) and `containerRegistryDNSSuffix`.',
     examples: ['/etc/azure/environment.json'],
     injectedByAksWebhook: false,
   },
   {
     name: ENV_CLIENT_SECRET,
     valueType: 'secret',
-    description: 'Client secret for the environment credential. Works but is not recommended by Flux: prefer workload identity or a certificate.',
+    description:
+      'Client secret for the environment credential. Works but is not recommended by Flux: prefer workload identity or a certificate.',
     examples: [],
     injectedByAksWebhook: false,
   },
-] as const satisfies readonly EnvVarDef[];
+] as const satisfies readonly EnvVarShape[];
 
-export type AzureEnvVarName = (typeof AZURE_ENV_VARS)[number]['name'];
+export type AzureEnvVarName = (typeof AZURE_ENV_VARS_LITERAL)[number]['name'];
+
+export interface EnvVarDef extends Omit<EnvVarShape, 'name'> {
+  readonly name: AzureEnvVarName;
+}
+
+export const AZURE_ENV_VARS: readonly EnvVarDef[] = AZURE_ENV_VARS_LITERAL;
 
 export function envVarDef(name: string): EnvVarDef | undefined {
   return AZURE_ENV_VARS.find((e) => e.name === name);
@@ -244,7 +268,10 @@ export const PROJECTED_TOKEN = {
 } as const;
 
 /** `AZURE_FEDERATED_TOKEN_FILE` for a mount path and projected path. */
-export function federatedTokenFile(mountPath: string = PROJECTED_TOKEN.mountPath, path: string = PROJECTED_TOKEN.path): string {
+export function federatedTokenFile(
+  mountPath: string = PROJECTED_TOKEN.mountPath,
+  path: string = PROJECTED_TOKEN.path,
+): string {
   return `${mountPath.replace(/\/+$/, '')}/${path.replace(/^\/+/, '')}`;
 }
 
@@ -324,7 +351,8 @@ export function isMiscasedGateName(name: string): boolean {
 
 export const SERVICE_ACCOUNT_SUBJECT_PREFIX = 'system:serviceaccount:';
 /** Subject format, groups = namespace, name. Case-sensitive in Entra. */
-export const SERVICE_ACCOUNT_SUBJECT_REGEX = /^system:serviceaccount:([a-z0-9]([-a-z0-9]*[a-z0-9])?):([a-z0-9]([-.a-z0-9]*[a-z0-9])?)$/;
+export const SERVICE_ACCOUNT_SUBJECT_REGEX =
+  /^system:serviceaccount:([a-z0-9]([-a-z0-9]*[a-z0-9])?):([a-z0-9]([-.a-z0-9]*[a-z0-9])?)$/;
 
 /** `system:serviceaccount:<namespace>:<name>`. */
 export function serviceAccountSubject(namespace: string, name: string): string {
@@ -340,12 +368,31 @@ export function parseServiceAccountSubject(subject: string): { namespace: string
 /** Identity types Entra can authenticate for Flux. */
 export const IDENTITY_TYPES = [
   { id: 'managedIdentity', name: 'User-assigned managed identity', secretLess: true, workloadIdentityFederation: true },
-  { id: 'application', name: 'Entra application (service principal)', secretLess: false, workloadIdentityFederation: false },
+  {
+    id: 'application',
+    name: 'Entra application (service principal)',
+    secretLess: false,
+    workloadIdentityFederation: false,
+  },
 ] as const;
 
 /** Where Flux can get its Azure identity from. */
 export const AUTH_LEVELS = [
-  { id: 'object', name: 'Object level', description: 'Per object via a ServiceAccount (workload identity) or a Secret (Bucket/SOPS app certificate). Needs the ObjectLevelWorkloadIdentity gate for workload identity.' },
-  { id: 'controller', name: 'Controller level', description: 'The controller\'s own ServiceAccount/Deployment is patched; objects set `provider: azure` and no ServiceAccount.' },
-  { id: 'node', name: 'Node level', description: 'AKS kubelet identity; documented and tested only for ACR; objects still set `provider: azure`.' },
+  {
+    id: 'object',
+    name: 'Object level',
+    description:
+      'Per object via a ServiceAccount (workload identity) or a Secret (Bucket/SOPS app certificate). Needs the ObjectLevelWorkloadIdentity gate for workload identity.',
+  },
+  {
+    id: 'controller',
+    name: 'Controller level',
+    description:
+      "The controller's own ServiceAccount/Deployment is patched; objects set `provider: azure` and no ServiceAccount.",
+  },
+  {
+    id: 'node',
+    name: 'Node level',
+    description: 'AKS kubelet identity; documented and tested only for ACR; objects still set `provider: azure`.',
+  },
 ] as const;

@@ -189,14 +189,15 @@ export class WorkspaceIndex {
   }
 
   /**
-   * The clusters a file is applied to. A file no cluster reaches (or an untitled one) is taken to belong to every
-   * cluster of the workspace, so rules judge it against each.
+   * The clusters a file is applied to. A file no cluster reaches (or an untitled one) belongs to the workspace's
+   * only cluster when there is exactly one; with several it is unknown (empty), and cluster-dependent rules stay
+   * silent rather than guess.
    */
   clustersOf(uri: string): Cluster[] {
     const all = this.clusters();
     const path = uriToPath(uri);
     const mine = path ? all.filter((c) => c.files.has(path)) : [];
-    return mine.length > 0 ? mine : all;
+    return mine.length > 0 ? mine : all.length === 1 ? all : [];
   }
 
   /** The Flux version that applies to a file: the setting, else its clusters' (the oldest), else undefined. */

@@ -1,6 +1,7 @@
 import {
   AZURE_CLOUDS,
   CONTROLLER_NAMES,
+  controllerByName,
   controllersAcceptingFlag,
   ENV_AUTHORITY_HOST,
   ENV_CLIENT_SEND_CERTIFICATE_CHAIN,
@@ -51,7 +52,7 @@ export const controllerPatchRules: Rule = {
     const patches = patchesOf(ctx.doc);
     for (const p of patches) {
       if (!touchesFlux(p)) continue;
-      findings.push(...targetFindings(ctx, p), ...labelFindings(ctx, p), ...envFindings(ctx, p), ...argFindings(ctx, p, patches));
+      findings.push(...targetFindings(ctx, p), ...labelFindings(ctx, p, patches), ...envFindings(ctx, p), ...argFindings(ctx, p, patches));
     }
     return findings;
   },
@@ -79,7 +80,7 @@ function targetFindings({ doc }: RuleContext, p: ControllerPatch): Finding[] {
   return out;
 }
 
-function labelFindings({ doc }: RuleContext, p: ControllerPatch): Finding[] {
+function labelFindings({ doc }: RuleContext, p: ControllerPatch, all: readonly ControllerPatch[]): Finding[] {
   const out: Finding[] = [];
   for (const label of p.podLabels) {
     if (label.key !== LABEL_USE) continue;
@@ -93,8 +94,10 @@ function labelFindings({ doc }: RuleContext, p: ControllerPatch): Finding[] {
       });
     }
   }
+  // The label on ServiceAccount/Deployment metadata is harmless; it only matters when no patch puts it on the pod template.
+  const covered = new Set(all.filter((q) => q.podLabels.some((l) => l.key === LABEL_USE)).flatMap((q) => q.controllers));
   for (const label of p.otherLabels) {
-    if (label.key !== LABEL_USE) continue;
+    if (label.key !== LABEL_USE || p.controllers.every((c) => covered.has(c))) continue;
     out.push({
       code: 'flux-azure/wi-use-label-placement',
       span: label.keyNode,
@@ -191,6 +194,7 @@ function argFindings({ doc, fluxVersion }: RuleContext, p: ControllerPatch, all:
     const lockdown = parseLockdownArg(arg.text);
     if (lockdown) {
       for (const controller of p.controllers) {
+        if (controllerByName(controller)?.impersonationFlags?.includes(lockdown.flag)) continue;
         if (!controllersAcceptingFlag(lockdown.flag).includes(controller)) {
           out.push({
             code: 'flux-azure/lockdown-flag-unsupported',

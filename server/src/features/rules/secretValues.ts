@@ -82,8 +82,8 @@ export const sopsAzureKv: Rule = {
       const keys = entries(nested.root).map((p) => p.key.text);
       const known = new Set<string>(SOPS_AZURE_KV_FIELDS.map((f) => f.key));
       for (const p of entries(nested.root)) {
-        if (!known.has(p.key.text)) {
-          findings.push({ code: 'flux-azure/sops-azure-kv-invalid', span: p.key, message: `'${p.key.text}' is not a ${SOPS_AZURE_KV_KEY} field and is ignored. Fields: ${[...known].join(', ')}.` });
+        if (!known.has(p.key.text) && p.key.text !== 'displayName') {
+          findings.push({ code: 'flux-azure/sops-azure-kv-invalid', severity: 4, span: p.key, message: `'${p.key.text}' is not a ${SOPS_AZURE_KV_KEY} field and is ignored. Fields: ${[...known].join(', ')}.` });
         }
       }
       if (!resolveSopsAzureKv(keys)) {

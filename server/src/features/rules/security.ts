@@ -24,7 +24,7 @@ export const plaintextCredentials: Rule = {
   check: ({ doc }) => {
     if (doc.get([SOPS_METADATA_KEY]) !== undefined) return [];
     const findings: Finding[] = [];
-    const check = (pair: PairNode, value: string, span: ScalarNode, key = pair.key.text) => {
+    const check = (pair: PairNode, value: string, span: ScalarNode, key = pair.key.text, nested = false) => {
       if (SOPS_ENCRYPTED_VALUE_REGEX.test(value) || value.trim() === '') return;
       if (PEM_PRIVATE_KEY_REGEX.test(value) && !isFakePem(value)) {
         findings.push({
@@ -32,7 +32,7 @@ export const plaintextCredentials: Rule = {
           span,
           message: `'${key}' holds an unencrypted private key in a Secret that is not SOPS-encrypted: anyone who can read the repository can authenticate as this identity. Encrypt the Secret with SOPS (or use workload identity) and rotate the certificate.`,
         });
-      } else if ((CLIENT_SECRET_KEYS as readonly string[]).includes(key) && !isPlaceholder(value) && !value.includes('${')) {
+      } else if ((CLIENT_SECRET_KEYS as readonly string[]).includes(key) && (key !== 'password' || nested) && !isPlaceholder(value) && !value.includes('${')) {
         findings.push({
           code: 'flux-azure/plaintext-client-secret',
           span,
@@ -47,7 +47,7 @@ export const plaintextCredentials: Rule = {
         if (pair.key.text === SOPS_AZURE_KV_KEY) {
           const nested = doc.nestedYaml(pair.value, encoded ? 'base64' : undefined);
           for (const inner of entries(nested?.root)) {
-            if (isScalar(inner.value)) check(inner, inner.value.text, nested?.exact ? inner.value : pair.value, inner.key.text);
+            if (isScalar(inner.value)) check(inner, inner.value.text, nested?.exact ? inner.value : pair.value, inner.key.text, true);
           }
         } else check(pair, value, pair.value);
       }

@@ -1,4 +1,4 @@
-import { ANNOTATION_CLIENT_ID, ANNOTATION_TENANT_ID, findPlaceholders, isGuid, REQUIRED_SERVICE_ACCOUNT_ANNOTATIONS } from '../../catalog';
+import { ANNOTATION_CLIENT_ID, ANNOTATION_TENANT_ID, findPlaceholders, isGuid, isPlaceholder, REQUIRED_SERVICE_ACCOUNT_ANNOTATIONS } from '../../catalog';
 import type { WorkspaceIndex } from '../../workspace/workspaceIndex';
 import type { ServiceAccountFact } from '../../workspace/facts';
 import { fluxKindOf, isFluxDoc, namespaceOf, workloadIdentityUses } from './helpers';
@@ -18,6 +18,7 @@ export const serviceAccountAnnotations: Rule = {
     const namespace = namespaceOf(doc, index);
     for (const { serviceAccount } of workloadIdentityUses(doc, lookup)) {
       const name = serviceAccount.text;
+      if (isPlaceholder(name) || name.includes('${')) continue; // reported once by the placeholder rule
       const found = index.serviceAccounts(name, namespace, doc.file.uri);
       if (found.length === 0) {
         if (index.fileCount > 0) {

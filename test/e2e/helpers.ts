@@ -1,0 +1,82 @@
+import * as vscode from 'vscode';
+import { join } from 'node:path';
+import type { FluxAzureContext } from '../../client/src/context';
+
+export const EXTENSION_ID = 'flux-azure-tools.flux-azure';
+
+export function extension(): vscode.Extension<FluxAzureContext> {
+  const ext = vscode.extensions.getExtension<FluxAzureContext>(EXTENSION_ID);
+  if (!ext) throw new Error(`extension ${EXTENSION_ID} is not installed in this VS Code`);
+  return ext;
+}
+
+/** Polls `probe` until it returns a value other than undefined; no fixed sleeps, just a short back-off. */
+export async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let delay = 50;
+  let lastError: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const value = await probe();
+      if (value !== undefined) return value;
+    } catch (err) {
+      lastError = err;
+    }
+    await new Promise((resolve) => setTimeout(resolve, delay));
+    delay = Math.min(delay * 2, 500);
+  }
+  const reason = lastError instanceof Error ? `: ${lastError.message}` : '';
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${reason}`);
+}
+
+export interface KeyLocation {
+  uri: vscode.Uri;
+  position: vscode.Position;
+}
+
+/**
+ * Finds `key:` inside the spec of a manifest of the given kind: first in the open workspace (examples/), else in the
+ * fallback fixture shipped with the tests.
+ */
+export async function findKeyInKind(kind: string, key: string, fallbackFixture: string): Promise<KeyLocation> {
+  const files = await vscode.workspace.findFiles('**/*.{yaml,yml}', '**/node_modules/**', 500);
+  files.sort((a, b) => a.fsPath.localeCompare(b.fsPath));
+  for (const uri of files) {
+    const text = Buffer.from(await vscode.workspace.fs.readFile(uri)).toString('utf8');
+    const position = findKeyPosition(text, kind, key);
+    if (position) return { uri, position };
+  }
+  const uri = vscode.Uri.file(join(extension().extensionPath, 'test', 'fixtures', 'e2e', fallbackFixture));
+  const text = Buffer.from(await vscode.workspace.fs.readFile(uri)).toString('utf8');
+  const position = findKeyPosition(text, kind, key);
+  if (!position) throw new Error(`fixture ${uri.fsPath} has no ${kind} with ${key}`);
+  return { uri, position };
+}
+
+function findKeyPosition(text: string, kind: string, key: string): vscode.Position | undefined {
+  const lines = text.split(/\r?\n/);
+  let inKind = false;
+  let inSpec = false;
+  for (let line = 0; line < lines.length; line++) {
+    const content = lines[line];
+    if (/^---/.test(content)) {
+      inKind = inSpec = false;
+    } else if (/^kind:\s*/.test(content)) {
+      inKind = content.replace(/^kind:\s*/, '').trim() === kind;
+    } else if (/^\S/.test(content)) {
+      inSpec = /^spec:\s*$/.test(content);
+    } else if (inKind && inSpec) {
+      const match = new RegExp(`^(\\s{2})${key}:`).exec(content);
+      // Middle of the key, as a user's mouse would be.
+      if (match) return new vscode.Position(line, match[1].length + Math.floor(key.length / 2));
+    }
+  }
+  return undefined;
+}
+
+export function hoverText(hovers: vscode.Hover[]): string {
+  return hovers
+    .flatMap((hover) => hover.contents)
+    .map((content) => (typeof content === 'string' ? content : content.value))
+    .join('\n');
+}

@@ -1,0 +1,198 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { analyzeFolder } from './analyze';
+
+/** Writes a small repository to a temp folder and returns the `file:line code` of every diagnostic. */
+async function lint(files: Record<string, string>, fluxVersion = ''): Promise<string[]> {
+  const root = mkdtempSync(join(tmpdir(), 'flux-azure-rules-'));
+  for (const [path, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(root, path)), { recursive: true });
+    writeFileSync(join(root, path), text);
+  }
+  return (await analyzeFolder(root, { fluxVersion })).map(({ file, d }) => `${file}:${d.range.start.line + 1}:${d.range.start.character + 1} ${d.code}`);
+}
+
+const COMPONENTS = '# Flux Version: v2.7.0\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: flux-system\n';
+const GATE_KUSTOMIZATION = [
+  'apiVersion: kustomize.config.k8s.io/v1beta1',
+  'kind: Kustomization',
+  'resources:',
+  '  - gotk-components.yaml',
+  'patches:',
+  '  - patch: |',
+  '      - op: add',
+  '        path: /spec/template/spec/containers/0/args/-',
+  '        value: --feature-gates=ObjectLevelWorkloadIdentity=true',
+  '    target:',
+  '      kind: Deployment',
+  '      name: (source-controller)',
+  '',
+].join('\n');
+const SA = [
+  'apiVersion: v1',
+  'kind: ServiceAccount',
+  'metadata:',
+  '  name: acr',
+  '  namespace: apps',
+  '  annotations:',
+  '    azure.workload.identity/client-id: 11111111-2222-3333-4444-555555555555',
+  '    azure.workload.identity/tenant-id: 66666666-7777-8888-9999-000000000000',
+  '',
+].join('\n');
+const OCI = (extra = '') =>
+  [
+    'apiVersion: source.toolkit.fluxcd.io/v1',
+    'kind: OCIRepository',
+    'metadata:',
+    '  name: app',
+    '  namespace: apps',
+    'spec:',
+    '  interval: 5m',
+    '  url: oci://contoso.azurecr.io/app',
+    '  provider: azure',
+    '  serviceAccountName: acr',
+    extra,
+  ].join('\n');
+
+test('gate present, SA annotated: an object-level OCIRepository is clean', async () => {
+  const found = await lint({
+    'clusters/prod/flux-system/gotk-components.yaml': COMPONENTS,
+    'clusters/prod/flux-system/kustomization.yaml': GATE_KUSTOMIZATION,
+    'clusters/prod/app.yaml': `${SA}---\n${OCI()}`,
+  });
+  assert.deepEqual(found, []);
+});
+
+test('gate missing on the controller: reported on serviceAccountName, in a multi-document file', async () => {
+  const found = await lint({
+    'clusters/prod/flux-system/gotk-components.yaml': COMPONENTS,
+    'clusters/prod/flux-system/kustomization.yaml': GATE_KUSTOMIZATION.replace('(source-controller)', '(kustomize-controller)'),
+    'clusters/prod/app.yaml': `${SA}---\n${OCI()}`,
+  });
+  assert.deepEqual(found, ['clusters/prod/app.yaml:19:23 flux-azure/gate-missing']);
+});
+
+test('inside a patch block scalar, with CRLF line endings: miscased gate, unquoted label, wrong audience and token path', async () => {
+  const kustomization = [
+    'apiVersion: kustomize.config.k8s.io/v1beta1',
+    'kind: Kustomization',
+    'patches:',
+    '  - patch: |',
+    '      - op: add',
+    '        path: /spec/template/spec/containers/0/args/-',
+    '        value: --feature-gates=objectLevelWorkloadIdentity=true',
+    '      - op: add',
+    '        path: /spec/template/spec/containers/0/env/-',
+    '        value:',
+    '          name: AZURE_FEDERATED_TOKEN_FILE',
+    '          value: /var/run/service-account/token',
+    '      - op: add',
+    '        path: /spec/template/spec/volumes/-',
+    '        value:',
+    '          name: azure-token',
+    '          projected:',
+    '            sources:',
+    '              - serviceAccountToken:',
+    '                  audience: api://AzureADTokenExchange/',
+    '                  path: azure-token',
+    '      - op: add',
+    '        path: /spec/template/spec/containers/0/volumeMounts/-',
+    '        value: {name: azure-token, mountPath: /var/run/service-account}',
+    '    target:',
+    '      kind: Deployment',
+    '      name: source-controller',
+    '  - patch: |',
+    '      apiVersion: apps/v1',
+    '      kind: Deployment',
+    '      metadata:',
+    '        name: controller',
+    '      spec:',
+    '        template:',
+    '          metadata:',
+    '            labels:',
+    '              azure.workload.identity/use: true',
+    '    target:',
+    '      kind: Deployment',
+    '      name: source-controller',
+    '',
+  ].join('\r\n');
+  const found = await lint({ 'clusters/x/flux-system/kustomization.yaml': kustomization });
+  assert.deepEqual(found.sort(), [
+    'clusters/x/flux-system/kustomization.yaml:12:18 flux-azure/federated-token-file-mismatch',
+    'clusters/x/flux-system/kustomization.yaml:20:29 flux-azure/token-audience',
+    'clusters/x/flux-system/kustomization.yaml:37:44 flux-azure/wi-use-label-not-string',
+    'clusters/x/flux-system/kustomization.yaml:7:16 flux-azure/gate-name',
+  ]);
+});
+
+test('tabs and odd indentation do not produce spurious findings; broken YAML yields no generic syntax errors', async () => {
+  const found = await lint({
+    'a.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n\tname: x\n',
+    'b.yaml': 'apiVersion: source.toolkit.fluxcd.io/v1\nkind: OCIRepository\nspec:\n     provider: azure\n     url: [oci://x.azurecr.io\n',
+    'c.yaml': 'kind: SecretProviderClass\napiVersion: secrets-store.csi.x-k8s.io/v1\nspec:\n  provider: azure\n',
+  });
+  assert.deepEqual(found, []);
+});
+
+test('send-chain quoting: quoted in a Bucket Secret, unquoted in sops.azure-kv', async () => {
+  const found = await lint({
+    's.yaml': [
+      'apiVersion: v1',
+      'kind: Secret',
+      'metadata: {name: bucket}',
+      'stringData:',
+      '  clientCertificateSendChain: "true"',
+      '---',
+      'apiVersion: v1',
+      'kind: Secret',
+      'metadata: {name: sops}',
+      'stringData:',
+      '  sops.azure-kv: |',
+      '    clientId: 11111111-2222-3333-4444-555555555555',
+      '    clientCertificateSendChain: "true"',
+      '',
+    ].join('\n'),
+  });
+  assert.deepEqual(found, ['s.yaml:13:33 flux-azure/send-chain-quoting']);
+});
+
+test('version gating: Bucket object-level identity on Flux 2.6 (setting override) is reported, on 2.7 not', async () => {
+  const bucket = [
+    'apiVersion: source.toolkit.fluxcd.io/v1',
+    'kind: Bucket',
+    'metadata: {name: b, namespace: apps}',
+    'spec:',
+    '  provider: azure',
+    '  bucketName: c',
+    '  endpoint: https://acct.blob.core.windows.net',
+    '  serviceAccountName: acr',
+    '',
+  ].join('\n');
+  const files = { 'sa.yaml': SA, 'b.yaml': bucket };
+  assert.deepEqual(await lint(files, '2.6'), ['b.yaml:8:23 flux-azure/object-level-wi-unsupported-version']);
+  assert.deepEqual(await lint(files, '2.7'), []);
+});
+
+test('placeholders give one information finding instead of a cascade', async () => {
+  const found = await lint({
+    'sa.yaml': SA.replace('11111111-2222-3333-4444-555555555555', 'CLIENT_ID'),
+    'oci.yaml': OCI(),
+  });
+  assert.deepEqual(found, ['sa.yaml:7:40 flux-azure/placeholder']);
+});
+
+test('security: an unencrypted private key is an error; SOPS-encrypted Secrets are not judged', async () => {
+  const key = '-----BEGIN PRIVATE KEY-----\n    ' + 'MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7'.repeat(2) + '\n    -----END PRIVATE KEY-----';
+  const plain = `apiVersion: v1\nkind: Secret\nmetadata: {name: cert}\nstringData:\n  clientCertificate: |\n    ${key}\n`;
+  assert.deepEqual(await lint({ 'c.yaml': plain }), ['c.yaml:5:22 flux-azure/plaintext-private-key']);
+  assert.deepEqual(await lint({ 'c.yaml': `${plain}sops:\n  version: 3.8.1\n` }), []);
+});
+
+test('suppression comments silence a rule for the next line or the file', async () => {
+  const text = `apiVersion: v1\nkind: Secret\nmetadata: {name: b}\nstringData:\n  # flux-azure-disable-next-line send-chain-quoting\n  clientCertificateSendChain: true\n`;
+  assert.deepEqual(await lint({ 's.yaml': text }), []);
+  assert.equal((await lint({ 's.yaml': text.replace(/  # .*\n/, '') })).length, 1);
+});
