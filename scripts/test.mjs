@@ -12,7 +12,12 @@ const wants = (layer) => only.length === 0 || only.includes(layer);
 
 function run(cmd, args, opts = {}) {
   const started = Date.now();
-  const r = spawnSync(cmd, args, { cwd: root, stdio: opts.capture ? ['ignore', 'pipe', 'inherit'] : 'inherit', encoding: 'utf8', env: { ...process.env, ...opts.env } });
+  const r = spawnSync(cmd, args, {
+    cwd: root,
+    stdio: opts.capture ? ['ignore', 'pipe', 'inherit'] : 'inherit',
+    encoding: 'utf8',
+    env: { ...process.env, ...opts.env },
+  });
   if (opts.capture && r.stdout) process.stdout.write(r.stdout);
   return { ok: r.status === 0, status: r.status, stdout: r.stdout ?? '', ms: Date.now() - started };
 }

@@ -8,6 +8,7 @@
 import { appendFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { format } from 'node:util';
 import { ensureVscode } from './ensure-vscode.mjs';
 import { launchChromium, startCodeServer } from './lib/codeServer.mjs';
 
@@ -23,6 +24,8 @@ const NOISE = [
   /webWorkerExtensionHost|service worker/i,
   /Error while (fetching|resolving)/i,
   /CSP|Content Security Policy/i,
+  /^(Resolving|Resolved) connection token|^Creating a socket|\[reconnection-grace-time\]/,
+  /^Updating additional builtin extensions|\[AgentHost:|\[AccountPolicyGate\]/,
 ];
 
 function parseArgs(argv) {
@@ -30,7 +33,10 @@ function parseArgs(argv) {
   const ignored = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
-    const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    const [flag, inline] =
+      arg.startsWith('--') && arg.includes('=')
+        ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)]
+        : [arg, undefined];
     const value = () => inline ?? argv[++i];
     switch (flag) {
       case '--extensionDevelopmentPath':
@@ -106,18 +112,21 @@ async function main() {
 
     browser = await launchChromium(tools);
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    const forward = (line) => {
+    // The workbench's own log (which carries the extension host's console, i.e. mocha's reporter) arrives through
+    // codeAutomationLog; raw browser console messages repeat it with CSS markup, so they only go to browser.log.
+    const forward = (line, echo) => {
       appendFileSync(browserLog, `${line}\n`);
-      if (VERBOSE || !NOISE.some((re) => re.test(line))) say(line);
+      if (echo && (VERBOSE || !NOISE.some((re) => re.test(line)))) say(line);
     };
     let settle;
     const exited = new Promise((resolveExit) => (settle = resolveExit));
     await page.exposeFunction('codeAutomationExit', (code) => settle({ code: Number(code) || 0 }));
-    await page.exposeFunction('codeAutomationLog', (type, args) =>
-      forward(`[vscode ${type}] ${Array.isArray(args) ? args.map(String).join(' ') : String(args)}`),
-    );
-    page.on('console', (message) => forward(`[console.${message.type()}] ${message.text()}`));
-    page.on('pageerror', (error) => forward(`[pageerror] ${error.message}`));
+    await page.exposeFunction('codeAutomationLog', (type, args) => {
+      const text = Array.isArray(args) ? format(...args) : String(args);
+      forward(type === 'info' ? text : `[${type}] ${text}`, true);
+    });
+    page.on('console', (message) => forward(`[console.${message.type()}] ${message.text()}`, VERBOSE));
+    page.on('pageerror', (error) => forward(`[pageerror] ${error.message}`, true));
     browser.on('disconnected', () => settle({ code: 1, reason: 'chromium disconnected' }));
     const timer = setTimeout(() => settle({ code: 1, reason: `timed out after ${TIMEOUT_MS} ms` }), TIMEOUT_MS);
 

@@ -1,5 +1,10 @@
 import * as vscode from 'vscode';
-import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import {
+  LanguageClient,
+  TransportKind,
+  type LanguageClientOptions,
+  type ServerOptions,
+} from 'vscode-languageclient/node';
 import { EXTENSION_SOURCE, SETTINGS_SECTION } from '../../shared/src/protocol';
 
 /** Starts the bundled server (server/out/server.js) over IPC for YAML files on disk. */

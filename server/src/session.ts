@@ -30,6 +30,7 @@ export function startSession(connection: Connection): void {
   let settings: ServerSettings = DEFAULT_SETTINGS;
   let hasConfiguration = false;
   let canWatch = false;
+  let hasFolders = false;
   const pending = new Map<string, ReturnType<typeof setTimeout>>();
 
   const context = (): FeatureContext => ({ index, settings });
@@ -58,7 +59,10 @@ export function startSession(connection: Connection): void {
   function schedule(uri: string, delay = DEBOUNCE_MS): void {
     const existing = pending.get(uri);
     if (existing) clearTimeout(existing);
-    pending.set(uri, setTimeout(() => validate(uri), delay));
+    pending.set(
+      uri,
+      setTimeout(() => validate(uri), delay),
+    );
   }
 
   function revalidateOpen(except?: string): void {
@@ -68,6 +72,7 @@ export function startSession(connection: Connection): void {
   connection.onInitialize((params: InitializeParams): InitializeResult => {
     hasConfiguration = !!params.capabilities.workspace?.configuration;
     canWatch = !!params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration;
+    hasFolders = !!params.capabilities.workspace?.workspaceFolders;
     const folders = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
     index.setRoots(folders.map(uriToPath).filter((p): p is string => !!p));
     return {
@@ -98,6 +103,16 @@ export function startSession(connection: Connection): void {
   }
 
   connection.onInitialized(async () => {
+    if (hasFolders) {
+      connection.workspace.onDidChangeWorkspaceFolders(async (event) => {
+        index.updateRoots(
+          event.added.map((f) => uriToPath(f.uri)).filter((p): p is string => !!p),
+          event.removed.map((f) => uriToPath(f.uri)).filter((p): p is string => !!p),
+        );
+        await index.scan();
+        revalidateOpen();
+      });
+    }
     if (canWatch) {
       void connection.client.register(DidChangeWatchedFilesNotification.type, {
         watchers: [{ globPattern: '**/*.{yaml,yml}' }],
@@ -125,15 +140,6 @@ export function startSession(connection: Connection): void {
     if (changed) revalidateOpen();
   });
 
-  connection.workspace.onDidChangeWorkspaceFolders(async (event) => {
-    index.updateRoots(
-      event.added.map((f) => uriToPath(f.uri)).filter((p): p is string => !!p),
-      event.removed.map((f) => uriToPath(f.uri)).filter((p): p is string => !!p),
-    );
-    await index.scan();
-    revalidateOpen();
-  });
-
   documents.onDidOpen(({ document }) => schedule(document.uri, 0));
   documents.onDidChangeContent(({ document }) => {
     const file = store.get(document);
@@ -149,20 +155,38 @@ export function startSession(connection: Connection): void {
     void index.refreshFromDisk(document.uri).then((changed) => changed && revalidateOpen());
   });
 
-  connection.onHover((params) => guard('hover', () => {
-    const file = modelOf(params.textDocument.uri);
-    return file ? provideHover(file, params.position, context()) : null;
-  }, null));
+  connection.onHover((params) =>
+    guard(
+      'hover',
+      () => {
+        const file = modelOf(params.textDocument.uri);
+        return file ? provideHover(file, params.position, context()) : null;
+      },
+      null,
+    ),
+  );
 
-  connection.onCompletion((params) => guard('completion', () => {
-    const file = modelOf(params.textDocument.uri);
-    return file ? provideCompletion(file, params.position, context()) : null;
-  }, null));
+  connection.onCompletion((params) =>
+    guard(
+      'completion',
+      () => {
+        const file = modelOf(params.textDocument.uri);
+        return file ? provideCompletion(file, params.position, context()) : null;
+      },
+      null,
+    ),
+  );
 
-  connection.onCodeAction((params) => guard('codeAction', () => {
-    const file = modelOf(params.textDocument.uri);
-    return file ? provideCodeActions(file, params.range, params.context.diagnostics, context()) : [];
-  }, []));
+  connection.onCodeAction((params) =>
+    guard(
+      'codeAction',
+      () => {
+        const file = modelOf(params.textDocument.uri);
+        return file ? provideCodeActions(file, params.range, params.context.diagnostics, context()) : [];
+      },
+      [],
+    ),
+  );
 
   connection.onShutdown(() => {
     for (const t of pending.values()) clearTimeout(t);

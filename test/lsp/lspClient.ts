@@ -1,7 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
+import {
+  createMessageConnection,
+  StreamMessageReader,
+  StreamMessageWriter,
+  type MessageConnection,
+} from 'vscode-jsonrpc/node';
 import type {
   CodeAction,
   CompletionItem,
@@ -63,7 +68,11 @@ export class LspClient {
       rootUri: rootPath ? fileUri(rootPath) : null,
       workspaceFolders: rootPath ? [{ uri: fileUri(rootPath), name: 'ws' }] : null,
       capabilities: {
-        workspace: { configuration: true, didChangeWatchedFiles: { dynamicRegistration: true }, workspaceEdit: { documentChanges: true } },
+        workspace: {
+          configuration: true,
+          didChangeWatchedFiles: { dynamicRegistration: true },
+          workspaceEdit: { documentChanges: true },
+        },
         textDocument: {
           publishDiagnostics: { relatedInformation: true, versionSupport: true },
           completion: { completionItem: { snippetSupport: true, documentationFormat: ['markdown'] } },
@@ -78,14 +87,19 @@ export class LspClient {
 
   open(uri: string, text: string, version = 1): void {
     this.versions.set(uri, version);
-    void this.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'yaml', version, text } });
+    void this.connection.sendNotification('textDocument/didOpen', {
+      textDocument: { uri, languageId: 'yaml', version, text },
+    });
   }
 
   /** Replaces the whole text (a full-content change). */
   change(uri: string, text: string): number {
     const version = (this.versions.get(uri) ?? 1) + 1;
     this.versions.set(uri, version);
-    void this.connection.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [{ text }] });
+    void this.connection.sendNotification('textDocument/didChange', {
+      textDocument: { uri, version },
+      contentChanges: [{ text }],
+    });
     return version;
   }
 
@@ -98,14 +112,21 @@ export class LspClient {
   }
 
   /** Waits for diagnostics on `uri` that satisfy `until` (default: any published for the current version). */
-  async waitForDiagnostics(uri: string, until?: (d: Diagnostic[]) => boolean, timeoutMs = 15000): Promise<Diagnostic[]> {
+  async waitForDiagnostics(
+    uri: string,
+    until?: (d: Diagnostic[]) => boolean,
+    timeoutMs = 15000,
+  ): Promise<Diagnostic[]> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const p = this.diagnostics.get(uri);
       const fresh = p && (p.version === undefined || p.version === this.version(uri));
       if (p && fresh && (!until || until(p.diagnostics))) return p.diagnostics;
       const left = deadline - Date.now();
-      if (left <= 0) throw new Error(`no matching diagnostics for ${uri}; last: ${JSON.stringify(p?.diagnostics ?? null)}\n${this.stderr}`);
+      if (left <= 0)
+        throw new Error(
+          `no matching diagnostics for ${uri}; last: ${JSON.stringify(p?.diagnostics ?? null)}\n${this.stderr}`,
+        );
       await new Promise<void>((resolve) => {
         const t = setTimeout(resolve, left);
         this.waiters.push(() => {
@@ -122,14 +143,16 @@ export class LspClient {
 
   async completion(uri: string, position: Position): Promise<CompletionItem[]> {
     const r = (await this.connection.sendRequest('textDocument/completion', { textDocument: { uri }, position })) as
-      | CompletionList
-      | CompletionItem[]
-      | null;
+      CompletionList | CompletionItem[] | null;
     return Array.isArray(r) ? r : (r?.items ?? []);
   }
 
   codeActions(uri: string, range: Range, diagnostics: Diagnostic[]): Promise<CodeAction[]> {
-    return this.connection.sendRequest('textDocument/codeAction', { textDocument: { uri }, range, context: { diagnostics } });
+    return this.connection.sendRequest('textDocument/codeAction', {
+      textDocument: { uri },
+      range,
+      context: { diagnostics },
+    });
   }
 
   async dispose(): Promise<void> {
@@ -152,7 +175,9 @@ export function applyEdit(text: string, edit: WorkspaceEdit, uri: string): strin
   ];
   const lines = text.split('\n');
   const offset = (p: Position) => lines.slice(0, p.line).reduce((n, l) => n + l.length + 1, 0) + p.character;
-  const sorted = edits.map((e) => ({ s: offset(e.range.start), e: offset(e.range.end), t: e.newText })).sort((a, b) => b.s - a.s);
+  const sorted = edits
+    .map((e) => ({ s: offset(e.range.start), e: offset(e.range.end), t: e.newText }))
+    .sort((a, b) => b.s - a.s);
   let out = text;
   for (const e of sorted) out = out.slice(0, e.s) + e.t + out.slice(e.e);
   return out;

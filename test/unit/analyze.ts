@@ -8,7 +8,10 @@ import { WorkspaceIndex } from '../../server/src/workspace/workspaceIndex';
 import { findYamlFiles, pathToUri } from '../../server/src/workspace/files';
 
 /** Indexes a folder as the server does and returns the diagnostics of every YAML file in it. */
-export async function analyzeFolder(root: string, settings: Partial<ServerSettings> = {}): Promise<{ file: string; d: Diagnostic }[]> {
+export async function analyzeFolder(
+  root: string,
+  settings: Partial<ServerSettings> = {},
+): Promise<{ file: string; d: Diagnostic }[]> {
   const index = new WorkspaceIndex();
   index.setRoots([root]);
   await index.scan();

@@ -24,7 +24,10 @@ test('positions of nodes in later documents are file positions', () => {
   const text = 'kind: A\n---\nkind: B\nspec:\n  provider: azure\n';
   const file = parseManifest('u', 1, text);
   const provider = file.docs[1].scalar(['spec', 'provider'])!;
-  assert.deepEqual(file.docs[1].range(provider), { start: { line: 4, character: 12 }, end: { line: 4, character: 17 } });
+  assert.deepEqual(file.docs[1].range(provider), {
+    start: { line: 4, character: 12 },
+    end: { line: 4, character: 17 },
+  });
 });
 
 test('an unchanged document keeps its parse across versions', () => {
@@ -60,8 +63,10 @@ test('YAML inside a block literal maps back to exact outer positions (LF and CRL
 });
 
 test('YAML in a single-line quoted value and in base64 data', () => {
-  const text = 'stringData:\n  sops.azure-kv: \'{"clientId": "x"}\'\ndata:\n  sops.azure-kv: ' +
-    Buffer.from('tenantId: t\nclientId: c\n').toString('base64') + '\n';
+  const text =
+    'stringData:\n  sops.azure-kv: \'{"clientId": "x"}\'\ndata:\n  sops.azure-kv: ' +
+    Buffer.from('tenantId: t\nclientId: c\n').toString('base64') +
+    '\n';
   const doc = parseManifest('u', 1, text).docs[0];
   const quoted = doc.nestedYaml(doc.scalar(['stringData', 'sops.azure-kv'])!)!;
   const clientId = nodeAt(quoted.root, ['clientId'])!;
@@ -85,7 +90,10 @@ test('locate finds the key or value under an offset', () => {
 
 test('aliases are not expanded (alias bombs stay cheap)', () => {
   const bomb = ['a: &a ["x","x","x","x","x","x","x","x","x"]'];
-  for (let i = 1; i < 12; i++) bomb.push(`${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [*${String.fromCharCode(96 + i)},*${String.fromCharCode(96 + i)},*${String.fromCharCode(96 + i)},*${String.fromCharCode(96 + i)},*${String.fromCharCode(96 + i)},*${String.fromCharCode(96 + i)},*${String.fromCharCode(96 + i)},*${String.fromCharCode(96 + i)},*${String.fromCharCode(96 + i)}]`);
+  for (let i = 1; i < 12; i++)
+    bomb.push(
+      `${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [*${String.fromCharCode(96 + i)},*${String.fromCharCode(96 + i)},*${String.fromCharCode(96 + i)},*${String.fromCharCode(96 + i)},*${String.fromCharCode(96 + i)},*${String.fromCharCode(96 + i)},*${String.fromCharCode(96 + i)},*${String.fromCharCode(96 + i)},*${String.fromCharCode(96 + i)}]`,
+    );
   const doc = parseManifest('u', 1, bomb.join('\n') + '\n').docs[0];
   const last = nodeAt(doc.root, ['l', 0]);
   assert.equal(last?.type, 'alias');

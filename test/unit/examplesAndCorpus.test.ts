@@ -39,13 +39,20 @@ test('examples/: each mistake names the other half where it has one', async () =
   assert.ok((gate.d.data as { fixes: unknown[] }).fixes.length > 0, 'gate-missing offers a fix');
 });
 
-test('shared corpus: no error or warning outside the reviewed allow-list', { skip: !existsSync(CORPUS) && 'corpus not present' }, async () => {
-  const allow = JSON.parse(readFileSync(join(REPO, 'test', 'corpus-allowlist.json'), 'utf8')) as Record<string, string>;
-  const found = (await analyzeFolder(CORPUS))
-    .filter(({ d }) => d.severity === DiagnosticSeverity.Error || d.severity === DiagnosticSeverity.Warning)
-    .map(({ file, d }) => `${file}:${d.range.start.line + 1} ${d.code}`);
-  const unexpected = found.filter((k) => !(k in allow));
-  assert.deepEqual(unexpected, [], 'every error/warning on real manifests is reviewed');
-  const stale = Object.keys(allow).filter((k) => !k.startsWith('_') && !found.includes(k));
-  assert.deepEqual(stale, [], 'allow-list entries still fire');
-});
+test(
+  'shared corpus: no error or warning outside the reviewed allow-list',
+  { skip: !existsSync(CORPUS) && 'corpus not present' },
+  async () => {
+    const allow = JSON.parse(readFileSync(join(REPO, 'test', 'corpus-allowlist.json'), 'utf8')) as Record<
+      string,
+      string
+    >;
+    const found = (await analyzeFolder(CORPUS))
+      .filter(({ d }) => d.severity === DiagnosticSeverity.Error || d.severity === DiagnosticSeverity.Warning)
+      .map(({ file, d }) => `${file}:${d.range.start.line + 1} ${d.code}`);
+    const unexpected = found.filter((k) => !(k in allow));
+    assert.deepEqual(unexpected, [], 'every error/warning on real manifests is reviewed');
+    const stale = Object.keys(allow).filter((k) => !k.startsWith('_') && !found.includes(k));
+    assert.deepEqual(stale, [], 'allow-list entries still fire');
+  },
+);

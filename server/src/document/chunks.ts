@@ -19,7 +19,10 @@ export function splitDocuments(text: string): ChunkBounds[] {
     const nl = text.indexOf('\n', lineStart);
     const lineEnd = nl === -1 ? text.length : nl + 1;
     const c = text.charCodeAt(lineStart);
-    if ((c === 45 /* - */ || c === 46) /* . */ && MARKER.test(text.slice(lineStart, Math.min(lineEnd, lineStart + 4)))) {
+    if (
+      (c === 45 /* - */ || c === 46) /* . */ &&
+      MARKER.test(text.slice(lineStart, Math.min(lineEnd, lineStart + 4)))
+    ) {
       const isEnd = c === 46;
       if (lineStart > chunkStart || isEnd) chunks.push({ start: chunkStart, end: isEnd ? lineEnd : lineStart });
       chunkStart = isEnd ? lineEnd : lineStart;

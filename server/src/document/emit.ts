@@ -7,11 +7,13 @@ import { stringify } from 'yaml';
 export function toYamlLines(value: unknown, indent: number, eol = '\n'): string {
   const text = stringify(value, { indent: 2, lineWidth: 0, defaultStringType: 'PLAIN', defaultKeyType: 'PLAIN' });
   const pad = ' '.repeat(indent);
-  return text
-    .replace(/\n$/, '')
-    .split('\n')
-    .map((line) => (line ? pad + line : line))
-    .join(eol) + eol;
+  return (
+    text
+      .replace(/\n$/, '')
+      .split('\n')
+      .map((line) => (line ? pad + line : line))
+      .join(eol) + eol
+  );
 }
 
 /** One kustomize `patches` list entry, with the patch body as a `patch: |` block as the Flux docs write it. */

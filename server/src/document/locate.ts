@@ -24,7 +24,9 @@ export function locate(root: YamlNode | undefined, offset: number): Location {
   let onKey = false;
   while (node) {
     if (node.type === 'map') {
-      const hit = node.pairs.find((p) => contains(p.key, offset) || (p.value !== undefined && contains(p.value, offset)));
+      const hit = node.pairs.find(
+        (p) => contains(p.key, offset) || (p.value !== undefined && contains(p.value, offset)),
+      );
       if (!hit) break;
       pair = hit;
       path.push(hit.key.text);

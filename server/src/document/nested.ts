@@ -26,14 +26,24 @@ export function parseNested(chunk: string, scalar: ScalarNode): NestedYaml | und
   const body = raw.slice(quote, raw.length - quote);
   if (scalar.style !== 'folded' && body === scalar.text && !body.includes('\n')) {
     const base = scalar.start + quote;
-    return finish(scalar.text, true, (o) => base + o, (outer) => (outer >= base && outer <= base + body.length ? outer - base : undefined));
+    return finish(
+      scalar.text,
+      true,
+      (o) => base + o,
+      (outer) => (outer >= base && outer <= base + body.length ? outer - base : undefined),
+    );
   }
   return parseInexact(scalar.text, scalar);
 }
 
 /** Parses decoded text (base64 `data`): every inner position maps to the start of the scalar. */
 export function parseInexact(text: string, scalar: ScalarNode): NestedYaml {
-  return finish(text, false, () => scalar.start, () => undefined);
+  return finish(
+    text,
+    false,
+    () => scalar.start,
+    () => undefined,
+  );
 }
 
 function finish(text: string, exact: boolean, toOuter: OffsetMap, toInner: NestedYaml['toInner']): NestedYaml {
@@ -43,7 +53,13 @@ function finish(text: string, exact: boolean, toOuter: OffsetMap, toInner: Neste
 
 function parseBlockLiteral(chunk: string, scalar: ScalarNode): NestedYaml | undefined {
   const headerEnd = chunk.indexOf('\n', scalar.start);
-  if (headerEnd === -1 || headerEnd >= scalar.end) return finish('', true, () => scalar.start, () => undefined);
+  if (headerEnd === -1 || headerEnd >= scalar.end)
+    return finish(
+      '',
+      true,
+      () => scalar.start,
+      () => undefined,
+    );
   const header = chunk.slice(scalar.start, headerEnd);
   // Block header: `|`, then an optional indentation digit and chomping sign in either order (`|2-`, `|-2`).
   const explicit = /^[|>](?:([1-9])[+-]?|[+-]([1-9])?)?/.exec(header);
@@ -51,7 +67,7 @@ function parseBlockLiteral(chunk: string, scalar: ScalarNode): NestedYaml | unde
 
   // Content lines run from after the header to the scalar's end.
   const lineStarts: number[] = [];
-  for (let s = headerEnd + 1; s < scalar.end; ) {
+  for (let s = headerEnd + 1; s < scalar.end;) {
     lineStarts.push(s);
     const nl = chunk.indexOf('\n', s);
     if (nl === -1 || nl >= scalar.end) break;

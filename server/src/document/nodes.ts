@@ -110,7 +110,11 @@ export function* scalarValues(node: YamlNode | undefined, limit = 100_000): Gene
   while (stack.length > 0 && seen++ < limit) {
     const n = stack.pop()!;
     if (n.type === 'scalar') yield n;
-    else if (n.type === 'map') for (let i = n.pairs.length - 1; i >= 0; i--) { const v = n.pairs[i].value; if (v) stack.push(v); }
+    else if (n.type === 'map')
+      for (let i = n.pairs.length - 1; i >= 0; i--) {
+        const v = n.pairs[i].value;
+        if (v) stack.push(v);
+      }
     else if (n.type === 'seq') for (let i = n.items.length - 1; i >= 0; i--) stack.push(n.items[i]);
   }
 }

@@ -45,7 +45,13 @@ function convert(node: YNode, map: OffsetMap, depth: number): YamlNode | undefin
       if (!keyNode || !isScalar(keyNode)) continue;
       const key = scalar(keyNode, map(keyNode.range?.[0] ?? 0), map(keyNode.range?.[1] ?? 0));
       const value = item.value ? convert(item.value as YNode, map, depth + 1) : undefined;
-      pairs.push({ type: 'pair', key, value, start: key.start, end: value && value.end > key.end ? value.end : key.end });
+      pairs.push({
+        type: 'pair',
+        key,
+        value,
+        start: key.start,
+        end: value && value.end > key.end ? value.end : key.end,
+      });
     }
     const result: MapNode = { type: 'map', pairs, flow: !!node.flow, start, end };
     return result;

@@ -1,4 +1,11 @@
-import { CodeActionKind, type CodeAction, type Diagnostic, type Range, type TextDocumentEdit, type WorkspaceEdit } from 'vscode-languageserver';
+import {
+  CodeActionKind,
+  type CodeAction,
+  type Diagnostic,
+  type Range,
+  type TextDocumentEdit,
+  type WorkspaceEdit,
+} from 'vscode-languageserver';
 import { EXTENSION_SOURCE } from '../../../shared/src/protocol';
 import type { ManifestFile } from '../document/manifest';
 import type { FeatureContext } from './context';
@@ -9,7 +16,12 @@ import { suppressionFix } from './suppressionFix';
  * Quick fixes come from the data each diagnostic carries (computed with it, never by re-parsing). Edits to the
  * document itself are versioned, so a client refuses to apply them to text that changed meanwhile.
  */
-export function provideCodeActions(file: ManifestFile, _range: Range, diagnostics: Diagnostic[], _ctx: FeatureContext): CodeAction[] {
+export function provideCodeActions(
+  file: ManifestFile,
+  _range: Range,
+  diagnostics: Diagnostic[],
+  _ctx: FeatureContext,
+): CodeAction[] {
   const actions: CodeAction[] = [];
   for (const diagnostic of diagnostics) {
     if (diagnostic.source !== EXTENSION_SOURCE) continue;
@@ -29,7 +41,11 @@ export function provideCodeActions(file: ManifestFile, _range: Range, diagnostic
   return actions;
 }
 
-function toWorkspaceEdit(edits: DiagnosticData['fixes'][number]['edits'], file: ManifestFile, version: number): WorkspaceEdit {
+function toWorkspaceEdit(
+  edits: DiagnosticData['fixes'][number]['edits'],
+  file: ManifestFile,
+  version: number,
+): WorkspaceEdit {
   const documentChanges: TextDocumentEdit[] = Object.entries(edits).map(([uri, list]) => ({
     textDocument: { uri, version: uri === file.uri ? version : null },
     edits: [...list],

@@ -16,7 +16,11 @@ const SEVERITY: Record<string, DiagnosticSeverity> = {
 };
 
 /** Runs every rule over every document of a file. Only Flux/Azure content is judged; YAML syntax is not. */
-export function computeDiagnostics(file: ManifestFile, ctx: FeatureContext, only?: (code: string) => boolean): Diagnostic[] {
+export function computeDiagnostics(
+  file: ManifestFile,
+  ctx: FeatureContext,
+  only?: (code: string) => boolean,
+): Diagnostic[] {
   const out: Diagnostic[] = [];
   const suppressed = suppressions(file);
   const clusters = ctx.index.clustersOf(file.uri);
@@ -31,7 +35,9 @@ export function computeDiagnostics(file: ManifestFile, ctx: FeatureContext, only
         findings = rule.check(rc);
       } catch (err) {
         // A rule that trips over odd input reports nothing for that document rather than taking the server down.
-        console.error(`rule ${rule.name} failed on ${file.uri}#${doc.index}: ${err instanceof Error ? err.stack : String(err)}`);
+        console.error(
+          `rule ${rule.name} failed on ${file.uri}#${doc.index}: ${err instanceof Error ? err.stack : String(err)}`,
+        );
         continue;
       }
       for (const f of findings) {

@@ -1,5 +1,14 @@
 import type { Hover, Position } from 'vscode-languageserver';
-import { enumValuesFor, fieldDef, GUID_PATTERN, kindDef, parseRoleDefinitionId, roleByGuid, roleByName, type KindLookup } from '../catalog';
+import {
+  enumValuesFor,
+  fieldDef,
+  GUID_PATTERN,
+  kindDef,
+  parseRoleDefinitionId,
+  roleByGuid,
+  roleByName,
+  type KindLookup,
+} from '../catalog';
 import type { ManifestDoc, ManifestFile } from '../document/manifest';
 import { locate, type Location } from '../document/locate';
 import type { FeatureContext } from './context';
@@ -36,10 +45,11 @@ function fluxFieldHover(doc: ManifestDoc, loc: Location, ctx: FeatureContext): s
   if (field.default !== undefined) lines.push('', `Default: \`${String(field.default)}\``);
   const version = versionLine(field.versions, repoVersion);
   if (version) lines.push('', version);
-  if (field.azure) for (const s of lookup.def.services) {
-    const line = serviceLine(s);
-    if (line) lines.push('', line);
-  }
+  if (field.azure)
+    for (const s of lookup.def.services) {
+      const line = serviceLine(s);
+      if (line) lines.push('', line);
+    }
   if (path[path.length - 1] === 'serviceAccountName') lines.push(...serviceAccountLines(doc, loc, ctx));
   lines.push('', kindFooter(lookup.def));
   return lines.join('\n');

@@ -28,9 +28,14 @@ export function serviceLine(serviceId: string): string | undefined {
   if (service.recommendedRole) {
     const role = roleById(service.recommendedRole as RoleId);
     parts.push(`role **${role.name}** (\`${role.guid}\`)`);
-    if (service.grantScopes.length > 0) parts.push(`grant on ${service.grantScopes.map((s) => `\`${s}\``).join(' / ')} scope`);
+    if (service.grantScopes.length > 0)
+      parts.push(`grant on ${service.grantScopes.map((s) => `\`${s}\``).join(' / ')} scope`);
   } else if (service.adoGroups) {
-    parts.push(`not Azure RBAC: add the identity to the Azure DevOps project group ${Object.entries(service.adoGroups).map(([kind, group]) => `**${group}** (${kind})`).join(', ')}`);
+    parts.push(
+      `not Azure RBAC: add the identity to the Azure DevOps project group ${Object.entries(service.adoGroups)
+        .map(([kind, group]) => `**${group}** (${kind})`)
+        .join(', ')}`,
+    );
   }
   return parts.join(' · ');
 }

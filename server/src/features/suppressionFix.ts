@@ -18,7 +18,12 @@ export function suppressionFix(file: ManifestFile, diagnostic: Diagnostic): Code
       documentChanges: [
         {
           textDocument: { uri: file.uri, version: file.version },
-          edits: [{ range: { start: { line, character: 0 }, end: { line, character: 0 } }, newText: `${indent}# ${SUPPRESS_PREFIX}-next-line ${short}${eol}` }],
+          edits: [
+            {
+              range: { start: { line, character: 0 }, end: { line, character: 0 } },
+              newText: `${indent}# ${SUPPRESS_PREFIX}-next-line ${short}${eol}`,
+            },
+          ],
         },
       ],
     },

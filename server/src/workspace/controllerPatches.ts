@@ -1,7 +1,20 @@
 import { CONTROLLER_NAMES, type ControllerName } from '../catalog';
 import type { ManifestDoc } from '../document/manifest';
 import type { NestedYaml } from '../document/nested';
-import { entries, isMap, isScalar, isSeq, items, nodeAt, pairOf, textAt, type MapNode, type ScalarNode, type Span, type YamlNode } from '../document/nodes';
+import {
+  entries,
+  isMap,
+  isScalar,
+  isSeq,
+  items,
+  nodeAt,
+  pairOf,
+  textAt,
+  type MapNode,
+  type ScalarNode,
+  type Span,
+  type YamlNode,
+} from '../document/nodes';
 
 /** One kustomize `patches` entry that targets Flux controllers, read into what it changes. */
 export interface ControllerPatch {
@@ -106,7 +119,10 @@ function readPatch(doc: ManifestDoc, entry: YamlNode, index: number): Controller
   return { index, entry, targetKind, targetName, controllers, form, body, bodyScalar, ...result };
 }
 
-type Collected = Pick<ControllerPatch, 'args' | 'env' | 'annotations' | 'podLabels' | 'otherLabels' | 'volumes' | 'volumeMounts' | 'ops'> & {
+type Collected = Pick<
+  ControllerPatch,
+  'args' | 'env' | 'annotations' | 'podLabels' | 'otherLabels' | 'volumes' | 'volumeMounts' | 'ops'
+> & {
   args: ScalarNode[];
   env: EnvEntry[];
   annotations: KeyValue[];
@@ -125,7 +141,13 @@ function envEntry(node: YamlNode): EnvEntry | undefined {
   const nameNode = nodeAt(node, ['name']);
   if (!isScalar(nameNode)) return undefined;
   const value = nodeAt(node, ['value']);
-  return { name: nameNode.text, nameNode, value: isScalar(value) ? value : undefined, valueFrom: nodeAt(node, ['valueFrom']), node };
+  return {
+    name: nameNode.text,
+    nameNode,
+    value: isScalar(value) ? value : undefined,
+    valueFrom: nodeAt(node, ['valueFrom']),
+    node,
+  };
 }
 
 const CONTAINER0 = /^\/spec\/template\/spec\/containers\/0\/(args|env|volumeMounts)(\/-|\/\d+)?$/;
@@ -172,7 +194,8 @@ function readStrategicMerge(root: MapNode, out: Collected): void {
   for (const v of items(nodeAt(root, ['spec', 'template', 'spec', 'volumes']))) out.volumes.push(v);
   const containers = items(nodeAt(root, ['spec', 'template', 'spec', 'containers']));
   // Strategic merge matches containers by name; Flux's only container is `manager`.
-  const manager = containers.find((c) => textAt(c, ['name']) === 'manager') ?? (containers.length === 1 ? containers[0] : undefined);
+  const manager =
+    containers.find((c) => textAt(c, ['name']) === 'manager') ?? (containers.length === 1 ? containers[0] : undefined);
   if (!manager) return;
   for (const a of items(pairOf(manager, 'args')?.value)) if (isScalar(a)) out.args.push(a);
   for (const e of items(pairOf(manager, 'env')?.value)) pushDefined(out.env, envEntry(e));

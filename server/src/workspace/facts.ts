@@ -1,4 +1,11 @@
-import { CONTROLLERS, isControllerName, type ControllerDef, parseFluxVersion, FLUX_NAMESPACE, type ControllerName } from '../catalog';
+import {
+  CONTROLLERS,
+  isControllerName,
+  type ControllerDef,
+  parseFluxVersion,
+  FLUX_NAMESPACE,
+  type ControllerName,
+} from '../catalog';
 import type { ManifestDoc, ManifestFile, Range } from '../document/manifest';
 import { entries, isScalar, items, nodeAt, textAt, type YamlNode } from '../document/nodes';
 import { readControllerPatches, type ControllerPatch } from './controllerPatches';
@@ -14,7 +21,12 @@ export interface ServiceAccountFact extends Origin {
   readonly namespace: string | undefined;
   readonly annotations: Readonly<Record<string, string>>;
   /** Where a fix inserts annotation lines; `header` > 0 means `annotations:` must be written at that column. */
-  readonly annotationsInsert?: { readonly at: Range['start']; readonly indent: number; readonly header: number; readonly eol: string };
+  readonly annotationsInsert?: {
+    readonly at: Range['start'];
+    readonly indent: number;
+    readonly header: number;
+    readonly eol: string;
+  };
 }
 
 export interface SecretFact extends Origin {
@@ -65,7 +77,11 @@ export interface FileFacts {
   readonly fluxKustomizations: readonly FluxKustomizationFact[];
   /** A kustomize `kustomization.yaml`: its resources and namespace transformer. */
   readonly kustomize:
-    | { readonly resources: readonly string[]; readonly namespace: string | undefined; readonly insert: PatchInsertPoint }
+    | {
+        readonly resources: readonly string[];
+        readonly namespace: string | undefined;
+        readonly insert: PatchInsertPoint;
+      }
     | undefined;
   /** Flux version stated by this file (gotk-components header/labels, FluxInstance). */
   readonly fluxVersion: (Origin & { version: string }) | undefined;
@@ -107,7 +123,12 @@ export function extractFacts(file: ManifestFile): FileFacts {
   if (header) {
     const version = parseFluxVersion(header[1]);
     const offset = header.index;
-    if (version) fluxVersion = { version, uri: file.uri, range: { start: file.lines.positionAt(offset), end: file.lines.positionAt(offset + header[0].length) } };
+    if (version)
+      fluxVersion = {
+        version,
+        uri: file.uri,
+        range: { start: file.lines.positionAt(offset), end: file.lines.positionAt(offset + header[0].length) },
+      };
   }
 
   for (const doc of file.docs) {
@@ -126,14 +147,23 @@ export function extractFacts(file: ManifestFile): FileFacts {
       }
       // A ServiceAccount of a Flux controller in flux-system carries controller-level annotations too.
       if (name && isControllerName(name) && (doc.namespace ?? FLUX_NAMESPACE) === FLUX_NAMESPACE) {
-        controllerSettings.push(setting(name, 'components', origin(doc), { annotations: stringMap(doc.get(['metadata', 'annotations'])) }));
+        controllerSettings.push(
+          setting(name, 'components', origin(doc), { annotations: stringMap(doc.get(['metadata', 'annotations'])) }),
+        );
       }
     } else if (kind === 'Secret' && doc.group === '') {
       const name = doc.name;
       if (name) {
         const keys = [...entries(doc.get(['data'])), ...entries(doc.get(['stringData']))].map((p) => p.key.text);
         const sops = doc.get(['sops']) !== undefined || /ENC\[[A-Z0-9_]+,data:/.test(doc.chunk.text);
-        secrets.push({ name, namespace: doc.namespace, keys, type: doc.text(['type']), sops, ...origin(doc, doc.get(['metadata', 'name'])) });
+        secrets.push({
+          name,
+          namespace: doc.namespace,
+          keys,
+          type: doc.text(['type']),
+          sops,
+          ...origin(doc, doc.get(['metadata', 'name'])),
+        });
       }
     } else if (kind === 'Deployment' && doc.group === 'apps') {
       const name = doc.name;
@@ -141,7 +171,9 @@ export function extractFacts(file: ManifestFile): FileFacts {
         const container = items(doc.get(['spec', 'template', 'spec', 'containers']))[0];
         controllerSettings.push(
           setting(name, 'components', origin(doc), {
-            args: items(nodeAt(container, ['args'])).filter(isScalar).map((a) => a.text),
+            args: items(nodeAt(container, ['args']))
+              .filter(isScalar)
+              .map((a) => a.text),
             env: Object.fromEntries(
               items(nodeAt(container, ['env']))
                 .map((e) => [textAt(e, ['name']), textAt(e, ['value']) ?? ''] as const)
@@ -155,7 +187,8 @@ export function extractFacts(file: ManifestFile): FileFacts {
       const label = doc.text(['metadata', 'labels', 'app.kubernetes.io/version']);
       const partOf = doc.text(['metadata', 'labels', 'app.kubernetes.io/part-of']);
       const version = label && partOf === 'flux' ? parseFluxVersion(label) : undefined;
-      if (version) fluxVersion = { version, ...origin(doc, doc.get(['metadata', 'labels', 'app.kubernetes.io/version'])) };
+      if (version)
+        fluxVersion = { version, ...origin(doc, doc.get(['metadata', 'labels', 'app.kubernetes.io/version'])) };
     } else if (isKustomizeFile(doc)) {
       kustomize = {
         resources: [...items(doc.get(['resources'])), ...items(doc.get(['bases'])), ...items(doc.get(['components']))]
@@ -164,7 +197,8 @@ export function extractFacts(file: ManifestFile): FileFacts {
         namespace: doc.text(['namespace']),
         insert: insertPoint(doc),
       };
-      for (const patch of readControllerPatches(doc, ['patches'])) controllerSettings.push(...fromPatch(doc, patch, 'kustomization'));
+      for (const patch of readControllerPatches(doc, ['patches']))
+        controllerSettings.push(...fromPatch(doc, patch, 'kustomization'));
     } else if (isFluxInstance(doc)) {
       hasFluxInstance = true;
       const version = doc.text(['spec', 'distribution', 'version']);
@@ -173,10 +207,16 @@ export function extractFacts(file: ManifestFile): FileFacts {
       const olwi = doc.scalar(['spec', 'cluster', 'objectLevelWorkloadIdentity']);
       if (olwi?.value === true) {
         for (const c of CONTROLLERS as readonly ControllerDef[]) {
-          if (c.objectLevelWorkloadIdentityGate) controllerSettings.push(setting(c.name as ControllerName, 'fluxinstance', origin(doc, olwi), { objectLevelWorkloadIdentity: true }));
+          if (c.objectLevelWorkloadIdentityGate)
+            controllerSettings.push(
+              setting(c.name as ControllerName, 'fluxinstance', origin(doc, olwi), {
+                objectLevelWorkloadIdentity: true,
+              }),
+            );
         }
       }
-      for (const patch of readControllerPatches(doc, ['spec', 'kustomize', 'patches'])) controllerSettings.push(...fromPatch(doc, patch, 'fluxinstance'));
+      for (const patch of readControllerPatches(doc, ['spec', 'kustomize', 'patches']))
+        controllerSettings.push(...fromPatch(doc, patch, 'fluxinstance'));
     } else if (kind === 'Kustomization' && doc.group === 'kustomize.toolkit.fluxcd.io') {
       fluxKustomizations.push({ name: doc.name, path: doc.text(['spec', 'path']) });
     }
@@ -190,7 +230,12 @@ function annotationsInsert(doc: ManifestDoc): ServiceAccountFact['annotationsIns
   const pairs = entries(annotations);
   if (pairs.length > 0 && annotations?.type === 'map' && !annotations.flow) {
     const last = pairs[pairs.length - 1];
-    return { at: { line: doc.position(last.end).line + 1, character: 0 }, indent: doc.position(pairs[0].start).character, header: 0, eol };
+    return {
+      at: { line: doc.position(last.end).line + 1, character: 0 },
+      indent: doc.position(pairs[0].start).character,
+      header: 0,
+      eol,
+    };
   }
   if (annotations !== undefined) return undefined; // empty or flow-style map: leave it to the user
   const name = doc.get(['metadata', 'name']);
@@ -208,7 +253,12 @@ function insertPoint(doc: ManifestDoc): PatchInsertPoint {
     const last = list[list.length - 1];
     const lastLine = doc.position(last.end).line;
     const first = doc.position(list[0].start);
-    return { at: { line: lastLine + 1, character: 0 }, hasPatches: true, itemIndent: Math.max(0, first.character - 2), eol };
+    return {
+      at: { line: lastLine + 1, character: 0 },
+      hasPatches: true,
+      itemIndent: Math.max(0, first.character - 2),
+      eol,
+    };
   }
   const end = doc.position(doc.chunk.text.length);
   return { at: end, hasPatches: patches !== undefined, itemIndent: 2, eol };
@@ -218,20 +268,29 @@ function setting(
   controller: ControllerName,
   via: ControllerSetting['via'],
   where: Origin,
-  parts: Partial<Pick<ControllerSetting, 'args' | 'env' | 'annotations' | 'podLabels' | 'objectLevelWorkloadIdentity' | 'targetName'>>,
+  parts: Partial<
+    Pick<ControllerSetting, 'args' | 'env' | 'annotations' | 'podLabels' | 'objectLevelWorkloadIdentity' | 'targetName'>
+  >,
 ): ControllerSetting {
   return { controller, via, args: [], env: {}, annotations: {}, podLabels: {}, ...parts, ...where };
 }
 
 function fromPatch(doc: ManifestDoc, patch: ControllerPatch, via: ControllerSetting['via']): ControllerSetting[] {
   const kind = patch.targetKind;
-  const where = { uri: doc.file.uri, range: doc.range(patch.targetName ?? patch.entry), ...(patch.targetName ? { targetName: patch.targetName.text } : {}) };
+  const where = {
+    uri: doc.file.uri,
+    range: doc.range(patch.targetName ?? patch.entry),
+    ...(patch.targetName ? { targetName: patch.targetName.text } : {}),
+  };
   const text = (v: YamlNode | undefined) => (isScalar(v) ? v.text : '');
   return patch.controllers.map((controller) =>
     setting(controller, via, where, {
       args: kind === 'ServiceAccount' ? [] : patch.args.map((a) => a.text),
       env: Object.fromEntries(patch.env.map((e) => [e.name, e.value?.text ?? ''])),
-      annotations: kind === 'ServiceAccount' || kind === undefined ? Object.fromEntries(patch.annotations.map((a) => [a.key, text(a.value)])) : {},
+      annotations:
+        kind === 'ServiceAccount' || kind === undefined
+          ? Object.fromEntries(patch.annotations.map((a) => [a.key, text(a.value)]))
+          : {},
       podLabels: Object.fromEntries(patch.podLabels.map((l) => [l.key, text(l.value)])),
     }),
   );

@@ -1,7 +1,14 @@
 import { dirname, join, relative, resolve, sep, basename } from 'node:path';
 import { parseManifest, type ManifestFile } from '../document/manifest';
 import { parseFluxVersion, type ControllerName } from '../catalog';
-import { extractFacts, factsSignature, type ControllerSetting, type FileFacts, type SecretFact, type ServiceAccountFact } from './facts';
+import {
+  extractFacts,
+  factsSignature,
+  type ControllerSetting,
+  type FileFacts,
+  type SecretFact,
+  type ServiceAccountFact,
+} from './facts';
 import { findYamlFiles, pathToUri, readYamlFile, uriToPath } from './files';
 
 interface IndexedFile {
@@ -222,7 +229,8 @@ export class WorkspaceIndex {
       if (!file.path) continue;
       const name = basename(file.path);
       const dir = dirname(file.path);
-      if ((name === 'gotk-components.yaml' || name === 'gotk-sync.yaml') && basename(dir) === 'flux-system') clusterDirs.add(dirname(dir));
+      if ((name === 'gotk-components.yaml' || name === 'gotk-sync.yaml') && basename(dir) === 'flux-system')
+        clusterDirs.add(dirname(dir));
       else if (file.facts.hasFluxInstance) clusterDirs.add(dir);
     }
     const root = (path: string) => this.roots.find((r) => path.startsWith(r + sep)) ?? dirname(path);
@@ -237,7 +245,8 @@ export class WorkspaceIndex {
           if (!settings.has(s.controller)) settings.set(s.controller, []);
           settings.get(s.controller)!.push(s);
         }
-        if (facts.fluxVersion && (!fluxVersion || path.includes(`${sep}flux-system${sep}`))) fluxVersion = { ...facts.fluxVersion };
+        if (facts.fluxVersion && (!fluxVersion || path.includes(`${sep}flux-system${sep}`)))
+          fluxVersion = { ...facts.fluxVersion };
       }
       return { dir, label: relative(root(dir), dir) || basename(dir), fluxVersion, settings, files };
     });

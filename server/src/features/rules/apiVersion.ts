@@ -18,17 +18,32 @@ export const apiVersion: Rule = {
           code: 'flux-azure/api-version-removed',
           span: node,
           message: `${node.text} ${lookup.def.kind} is served in ${describeRange(lookup.versionDef.served)}, not by Flux ${fluxVersion}: applying this object fails ("no matches for kind"). ${preferred ? `Use ${preferred}` : ''}${lookup.def.group.startsWith('image') ? ' (run `flux migrate` before upgrading the CRDs)' : ''}.`,
-          fixes: preferred ? [{ title: `Use ${preferred}`, edits: { [doc.file.uri]: [{ range: doc.range(node), newText: preferred }] }, preferred: true }] : [],
+          fixes: preferred
+            ? [
+                {
+                  title: `Use ${preferred}`,
+                  edits: { [doc.file.uri]: [{ range: doc.range(node), newText: preferred }] },
+                  preferred: true,
+                },
+              ]
+            : [],
         },
       ];
     }
-    if (lookup.versionDef.deprecated && inRange(fluxVersion, lookup.versionDef.deprecated) && served[0] && served[0] !== node.text) {
+    if (
+      lookup.versionDef.deprecated &&
+      inRange(fluxVersion, lookup.versionDef.deprecated) &&
+      served[0] &&
+      served[0] !== node.text
+    ) {
       return [
         {
           code: 'flux-azure/api-version-deprecated',
           span: node,
           message: `${node.text} ${lookup.def.kind} is deprecated in Flux ${fluxVersion} and will be removed; use ${served[0]}.`,
-          fixes: [{ title: `Use ${served[0]}`, edits: { [doc.file.uri]: [{ range: doc.range(node), newText: served[0] }] } }],
+          fixes: [
+            { title: `Use ${served[0]}`, edits: { [doc.file.uri]: [{ range: doc.range(node), newText: served[0] }] } },
+          ],
         },
       ];
     }

@@ -52,7 +52,12 @@ export const controllerPatchRules: Rule = {
     const patches = patchesOf(ctx.doc);
     for (const p of patches) {
       if (!touchesFlux(p)) continue;
-      findings.push(...targetFindings(ctx, p), ...labelFindings(ctx, p, patches), ...envFindings(ctx, p), ...argFindings(ctx, p, patches));
+      findings.push(
+        ...targetFindings(ctx, p),
+        ...labelFindings(ctx, p, patches),
+        ...envFindings(ctx, p),
+        ...argFindings(ctx, p, patches),
+      );
     }
     return findings;
   },
@@ -74,7 +79,14 @@ function targetFindings({ doc }: RuleContext, p: ControllerPatch): Finding[] {
       code: 'flux-azure/patch-path',
       span: kindNode ?? p.entry,
       message: `These operations change the pod template (${deploymentOps[0].path!.text}), which only a ${JSON6902_PATH_TARGET_KIND} has; with target.kind '${p.targetKind}' kustomize fails to apply the patch.`,
-      fixes: isScalar(kindNode) ? [{ title: `Set target.kind: ${JSON6902_PATH_TARGET_KIND}`, edits: replaceScalar(doc, kindNode, JSON6902_PATH_TARGET_KIND) }] : [],
+      fixes: isScalar(kindNode)
+        ? [
+            {
+              title: `Set target.kind: ${JSON6902_PATH_TARGET_KIND}`,
+              edits: replaceScalar(doc, kindNode, JSON6902_PATH_TARGET_KIND),
+            },
+          ]
+        : [],
     });
   }
   return out;
@@ -90,12 +102,16 @@ function labelFindings({ doc }: RuleContext, p: ControllerPatch, all: readonly C
         code: 'flux-azure/wi-use-label-not-string',
         span: v,
         message: `Label values are strings: the API server rejects an unquoted ${v.text}. Write ${LABEL_USE}: "true" so the AKS webhook injects the workload identity.`,
-        fixes: [{ title: `Quote the value: "${v.text}"`, edits: replaceScalar(doc, v, quoted(v.text)), preferred: true }],
+        fixes: [
+          { title: `Quote the value: "${v.text}"`, edits: replaceScalar(doc, v, quoted(v.text)), preferred: true },
+        ],
       });
     }
   }
   // The label on ServiceAccount/Deployment metadata is harmless; it only matters when no patch puts it on the pod template.
-  const covered = new Set(all.filter((q) => q.podLabels.some((l) => l.key === LABEL_USE)).flatMap((q) => q.controllers));
+  const covered = new Set(
+    all.filter((q) => q.podLabels.some((l) => l.key === LABEL_USE)).flatMap((q) => q.controllers),
+  );
   for (const label of p.otherLabels) {
     if (label.key !== LABEL_USE || p.controllers.every((c) => covered.has(c))) continue;
     out.push({
@@ -118,7 +134,13 @@ function envFindings({ doc }: RuleContext, p: ControllerPatch): Finding[] {
           code: 'flux-azure/token-audience',
           span: audience,
           message: `Entra ID only exchanges ServiceAccount tokens issued for the audience ${WORKLOAD_IDENTITY_AUDIENCE}; with '${audience.text}' every token exchange fails.`,
-          fixes: [{ title: `Use ${WORKLOAD_IDENTITY_AUDIENCE}`, edits: replaceScalar(doc, audience, WORKLOAD_IDENTITY_AUDIENCE), preferred: true }],
+          fixes: [
+            {
+              title: `Use ${WORKLOAD_IDENTITY_AUDIENCE}`,
+              edits: replaceScalar(doc, audience, WORKLOAD_IDENTITY_AUDIENCE),
+              preferred: true,
+            },
+          ],
         });
       }
     }
@@ -130,12 +152,21 @@ function envFindings({ doc }: RuleContext, p: ControllerPatch): Finding[] {
         code: 'flux-azure/send-chain-quoting',
         span: value,
         message: `Env var values must be strings: the API server rejects an unquoted ${value.text}. Write value: "${value.text}".`,
-        fixes: [{ title: `Quote the value: "${value.text}"`, edits: replaceScalar(doc, value, quoted(value.text)), preferred: true }],
+        fixes: [
+          {
+            title: `Quote the value: "${value.text}"`,
+            edits: replaceScalar(doc, value, quoted(value.text)),
+            preferred: true,
+          },
+        ],
       });
     }
     if (e.name === ENV_AUTHORITY_HOST && value && findPlaceholders(value.text).length === 0) {
       const known = AZURE_CLOUDS.find((c) => c.authorityHost === value.text);
-      const near = AZURE_CLOUDS.find((c) => c.authorityHost.replace(/\/$/, '') === value.text.replace(/\/+$/, '').replace(/^(?!https:\/\/)/, 'https://'));
+      const near = AZURE_CLOUDS.find(
+        (c) =>
+          c.authorityHost.replace(/\/$/, '') === value.text.replace(/\/+$/, '').replace(/^(?!https:\/\/)/, 'https://'),
+      );
       if (!known) {
         out.push({
           code: 'flux-azure/authority-host',
@@ -143,13 +174,26 @@ function envFindings({ doc }: RuleContext, p: ControllerPatch): Finding[] {
           message: near
             ? `Write the ${near.name} authority host exactly as ${near.authorityHost} (scheme and trailing slash included); Flux derives the cloud's endpoints from it.`
             : `'${value.text}' is not an Entra authority host of a known cloud (${AZURE_CLOUDS.map((c) => c.authorityHost).join(', ')}). Fine for a private cloud; otherwise tokens are requested from the wrong place.`,
-          fixes: near ? [{ title: `Use ${near.authorityHost}`, edits: replaceScalar(doc, value, near.authorityHost), preferred: true }] : [],
+          fixes: near
+            ? [
+                {
+                  title: `Use ${near.authorityHost}`,
+                  edits: replaceScalar(doc, value, near.authorityHost),
+                  preferred: true,
+                },
+              ]
+            : [],
         });
       }
     }
     if (e.name === ENV_FEDERATED_TOKEN_FILE && value && p.volumes.length > 0) {
       const projected = p.volumes
-        .map((v) => ({ name: textAt(v, ['name']), path: items(nodeAt(v, ['projected', 'sources'])).map((s) => textAt(s, ['serviceAccountToken', 'path'])).find(Boolean) }))
+        .map((v) => ({
+          name: textAt(v, ['name']),
+          path: items(nodeAt(v, ['projected', 'sources']))
+            .map((s) => textAt(s, ['serviceAccountToken', 'path']))
+            .find(Boolean),
+        }))
         .filter((v) => v.path);
       const expected = projected
         .map((v) => ({ v, mount: mounts.find((m) => m.name === v.name) }))
@@ -168,28 +212,62 @@ function envFindings({ doc }: RuleContext, p: ControllerPatch): Finding[] {
   return out;
 }
 
-function argFindings({ doc, fluxVersion }: RuleContext, p: ControllerPatch, all: readonly ControllerPatch[]): Finding[] {
+function argFindings(
+  { doc, fluxVersion }: RuleContext,
+  p: ControllerPatch,
+  all: readonly ControllerPatch[],
+): Finding[] {
   const out: Finding[] = [];
   const gateOn = (controller: string) =>
-    all.some((q) => q.controllers.includes(controller as never) && q.args.some((a) => parseFeatureGatesArg(a.text)?.gates.get(OBJECT_LEVEL_WI_GATE) === true));
+    all.some(
+      (q) =>
+        q.controllers.includes(controller as never) &&
+        q.args.some((a) => parseFeatureGatesArg(a.text)?.gates.get(OBJECT_LEVEL_WI_GATE) === true),
+    );
   for (const arg of p.args) {
     const gates = parseFeatureGatesArg(arg.text);
     if (gates) {
       for (const [name] of gates.gates) {
-        if (isMiscasedGateName(name)) out.push(gateNameFinding(doc, arg, `'${name}' is not a feature gate: names are case-sensitive (${OBJECT_LEVEL_WI_GATE}). The controller exits with "feature-gate '${name}' not supported".`));
+        if (isMiscasedGateName(name))
+          out.push(
+            gateNameFinding(
+              doc,
+              arg,
+              `'${name}' is not a feature gate: names are case-sensitive (${OBJECT_LEVEL_WI_GATE}). The controller exits with "feature-gate '${name}' not supported".`,
+            ),
+          );
       }
       for (const bad of gates.invalid) {
-        out.push(gateNameFinding(doc, arg, `'${bad}' is not in the Name=true form the controller expects (--feature-gates=${OBJECT_LEVEL_WI_GATE}=true); the controller refuses to start.`));
+        out.push(
+          gateNameFinding(
+            doc,
+            arg,
+            `'${bad}' is not in the Name=true form the controller expects (--feature-gates=${OBJECT_LEVEL_WI_GATE}=true); the controller refuses to start.`,
+          ),
+        );
       }
-      if (gates.gates.has(OBJECT_LEVEL_WI_GATE) && fluxVersion && !inRange(fluxVersion, OBJECT_LEVEL_WI_GATE_VERSIONS)) {
+      if (
+        gates.gates.has(OBJECT_LEVEL_WI_GATE) &&
+        fluxVersion &&
+        !inRange(fluxVersion, OBJECT_LEVEL_WI_GATE_VERSIONS)
+      ) {
         out.push({
           code: 'flux-azure/gate-unsupported-version',
           span: arg,
           message: `The ${OBJECT_LEVEL_WI_GATE} gate exists in ${describeRange(OBJECT_LEVEL_WI_GATE_VERSIONS)}; this repository runs Flux ${fluxVersion}, where the controller exits on the unknown gate.`,
         });
       }
-    } else if (/^--feature-gate[^s=]*=/.test(arg.text) || (/ObjectLevelWorkloadIdentity/i.test(arg.text) && !arg.text.startsWith('--feature-gates='))) {
-      out.push(gateNameFinding(doc, arg, `The flag is --feature-gates=${OBJECT_LEVEL_WI_GATE}=true; '${arg.text}' is not recognised and the controller refuses to start.`));
+    } else if (
+      /^--feature-gate[^s=]*=/.test(arg.text) ||
+      (/ObjectLevelWorkloadIdentity/i.test(arg.text) && !arg.text.startsWith('--feature-gates='))
+    ) {
+      out.push(
+        gateNameFinding(
+          doc,
+          arg,
+          `The flag is --feature-gates=${OBJECT_LEVEL_WI_GATE}=true; '${arg.text}' is not recognised and the controller refuses to start.`,
+        ),
+      );
     }
     const lockdown = parseLockdownArg(arg.text);
     if (lockdown) {
@@ -219,6 +297,12 @@ function gateNameFinding(doc: ManifestDoc, arg: ScalarNode, message: string): Fi
     code: 'flux-azure/gate-name',
     span: arg,
     message,
-    fixes: [{ title: `Use ${OBJECT_LEVEL_WI_GATE_ARG}`, edits: replaceScalar(doc, arg, OBJECT_LEVEL_WI_GATE_ARG), preferred: true }],
+    fixes: [
+      {
+        title: `Use ${OBJECT_LEVEL_WI_GATE_ARG}`,
+        edits: replaceScalar(doc, arg, OBJECT_LEVEL_WI_GATE_ARG),
+        preferred: true,
+      },
+    ],
   };
 }

@@ -32,7 +32,10 @@ export const gateMissing: Rule = {
             `will stall with reason FeatureGateDisabled instead of using ServiceAccount '${serviceAccount.text}'. ` +
             `Add the feature-gate patch to the cluster's flux-system kustomization.yaml.`,
           related: missing.map((c) => ({
-            location: { uri: pathToUri(fluxSystemKustomization(c)), range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } },
+            location: {
+              uri: pathToUri(fluxSystemKustomization(c)),
+              range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+            },
             message: `flux-system patches of ${c.label}`,
           })),
           fixes: missing.flatMap((c) => gateFix(index, c, controller)),
@@ -50,17 +53,36 @@ export function gateFix(index: WorkspaceIndex, cluster: Cluster, controller: Con
   if (!facts?.kustomize) return [];
   const existing = [...cluster.settings.values()]
     .flat()
-    .find((s) => s.uri === uri && s.via === 'kustomization' && s.targetName !== undefined && s.args.some((a) => a.includes(OBJECT_LEVEL_WI_GATE)));
+    .find(
+      (s) =>
+        s.uri === uri &&
+        s.via === 'kustomization' &&
+        s.targetName !== undefined &&
+        s.args.some((a) => a.includes(OBJECT_LEVEL_WI_GATE)),
+    );
   let edit: TextEdit;
   if (existing?.targetName) {
-    const names = existing.targetName.replace(/^\(|\)$/g, '').split('|').filter(Boolean);
+    const names = existing.targetName
+      .replace(/^\(|\)$/g, '')
+      .split('|')
+      .filter(Boolean);
     edit = { range: existing.range, newText: JSON.stringify(`(${[...names, controller].join('|')})`) };
   } else {
     const { insert } = facts.kustomize;
     const entry = gatePatch([controller]);
-    const body = patchEntryToYaml({ patch: entry.patch, target: { kind: entry.target.kind, name: targetNameFor([controller]) } }, insert.itemIndent, insert.eol);
+    const body = patchEntryToYaml(
+      { patch: entry.patch, target: { kind: entry.target.kind, name: targetNameFor([controller]) } },
+      insert.itemIndent,
+      insert.eol,
+    );
     const text = insert.hasPatches ? body : `patches:${insert.eol}${body}`;
     edit = { range: { start: insert.at, end: insert.at }, newText: insert.at.character > 0 ? insert.eol + text : text };
   }
-  return [{ title: `Enable ${OBJECT_LEVEL_WI_GATE} on ${controller} in ${cluster.label}`, edits: { [uri]: [edit] }, preferred: true }];
+  return [
+    {
+      title: `Enable ${OBJECT_LEVEL_WI_GATE} on ${controller} in ${cluster.label}`,
+      edits: { [uri]: [edit] },
+      preferred: true,
+    },
+  ];
 }

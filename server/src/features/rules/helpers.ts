@@ -51,7 +51,9 @@ export function workloadIdentityUses(doc: ManifestDoc, lookup: KindLookup): Work
 /** The setting that enables the object-level gate on a controller in a cluster, if any. */
 export function gateSetting(cluster: Cluster, controller: ControllerName): ControllerSetting | undefined {
   return (cluster.settings.get(controller) ?? []).find(
-    (s) => s.objectLevelWorkloadIdentity || s.args.some((a) => parseFeatureGatesArg(a)?.gates.get(OBJECT_LEVEL_WI_GATE) === true),
+    (s) =>
+      s.objectLevelWorkloadIdentity ||
+      s.args.some((a) => parseFeatureGatesArg(a)?.gates.get(OBJECT_LEVEL_WI_GATE) === true),
   );
 }
 

@@ -6,7 +6,14 @@ import { placeholders } from './placeholders';
 import { bucketSecretKeys, sendChainQuoting, sopsAzureKv } from './secretValues';
 import { plaintextCredentials } from './security';
 import { serviceAccountAnnotations } from './serviceAccountAnnotations';
-import { acrHost, adoGitUrl, bucketServiceAccount, gitServiceAccountProvider, helmProviderIgnored, secretRefOverridesProvider } from './sourceFields';
+import {
+  acrHost,
+  adoGitUrl,
+  bucketServiceAccount,
+  gitServiceAccountProvider,
+  helmProviderIgnored,
+  secretRefOverridesProvider,
+} from './sourceFields';
 import { versionUnsupported } from './versionUnsupported';
 import type { Rule } from './rule';
 

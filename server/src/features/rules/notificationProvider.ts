@@ -1,4 +1,9 @@
-import { ADO_GIT_URL_REGEX, EVENT_HUBS_CONNECTION_STRING_REGEX, findPlaceholders, PROVIDER_TYPES_WITH_SERVICE_ACCOUNT } from '../../catalog';
+import {
+  ADO_GIT_URL_REGEX,
+  EVENT_HUBS_CONNECTION_STRING_REGEX,
+  findPlaceholders,
+  PROVIDER_TYPES_WITH_SERVICE_ACCOUNT,
+} from '../../catalog';
 import { isFluxDoc, namespaceOf } from './helpers';
 import type { Finding, Rule } from './rule';
 
@@ -30,7 +35,12 @@ export const notificationProvider: Rule = {
         related: [{ location: { uri: secret.uri, range: secret.range }, message: `Secret ${secret.name}` }],
       });
     }
-    if (type === 'azuredevops' && address && !ADO_GIT_URL_REGEX.test(address.text) && findPlaceholders(address.text).length === 0) {
+    if (
+      type === 'azuredevops' &&
+      address &&
+      !ADO_GIT_URL_REGEX.test(address.text) &&
+      findPlaceholders(address.text).length === 0
+    ) {
       findings.push({
         code: 'flux-azure/ado-provider-address',
         span: address,
@@ -38,7 +48,8 @@ export const notificationProvider: Rule = {
       });
     }
     if (type === 'azureeventhub') {
-      const sas = (address && EVENT_HUBS_CONNECTION_STRING_REGEX.test(address.text)) || secret?.keys.includes('address');
+      const sas =
+        (address && EVENT_HUBS_CONNECTION_STRING_REGEX.test(address.text)) || secret?.keys.includes('address');
       if (sas && sa) {
         findings.push({
           code: 'flux-azure/provider-sa-with-static-credentials',

@@ -19,7 +19,9 @@ export const placeholders: Rule = {
   check: ({ doc }) => {
     if (doc.group.endsWith('.fluxcd.io') && !fluxKindOf(doc) && !isFluxInstance(doc)) return [];
     const scalars: ScalarNode[] = [...scalarValues(doc.root)];
-    for (const p of isKustomizeFile(doc) || isFluxInstance(doc) ? readControllerPatches(doc, isKustomizeFile(doc) ? ['patches'] : ['spec', 'kustomize', 'patches']) : []) {
+    for (const p of isKustomizeFile(doc) || isFluxInstance(doc)
+      ? readControllerPatches(doc, isKustomizeFile(doc) ? ['patches'] : ['spec', 'kustomize', 'patches'])
+      : []) {
       if (p.body && 'exact' in p.body && p.body.exact) scalars.push(...scalarValues(p.body.root));
     }
     const findings: Finding[] = [];

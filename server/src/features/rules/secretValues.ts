@@ -33,7 +33,13 @@ export const sendChainQuoting: Rule = {
         code: 'flux-azure/send-chain-quoting',
         span: direct,
         message: `Secret values must be strings: the API server rejects an unquoted ${direct.text} here. Write ${SEND_CHAIN}: "true" (source-controller reads "1" or "true").`,
-        fixes: [{ title: `Quote the value: "${direct.text}"`, edits: replaceScalar(doc, direct, quoted(direct.text)), preferred: true }],
+        fixes: [
+          {
+            title: `Quote the value: "${direct.text}"`,
+            edits: replaceScalar(doc, direct, quoted(direct.text)),
+            preferred: true,
+          },
+        ],
       });
     }
     for (const nested of sopsDocs(doc)) {
@@ -43,7 +49,13 @@ export const sendChainQuoting: Rule = {
           code: 'flux-azure/send-chain-quoting',
           span: inner,
           message: `Inside ${SOPS_AZURE_KV_KEY}, ${SEND_CHAIN} is read as a Go bool: the quoted "${inner.text}" fails to unmarshal and decryption stops. Write it unquoted: ${SEND_CHAIN}: ${inner.text.toLowerCase() === 'true' ? 'true' : 'false'}.`,
-          fixes: [{ title: `Unquote: ${inner.text}`, edits: replaceScalar(doc, inner, inner.text.toLowerCase() === 'true' ? 'true' : 'false'), preferred: true }],
+          fixes: [
+            {
+              title: `Unquote: ${inner.text}`,
+              edits: replaceScalar(doc, inner, inner.text.toLowerCase() === 'true' ? 'true' : 'false'),
+              preferred: true,
+            },
+          ],
         });
       }
     }
@@ -76,14 +88,23 @@ export const sopsAzureKv: Rule = {
     const findings: Finding[] = [];
     for (const nested of sopsDocs(doc)) {
       if (!isMap(nested.root)) {
-        findings.push({ code: 'flux-azure/sops-azure-kv-invalid', span: host, message: `${SOPS_AZURE_KV_KEY} must hold a YAML or JSON object with the Azure credentials; kustomize-controller cannot read this value and decryption fails.` });
+        findings.push({
+          code: 'flux-azure/sops-azure-kv-invalid',
+          span: host,
+          message: `${SOPS_AZURE_KV_KEY} must hold a YAML or JSON object with the Azure credentials; kustomize-controller cannot read this value and decryption fails.`,
+        });
         continue;
       }
       const keys = entries(nested.root).map((p) => p.key.text);
       const known = new Set<string>(SOPS_AZURE_KV_FIELDS.map((f) => f.key));
       for (const p of entries(nested.root)) {
         if (!known.has(p.key.text) && p.key.text !== 'displayName') {
-          findings.push({ code: 'flux-azure/sops-azure-kv-invalid', severity: 4, span: p.key, message: `'${p.key.text}' is not a ${SOPS_AZURE_KV_KEY} field and is ignored. Fields: ${[...known].join(', ')}.` });
+          findings.push({
+            code: 'flux-azure/sops-azure-kv-invalid',
+            severity: 4,
+            span: p.key,
+            message: `'${p.key.text}' is not a ${SOPS_AZURE_KV_KEY} field and is ignored. Fields: ${[...known].join(', ')}.`,
+          });
         }
       }
       if (!resolveSopsAzureKv(keys)) {
@@ -107,7 +128,7 @@ export const bucketSecretKeys: Rule = {
     const nameNode = doc.scalar(['spec', 'secretRef', 'name']);
     if (!nameNode) return [];
     const secret = index.secrets(nameNode.text, namespaceOf(doc, index), doc.file.uri)[0];
-    if (!secret || secret.sops && secret.keys.length === 0) return [];
+    if (!secret || (secret.sops && secret.keys.length === 0)) return [];
     if (matchBucketKeySets(secret.keys).length > 0) return [];
     const known = new Set<string>(BUCKET_AZURE_SECRET_KEYS.map((k) => k.key));
     return [

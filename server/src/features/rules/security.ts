@@ -1,4 +1,11 @@
-import { CLIENT_SECRET_KEYS, isPlaceholder, PEM_PRIVATE_KEY_REGEX, SOPS_AZURE_KV_KEY, SOPS_ENCRYPTED_VALUE_REGEX, SOPS_METADATA_KEY } from '../../catalog';
+import {
+  CLIENT_SECRET_KEYS,
+  isPlaceholder,
+  PEM_PRIVATE_KEY_REGEX,
+  SOPS_AZURE_KV_KEY,
+  SOPS_ENCRYPTED_VALUE_REGEX,
+  SOPS_METADATA_KEY,
+} from '../../catalog';
 import type { ManifestDoc } from '../../document/manifest';
 import { entries, isScalar, type PairNode, type ScalarNode } from '../../document/nodes';
 import type { Finding, Rule } from './rule';
@@ -32,7 +39,12 @@ export const plaintextCredentials: Rule = {
           span,
           message: `'${key}' holds an unencrypted private key in a Secret that is not SOPS-encrypted: anyone who can read the repository can authenticate as this identity. Encrypt the Secret with SOPS (or use workload identity) and rotate the certificate.`,
         });
-      } else if ((CLIENT_SECRET_KEYS as readonly string[]).includes(key) && (key !== 'password' || nested) && !isPlaceholder(value) && !value.includes('${')) {
+      } else if (
+        (CLIENT_SECRET_KEYS as readonly string[]).includes(key) &&
+        (key !== 'password' || nested) &&
+        !isPlaceholder(value) &&
+        !value.includes('${')
+      ) {
         findings.push({
           code: 'flux-azure/plaintext-client-secret',
           span,
@@ -40,14 +52,18 @@ export const plaintextCredentials: Rule = {
         });
       }
     };
-    for (const [section, encoded] of [['stringData', false], ['data', true]] as const) {
+    for (const [section, encoded] of [
+      ['stringData', false],
+      ['data', true],
+    ] as const) {
       for (const pair of entries(doc.get([section]))) {
         const value = secretValue(doc, pair, encoded);
         if (value === undefined || !isScalar(pair.value)) continue;
         if (pair.key.text === SOPS_AZURE_KV_KEY) {
           const nested = doc.nestedYaml(pair.value, encoded ? 'base64' : undefined);
           for (const inner of entries(nested?.root)) {
-            if (isScalar(inner.value)) check(inner, inner.value.text, nested?.exact ? inner.value : pair.value, inner.key.text, true);
+            if (isScalar(inner.value))
+              check(inner, inner.value.text, nested?.exact ? inner.value : pair.value, inner.key.text, true);
           }
         } else check(pair, value, pair.value);
       }

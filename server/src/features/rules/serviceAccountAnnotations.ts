@@ -1,4 +1,11 @@
-import { ANNOTATION_CLIENT_ID, ANNOTATION_TENANT_ID, findPlaceholders, isGuid, isPlaceholder, REQUIRED_SERVICE_ACCOUNT_ANNOTATIONS } from '../../catalog';
+import {
+  ANNOTATION_CLIENT_ID,
+  ANNOTATION_TENANT_ID,
+  findPlaceholders,
+  isGuid,
+  isPlaceholder,
+  REQUIRED_SERVICE_ACCOUNT_ANNOTATIONS,
+} from '../../catalog';
 import type { WorkspaceIndex } from '../../workspace/workspaceIndex';
 import type { ServiceAccountFact } from '../../workspace/facts';
 import { fluxKindOf, isFluxDoc, namespaceOf, workloadIdentityUses } from './helpers';
@@ -31,7 +38,9 @@ export const serviceAccountAnnotations: Rule = {
         continue;
       }
       const sa = found[0];
-      const related = [{ location: { uri: sa.uri, range: sa.range }, message: `ServiceAccount ${sa.namespace ?? ''}/${sa.name}` }];
+      const related = [
+        { location: { uri: sa.uri, range: sa.range }, message: `ServiceAccount ${sa.namespace ?? ''}/${sa.name}` },
+      ];
       const missing = REQUIRED_SERVICE_ACCOUNT_ANNOTATIONS.filter((k) => !(k in sa.annotations));
       if (missing.length > 0) {
         findings.push({
@@ -77,7 +86,9 @@ function annotationFixes(index: WorkspaceIndex, sa: ServiceAccountFact, missing:
   }
   const ins = sa.annotationsInsert;
   const pad = ' '.repeat(ins.indent);
-  const lines = Object.entries(values).map(([k, v]) => `${pad}${k}: ${JSON.stringify(v)}${ins.eol}`).join('');
+  const lines = Object.entries(values)
+    .map(([k, v]) => `${pad}${k}: ${JSON.stringify(v)}${ins.eol}`)
+    .join('');
   const text = ins.header ? `${' '.repeat(ins.header)}annotations:${ins.eol}${lines}` : lines;
   return [
     {

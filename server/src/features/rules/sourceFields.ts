@@ -33,9 +33,12 @@ export const adoGitUrl: Rule = {
   check: ({ doc }) => {
     if (doc.text(['spec', 'provider']) !== 'azure') return [];
     const url = doc.scalar(['spec', 'url']);
-    if (!url || ADO_GIT_URL_REGEX.test(url.text) || findPlaceholders(url.text).length > 0 || url.text.includes('${')) return [];
+    if (!url || ADO_GIT_URL_REGEX.test(url.text) || findPlaceholders(url.text).length > 0 || url.text.includes('${'))
+      return [];
     const fixes = [];
-    const legacy = /^https:\/\/([^.]+)\.visualstudio\.com\/(?:DefaultCollection\/)?([^/]+)\/_git\/([^/?#]+)$/.exec(url.text);
+    const legacy = /^https:\/\/([^.]+)\.visualstudio\.com\/(?:DefaultCollection\/)?([^/]+)\/_git\/([^/?#]+)$/.exec(
+      url.text,
+    );
     const ssh = /^(?:ssh:\/\/)?git@ssh\.dev\.azure\.com(?::v3|\/v3)\/([^/]+)\/([^/]+)\/([^/?#]+)$/.exec(url.text);
     const parts = legacy ?? ssh;
     if (parts) {
@@ -71,7 +74,10 @@ export const gitServiceAccountProvider: Rule = {
         code: 'flux-azure/git-sa-requires-azure-provider',
         span: sa,
         message: `The GitRepository CRD rejects serviceAccountName unless provider is ${allowed.map((a) => `'${a}'`).join(' or ')} (here: '${provider}'). The object will not be created.`,
-        fixes: providerNode && provider !== 'azure' ? [{ title: 'Set provider: azure', edits: replaceScalar(doc, providerNode, 'azure') }] : [],
+        fixes:
+          providerNode && provider !== 'azure'
+            ? [{ title: 'Set provider: azure', edits: replaceScalar(doc, providerNode, 'azure') }]
+            : [],
       },
     ];
   },
@@ -138,5 +144,3 @@ export const secretRefOverridesProvider: Rule = {
     ];
   },
 };
-
-

@@ -12,8 +12,13 @@ export const versionUnsupported: Rule = {
     const findings: Finding[] = [];
     for (const { use, serviceAccount } of workloadIdentityUses(doc, lookup)) {
       const override = index.fluxVersionFor(doc.file.uri);
-      const targets = clusters.length > 0 ? clusters.map((c) => ({ label: c.label, version: c.fluxVersion?.version })) : [{ label: 'this repository', version: override }];
-      const old = targets.filter((t) => t.version && !inRange(override && clusters.length === 0 ? override : t.version, use.versions));
+      const targets =
+        clusters.length > 0
+          ? clusters.map((c) => ({ label: c.label, version: c.fluxVersion?.version }))
+          : [{ label: 'this repository', version: override }];
+      const old = targets.filter(
+        (t) => t.version && !inRange(override && clusters.length === 0 ? override : t.version, use.versions),
+      );
       if (old.length === 0) continue;
       findings.push({
         code: 'flux-azure/object-level-wi-unsupported-version',

@@ -1,0 +1,100 @@
+#!/usr/bin/env node
+// End-to-end tests in a real VS Code (code-server 4.139 = VS Code 1.139, driven by headless chromium):
+//   1. extension-host tests (test/e2e/**) through @vscode/test-electron's runTests with scripts/vscode-launcher as
+//      the "VS Code executable", examples/ open as the workspace;
+//   2. a UI check with the packaged .vsix installed (scripts/ui-check.mjs), screenshot in test-results/hover.png.
+// Prints one line per test and finally `e2e: N passed, N failed`; exits non-zero on any failure or if nothing ran.
+//   node scripts/e2e.mjs [--no-ui] [--no-build]
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { runTests } from '@vscode/test-electron';
+import { ensureVscode } from './ensure-vscode.mjs';
+import { packageExtension } from './package.mjs';
+import { runUiCheck } from './ui-check.mjs';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const resultsDir = join(root, 'test-results');
+const resultsFile = join(resultsDir, 'e2e-results.json');
+const withUi = !process.argv.includes('--no-ui');
+const withBuild = !process.argv.includes('--no-build');
+
+function log(message) {
+  process.stderr.write(`[e2e] ${message}\n`);
+}
+
+function build(args = []) {
+  const result = spawnSync(process.execPath, ['scripts/build.mjs', ...args], { cwd: root, stdio: 'inherit' });
+  if (result.status !== 0) throw new Error('build failed');
+}
+
+async function runExtensionHostTests() {
+  rmSync(resultsFile, { force: true });
+  const examples = join(root, 'examples');
+  const workspace = existsSync(examples) ? examples : join(root, 'test', 'fixtures', 'e2e');
+  const started = Date.now();
+  let runError;
+  try {
+    await runTests({
+      vscodeExecutablePath: join(root, 'scripts', 'vscode-launcher'),
+      extensionDevelopmentPath: root,
+      extensionTestsPath: join(root, 'test', 'out', 'e2e', 'index.js'),
+      launchArgs: [workspace],
+      extensionTestsEnv: { FLUX_AZURE_TEST_RESULTS: resultsFile },
+    });
+  } catch (error) {
+    runError = error instanceof Error ? error.message : String(error);
+  }
+  log(`extension-host run took ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  if (!existsSync(resultsFile)) {
+    return {
+      tests: [{ title: 'extension host test run', state: 'failed', error: runError ?? 'no results file written' }],
+      metrics: {},
+    };
+  }
+  const results = JSON.parse(readFileSync(resultsFile, 'utf8'));
+  return { tests: results.tests ?? [], metrics: results.metrics ?? {} };
+}
+
+async function main() {
+  const started = Date.now();
+  mkdirSync(resultsDir, { recursive: true });
+  ensureVscode();
+  let vsix;
+  if (withUi) {
+    // Production bundles into the .vsix first, then the development build (source maps) the tests run against.
+    try {
+      vsix = packageExtension({ quiet: true });
+    } catch (error) {
+      log(`packaging failed: ${error instanceof Error ? error.message : error}`);
+    }
+  }
+  if (withBuild) build();
+
+  const { tests, metrics } = await runExtensionHostTests();
+  if (withUi) tests.push(await runUiCheck({ vsix, screenshot: join(resultsDir, 'hover.png') }));
+
+  for (const test of tests) {
+    const mark = test.state === 'passed' ? 'PASS' : test.state === 'pending' ? 'SKIP' : 'FAIL';
+    const duration = test.durationMs !== undefined ? ` (${test.durationMs} ms)` : '';
+    console.log(
+      `${mark} ${test.title}${duration}${test.error ? `\n     ${test.error.split('\n').join('\n     ')}` : ''}`,
+    );
+  }
+  for (const [name, value] of Object.entries(metrics)) console.log(`metric ${name}: ${value}`);
+  const passed = tests.filter((t) => t.state === 'passed').length;
+  const failed = tests.filter((t) => t.state === 'failed').length;
+  log(`total ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  console.log(`e2e: ${passed} passed, ${failed} failed`);
+  return failed === 0 && passed > 0 ? 0 : 1;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error) => {
+    console.error(error);
+    console.log('e2e: 0 passed, 1 failed');
+    process.exit(1);
+  },
+);

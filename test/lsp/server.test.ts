@@ -1,0 +1,150 @@
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Diagnostic, MarkupContent } from 'vscode-languageserver-protocol';
+import { applyEdit, fileUri, LspClient, positionOf, REPO } from './lspClient';
+
+const EXAMPLES = join(REPO, 'examples');
+const client = new LspClient();
+const ready = client.initialize(EXAMPLES);
+after(() => client.dispose());
+
+function read(rel: string) {
+  const path = join(EXAMPLES, rel);
+  return { uri: fileUri(path), text: readFileSync(path, 'utf8') };
+}
+
+test('initialize advertises hover, completion and quick fixes', async () => {
+  const result = await ready;
+  assert.equal(result.capabilities.hoverProvider, true);
+  assert.ok(result.capabilities.completionProvider);
+  assert.ok(result.capabilities.codeActionProvider);
+});
+
+test('a correct manifest gets an empty diagnostics list (always published)', async () => {
+  await ready;
+  const { uri, text } = read('apps/base/podinfo/source.yaml');
+  client.open(uri, text);
+  assert.deepEqual(await client.waitForDiagnostics(uri), []);
+});
+
+test('hover on spec.provider of an OCIRepository explains the role and the controller', async () => {
+  await ready;
+  const { uri, text } = read('apps/base/podinfo/source.yaml');
+  client.open(uri, text);
+  const hover = await client.hover(uri, positionOf(text, 'provider: azure', 2));
+  const value = (hover?.contents as MarkupContent).value;
+  assert.match(value, /AcrPull/);
+  assert.match(value, /7f951dda-4ed3-4680-a7ca-43fe172d538d/);
+  assert.match(value, /source-controller/);
+});
+
+test('hover on serviceAccountName shows the resolved client and tenant ids', async () => {
+  await ready;
+  const { uri, text } = read('apps/base/podinfo/source.yaml');
+  client.open(uri, text);
+  const hover = await client.hover(uri, positionOf(text, 'serviceAccountName:', 3));
+  assert.match((hover?.contents as MarkupContent).value, /2d38d8dc-e1f4-4a2e-a7ce-53ee33227e81/);
+});
+
+test('cross-file diagnostic (gate missing) carries related information and its fix edits the other file', async () => {
+  await ready;
+  const { uri, text } = read('apps/production/image-automation.yaml');
+  client.open(uri, text);
+  const diags = await client.waitForDiagnostics(uri, (d) => d.some((x) => x.code === 'flux-azure/gate-missing'));
+  const gate = diags.find((d) => d.code === 'flux-azure/gate-missing')!;
+  assert.match(gate.relatedInformation![0].location.uri, /clusters\/production\/flux-system\/kustomization\.yaml$/);
+  const actions = await client.codeActions(uri, gate.range, [gate]);
+  const fix = actions.find((a) => a.title.startsWith('Enable ObjectLevelWorkloadIdentity'));
+  assert.ok(fix?.edit, 'a fix that edits the flux-system kustomization');
+  const kustom = read('clusters/production/flux-system/kustomization.yaml');
+  const fixed = applyEdit(kustom.text, fix.edit!, kustom.uri);
+  assert.match(fixed, /image-reflector-controller/);
+  // Opening the fixed kustomization makes the diagnostic go away in the other file.
+  client.open(kustom.uri, fixed);
+  await client.waitForDiagnostics(uri, (d) => !d.some((x) => x.code === 'flux-azure/gate-missing'));
+  client.close(kustom.uri);
+});
+
+/** Opens a file, applies the preferred quick fix of `code`, and checks the diagnostic is gone afterwards. */
+async function fixAndRecheck(rel: string, code: string): Promise<string> {
+  const { uri, text } = read(rel);
+  client.open(uri, text);
+  const diags = await client.waitForDiagnostics(uri, (d) => d.some((x) => x.code === code));
+  const target = diags.find((d) => d.code === code) as Diagnostic;
+  const actions = await client.codeActions(uri, target.range, [target]);
+  const fix = actions.find((a) => a.isPreferred) ?? actions[0];
+  assert.ok(fix?.edit, `${code} offers a fix`);
+  const fixed = applyEdit(text, fix.edit!, uri);
+  client.change(uri, fixed);
+  await client.waitForDiagnostics(uri, (d) => !d.some((x) => x.code === code));
+  return fixed;
+}
+
+test('quick fix: quote the workload-identity label inside a patch block scalar', async () => {
+  await ready;
+  const fixed = await fixAndRecheck(
+    'clusters/staging/flux-system/kustomization.yaml',
+    'flux-azure/wi-use-label-not-string',
+  );
+  assert.match(fixed, /azure\.workload\.identity\/use: "true"/);
+});
+
+test('quick fix: quote clientCertificateSendChain in a Bucket Secret', async () => {
+  await ready;
+  const fixed = await fixAndRecheck(
+    'infrastructure/storage/staging/terraform-outputs.yaml',
+    'flux-azure/send-chain-quoting',
+  );
+  assert.match(fixed, /clientCertificateSendChain: "true"/);
+});
+
+test('quick fix: rewrite an SSH Azure DevOps URL to HTTPS', async () => {
+  await ready;
+  const fixed = await fixAndRecheck('infrastructure/sources/platform-policies.yaml', 'flux-azure/ado-url-format');
+  assert.match(fixed, /url: https:\/\/dev\.azure\.com\//);
+});
+
+test('quick fix: add the missing tenant-id annotation to the ServiceAccount', async () => {
+  await ready;
+  const { uri, text } = read('apps/staging/canary.yaml');
+  client.open(uri, text);
+  const diags = await client.waitForDiagnostics(uri, (d) =>
+    d.some((x) => x.code === 'flux-azure/sa-missing-annotations'),
+  );
+  const target = diags.find((d) => d.code === 'flux-azure/sa-missing-annotations')!;
+  const actions = await client.codeActions(uri, target.range, [target]);
+  const fix = actions.find((a) => a.isPreferred)!;
+  const fixed = applyEdit(text, fix.edit!, uri);
+  assert.match(fixed, /azure\.workload\.identity\/tenant-id: "[0-9a-f-]{36}"/);
+  client.change(uri, fixed);
+  await client.waitForDiagnostics(uri, (d) => !d.some((x) => x.code === 'flux-azure/sa-missing-annotations'));
+});
+
+test('every diagnostic offers at least the suppression fix, and stale versions are refused by version', async () => {
+  await ready;
+  const { uri, text } = read('apps/staging/canary.yaml');
+  client.open(uri, text, 7);
+  const diags = await client.waitForDiagnostics(uri, (d) => d.length > 0);
+  for (const d of diags) {
+    const actions = await client.codeActions(uri, d.range, [d]);
+    const suppress = actions.find((a) => a.title.startsWith('Disable'));
+    assert.ok(suppress, `${d.code} can be suppressed`);
+    const change = suppress!.edit!.documentChanges![0] as { textDocument: { version: number } };
+    assert.equal(change.textDocument.version, 7);
+  }
+});
+
+test('broken YAML and binary content do not crash the server', async () => {
+  await ready;
+  const uri = fileUri(join(EXAMPLES, 'broken.yaml'));
+  client.open(uri, 'apiVersion: source.toolkit.fluxcd.io/v1\nkind: OCIRepository\nspec: [\n  provider: azure\n: : :\n');
+  assert.deepEqual(await client.waitForDiagnostics(uri), []);
+  const bin = fileUri(join(EXAMPLES, 'binary.yaml'));
+  client.open(bin, 'kind: Secret\u0000\u0001\u0002');
+  assert.deepEqual(await client.waitForDiagnostics(bin), []);
+  // The server is still alive and still answers from what it could parse of the broken file.
+  const hover = await client.hover(uri, { line: 3, character: 4 });
+  assert.match((hover?.contents as MarkupContent).value, /spec\.provider/);
+});
