@@ -205,3 +205,94 @@ test('suppression comments silence a rule for the next line or the file', async 
   assert.deepEqual(await lint({ 's.yaml': text }), []);
   assert.equal((await lint({ 's.yaml': text.replace(/ {2}# .*\n/, '') })).length, 1);
 });
+
+test('provider azure missing on an ACR source; present or with secretRef it is not reported', async () => {
+  const oci = OCI().replace('  provider: azure\n', '').replace('  serviceAccountName: acr\n', '');
+  assert.deepEqual(await lint({ 'o.yaml': oci }), ['o.yaml:8:8 flux-azure/provider-azure-missing']);
+  assert.deepEqual(
+    await lint({ 'o.yaml': oci.replace('  interval: 5m', '  interval: 5m\n  secretRef:\n    name: creds') }),
+    [],
+  );
+  const git =
+    'apiVersion: source.toolkit.fluxcd.io/v1beta1\nkind: GitRepository\nmetadata: {name: g}\nspec:\n  url: https://dev.azure.com/o/p/_git/r\n';
+  assert.deepEqual(await lint({ 'g.yaml': git }), [], 'v1beta1 GitRepository has no provider field');
+});
+
+test('Azure Service Operator: federated credential subject/audience and role assignment scope/role', async () => {
+  const fic = [
+    'apiVersion: managedidentity.azure.com/v1api20230131',
+    'kind: FederatedIdentityCredential',
+    'metadata: {name: f}',
+    'spec:',
+    '  owner: {name: id}',
+    '  audiences:',
+    '    - api://AzureADTokenExchange/',
+    '  issuer: https://oidc.example/',
+    '  subject: system:serviceaccount:Apps:acr',
+    '---',
+    'apiVersion: authorization.azure.com/v1api20220401',
+    'kind: RoleAssignment',
+    'metadata: {name: r}',
+    'spec:',
+    '  owner:',
+    '    armId: /subscriptions/0b1f6471-1bf0-4dda-aec3-cb9272f09590/resourceGroups/rg/providers/Microsoft.ContainerRegistry/registries/acr',
+    '  principalId: 11111111-2222-3333-4444-555555555555',
+    '  roleDefinitionReference:',
+    '    wellKnownName: Storage Blob Data Reader',
+    '',
+  ].join('\n');
+  assert.deepEqual((await lint({ 'aso.yaml': fic })).sort(), [
+    'aso.yaml:19:20 flux-azure/role-mismatch',
+    'aso.yaml:7:7 flux-azure/fic-audience',
+    'aso.yaml:9:12 flux-azure/fic-subject',
+  ]);
+  const good = fic
+    .replace('AzureADTokenExchange/', 'AzureADTokenExchange')
+    .replace('Apps', 'apps')
+    .replace('Storage Blob Data Reader', 'AcrPull');
+  assert.deepEqual(await lint({ 'aso.yaml': good }), []);
+});
+
+test('controller patches: removed auto-login flag, certificate for the ACR-only controller, lockdown without gate', async () => {
+  const k = [
+    'apiVersion: kustomize.config.k8s.io/v1beta1',
+    'kind: Kustomization',
+    'patches:',
+    '  - patch: |',
+    '      - op: add',
+    '        path: /spec/template/spec/containers/0/args/-',
+    '        value: --azure-autologin-for-acr',
+    '      - op: add',
+    '        path: /spec/template/spec/containers/0/env/-',
+    '        value: {name: AZURE_CLIENT_CERTIFICATE_PATH, value: /var/run/app-cert/cert-and-key}',
+    '      - op: add',
+    '        path: /spec/template/spec/containers/0/args/-',
+    '        value: --default-service-account=tenant',
+    '    target:',
+    '      kind: Deployment',
+    '      name: image-reflector-controller',
+    '',
+  ].join('\n');
+  assert.deepEqual((await lint({ 'clusters/a/flux-system/kustomization.yaml': k }, '2.7')).sort(), [
+    'clusters/a/flux-system/kustomization.yaml:10:23 flux-azure/app-cert-not-supported-for-acr',
+    'clusters/a/flux-system/kustomization.yaml:13:16 flux-azure/lockdown-without-gate',
+    'clusters/a/flux-system/kustomization.yaml:7:16 flux-azure/acr-autologin-flag-removed',
+  ]);
+});
+
+test('kustomize-controller --default-service-account is the impersonation default and needs no gate', async () => {
+  const k = [
+    'apiVersion: kustomize.config.k8s.io/v1beta1',
+    'kind: Kustomization',
+    'patches:',
+    '  - patch: |',
+    '      - op: add',
+    '        path: /spec/template/spec/containers/0/args/-',
+    '        value: --default-service-account=default',
+    '    target:',
+    '      kind: Deployment',
+    '      name: (kustomize-controller|helm-controller)',
+    '',
+  ].join('\n');
+  assert.deepEqual(await lint({ 'k/kustomization.yaml': k }, '2.7'), []);
+});

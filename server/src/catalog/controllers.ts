@@ -183,3 +183,25 @@ export function controllerForKind(kind: string): ControllerName | undefined {
 export function controllersInVersion(version: string): ControllerName[] {
   return CONTROLLERS.filter((c) => inRange(version, (c as ControllerDef).versions)).map((c) => c.name);
 }
+
+/** Controller flags Flux removed; a controller given one exits at start ("unknown flag"). */
+export const REMOVED_CONTROLLER_FLAGS = [
+  {
+    flag: '--azure-autologin-for-acr',
+    removedIn: '2.7',
+    controllers: ['image-reflector-controller'],
+    replacement: 'Set `spec.provider: azure` on each ImageRepository instead.',
+  },
+  {
+    flag: '--aws-autologin-for-ecr',
+    removedIn: '2.7',
+    controllers: ['image-reflector-controller'],
+    replacement: 'Set `spec.provider: aws` on each ImageRepository instead.',
+  },
+  {
+    flag: '--gcp-autologin-for-gcr',
+    removedIn: '2.7',
+    controllers: ['image-reflector-controller'],
+    replacement: 'Set `spec.provider: gcp` on each ImageRepository instead.',
+  },
+] as const;

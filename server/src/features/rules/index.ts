@@ -15,6 +15,15 @@ import {
   secretRefOverridesProvider,
 } from './sourceFields';
 import { versionUnsupported } from './versionUnsupported';
+import { providerAzureMissing } from './providerAzureMissing';
+import {
+  aksObjectLevelUnstable,
+  eventHubJwtDeprecated,
+  helmRepositoryNoServiceAccount,
+  kustomizationImpersonation,
+} from './objectHints';
+import { controllerCertificate } from './controllerCertificate';
+import { federatedCredential, roleAssignment } from './azureServiceOperator';
 import type { Rule } from './rule';
 
 /** Every rule the server runs, in reporting order. */
@@ -34,6 +43,14 @@ export const RULES: readonly Rule[] = [
   bucketSecretKeys,
   sopsAzureKv,
   controllerPatchRules,
+  providerAzureMissing,
+  helmRepositoryNoServiceAccount,
+  kustomizationImpersonation,
+  eventHubJwtDeprecated,
+  aksObjectLevelUnstable,
+  controllerCertificate,
+  federatedCredential,
+  roleAssignment,
   plaintextCredentials,
   placeholders,
 ];

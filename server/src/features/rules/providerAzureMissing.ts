@@ -1,0 +1,73 @@
+import { ACR_HOST_REGEX, ADO_GIT_URL_REGEX, BLOB_ENDPOINT_REGEX, findPlaceholders } from '../../catalog';
+import type { ManifestDoc } from '../../document/manifest';
+import { isMap } from '../../document/nodes';
+import { hostOf, isFluxDoc, replaceScalar } from './helpers';
+import type { Fix, Rule } from './rule';
+
+/** Which field holds the Azure endpoint per kind, and how to recognise it. */
+const ENDPOINTS: Record<string, { path: string[]; test: (text: string) => boolean }> = {
+  OCIRepository: { path: ['spec', 'url'], test: (t) => ACR_HOST_REGEX.test(hostOf(t.replace(/^oci:\/\//, '')) ?? '') },
+  ImageRepository: { path: ['spec', 'image'], test: (t) => ACR_HOST_REGEX.test(hostOf(t) ?? '') },
+  HelmRepository: {
+    path: ['spec', 'url'],
+    test: (t) => t.startsWith('oci://') && ACR_HOST_REGEX.test(hostOf(t.slice(6)) ?? ''),
+  },
+  GitRepository: { path: ['spec', 'url'], test: (t) => ADO_GIT_URL_REGEX.test(t) },
+  Bucket: {
+    path: ['spec', 'endpoint'],
+    test: (t) => BLOB_ENDPOINT_REGEX.test(t.startsWith('http') ? t : `https://${t}`),
+  },
+};
+
+/**
+ * Rule 16 and the 2.7 change: an ACR / Azure DevOps / Blob endpoint with no Azure login configured. Since Flux 2.7
+ * (auto-login flags removed) `provider: azure` is the only way to authenticate with Entra ID, for controller and
+ * kubelet identity alike.
+ */
+export const providerAzureMissing: Rule = {
+  name: 'provider-azure-missing',
+  applies: (doc) => isFluxDoc(doc, ...Object.keys(ENDPOINTS)),
+  check: ({ doc }) => {
+    const endpoint = ENDPOINTS[doc.kind!];
+    const url = doc.scalar(endpoint.path);
+    if (!url || findPlaceholders(url.text).length > 0 || !endpoint.test(url.text)) return [];
+    const provider = doc.scalar(['spec', 'provider']);
+    if (provider?.text === 'azure' || doc.get(['spec', 'secretRef'])) return [];
+    // GitRepository got `provider` in v1 (Flux 2.4); older API versions authenticate with secretRef only.
+    if (doc.kind === 'GitRepository' && ((provider && provider.text !== 'generic') || !doc.apiVersion?.endsWith('/v1')))
+      return [];
+    return [
+      {
+        code: 'flux-azure/provider-azure-missing',
+        span: provider ?? url,
+        message:
+          `This ${doc.kind} points at an Azure endpoint but has no secretRef and no provider: azure, so the controller makes no Entra ID login ` +
+          `and the ${doc.kind === 'GitRepository' ? 'clone' : 'pull'} fails as unauthorized (controller, kubelet and workload identities all need provider: azure).`,
+        fixes: addProvider(doc),
+      },
+    ];
+  },
+};
+
+/** Sets `provider: azure`: replaces an existing value, or inserts the key as the first entry under `spec`. */
+export function addProvider(doc: ManifestDoc): Fix[] {
+  const existing = doc.scalar(['spec', 'provider']);
+  if (existing)
+    return [{ title: 'Set provider: azure', edits: replaceScalar(doc, existing, 'azure'), preferred: true }];
+  const spec = doc.get(['spec']);
+  if (!isMap(spec) || spec.flow || spec.pairs.length === 0) return [];
+  const first = doc.position(spec.pairs[0].start);
+  const eol = doc.file.text.includes('\r\n') ? '\r\n' : '\n';
+  const at = { line: first.line, character: 0 };
+  return [
+    {
+      title: 'Add provider: azure',
+      edits: {
+        [doc.file.uri]: [
+          { range: { start: at, end: at }, newText: `${' '.repeat(first.character)}provider: azure${eol}` },
+        ],
+      },
+      preferred: true,
+    },
+  ];
+}
