@@ -9,10 +9,21 @@ import {
   type InitializeResult,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { DEFAULT_SETTINGS, EXTENSION_SOURCE, SETTINGS_SECTION, type ServerSettings } from '../../shared/src/protocol';
+import {
+  DEFAULT_SETTINGS,
+  EXTENSION_SOURCE,
+  GrantTextRequest,
+  IntegrationsRequest,
+  SETTINGS_SECTION,
+  type GrantTextParams,
+  type ServerSettings,
+} from '../../shared/src/protocol';
 import { DocumentStore } from './documentStore';
 import { WorkspaceIndex } from './workspace/workspaceIndex';
-import { uriToPath } from './workspace/files';
+import { readYamlFile, uriToPath } from './workspace/files';
+import { parseManifest, type ManifestFile } from './document/manifest';
+import { collectIntegrations } from './features/integrations';
+import { grantText } from './features/grants';
 import { computeDiagnostics } from './features/diagnostics';
 import { provideHover } from './features/hover';
 import { provideCodeActions } from './features/codeActions';
@@ -32,6 +43,8 @@ export function startSession(connection: Connection): void {
   let canWatch = false;
   let hasFolders = false;
   const pending = new Map<string, ReturnType<typeof setTimeout>>();
+  /** Until the first workspace scan ends, cross-file facts are incomplete: diagnostics wait for it. */
+  let indexReady = false;
 
   const context = (): FeatureContext => ({ index, settings });
 
@@ -43,7 +56,7 @@ export function startSession(connection: Connection): void {
   function validate(uri: string): void {
     pending.delete(uri);
     const doc = documents.get(uri);
-    if (!doc) return;
+    if (!doc || !indexReady) return; // the end of the first scan revalidates every open document
     const version = doc.version;
     let diagnostics: ReturnType<typeof computeDiagnostics> = [];
     try {
@@ -120,9 +133,13 @@ export function startSession(connection: Connection): void {
     }
     await loadSettings();
     const started = Date.now();
-    await index.scan();
-    connection.console.info(`indexed ${index.fileCount} YAML files in ${Date.now() - started} ms`);
-    revalidateOpen();
+    try {
+      await index.scan();
+      connection.console.info(`indexed ${index.fileCount} YAML files in ${Date.now() - started} ms`);
+    } finally {
+      indexReady = true;
+      for (const doc of documents.all()) schedule(doc.uri, 0);
+    }
   });
 
   connection.onDidChangeConfiguration(async () => {
@@ -187,6 +204,25 @@ export function startSession(connection: Connection): void {
       [],
     ),
   );
+
+  // Azure permissions view: the workspace's integrations (open documents as edited, the rest from disk).
+  connection.onRequest(IntegrationsRequest.method, async () => {
+    await index.scan();
+    const files: ManifestFile[] = [];
+    for (const uri of index.uris()) {
+      const open = documents.get(uri);
+      if (open) {
+        const file = store.get(open);
+        if (file) files.push(file);
+        continue;
+      }
+      const path = uriToPath(uri);
+      const read = path ? await readYamlFile(path) : undefined;
+      if (read && 'text' in read) files.push(parseManifest(uri, 0, read.text));
+    }
+    return collectIntegrations(files, index);
+  });
+  connection.onRequest(GrantTextRequest.method, (params: GrantTextParams) => grantText(params));
 
   connection.onShutdown(() => {
     for (const t of pending.values()) clearTimeout(t);

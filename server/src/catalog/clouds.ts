@@ -12,6 +12,8 @@ export interface AzureCloudShape {
   readonly armEndpoint: string;
   /** Audience of ARM tokens (scope = audience + '.default'). */
   readonly armAudience: string;
+  /** Azure portal of the cloud (links to a resource: `<portal>/#@<tenant>/resource<scope>`). */
+  readonly portalUrl: string;
   /** Suffix appended by notification-controller to a short Event Hubs namespace name. */
   readonly eventHubsSuffix: string;
   /** Blob endpoint host suffix, `https://<account><suffix>`. */
@@ -27,6 +29,7 @@ const AZURE_CLOUDS_LITERAL = [
     authorityHost: 'https://login.microsoftonline.com/',
     armEndpoint: 'https://management.azure.com',
     armAudience: 'https://management.core.windows.net/',
+    portalUrl: 'https://portal.azure.com',
     eventHubsSuffix: '.servicebus.windows.net',
     blobSuffix: '.blob.core.windows.net',
     acrSuffixes: ['.azurecr.io'],
@@ -37,6 +40,7 @@ const AZURE_CLOUDS_LITERAL = [
     authorityHost: 'https://login.microsoftonline.us/',
     armEndpoint: 'https://management.usgovcloudapi.net',
     armAudience: 'https://management.core.usgovcloudapi.net/',
+    portalUrl: 'https://portal.azure.us',
     eventHubsSuffix: '.servicebus.usgovcloudapi.net',
     blobSuffix: '.blob.core.usgovcloudapi.net',
     acrSuffixes: ['.azurecr.us'],
@@ -47,6 +51,7 @@ const AZURE_CLOUDS_LITERAL = [
     authorityHost: 'https://login.chinacloudapi.cn/',
     armEndpoint: 'https://management.chinacloudapi.cn',
     armAudience: 'https://management.core.chinacloudapi.cn/',
+    portalUrl: 'https://portal.azure.cn',
     eventHubsSuffix: '.servicebus.chinacloudapi.cn',
     blobSuffix: '.blob.core.chinacloudapi.cn',
     acrSuffixes: ['.azurecr.cn'],

@@ -15,6 +15,9 @@
  * - workloadIdentity annotations, env vars, projected token, feature gate, FIC subject
  * - secrets         Bucket / SOPS / controller-cert / Provider secret shapes, quoting rules
  * - patches         flux-system patch paths, kinds, controller matrix, patch builders
+ * - patchActions    the controller changes users ask for (patch kinds, inputs, controllers per version)
+ * - jsonPatch       JSON6902 operations, path meanings, annotation paths
+ * - secretRefs      what a secretRef's Secret must hold; fields that apply only in some configurations
  * - fluxInstance    Flux Operator FluxInstance equivalents
  * - remoteCluster   kubeConfig ConfigMap keys for remote AKS
  * - aso             Azure Service Operator RoleAssignment / FederatedIdentityCredential / UserAssignedIdentity
@@ -33,6 +36,9 @@ export * from './kinds';
 export * from './workloadIdentity';
 export * from './secrets';
 export * from './patches';
+export * from './patchActions';
+export * from './jsonPatch';
+export * from './secretRefs';
 export * from './fluxInstance';
 export * from './remoteCluster';
 export * from './aso';

@@ -2,6 +2,7 @@
  * ARM scope and resource-id formats (for completion, validation and coverage checks of role
  * assignment scopes), with helpers to parse them.
  */
+import { scopeCovers, scopePatternToRegExp as sharedScopePatternToRegExp } from '../../../shared/src/armScope';
 import { GUID_PATTERN } from './identifiers';
 
 /** Shape of a `SCOPE_FORMATS` entry before its `id` is narrowed to `ScopeLevel`. */
@@ -128,21 +129,7 @@ const PLACEHOLDER_PATTERNS: Readonly<Record<string, string>> = {
 
 /** Builds an anchored, case-insensitive RegExp from a `{placeholder}` pattern; placeholders become named groups. */
 export function scopePatternToRegExp(pattern: string): RegExp {
-  let source = '';
-  let last = 0;
-  const re = /\{([A-Za-z][A-Za-z0-9]*)\}/g;
-  for (let m = re.exec(pattern); m !== null; m = re.exec(pattern)) {
-    source += escapeRegExp(pattern.slice(last, m.index));
-    const name = m[1] as string;
-    source += `(?<${name}>${PLACEHOLDER_PATTERNS[name] ?? '[^/]+'})`;
-    last = m.index + m[0].length;
-  }
-  source += escapeRegExp(pattern.slice(last));
-  return new RegExp(`^${source}$`, 'i');
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return sharedScopePatternToRegExp(pattern, PLACEHOLDER_PATTERNS);
 }
 
 /** Placeholder names of a pattern, in order. */
@@ -178,17 +165,8 @@ export function formatScope(level: ScopeLevel, params: Readonly<Record<string, s
   return f.pattern.replace(/\{([A-Za-z][A-Za-z0-9]*)\}/g, (whole, name: string) => params[name] ?? whole);
 }
 
-/**
- * Whether a role assignment at `assignmentScope` covers `targetScope`: equal, root, or an ancestor
- * at a `/` boundary, compared case-insensitively (management-group ancestry needs a lookup and is
- * not decided here).
- */
-export function scopeCovers(assignmentScope: string, targetScope: string): boolean {
-  const a = assignmentScope.trim().replace(/\/+$/, '').toLowerCase();
-  const t = targetScope.trim().replace(/\/+$/, '').toLowerCase();
-  if (a === '') return true; // '/' after trimming
-  return t === a || t.startsWith(`${a}/`);
-}
+/** Coverage of one scope by another (case-insensitive, `/` boundaries); shared with the client. */
+export { scopeCovers };
 
 /** Role definition id forms. */
 export const ROLE_DEFINITION_ID_PATTERN = '/providers/Microsoft.Authorization/roleDefinitions/{roleGuid}';

@@ -48,9 +48,12 @@ export function textContext(lines: LineIndex, position: Position, firstLine = 0)
   const inSeqItem = !!dash && dash[0].length === indent;
   const path: (string | number)[] = [];
   let want = inSeqItem ? dash![1].length : indent;
+  // After a sequence item, its parent key may sit at the item's own indentation (`key:` then `- item`, the compact
+  // style kubectl and flux bootstrap write).
+  let compact = inSeqItem;
   // Walk up: a line with smaller indentation that ends in `key:` is a parent; a `- ` line whose item map holds
   // the cursor's map adds a sequence index.
-  for (let l = position.line - 1; l >= firstLine && want > 0; l--) {
+  for (let l = position.line - 1; l >= firstLine && (want > 0 || compact); l--) {
     const text = lines.lineText(l);
     if (/^\s*(#.*)?$/.test(text)) continue;
     if (/^(---|\.\.\.)(\s|$)/.test(text)) break;
@@ -62,10 +65,12 @@ export function textContext(lines: LineIndex, position: Position, firstLine = 0)
       if (keyIndent < want && km) path.unshift(km[4]);
       path.unshift(0);
       want = itemIndent;
-    } else if (!m[2] && keyIndent < want && km) {
+      compact = true;
+    } else if (!m[2] && km && (keyIndent < want || (compact && keyIndent === want))) {
       path.unshift(km[4]);
       want = keyIndent;
-    }
+      compact = false;
+    } else if (!m[2] && keyIndent <= want) compact = false;
   }
   if (inSeqItem) path.push(0);
   return { path, key, prefix, prefixStart, inValue, indent };

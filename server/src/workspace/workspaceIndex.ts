@@ -132,6 +132,16 @@ export class WorkspaceIndex {
     return this.files.get(uri)?.facts;
   }
 
+  /** Every indexed file (for whole-workspace features such as the Azure integrations list). */
+  uris(): string[] {
+    return [...this.files.keys()];
+  }
+
+  /** The workspace folder that contains a path (Flux resolves Kustomization paths from the repository root). */
+  rootOf(path: string): string | undefined {
+    return this.roots.find((r) => path.startsWith(r + sep));
+  }
+
   /** The namespace kustomize gives an object without one: the nearest `kustomization.yaml` `namespace:` above it. */
   inheritedNamespace(uri: string): string | undefined {
     const path = uriToPath(uri);

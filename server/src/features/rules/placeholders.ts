@@ -1,6 +1,12 @@
-import { findPlaceholders, placeholderMeaning } from '../../catalog';
+import {
+  BUCKET_AZURE_SECRET_KEYS,
+  fieldDef,
+  findPlaceholders,
+  placeholderMeaning,
+  SOPS_AZURE_KV_KEY,
+} from '../../catalog';
 import type { ManifestDoc } from '../../document/manifest';
-import { isScalar, scalarValues, type ScalarNode } from '../../document/nodes';
+import { entries, isScalar, scalarValues, type ScalarNode, type YamlNode } from '../../document/nodes';
 import { fluxKindOf } from './helpers';
 import { isFluxInstance, isKustomizeFile } from '../../workspace/facts';
 import { readControllerPatches } from '../../workspace/controllerPatches';
@@ -12,20 +18,57 @@ function relevant(doc: ManifestDoc): boolean {
   return doc.group.endsWith('.azure.com');
 }
 
-/** Values copied from the docs unchanged (`CLIENT_ID`, `<tenant ID>`, `(some-controller)`): one hint each. */
+const SECRET_KEYS = new Set<string>([...BUCKET_AZURE_SECRET_KEYS.map((k) => k.key), SOPS_AZURE_KV_KEY]);
+
+/** The values of a document that carry Azure settings: only those are judged for placeholders. */
+function azureValues(doc: ManifestDoc): ScalarNode[] {
+  const out: ScalarNode[] = [];
+  const push = (node: YamlNode | undefined) => out.push(...scalarValues(node));
+  if (doc.group.endsWith('.azure.com')) push(doc.root);
+  else if (doc.kind === 'ServiceAccount') {
+    for (const p of entries(doc.get(['metadata', 'annotations'])))
+      if (p.key.text.startsWith('azure.workload.identity/')) push(p.value);
+  } else if (doc.kind === 'Secret') {
+    for (const p of entries(doc.get(['stringData']))) if (SECRET_KEYS.has(p.key.text)) push(p.value);
+  } else if (isKustomizeFile(doc) || isFluxInstance(doc)) {
+    for (const p of readControllerPatches(doc, isKustomizeFile(doc) ? ['patches'] : ['spec', 'kustomize', 'patches'])) {
+      if (p.targetName) out.push(p.targetName);
+      if (p.body && 'exact' in p.body && p.body.exact) push(p.body.root);
+    }
+  } else {
+    const lookup = fluxKindOf(doc);
+    if (!lookup) return [];
+    for (const s of scalarValues(doc.get(['spec']))) out.push(s);
+    return out.filter((s) => {
+      const path = pathOf(doc, s);
+      return path ? !!fieldDef(lookup.def, path)?.azure : false;
+    });
+  }
+  return out;
+}
+
+/** The key path of a scalar value under `spec` (maps only; sequence values are not catalog fields). */
+function pathOf(doc: ManifestDoc, target: ScalarNode): string[] | undefined {
+  const walk = (node: YamlNode | undefined, path: string[]): string[] | undefined => {
+    for (const p of entries(node)) {
+      if (p.value === target) return [...path, p.key.text];
+      if (p.value?.type === 'map') {
+        const found = walk(p.value, [...path, p.key.text]);
+        if (found) return found;
+      }
+    }
+    return undefined;
+  };
+  return walk(doc.root, []);
+}
+
+/** Values copied from the docs unchanged (`CLIENT_ID`, `<tenant ID>`, `(some-controller)`): one note each. */
 export const placeholders: Rule = {
   name: 'placeholder',
   applies: relevant,
   check: ({ doc }) => {
-    if (doc.group.endsWith('.fluxcd.io') && !fluxKindOf(doc) && !isFluxInstance(doc)) return [];
-    const scalars: ScalarNode[] = [...scalarValues(doc.root)];
-    for (const p of isKustomizeFile(doc) || isFluxInstance(doc)
-      ? readControllerPatches(doc, isKustomizeFile(doc) ? ['patches'] : ['spec', 'kustomize', 'patches'])
-      : []) {
-      if (p.body && 'exact' in p.body && p.body.exact) scalars.push(...scalarValues(p.body.root));
-    }
     const findings: Finding[] = [];
-    for (const s of scalars) {
+    for (const s of azureValues(doc)) {
       if (!isScalar(s) || s.style === 'literal' || s.style === 'folded') continue;
       const found = findPlaceholders(s.text);
       if (found.length === 0) continue;

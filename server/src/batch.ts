@@ -1,0 +1,65 @@
+import { promises as fs } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import type { Diagnostic } from 'vscode-languageserver';
+import { DEFAULT_SETTINGS, type ServerSettings } from '../../shared/src/protocol';
+import { parseManifest } from './document/manifest';
+import { computeDiagnostics } from './features/diagnostics';
+import { findYamlFiles, isYamlPath, pathToUri, readYamlFile } from './workspace/files';
+import { WorkspaceIndex } from './workspace/workspaceIndex';
+
+export interface FileReport {
+  readonly path: string;
+  readonly uri: string;
+  readonly diagnostics: readonly Diagnostic[];
+  /** Why the file was not analysed (too large, binary), if so. */
+  readonly skipped?: string;
+}
+
+export interface BatchOptions {
+  readonly settings?: Partial<ServerSettings>;
+  /** Keep only these rule codes (prefix `flux-azure/` optional). */
+  readonly only?: (code: string) => boolean;
+  readonly onProgress?: (done: number, total: number) => void;
+}
+
+/**
+ * Analyses files and folders exactly as the language server does (same index, same rules), for the CLI and tests.
+ * Folders are indexed whole, so cross-file rules see ServiceAccounts, Secrets and flux-system patches.
+ */
+export async function analyzePaths(paths: readonly string[], options: BatchOptions = {}): Promise<FileReport[]> {
+  const index = new WorkspaceIndex();
+  const roots: string[] = [];
+  const files: string[] = [];
+  for (const p of paths.map((x) => resolve(x))) {
+    const stat = await fs.stat(p).catch(() => undefined);
+    if (!stat) throw new Error(`no such file or folder: ${p}`);
+    if (stat.isDirectory()) {
+      roots.push(p);
+      files.push(...(await findYamlFiles(p)));
+    } else {
+      roots.push(dirname(p));
+      if (isYamlPath(p) || paths.length === 1) files.push(p);
+    }
+  }
+  index.setRoots([...new Set(roots)]);
+  await index.scan();
+  const settings = { ...DEFAULT_SETTINGS, ...options.settings, diagnostics: { enable: true } };
+  index.setVersionOverride(settings.fluxVersion);
+  const ctx = { index, settings };
+  const reports: FileReport[] = [];
+  const unique = [...new Set(files)].sort();
+  for (const [i, path] of unique.entries()) {
+    options.onProgress?.(i, unique.length);
+    const uri = pathToUri(path);
+    const read = await readYamlFile(path);
+    if (!read) continue;
+    if ('skipped' in read) {
+      reports.push({ path, uri, diagnostics: [], skipped: read.skipped });
+      continue;
+    }
+    const file = parseManifest(uri, 1, read.text);
+    reports.push({ path, uri, diagnostics: computeDiagnostics(file, ctx, options.only) });
+  }
+  options.onProgress?.(unique.length, unique.length);
+  return reports;
+}

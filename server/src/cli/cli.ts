@@ -1,0 +1,191 @@
+import { analyzePaths } from '../batch';
+import { isRuleCode, parseFluxVersion, RULES, type RuleDef } from '../catalog';
+import { formatJson, formatSarif, formatText } from './format';
+
+const VERSION = '0.1.0';
+
+export const HELP = `flux-azure-check — the Flux for Azure editor checks, for CI
+
+Usage: flux-azure-check [options] [paths...]        (default path: .)
+
+Analyses YAML files and folders with the same catalog, workspace index and rules as the
+language server: folders are indexed whole, so cross-file checks (ServiceAccounts,
+Secrets, flux-system patches, clusters) work as in the editor.
+
+Options:
+  --flux-version <v>      Flux version the repository runs (default: detected)
+  --format <f>            text (default) | json | sarif
+  --fail-on <level>       error (default) | warning | never
+  --rule <code>           only this rule (repeatable; 'flux-azure/' prefix optional)
+  --no-rule <code>        skip this rule (repeatable)
+  --hints                 also report hints (advice the editor shows faintly)
+  --color / --no-color    force or disable colors (default: when stdout is a terminal)
+  --list-rules            print every rule code with its severity and title
+  -h, --help              this help
+  -v, --version           the version
+
+Suppress a finding in the file itself with a comment the editor honours too:
+  # flux-azure-disable-next-line <code>   # flux-azure-disable-file <code>
+
+Exit codes:
+  0  no finding at or above --fail-on
+  1  findings at or above --fail-on
+  2  usage error (unknown option, bad value, missing path)
+  3  internal error
+`;
+
+class UsageError extends Error {}
+
+interface Options {
+  paths: string[];
+  fluxVersion: string;
+  format: 'text' | 'json' | 'sarif';
+  failOn: 'error' | 'warning' | 'never';
+  rules: string[];
+  noRules: string[];
+  color: boolean | undefined;
+  hints: boolean;
+}
+
+function normalize(code: string): string {
+  const full = code.startsWith('flux-azure/') ? code : `flux-azure/${code}`;
+  if (!isRuleCode(full)) throw new UsageError(`unknown rule '${code}' (see --list-rules)`);
+  return full;
+}
+
+export function parseArgs(argv: readonly string[]): Options | 'help' | 'version' | 'list-rules' {
+  const o: Options = {
+    paths: [],
+    fluxVersion: '',
+    format: 'text',
+    failOn: 'error',
+    rules: [],
+    noRules: [],
+    color: undefined,
+    hints: false,
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    const [flag, inline] =
+      arg.startsWith('--') && arg.includes('=')
+        ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)]
+        : [arg, undefined];
+    const value = () => {
+      const v = inline ?? argv[++i];
+      if (v === undefined) throw new UsageError(`${flag} needs a value`);
+      return v;
+    };
+    switch (flag) {
+      case '-h':
+      case '--help':
+        return 'help';
+      case '-v':
+      case '--version':
+        return 'version';
+      case '--list-rules':
+        return 'list-rules';
+      case '--flux-version': {
+        const v = value();
+        if (!parseFluxVersion(v)) throw new UsageError(`--flux-version: '${v}' is not a version like 2.7`);
+        o.fluxVersion = v;
+        break;
+      }
+      case '--format': {
+        const v = value();
+        if (v !== 'text' && v !== 'json' && v !== 'sarif')
+          throw new UsageError(`--format: '${v}' is not text, json or sarif`);
+        o.format = v;
+        break;
+      }
+      case '--fail-on': {
+        const v = value();
+        if (v !== 'error' && v !== 'warning' && v !== 'never')
+          throw new UsageError(`--fail-on: '${v}' is not error, warning or never`);
+        o.failOn = v;
+        break;
+      }
+      case '--rule':
+        o.rules.push(normalize(value()));
+        break;
+      case '--no-rule':
+        o.noRules.push(normalize(value()));
+        break;
+      case '--hints':
+        o.hints = true;
+        break;
+      case '--color':
+        o.color = true;
+        break;
+      case '--no-color':
+        o.color = false;
+        break;
+      default:
+        if (arg.startsWith('-') && arg !== '-') throw new UsageError(`unknown option '${arg}' (see --help)`);
+        o.paths.push(arg);
+    }
+  }
+  if (o.paths.length === 0) o.paths.push('.');
+  return o;
+}
+
+export interface Io {
+  readonly out: (text: string) => void;
+  readonly err: (text: string) => void;
+  readonly isTty: boolean;
+  readonly cwd: string;
+}
+
+/** Runs the CLI; returns the exit code. Nothing but the report goes to stdout. */
+export async function main(argv: readonly string[], io: Io): Promise<number> {
+  let parsed: ReturnType<typeof parseArgs>;
+  try {
+    parsed = parseArgs(argv);
+  } catch (err) {
+    if (err instanceof UsageError) {
+      io.err(`flux-azure-check: ${err.message}\n`);
+      return 2;
+    }
+    throw err;
+  }
+  if (parsed === 'help') return (io.out(HELP), 0);
+  if (parsed === 'version') return (io.out(`${VERSION}\n`), 0);
+  if (parsed === 'list-rules') {
+    for (const r of RULES as readonly RuleDef[]) io.out(`${r.code}\t${r.severity}\t${r.title}\n`);
+    return 0;
+  }
+  const o = parsed;
+  const only = (code: string) => (o.rules.length === 0 || o.rules.includes(code)) && !o.noRules.includes(code);
+  let lastProgress = 0;
+  let reports;
+  try {
+    reports = await analyzePaths(o.paths, {
+      settings: { fluxVersion: o.fluxVersion },
+      only,
+      onProgress: io.isTty
+        ? (done, total) => {
+            const now = Date.now();
+            if (total > 50 && (now - lastProgress > 200 || done === total)) {
+              lastProgress = now;
+              io.err(`\r  analysed ${done}/${total} files${done === total ? '\n' : ''}`);
+            }
+          }
+        : undefined,
+    });
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    io.err(`flux-azure-check: ${message}\n`);
+    return /no such file or folder/.test(message) ? 2 : 3;
+  }
+  if (!o.hints) reports = reports.map((r) => ({ ...r, diagnostics: r.diagnostics.filter((d) => d.severity !== 4) }));
+  const color = o.color ?? io.isTty;
+  if (o.format === 'json') io.out(formatJson(reports, io.cwd));
+  else if (o.format === 'sarif') io.out(formatSarif(reports, io.cwd, VERSION));
+  else io.out(formatText(reports, io.cwd, color));
+  const severities = reports.flatMap((r) => r.diagnostics.map((d) => d.severity ?? 1));
+  const failing = o.failOn === 'never' ? [] : severities.filter((s) => s <= (o.failOn === 'error' ? 1 : 2));
+  if (o.format === 'text' && io.isTty) {
+    const count = (s: number) => severities.filter((x) => x === s).length;
+    io.err(`${reports.length} files: ${count(1)} errors, ${count(2)} warnings, ${count(3) + count(4)} notes\n`);
+  }
+  return failing.length > 0 ? 1 : 0;
+}
