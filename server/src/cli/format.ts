@@ -76,7 +76,7 @@ function uriFor(path: string, cwd: string): string {
 export function formatSarif(reports: readonly FileReport[], cwd: string, version: string): string {
   const used = new Set(reports.flatMap((r) => r.diagnostics.map((d) => String(d.code))));
   const rules = (RULES as readonly RuleDef[]).filter((r) => used.has(r.code));
-  const ruleIndex = new Map(rules.map((r, i) => [r.code, i]));
+  const ruleIndex = new Map<string, number>(rules.map((r, i) => [r.code, i]));
   const results = reports.flatMap((r) =>
     r.diagnostics.map((d) => ({
       ruleId: String(d.code),
