@@ -25,4 +25,256 @@ export const DEFAULT_SETTINGS: ServerSettings = {
 export const Commands = {
   showServerLog: 'fluxAzure.showServerLog',
   restartServer: 'fluxAzure.restartServer',
+  // Azure permissions view (client/src/views/azureTree.ts)
+  azureRefresh: 'fluxAzure.azure.refresh',
+  azureSignIn: 'fluxAzure.azure.signIn',
+  azureSignOut: 'fluxAzure.azure.signOut',
+  azureCopyScope: 'fluxAzure.azure.copyScope',
+  azureCopyRoleId: 'fluxAzure.azure.copyRoleId',
+  azureCopyPrincipalId: 'fluxAzure.azure.copyPrincipalId',
+  azureOpenInPortal: 'fluxAzure.azure.openInPortal',
+  azureCopyGrantCommand: 'fluxAzure.azure.copyGrantCommand',
+  azureInsertRoleAssignment: 'fluxAzure.azure.insertRoleAssignment',
+  azureOpenManifest: 'fluxAzure.azure.openManifest',
 } as const;
+
+// ---- Azure permissions view ------------------------------------------------------------------------------------
+// The client never reads the catalog: everything the tree needs about roles, scopes, clouds and the workspace's
+// Azure integrations comes from the server through these requests.
+
+export interface ManifestPosition {
+  line: number;
+  character: number;
+}
+
+export interface ManifestLocation {
+  uri: string;
+  range: { start: ManifestPosition; end: ManifestPosition };
+}
+
+/** One Azure cloud (catalog `AZURE_CLOUDS`). */
+export interface AzureCloudInfo {
+  id: string;
+  name: string;
+  armEndpoint: string;
+  armAudience: string;
+  authorityHost: string;
+  portalUrl: string;
+}
+
+/** A role the catalog knows (name without an ARM call). */
+export interface KnownRole {
+  guid: string;
+  name: string;
+}
+
+/** An ARM scope format (catalog `SCOPE_FORMATS`): `pattern` uses `{placeholder}` segments. */
+export interface ScopeFormatInfo {
+  id: string;
+  label: string;
+  pattern: string;
+}
+
+/** The Azure resource an integration points at, as ARM knows it. */
+export interface IntegrationResource {
+  /** As written in the manifest (`contosofleet.azurecr.io`, `https://kv.vault.azure.net`, ...). */
+  display: string;
+  /** ARM resource type to look the resource up by name, e.g. `Microsoft.ContainerRegistry/registries`. */
+  armType: string;
+  /** The resource's name in ARM. */
+  name: string;
+  /** Path appended to the resource's ARM id for the scope the identity needs (blob container, event hub). */
+  subPath?: string;
+  /** Scope level of that target (a `ScopeFormatInfo.id`), also the narrowest level to grant on. */
+  level: string;
+}
+
+/** The Azure identity an integration runs as. */
+export interface IntegrationIdentity {
+  /** `serviceAccount`: object-level workload identity; `controller`: the controller's own; `secret`: credentials in a Secret. */
+  source: 'serviceAccount' | 'controller' | 'secret';
+  /** Human description: `ServiceAccount podinfo/podinfo-source`, `source-controller (clusters/production)`. */
+  label: string;
+  clientId?: string;
+  tenantId?: string;
+  /** Where the client id is declared. */
+  location?: ManifestLocation;
+}
+
+/** What the identity must hold. */
+export type IntegrationNeed =
+  | {
+      kind: 'azureRole';
+      /** Roles that satisfy the need; the first is the one to grant (the Flux docs' recommendation). */
+      roles: KnownRole[];
+    }
+  | {
+      kind: 'adoGroup';
+      organization?: string;
+      project?: string;
+      /** Project group the identity must be a member of (`Readers`, `Contributors`). */
+      group: string;
+    };
+
+/** An Azure integration a workspace manifest uses, with the identity it runs as and what that identity needs. */
+export interface AzureIntegration {
+  /** Stable key (object, service, identity). */
+  key: string;
+  /** Clusters (labels such as `clusters/production`) whose Flux applies the object; empty when unknown. */
+  clusters: string[];
+  object: { kind: string; name: string; namespace?: string; location: ManifestLocation };
+  service: { id: string; name: string; abbreviation: string };
+  resource?: IntegrationResource;
+  identity?: IntegrationIdentity;
+  need: IntegrationNeed;
+  /** Why readiness cannot be decided from the manifests (no identity, unknown resource, ...). */
+  unknown?: string;
+  /** Namespace for a generated ASO RoleAssignment (the object's). */
+  namespace?: string;
+}
+
+export interface IntegrationsResult {
+  integrations: AzureIntegration[];
+  clouds: AzureCloudInfo[];
+  roles: KnownRole[];
+  scopeFormats: ScopeFormatInfo[];
+}
+
+/** `fluxAzure/integrations`: the workspace's Azure integrations plus the catalog data the tree needs. */
+export const IntegrationsRequest = { method: 'fluxAzure/integrations' } as const;
+
+export interface GrantTextParams {
+  /** Scope to grant on (the narrowest correct one). */
+  scope: string;
+  roleGuid: string;
+  principalId: string;
+  /** Kubernetes name and namespace for the ASO manifest. */
+  name: string;
+  namespace?: string;
+}
+
+export interface GrantTextResult {
+  /** `az role assignment create ...` */
+  azCli: string;
+  /** An Azure Service Operator RoleAssignment manifest (YAML, no leading `---`). */
+  aso: string;
+}
+
+/** `fluxAzure/grantText`: the CLI command and the ASO manifest that grant a role. */
+export const GrantTextRequest = { method: 'fluxAzure/grantText' } as const;
+
+// ---------------------------------------------------------------------------------------------------------------
+// Controller patches (code actions and commands that write flux-system patches or FluxInstance fields)
+
+/** Commands that insert controller patches; each takes an optional `PatchCommandArgs` (answers skip prompts). */
+export const PatchCommands = {
+  addControllerPatch: 'fluxAzure.addControllerPatch',
+  aksWorkloadIdentity: 'fluxAzure.addAksWorkloadIdentityPatch',
+  nonAksWorkloadIdentity: 'fluxAzure.addNonAksWorkloadIdentityPatch',
+  appCertificate: 'fluxAzure.addAppCertificatePatch',
+  objectLevelWorkloadIdentity: 'fluxAzure.enableObjectLevelWorkloadIdentity',
+  lockdown: 'fluxAzure.addLockdownPatch',
+} as const;
+
+/** `PatchContextParams` -> `PatchContext`: what the client needs to ask the user before inserting a patch. */
+export const PatchContextRequest = { method: 'fluxAzure/patchContext' } as const;
+/** `PatchEditParams` -> `PatchEditResult`: the edit for the user's answers. */
+export const PatchEditRequest = { method: 'fluxAzure/patchEdit' } as const;
+
+/** Ids of the patch actions (the server's catalog defines them; the client only passes them through). */
+export type PatchActionName =
+  'aksWorkloadIdentity' | 'nonAksWorkloadIdentity' | 'appCertificate' | 'objectLevelWorkloadIdentity' | 'lockdown';
+
+/** Answers to the questions a patch action asks; any of them may be given up front. */
+export interface PatchAnswers {
+  controllers?: string[];
+  clientId?: string;
+  tenantId?: string;
+  /** Cloud id (`public`, `usgov`, `china`). */
+  cloud?: string;
+  certSecretName?: string;
+  withKeyPassword?: boolean;
+  sendCertificateChain?: boolean;
+  serviceAccount?: string;
+  decryptionServiceAccount?: string;
+  kubeConfigServiceAccount?: string;
+}
+
+/** Argument of the patch commands (from a code action, a test or another extension). */
+export interface PatchCommandArgs extends PatchAnswers {
+  /** Document the command was invoked on (default: the active editor). */
+  uri?: string;
+  action?: PatchActionName;
+  /** File to edit when several clusters are possible. */
+  target?: string;
+  /** Controllers to preselect in the picker (answers in `controllers` skip the picker). */
+  preselect?: string[];
+  /** Do not reveal the edited file (tests). */
+  quiet?: boolean;
+}
+
+export interface PatchContextParams {
+  uri: string;
+  /** Chosen target uri; default the first. */
+  target?: string;
+}
+
+export interface PatchTarget {
+  uri: string;
+  /** `clusters/production/flux-system/kustomization.yaml` */
+  label: string;
+  /** `kustomization`: patches list; `fluxInstance`: FluxInstance fields and `spec.kustomize.patches`; `create`: a new kustomization.yaml. */
+  mode: 'kustomization' | 'fluxInstance' | 'create';
+}
+
+export interface PatchChoice {
+  id: string;
+  label: string;
+  description?: string;
+  picked?: boolean;
+}
+
+export interface PatchActionInfo {
+  id: PatchActionName;
+  title: string;
+  description: string;
+  inputs: ('controllers' | 'clientId' | 'tenantId' | 'cloud' | 'certificate' | 'lockdown')[];
+  /** Controllers the action can target, with the workspace's needs preselected; empty when a FluxInstance field is used instead. */
+  controllers: PatchChoice[];
+  /** Set when the action writes FluxInstance fields instead of patches. */
+  fluxInstanceFields?: string[];
+  docsUrl: string;
+}
+
+export interface PatchContext {
+  targets: PatchTarget[];
+  /** The target the rest of the context is computed for. */
+  target: PatchTarget | undefined;
+  fluxVersion: string | undefined;
+  actions: PatchActionInfo[];
+  /** GUIDs already written in the workspace (annotations, env vars), with where they were seen. */
+  clientIds: PatchChoice[];
+  tenantIds: PatchChoice[];
+  clouds: PatchChoice[];
+  /** Lockdown flags: `id` is the answer key (`serviceAccount`, ...), `label` the flag. */
+  lockdownFlags: PatchChoice[];
+  defaultCertSecretName: string;
+  /** RegExp sources the client validates input with. */
+  validation: { guid: string; kubernetesName: string };
+}
+
+export interface PatchEditParams extends PatchAnswers {
+  uri: string;
+  target?: string;
+  action: PatchActionName;
+}
+
+export interface PatchEditResult {
+  /** A `WorkspaceEdit` (LSP shape); absent when nothing needs to change or on error. */
+  edit?: unknown;
+  /** What the edit does / why parts were skipped. */
+  notes: string[];
+  error?: string;
+  /** The uri of the edited (or created) file. */
+  uri?: string;
+}
