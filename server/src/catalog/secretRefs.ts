@@ -56,7 +56,8 @@ export const SECRET_REFS: readonly SecretRefDef[] = [
     path: ['spec', 'secretRef'],
     when: { path: ['spec', 'provider'], values: ['azure'], whenUnset: false },
     keySets: BUCKET_AZURE_KEY_SETS,
-    description: 'Azure credentials: one complete key set (service principal, certificate, managed identity, shared key or SAS).',
+    description:
+      'Azure credentials: one complete key set (service principal, certificate, managed identity, shared key or SAS).',
   },
   {
     kind: 'Kustomization',

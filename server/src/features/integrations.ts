@@ -141,11 +141,25 @@ function integrationsOf(doc: ManifestDoc, lookups: Lookups): AzureIntegration[] 
     }
     case 'HelmRepository': {
       if (provider !== 'azure' || doc.text(['spec', 'type']) !== 'oci' || doc.get(['spec', 'secretRef'])) return [];
-      return withIdentities(doc, lookups, 'acr', acrResource(doc.text(['spec', 'url']) ?? ''), undefined, 'source-controller');
+      return withIdentities(
+        doc,
+        lookups,
+        'acr',
+        acrResource(doc.text(['spec', 'url']) ?? ''),
+        undefined,
+        'source-controller',
+      );
     }
     case 'GitRepository': {
       if (provider !== 'azure') return [];
-      return withIdentities(doc, lookups, 'azureDevOps', adoTarget(doc.text(['spec', 'url']) ?? '', kind), sa, lookup.def.controller);
+      return withIdentities(
+        doc,
+        lookups,
+        'azureDevOps',
+        adoTarget(doc.text(['spec', 'url']) ?? '', kind),
+        sa,
+        lookup.def.controller,
+      );
     }
     case 'ImageUpdateAutomation': {
       const ref = doc.get(['spec', 'sourceRef']);
@@ -154,7 +168,15 @@ function integrationsOf(doc: ManifestDoc, lookups: Lookups): AzureIntegration[] 
       const git = name ? lookups.gitRepositories.get(key(namespace, name)) : undefined;
       if (!git || git.text(['spec', 'provider']) !== 'azure') return [];
       const target = adoTarget(git.text(['spec', 'url']) ?? '', kind);
-      return withIdentities(doc, lookups, 'azureDevOps', target, git.text(['spec', 'serviceAccountName']), 'image-automation-controller', git);
+      return withIdentities(
+        doc,
+        lookups,
+        'azureDevOps',
+        target,
+        git.text(['spec', 'serviceAccountName']),
+        'image-automation-controller',
+        git,
+      );
     }
     case 'Bucket': {
       if (provider !== 'azure') return [];
@@ -198,7 +220,10 @@ function integrationsOf(doc: ManifestDoc, lookups: Lookups): AzureIntegration[] 
 }
 
 /** A target the manifest names (or why it cannot be told). */
-type Target = { resource: IntegrationResource } | { ado: { organization?: string; project?: string; group: string } } | { unknown: string };
+type Target =
+  | { resource: IntegrationResource }
+  | { ado: { organization?: string; project?: string; group: string } }
+  | { unknown: string };
 
 function acrResource(ref: string): Target {
   const host = registryHost(ref);
@@ -212,12 +237,17 @@ function blobResource(endpoint: string, container: string): Target {
   if (!account) return { unknown: `'${endpoint}' is not an Azure Blob Storage account endpoint.` };
   if (!container) return { unknown: 'The Bucket names no container (`spec.bucketName`).' };
   return {
-    resource: resourceAt('blobContainer', { storageAccount: account, container }, `${endpoint.replace(/\/+$/, '')}/${container}`),
+    resource: resourceAt(
+      'blobContainer',
+      { storageAccount: account, container },
+      `${endpoint.replace(/\/+$/, '')}/${container}`,
+    ),
   };
 }
 
 function eventHubResource(channel: string | undefined, hub: string | undefined): Target {
-  if (!channel) return { unknown: 'No Event Hubs namespace: `spec.channel` is not set, so the namespace cannot be known.' };
+  if (!channel)
+    return { unknown: 'No Event Hubs namespace: `spec.channel` is not set, so the namespace cannot be known.' };
   const namespace = channel.trim().split('.')[0] as string;
   if (!hub) return { unknown: 'No event hub: `spec.address` is not set.' };
   return { resource: resourceAt('eventHub', { namespace, eventHub: hub.trim() }, `${namespace}/${hub.trim()}`) };
@@ -286,17 +316,30 @@ function withIdentities(
 ): AzureIntegration[] {
   if (serviceAccount) {
     const namespace = namespaceOf(identityDoc, lookups.index);
-    return [build(doc, lookups, serviceId, target, serviceAccountIdentity(lookups, serviceAccount, namespace, identityDoc))];
+    return [
+      build(doc, lookups, serviceId, target, serviceAccountIdentity(lookups, serviceAccount, namespace, identityDoc)),
+    ];
   }
   const clusters = lookups.index.clustersOf(doc.file.uri);
   if (clusters.length === 0)
-    return [build(doc, lookups, serviceId, target, { unknown: `No cluster applies this file, so ${controller}'s identity is unknown.` })];
-  return clusters.map((cluster) => build(doc, lookups, serviceId, target, controllerIdentity(cluster, controller), [cluster.label]));
+    return [
+      build(doc, lookups, serviceId, target, {
+        unknown: `No cluster applies this file, so ${controller}'s identity is unknown.`,
+      }),
+    ];
+  return clusters.map((cluster) =>
+    build(doc, lookups, serviceId, target, controllerIdentity(cluster, controller), [cluster.label]),
+  );
 }
 
 type IdentityOrWhy = IntegrationIdentity | { unknown: string };
 
-function serviceAccountIdentity(lookups: Lookups, name: string, namespace: string | undefined, from: ManifestDoc): IdentityOrWhy {
+function serviceAccountIdentity(
+  lookups: Lookups,
+  name: string,
+  namespace: string | undefined,
+  from: ManifestDoc,
+): IdentityOrWhy {
   const label = `ServiceAccount ${namespace ? `${namespace}/` : ''}${name}`;
   const sa = lookups.index.serviceAccounts(name, namespace, from.file.uri)[0];
   if (!sa) return { unknown: `${label} is not defined in this workspace.` };
@@ -369,7 +412,12 @@ function build(
     range: span ? doc.range(span) : doc.range({ start: 0, end: 0 }),
   };
   return {
-    key: [doc.file.uri, location.range.start.line, service.id, realIdentity?.clientId ?? realIdentity?.label ?? clusters?.join(',') ?? ''].join('#'),
+    key: [
+      doc.file.uri,
+      location.range.start.line,
+      service.id,
+      realIdentity?.clientId ?? realIdentity?.label ?? clusters?.join(',') ?? '',
+    ].join('#'),
     clusters: clusters ?? lookups.index.clustersOf(doc.file.uri).map((c) => c.label),
     object: { kind: doc.kind ?? '', name, ...(namespace ? { namespace } : {}), location },
     service: { id: service.id, name: service.name, abbreviation: service.abbreviation },
@@ -400,7 +448,17 @@ function sopsIntegrations(doc: ManifestDoc, lookups: Lookups): AzureIntegration[
     // The nearest Kustomization applies the file; several clusters may each have one for the same directory.
     const nearest = decryptors.filter((d) => d.dir === decryptors[0]?.dir);
     if (nearest.length === 0) {
-      out.push(build(doc, lookups, 'keyVault', target, { unknown: 'No Flux Kustomization with `spec.decryption` applies this file.' }, undefined, urlNode));
+      out.push(
+        build(
+          doc,
+          lookups,
+          'keyVault',
+          target,
+          { unknown: 'No Flux Kustomization with `spec.decryption` applies this file.' },
+          undefined,
+          urlNode,
+        ),
+      );
       continue;
     }
     for (const d of nearest) {
@@ -414,7 +472,10 @@ function sopsIntegrations(doc: ManifestDoc, lookups: Lookups): AzureIntegration[
       } else if (sa) {
         identities = [{ identity: serviceAccountIdentity(lookups, sa, d.namespace, d.doc) }];
       } else {
-        identities = clusters.map((c) => ({ identity: controllerIdentity(c, 'kustomize-controller'), clusters: [c.label] }));
+        identities = clusters.map((c) => ({
+          identity: controllerIdentity(c, 'kustomize-controller'),
+          clusters: [c.label],
+        }));
       }
       for (const { identity, clusters: only } of identities)
         out.push(build(doc, lookups, 'keyVault', target, identity, only ?? clusters.map((c) => c.label), urlNode));
@@ -434,7 +495,8 @@ function secretCredentials(doc: ManifestDoc): SecretCredentials {
       const text = base64 ? Buffer.from(pair.value.text, 'base64').toString('utf8') : pair.value.text;
       if (pair.key.text === SOPS_AZURE_KV_KEY) {
         const nested = doc.nestedYaml(pair.value, base64 ? 'base64' : undefined);
-        for (const inner of entries(nested?.root)) if (isScalar(inner.value)) values.set(inner.key.text, inner.value.text);
+        for (const inner of entries(nested?.root))
+          if (isScalar(inner.value)) values.set(inner.key.text, inner.value.text);
       } else values.set(pair.key.text, text);
     }
   };
