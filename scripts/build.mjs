@@ -2,6 +2,7 @@
 import { build } from 'esbuild';
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { generateContributions } from './gen-contributions.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const production = process.argv.includes('--production');
@@ -34,6 +35,13 @@ await Promise.all([
     outfile: 'client/out/extension.js',
     external: ['vscode'],
   }),
+  // The Azure SDK, loaded on first use of the Azure view (client/src/views/azureChunk.ts) so activation stays fast.
+  build({
+    ...common,
+    entryPoints: ['client/src/azure/index.ts'],
+    outfile: 'client/out/azure.js',
+    external: ['vscode'],
+  }),
   build({ ...common, entryPoints: ['server/src/server.ts'], outfile: 'server/out/server.js' }),
   build({
     ...common,
@@ -50,4 +58,6 @@ await Promise.all([
     packages: 'external',
   }),
 ]);
+// Snippets and the injection grammar are generated from the catalog (and committed: vsce packages them).
+for (const path of await generateContributions()) console.error(`regenerated ${path}`);
 console.error(`built in ${relative(process.cwd(), root) || '.'}`);

@@ -3,6 +3,8 @@
 //   1. extension-host tests (test/e2e/**) through @vscode/test-electron's runTests with scripts/vscode-launcher as
 //      the "VS Code executable", examples/ open as the workspace;
 //   2. a UI check with the packaged .vsix installed (scripts/ui-check.mjs), screenshot in test-results/hover.png.
+//   3. UI checks of highlighting and the patch code actions (scripts/ui-patch-check.mjs), screenshots in
+//      test-results/highlight.png, code-actions.png, patch-quickpick.png, patch-applied.png.
 // Prints one line per test and finally `e2e: N passed, N failed`; exits non-zero on any failure or if nothing ran.
 //   node scripts/e2e.mjs [--no-ui] [--no-build]
 import { spawnSync } from 'node:child_process';
@@ -13,6 +15,7 @@ import { runTests } from '@vscode/test-electron';
 import { ensureVscode } from './ensure-vscode.mjs';
 import { packageExtension } from './package.mjs';
 import { runUiCheck } from './ui-check.mjs';
+import { runPatchUiChecks } from './ui-patch-check.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const resultsDir = join(root, 'test-results');
@@ -74,6 +77,8 @@ async function main() {
 
   const { tests, metrics } = await runExtensionHostTests();
   if (withUi) tests.push(await runUiCheck({ vsix, screenshot: join(resultsDir, 'hover.png') }));
+  // Highlighting and the patch code actions (screenshots test-results/highlight.png, code-actions.png).
+  if (withUi) tests.push(...(await runPatchUiChecks({ vsix, resultsDir })));
 
   for (const test of tests) {
     const mark = test.state === 'passed' ? 'PASS' : test.state === 'pending' ? 'SKIP' : 'FAIL';

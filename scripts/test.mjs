@@ -80,7 +80,16 @@ function nodeTests(layer) {
   record(layer, pass, fail || (r.ok ? 0 : 1), r.ms);
 }
 if (wants('unit')) nodeTests('unit');
+// Grammar tests (TextMate injection grammar), with the unit layer or alone (`npm test -- grammar`).
+if (wants('unit') || wants('grammar')) {
+  step('grammar tests');
+  const r = run('node', ['scripts/test-grammar.mjs'], { capture: true });
+  const m = /^grammar: (\d+) passed, (\d+) failed/m.exec(r.stdout);
+  record('grammar', Number(m?.[1] ?? 0), Number(m?.[2] ?? 0) || (r.ok ? 0 : 1), r.ms);
+}
 if (wants('lsp')) nodeTests('lsp');
+// The Azure permissions view against a local HTTPS stand-in for ARM and Entra ID (real Azure SDK clients).
+if (wants('azure')) nodeTests('azure');
 
 // 4. Real VS Code (code-server + chromium): extension-host tests and UI checks.
 if (wants('e2e') && existsSync(join(root, 'scripts', 'e2e.mjs'))) {

@@ -5,7 +5,7 @@
 //   <folder or .code-workspace>  (anything else is ignored)
 // Environment: FLUX_AZURE_* variables are passed to the extension host (e.g. FLUX_AZURE_TEST_RESULTS);
 // FLUX_AZURE_LAUNCHER_TIMEOUT_MS (default 300000); FLUX_AZURE_LAUNCHER_VERBOSE=1 prints the workbench's noise too.
-import { appendFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { format } from 'node:util';
@@ -123,6 +123,18 @@ async function main() {
     await page.exposeFunction('codeAutomationExit', (code) => settle({ code: Number(code) || 0 }));
     await page.exposeFunction('codeAutomationLog', (type, args) => {
       const text = Array.isArray(args) ? format(...args) : String(args);
+      // A test asks for a picture of the workbench: `[flux-azure-screenshot] <path.png>` (written via a temp file).
+      const shot = /\[flux-azure-screenshot\] (\S+\.png)/.exec(text)?.[1];
+      if (shot) {
+        void page
+          .screenshot()
+          .then((png) => {
+            writeFileSync(`${shot}.tmp`, png);
+            renameSync(`${shot}.tmp`, shot);
+          })
+          .catch((error) => forward(`[launcher] screenshot failed: ${error}`, true));
+        return;
+      }
       forward(type === 'info' ? text : `[${type}] ${text}`, true);
     });
     page.on('console', (message) => forward(`[console.${message.type()}] ${message.text()}`, VERBOSE));

@@ -1,6 +1,8 @@
 import * as vscode from 'vscode';
 import { Commands } from '../../shared/src/protocol';
 import { createLanguageClient } from './languageClient';
+import { patchCommandTable } from './patchCommands';
+import { AzureController } from './views/azureViews';
 import type { LanguageClient } from 'vscode-languageclient/node';
 
 /**
@@ -12,11 +14,17 @@ export class FluxAzureContext {
   client: LanguageClient | undefined;
   /** Milliseconds from activation start until the language server answered `initialize`. */
   activationMs = 0;
+  /** The "Flux on Azure" views (Azure SDK loaded only when they are used). */
+  readonly azure: AzureController;
   private readonly disposables: vscode.Disposable[] = [];
+  private clientStarted!: (client: LanguageClient) => void;
+  private readonly clientReady = new Promise<LanguageClient>((resolve) => (this.clientStarted = resolve));
 
   constructor(readonly extension: vscode.ExtensionContext) {
     this.output = vscode.window.createOutputChannel('Flux for Azure');
     this.disposables.push(this.output);
+    this.azure = new AzureController(() => this.clientReady, this.output);
+    this.disposables.push(this.azure);
   }
 
   async start(): Promise<void> {
@@ -25,6 +33,7 @@ export class FluxAzureContext {
     try {
       this.client = createLanguageClient(this.extension, this.output);
       await this.client.start();
+      this.clientStarted(this.client);
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       void vscode.window.showErrorMessage(`Flux for Azure: the language server failed to start: ${message}`);
@@ -35,9 +44,11 @@ export class FluxAzureContext {
   }
 
   private registerCommands(): void {
-    const table: Record<string, () => unknown> = {
+    const table: Record<string, (...args: never[]) => unknown> = {
       [Commands.showServerLog]: () => this.output.show(true),
       [Commands.restartServer]: () => this.client?.restart(),
+      ...patchCommandTable(() => this.client),
+      ...this.azure.commandTable(),
     };
     for (const [id, run] of Object.entries(table)) {
       this.disposables.push(vscode.commands.registerCommand(id, run));

@@ -8,6 +8,10 @@ import { binaryReason, MAX_FILE_BYTES } from './workspace/files';
  */
 export class DocumentStore {
   private readonly files = new Map<string, ManifestFile>();
+
+  /** `seed` may offer a model of the same text parsed before (the workspace scan's), whose parse is then reused. */
+  constructor(private readonly seed?: (uri: string, text: string) => ManifestFile | undefined) {}
+
   /** Why a document is not analysed (too large, binary), reported once per document. */
   readonly declined = new Map<string, string>();
 
@@ -22,7 +26,7 @@ export class DocumentStore {
       return undefined;
     }
     this.declined.delete(doc.uri);
-    const file = parseManifest(doc.uri, doc.version, text, cached);
+    const file = parseManifest(doc.uri, doc.version, text, cached ?? this.seed?.(doc.uri, text));
     this.files.set(doc.uri, file);
     return file;
   }

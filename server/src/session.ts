@@ -14,8 +14,12 @@ import {
   EXTENSION_SOURCE,
   GrantTextRequest,
   IntegrationsRequest,
+  PatchContextRequest,
+  PatchEditRequest,
   SETTINGS_SECTION,
   type GrantTextParams,
+  type PatchContextParams,
+  type PatchEditParams,
   type ServerSettings,
 } from '../../shared/src/protocol';
 import { DocumentStore } from './documentStore';
@@ -24,27 +28,34 @@ import { readYamlFile, uriToPath } from './workspace/files';
 import { parseManifest, type ManifestFile } from './document/manifest';
 import { collectIntegrations } from './features/integrations';
 import { grantText } from './features/grants';
-import { computeDiagnostics } from './features/diagnostics';
+import { declinedDiagnostic, diagnosticsSteps } from './features/diagnostics';
+import { factsSteps } from './workspace/facts';
+import { ValidationQueue } from './validation';
 import { provideHover } from './features/hover';
 import { provideCodeActions } from './features/codeActions';
 import { provideCompletion } from './features/completion';
 import type { FeatureContext } from './features/context';
+import { providePatchContext, providePatchEdit, type FileLoader } from './features/patchContext';
+import { readFileSync } from 'node:fs';
 
 /** How long diagnostics wait after the last edit before they are computed. */
 const DEBOUNCE_MS = 25;
+/** Longest stretch of analysis before pending requests are answered. */
+const SLICE_MS = 12;
 
 /** Wires documents, the workspace index and the features to the LSP connection. The only module that touches it. */
 export function startSession(connection: Connection): void {
   const documents = new TextDocuments(TextDocument);
-  const store = new DocumentStore();
   const index = new WorkspaceIndex((message) => connection.console.info(message));
+  const store = new DocumentStore((uri, text) => index.parsedFromDisk(uri, text));
+  index.useOpenDocuments((uri) => {
+    const doc = documents.get(uri);
+    return doc ? store.get(doc) : undefined;
+  });
   let settings: ServerSettings = DEFAULT_SETTINGS;
   let hasConfiguration = false;
   let canWatch = false;
   let hasFolders = false;
-  const pending = new Map<string, ReturnType<typeof setTimeout>>();
-  /** Until the first workspace scan ends, cross-file facts are incomplete: diagnostics wait for it. */
-  let indexReady = false;
 
   const context = (): FeatureContext => ({ index, settings });
 
@@ -53,33 +64,34 @@ export function startSession(connection: Connection): void {
     return doc ? store.get(doc) : undefined;
   }
 
-  function validate(uri: string): void {
-    pending.delete(uri);
-    const doc = documents.get(uri);
-    if (!doc || !indexReady) return; // the end of the first scan revalidates every open document
-    const version = doc.version;
-    let diagnostics: ReturnType<typeof computeDiagnostics> = [];
-    try {
-      const file = store.get(doc);
-      if (file && settings.diagnostics.enable) diagnostics = computeDiagnostics(file, context());
-    } catch (err) {
-      connection.console.error(`diagnostics failed for ${uri}: ${describe(err)}`);
-    }
-    // Publish only for the version that was analysed; a newer edit schedules its own run.
-    if (documents.get(uri)?.version === version) void connection.sendDiagnostics({ uri, version, diagnostics });
-  }
-
-  function schedule(uri: string, delay = DEBOUNCE_MS): void {
-    const existing = pending.get(uri);
-    if (existing) clearTimeout(existing);
-    pending.set(
-      uri,
-      setTimeout(() => validate(uri), delay),
-    );
-  }
+  /**
+   * Diagnostics run in a queue, in slices, and only once the first workspace scan has ended (until then cross-file
+   * facts are incomplete). Each run first indexes the document's current text.
+   */
+  const queue = new ValidationQueue(
+    {
+      document: (uri) => documents.get(uri),
+      openUris: () => documents.keys(),
+      model: (doc) => store.get(doc),
+      *analyse(doc, file) {
+        const declined = store.declined.get(doc.uri);
+        if (declined) return [declinedDiagnostic(declined)];
+        if (!file) return [];
+        yield* factsSteps(file);
+        if (index.updateFromOpen(file)) revalidateOpen(doc.uri);
+        if (!settings.diagnostics.enable) return [];
+        return yield* diagnosticsSteps(file, context());
+      },
+      publish: (uri, version, diagnostics) => void connection.sendDiagnostics({ uri, version, diagnostics }),
+      error: (message) => connection.console.error(message),
+    },
+    { debounceMs: DEBOUNCE_MS, sliceMs: SLICE_MS },
+  );
+  /** Opened documents are analysed at once; the change event that follows an open must not delay that. */
+  const justOpened = new Set<string>();
 
   function revalidateOpen(except?: string): void {
-    for (const doc of documents.all()) if (doc.uri !== except) schedule(doc.uri, DEBOUNCE_MS * 4);
+    queue.scheduleAll(except);
   }
 
   connection.onInitialize((params: InitializeParams): InitializeResult => {
@@ -93,7 +105,7 @@ export function startSession(connection: Connection): void {
         textDocumentSync: TextDocumentSyncKind.Incremental,
         hoverProvider: true,
         completionProvider: { triggerCharacters: [':', ' ', '/', '-', '.'], resolveProvider: false },
-        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.RefactorRewrite] },
         workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
       },
       serverInfo: { name: `${EXTENSION_SOURCE}-language-server`, version: '0.1.0' },
@@ -137,8 +149,7 @@ export function startSession(connection: Connection): void {
       await index.scan();
       connection.console.info(`indexed ${index.fileCount} YAML files in ${Date.now() - started} ms`);
     } finally {
-      indexReady = true;
-      for (const doc of documents.all()) schedule(doc.uri, 0);
+      queue.start();
     }
   });
 
@@ -157,16 +168,17 @@ export function startSession(connection: Connection): void {
     if (changed) revalidateOpen();
   });
 
-  documents.onDidOpen(({ document }) => schedule(document.uri, 0));
+  documents.onDidOpen(({ document }) => {
+    justOpened.add(document.uri);
+    queue.schedule(document.uri, 0);
+  });
+  // The document is parsed and indexed when its diagnostics run (or a request needs it), not on every keystroke.
   documents.onDidChangeContent(({ document }) => {
-    const file = store.get(document);
-    if (file && index.updateFromOpen(file)) revalidateOpen(document.uri);
-    schedule(document.uri);
+    if (!justOpened.delete(document.uri)) queue.schedule(document.uri);
   });
   documents.onDidClose(({ document }) => {
-    const t = pending.get(document.uri);
-    if (t) clearTimeout(t);
-    pending.delete(document.uri);
+    justOpened.delete(document.uri);
+    queue.cancel(document.uri);
     store.evict(document.uri);
     void connection.sendDiagnostics({ uri: document.uri, diagnostics: [] });
     void index.refreshFromDisk(document.uri).then((changed) => changed && revalidateOpen());
@@ -199,7 +211,9 @@ export function startSession(connection: Connection): void {
       'codeAction',
       () => {
         const file = modelOf(params.textDocument.uri);
-        return file ? provideCodeActions(file, params.range, params.context.diagnostics, context()) : [];
+        return file
+          ? provideCodeActions(file, params.range, params.context.diagnostics, context(), params.context.only)
+          : [];
       },
       [],
     ),
@@ -224,10 +238,48 @@ export function startSession(connection: Connection): void {
   });
   connection.onRequest(GrantTextRequest.method, (params: GrantTextParams) => grantText(params));
 
-  connection.onShutdown(() => {
-    for (const t of pending.values()) clearTimeout(t);
-    pending.clear();
+  /** The open document's model, else the file read from disk (for patch targets in other files). */
+  const loadFile: FileLoader = (uri) => {
+    const open = modelOf(uri);
+    if (open) return open;
+    const path = uriToPath(uri);
+    if (!path) return undefined;
+    try {
+      return parseManifest(uri, 0, readFileSync(path, 'utf8'));
+    } catch {
+      return undefined;
+    }
+  };
+  const patchSubject = (uri: string): ManifestFile | undefined => loadFile(uri);
+
+  // Patch requests wait for the first workspace scan: suggestions come from every Flux object of the cluster.
+  connection.onRequest(PatchContextRequest.method, async (params: PatchContextParams) => {
+    await index.scan();
+    return guard(
+      'patchContext',
+      () => {
+        const file = patchSubject(params.uri);
+        return file ? providePatchContext(params, file, context(), loadFile) : null;
+      },
+      null,
+    );
   });
+
+  connection.onRequest(PatchEditRequest.method, async (params: PatchEditParams) => {
+    await index.scan();
+    return guard(
+      'patchEdit',
+      () => {
+        const file = patchSubject(params.uri);
+        return file
+          ? providePatchEdit(params, file, context(), loadFile)
+          : { notes: [], error: `cannot read ${params.uri}` };
+      },
+      { notes: [], error: 'the language server failed to compute the edit (see its log)' },
+    );
+  });
+
+  connection.onShutdown(() => queue.dispose());
 
   /** A feature that throws answers with its fallback and a log line: the server never dies of bad input. */
   function guard<T>(name: string, run: () => T, fallback: T): T {

@@ -37,8 +37,14 @@ export class LspClient {
   private waiters: (() => void)[] = [];
   private versions = new Map<string, number>();
 
-  constructor(private settings: Record<string, unknown> = {}) {
-    this.process = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  constructor(
+    private settings: Record<string, unknown> = {},
+    options: { execArgv?: string[]; env?: Record<string, string> } = {},
+  ) {
+    this.process = spawn(process.execPath, [...(options.execArgv ?? []), SERVER, '--stdio'], {
+      stdio: ['pipe', 'pipe', 'pipe'],
+      env: { ...process.env, ...options.env },
+    });
     this.process.stderr!.on('data', (d) => (this.stderr += String(d)));
     this.connection = createMessageConnection(
       new StreamMessageReader(this.process.stdout!),
@@ -49,6 +55,10 @@ export class LspClient {
       this.wake();
     });
     this.connection.onNotification('window/logMessage', (p: { message: string }) => this.logs.push(p.message));
+    this.connection.onNotification('window/showMessage', (p: { message: string }) => this.logs.push(p.message));
+    this.connection.onNotification('$/logTrace', (p: { message: string; verbose?: string }) =>
+      this.logs.push(`${p.message} ${p.verbose ?? ''}`),
+    );
     this.connection.onRequest('workspace/configuration', (p: { items: { section?: string }[] }) =>
       p.items.map((item) => (item.section === 'fluxAzure' ? this.settings : null)),
     );
@@ -115,7 +125,7 @@ export class LspClient {
   async waitForDiagnostics(
     uri: string,
     until?: (d: Diagnostic[]) => boolean,
-    timeoutMs = 15000,
+    timeoutMs = 60000,
   ): Promise<Diagnostic[]> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
@@ -155,7 +165,11 @@ export class LspClient {
     });
   }
 
+  private disposed = false;
+
   async dispose(): Promise<void> {
+    if (this.disposed) return;
+    this.disposed = true;
     try {
       await Promise.race([this.connection.sendRequest('shutdown'), new Promise((r) => setTimeout(r, 2000))]);
       void this.connection.sendNotification('exit');

@@ -150,8 +150,14 @@ test('broken YAML and binary content do not crash the server', async () => {
   assert.deepEqual(await client.waitForDiagnostics(uri), []);
   const bin = fileUri(join(EXAMPLES, 'binary.yaml'));
   client.open(bin, 'kind: Secret\u0000\u0001\u0002');
-  assert.deepEqual(await client.waitForDiagnostics(bin), []);
-  // The server is still alive and still answers from what it could parse of the broken file.
-  const hover = await client.hover(uri, { line: 3, character: 4 });
-  assert.match((hover?.contents as MarkupContent).value, /spec\.provider/);
+  assert.deepEqual(
+    (await client.waitForDiagnostics(bin)).map((d) => d.code),
+    ['flux-azure/file-not-analysed'],
+  );
+  // The server is still alive: a hover in the broken file answers (null or text), and a good file still works.
+  await client.hover(uri, { line: 3, character: 4 });
+  const { uri: good, text } = read('apps/base/podinfo/source.yaml');
+  client.open(good, text);
+  const hover = await client.hover(good, positionOf(text, 'provider: azure', 2));
+  assert.match((hover?.contents as MarkupContent).value, /AcrPull/);
 });

@@ -7,7 +7,8 @@ import { FLUX_API_DOCS, OTHER_DOCS, fluxAzureDocs } from './docs';
 import type { VersionRange } from './versions';
 
 export type RuleSeverity = 'error' | 'warning' | 'information' | 'hint';
-export type RuleCategory = 'object' | 'serviceAccount' | 'secret' | 'patch' | 'version' | 'azure' | 'security';
+export type RuleCategory =
+  'object' | 'serviceAccount' | 'secret' | 'patch' | 'version' | 'azure' | 'security' | 'input';
 
 /** Shape of a `RULES` entry before its `code` is narrowed to `RuleCode`. */
 export interface RuleShape {
@@ -683,6 +684,19 @@ const RULES_LITERAL = [
       'This Secret holds a client secret, account key, SAS or password in plain text and is not SOPS-encrypted.\n\nFix: encrypt the Secret with SOPS, or switch to workload identity.',
     factRules: [],
     docsUrl: OTHER_DOCS.sops,
+    quickFix: false,
+    manifestCheckable: true,
+    crossFile: false,
+  },
+  {
+    code: 'flux-azure/file-not-analysed',
+    severity: 'information',
+    category: 'input',
+    title: 'File not analysed',
+    explanation:
+      'The file is too large or is not text (binary content), so Flux for Azure does not analyse it. Nothing else in the workspace is affected.',
+    factRules: [],
+    docsUrl: fluxAzureDocs(),
     quickFix: false,
     manifestCheckable: true,
     crossFile: false,

@@ -12,10 +12,20 @@ export interface ChunkBounds {
 const MARKER = /^(?:---|\.\.\.)(?=[ \t\r\n]|$)/;
 
 export function splitDocuments(text: string): ChunkBounds[] {
+  const chunks = splitRange(text, 0, text.length);
+  if (chunks.length === 0) chunks.push({ start: 0, end: text.length });
+  return chunks;
+}
+
+/**
+ * The documents of `text` between `from` and `to`, both of which must be document boundaries (the start of the
+ * text, the start of a `---` line, or the line after a `...` line). Used to re-split only the edited region.
+ */
+export function splitRange(text: string, from: number, to: number): ChunkBounds[] {
   const chunks: ChunkBounds[] = [];
-  let chunkStart = 0;
-  let lineStart = 0;
-  while (lineStart <= text.length) {
+  let chunkStart = from;
+  let lineStart = from;
+  while (lineStart < to) {
     const nl = text.indexOf('\n', lineStart);
     const lineEnd = nl === -1 ? text.length : nl + 1;
     const c = text.charCodeAt(lineStart);
@@ -27,10 +37,9 @@ export function splitDocuments(text: string): ChunkBounds[] {
       if (lineStart > chunkStart || isEnd) chunks.push({ start: chunkStart, end: isEnd ? lineEnd : lineStart });
       chunkStart = isEnd ? lineEnd : lineStart;
     }
-    if (nl === -1) break;
     lineStart = lineEnd;
   }
-  if (chunkStart < text.length || chunks.length === 0) chunks.push({ start: chunkStart, end: text.length });
+  if (chunkStart < to) chunks.push({ start: chunkStart, end: to });
   return chunks;
 }
 

@@ -1,5 +1,5 @@
 import { LineIndex, type Position } from './lineIndex';
-import { scanHeader, splitDocuments, type ChunkHeader } from './chunks';
+import { scanHeader, splitDocuments, splitRange, type ChunkHeader } from './chunks';
 import { parseYaml, type ParsedYaml } from './parse';
 import { parseInexact, parseNested, type NestedYaml } from './nested';
 import { nodeAt, textAt, isScalar, type ScalarNode, type Span, type YamlNode } from './nodes';
@@ -23,8 +23,17 @@ export class Chunk {
   }
 
   get parsed(): ParsedYaml {
-    this.parsedValue ??= parseYaml(this.text);
+    if (this.parsedValue === undefined) {
+      this.parsedValue = parseYaml(this.text);
+      keepParsed(this);
+    } else if (mostRecentlyParsed !== this) keepParsed(this);
     return this.parsedValue;
+  }
+
+  /** Drops the parse (and the nested ones) to free memory; the next access parses again, to equal nodes. */
+  forgetParse(): void {
+    this.parsedValue = undefined;
+    this.nested.clear();
   }
 
   get isParsed(): boolean {
@@ -43,6 +52,31 @@ export class Chunk {
       this.nested.set(key, result);
     }
     return this.nested.get(key);
+  }
+}
+
+/**
+ * Parsed chunks, least recently used first, weighted by their text length. Parses beyond the budget are dropped
+ * (what features cached from them stays), so memory stays bounded however many documents are open; a parse is
+ * redone on demand at about 15 ms per 1,000 lines.
+ */
+const parsedChunks = new Map<Chunk, number>();
+let parsedChars = 0;
+let mostRecentlyParsed: Chunk | undefined;
+/** About 40 MB of nodes: every document of a 50,000-line file, or of a few hundred workspace files. */
+const PARSED_BUDGET_CHARS = 3_000_000;
+
+function keepParsed(chunk: Chunk): void {
+  const known = parsedChunks.get(chunk);
+  if (known !== undefined) parsedChunks.delete(chunk);
+  else parsedChars += chunk.text.length;
+  parsedChunks.set(chunk, chunk.text.length);
+  mostRecentlyParsed = chunk;
+  for (const [oldest, chars] of parsedChunks) {
+    if (parsedChars <= PARSED_BUDGET_CHARS || oldest === chunk) break;
+    parsedChunks.delete(oldest);
+    parsedChars -= chars;
+    oldest.forgetParse();
   }
 }
 
@@ -142,6 +176,14 @@ export class ManifestFile {
     this.docs = chunks.map(({ chunk, offset }, i) => new ManifestDoc(this, chunk, offset, i));
   }
 
+  private eolValue: string | undefined;
+
+  /** The line break inserted text should use: `\r\n` when the file has any, else `\n`. Computed once. */
+  get eol(): string {
+    this.eolValue ??= this.text.includes('\r\n') ? '\r\n' : '\n';
+    return this.eolValue;
+  }
+
   docAt(offset: number): ManifestDoc | undefined {
     let lo = 0;
     let hi = this.docs.length - 1;
@@ -155,15 +197,81 @@ export class ManifestFile {
 }
 
 /**
- * Splits a file into documents. Chunks of `previous` whose text is unchanged are reused with their parse, so an
- * edit costs the parse of the edited document only.
+ * Splits a file into documents. Chunks of `previous` whose text is unchanged are reused with their parse (and what
+ * features cached on them), so an edit costs the parse of the edited document only. With `previous`, only the
+ * region between the unchanged head and tail of the text is split again.
  */
 export function parseManifest(uri: string, version: number, text: string, previous?: ManifestFile): ManifestFile {
-  const reuse = new Map<string, Chunk>();
-  if (previous) for (const doc of previous.docs) reuse.set(doc.chunk.text, doc.chunk);
-  const chunks = splitDocuments(text).map(({ start, end }) => {
-    const slice = text.slice(start, end);
-    return { chunk: reuse.get(slice) ?? new Chunk(slice), offset: start };
-  });
+  const chunks = previous
+    ? reuseChunks(previous, text)
+    : splitDocuments(text).map(({ start, end }) => ({ chunk: new Chunk(text.slice(start, end)), offset: start }));
   return new ManifestFile(uri, version, text, chunks);
+}
+
+type PlacedChunk = { chunk: Chunk; offset: number };
+
+function reuseChunks(previous: ManifestFile, text: string): PlacedChunk[] {
+  const old = previous.docs;
+  const oldText = previous.text;
+  if (text === oldText) return old.map((d) => ({ chunk: d.chunk, offset: d.offset }));
+  const delta = text.length - oldText.length;
+
+  // Unchanged head: whole documents first (a native compare each), then characters.
+  let head = 0;
+  for (const d of old) {
+    if (text.startsWith(d.chunk.text, d.offset)) {
+      head = d.end;
+      continue;
+    }
+    const limit = Math.min(d.end, text.length);
+    while (head < limit && text.charCodeAt(head) === oldText.charCodeAt(head)) head++;
+    break;
+  }
+  // Unchanged tail (not overlapping the head).
+  let tail = 0;
+  const maxTail = Math.min(text.length, oldText.length) - head;
+  for (let i = old.length - 1; i >= 0 && tail < maxTail; i--) {
+    const d = old[i];
+    if (
+      d.end - d.offset <= maxTail - tail &&
+      d.offset + delta >= 0 &&
+      text.startsWith(d.chunk.text, d.offset + delta)
+    ) {
+      tail += d.end - d.offset;
+      continue;
+    }
+    while (tail < maxTail && text.charCodeAt(text.length - 1 - tail) === oldText.charCodeAt(oldText.length - 1 - tail))
+      tail++;
+    break;
+  }
+  if (tail > maxTail) tail = maxTail;
+
+  // Keep documents whose text and following boundary lie in the unchanged head; documents that start with `---`
+  // (with the line break before it) in the unchanged tail; split the rest again.
+  const out: PlacedChunk[] = [];
+  let from = 0;
+  let k = 0;
+  while (k < old.length && old[k].end + 4 <= head) {
+    out.push({ chunk: old[k].chunk, offset: old[k].offset });
+    from = old[k].end;
+    k++;
+  }
+  const tailStart = oldText.length - tail;
+  let j = old.length;
+  while (j - 1 >= k && old[j - 1].offset - 1 >= tailStart && old[j - 1].chunk.text.startsWith('---')) j--;
+  const to = j < old.length ? old[j].offset + delta : text.length;
+  const reusable = new Map<string, Chunk>();
+  for (let i = k; i < j; i++) reusable.set(old[i].chunk.text, old[i].chunk);
+  for (const { start, end } of from === 0 && to === text.length ? splitDocuments(text) : splitRange(text, from, to)) {
+    const slice = text.slice(start, end);
+    // A copy, so that the document does not keep this version's whole text alive after the next edit.
+    out.push({ chunk: reusable.get(slice) ?? new Chunk(flatCopy(slice)), offset: start });
+  }
+  for (let i = j; i < old.length; i++) out.push({ chunk: old[i].chunk, offset: old[i].offset + delta });
+  return out;
+}
+
+/** A copy of a string that does not share memory with the string it was sliced from. */
+function flatCopy(s: string): string {
+  return s.length < 13 ? s : (JSON.parse(JSON.stringify(s)) as string);
 }

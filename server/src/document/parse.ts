@@ -1,5 +1,6 @@
 import { isAlias, isMap, isPair, isScalar, isSeq, parseDocument, Scalar, type Node as YNode } from 'yaml';
 import type { MapNode, PairNode, ScalarNode, ScalarStyle, SeqNode, YamlNode } from './nodes';
+import { parseBlockYaml } from './fastParse';
 
 /** Maps an offset in the parsed text to an offset in the document chunk the nodes should report. */
 export type OffsetMap = (offset: number) => number;
@@ -26,6 +27,13 @@ const MAX_DEPTH = 200;
  * and converts it to our node model with offsets passed through `map`.
  */
 export function parseYaml(text: string, map: OffsetMap = (o) => o): ParsedYaml {
+  const fast = parseBlockYaml(text, map);
+  if (fast) return { root: fast.root, hasErrors: false };
+  return parseFull(text, map);
+}
+
+/** The `yaml` package's full parse, for what the fast path declines (and to check it in tests). */
+export function parseFull(text: string, map: OffsetMap = (o) => o): ParsedYaml {
   const doc = parseDocument(text, { version: '1.1', uniqueKeys: false, prettyErrors: false, keepSourceTokens: false });
   return { root: doc.contents ? convert(doc.contents as YNode, map, 0) : undefined, hasErrors: doc.errors.length > 0 };
 }

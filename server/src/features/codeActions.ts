@@ -11,6 +11,7 @@ import type { ManifestFile } from '../document/manifest';
 import type { FeatureContext } from './context';
 import type { DiagnosticData } from './rules/rule';
 import { suppressionFix } from './suppressionFix';
+import { providePatchCodeActions } from './patchContext';
 
 /**
  * Quick fixes come from the data each diagnostic carries (computed with it, never by re-parsing). Edits to the
@@ -18,9 +19,10 @@ import { suppressionFix } from './suppressionFix';
  */
 export function provideCodeActions(
   file: ManifestFile,
-  _range: Range,
+  range: Range,
   diagnostics: Diagnostic[],
-  _ctx: FeatureContext,
+  ctx: FeatureContext,
+  only?: readonly string[],
 ): CodeAction[] {
   const actions: CodeAction[] = [];
   for (const diagnostic of diagnostics) {
@@ -38,6 +40,9 @@ export function provideCodeActions(
     const suppress = suppressionFix(file, diagnostic);
     if (suppress) actions.push(suppress);
   }
+  // Refactors that insert controller patches (they run a client command that asks for the inputs).
+  if (!only || only.some((k) => 'refactor.rewrite'.startsWith(k)))
+    actions.push(...providePatchCodeActions(file, range, ctx));
   return actions;
 }
 

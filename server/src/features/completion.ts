@@ -1,30 +1,49 @@
-import { CompletionItemKind, type CompletionItem, type CompletionList, type Position } from 'vscode-languageserver';
-import { enumValuesFor, fieldDef, kindDef } from '../catalog';
+import type { CompletionItem, CompletionList, Position } from 'vscode-languageserver';
+import { isControllerName } from '../catalog';
 import type { ManifestFile } from '../document/manifest';
-import { textContext } from '../document/textPath';
+import { completionCursor, type CompletionCursor } from './completionCursor';
+import { asoCompletions } from './completions/aso';
+import { fluxInstanceCompletions, fluxObjectCompletions } from './completions/fluxObject';
+import { patchCompletions } from './completions/patches';
+import { secretCompletions } from './completions/secretKeys';
+import { podTemplateCompletions, serviceAccountCompletions } from './completions/workloadIdentity';
 import type { FeatureContext } from './context';
+import { subjectOf } from './subject';
 
-/** Completion of enum values for Flux fields (`spec.provider` and friends), from the catalog. */
+type Provider = (c: CompletionCursor, ctx: FeatureContext) => CompletionItem[] | undefined;
+
+/** Each provider answers for one kind of document and returns undefined elsewhere; the first answer wins. */
+const PROVIDERS: readonly Provider[] = [
+  fluxObjectCompletions,
+  patchCompletions,
+  (c) => fluxInstanceCompletions(c),
+  secretCompletions,
+  (c, ctx) => (c.subject.type === 'serviceAccount' ? serviceAccountCompletions(c, ctx, c.path) : undefined),
+  workloadCompletions,
+  asoCompletions,
+];
+
+/**
+ * Completion where a user of the Flux Azure docs types something: Flux fields and their Azure values, ServiceAccount
+ * and Secret references, workload-identity annotations and labels, flux-system patches, Secret credential keys and
+ * Azure Service Operator resources. Plain YAML gets nothing (null), so other YAML tooling is not crowded out.
+ */
 export function provideCompletion(file: ManifestFile, position: Position, ctx: FeatureContext): CompletionList | null {
-  const offset = file.lines.offsetAt(position);
-  const doc = file.docAt(offset);
-  if (!doc?.apiVersion || !doc.kind) return null;
-  const lookup = kindDef(doc.apiVersion, doc.kind);
-  if (!lookup) return null;
-  const firstLine = doc.position(0).line;
-  const tc = textContext(file.lines, position, firstLine);
-  if (!tc.inValue || !tc.key) return null;
-  const path = [...tc.path.filter((p): p is string => typeof p === 'string'), tc.key];
-  const field = fieldDef(lookup.def, path);
-  if (!field?.enum) return null;
-  const version = ctx.index.fluxVersionFor(file.uri);
-  const range = { start: { line: position.line, character: tc.prefixStart }, end: position };
-  const items: CompletionItem[] = enumValuesFor(field, version).map((e, i) => ({
-    label: e.value,
-    kind: CompletionItemKind.EnumMember,
-    documentation: { kind: 'markdown', value: e.description },
-    sortText: `${e.azure ? '0' : '1'}${String(i).padStart(3, '0')}`,
-    textEdit: { range, newText: e.value },
-  }));
-  return { isIncomplete: false, items };
+  const doc = file.docAt(file.lines.offsetAt(position));
+  if (!doc) return null;
+  const subject = subjectOf(doc);
+  if (!subject) return null;
+  const cursor = completionCursor(file, doc, subject, position, ctx.index.fluxVersionFor(file.uri));
+  for (const provider of PROVIDERS) {
+    const items = provider(cursor, ctx);
+    if (items && items.length > 0) return { isIncomplete: false, items };
+  }
+  return null;
+}
+
+/** Deployments and other pod owners: the workload-identity label; for Flux controllers also env and args. */
+function workloadCompletions(c: CompletionCursor, ctx: FeatureContext): CompletionItem[] | undefined {
+  if (c.subject.type !== 'workload') return undefined;
+  const name = c.doc.name;
+  return podTemplateCompletions(c, ctx, c.path, name && isControllerName(name) ? [name] : [], () => []);
 }

@@ -1,4 +1,5 @@
 import type { Position, Range } from 'vscode-languageserver';
+import { LATEST_FLUX_VERSION } from '../catalog';
 import type { ManifestDoc, ManifestFile } from '../document/manifest';
 import { textContext } from '../document/textPath';
 import type { Subject } from './subject';
@@ -35,13 +36,23 @@ export interface CompletionCursor {
   readonly keyHasColon: boolean;
   /** What an item replaces: the typed prefix and the rest of the word after the cursor. */
   readonly range: Range;
-  readonly fluxVersion: string | undefined;
+  /** The Flux version the repository runs, when detected. */
+  readonly repoVersion: string | undefined;
+  /** The version completions are filtered by: the repository's, else the newest the catalog knows. */
+  readonly fluxVersion: string;
   /** Keys and values of the map `level` steps up from the cursor's (0 = the cursor's own map). */
   siblings(level?: number): ReadonlyMap<string, string>;
   /** The key lines of the enclosing maps, innermost first. */
   ancestors(): readonly KeyLine[];
   /** Keys and values of the map below an ancestor's sibling key (e.g. `target` next to `patch`). */
   childrenOf(level: number, key: string): ReadonlyMap<string, string>;
+  /**
+   * Text of another field of the object: read from the lines around the cursor when the field is in a map enclosing
+   * it (those may be incomplete), else from the parsed document.
+   */
+  read(path: readonly string[]): string | undefined;
+  /** Whether a field is present (possibly without a value). */
+  has(path: readonly string[]): boolean;
 }
 
 export function completionCursor(
@@ -49,7 +60,7 @@ export function completionCursor(
   doc: ManifestDoc,
   subject: Subject,
   position: Position,
-  fluxVersion: string | undefined,
+  repoVersion: string | undefined,
 ): CompletionCursor {
   const firstLine = doc.position(0).line;
   const lastLine = doc.position(doc.chunk.text.length).line;
@@ -60,12 +71,12 @@ export function completionCursor(
   const opener = before[tc.prefixStart - 1];
   const quote = tc.inValue && (opener === '"' || opener === "'") ? opener : undefined;
   const needsSpace = tc.inValue && opener === ':';
-  const wordEnd = tc.inValue
-    ? (/^[^\s"'#]*/.exec(after)?.[0].length ?? 0)
-    : (/^[^\s:"'#]*/.exec(after)?.[0].length ?? 0);
-  const keyHasColon = !tc.inValue && /^\s*:/.test(after.slice(wordEnd));
   const dash = /^(\s*)-\s+/.exec(before);
   const seqItem = !tc.inValue && !!dash && dash[0].length === tc.indent;
+  // A value runs to the next space or quote; a key also stops at `:` (a list item's scalar value may contain one).
+  const keyAhead = /^[^\s:"'#]*:(\s|$)/.test(after);
+  const wordEnd = (tc.inValue || (seqItem && !keyAhead) ? /^[^\s"'#]*/ : /^[^\s:"'#]*/).exec(after)![0].length;
+  const keyHasColon = !tc.inValue && /^\s*:(\s|$)/.test(after.slice(wordEnd));
   const range = {
     start: { line: position.line, character: tc.prefixStart },
     end: { line: position.line, character: position.character + wordEnd },
@@ -73,7 +84,14 @@ export function completionCursor(
   const map = new TextMap(file.lines, firstLine, lastLine);
   let ancestors: KeyLine[] | undefined;
   const ancestorsOf = () => (ancestors ??= map.ancestors(position.line, tc.indent));
-  return {
+  /** The map `path`'s parent is, as a level above the cursor's map, when it encloses the cursor. */
+  const levelOf = (path: readonly string[]): number | undefined => {
+    const parent = path.slice(0, -1);
+    const strings = tc.path.filter((p) => typeof p === 'string');
+    if (parent.length > strings.length || !parent.every((s, i) => strings[i] === s)) return undefined;
+    return strings.length - parent.length;
+  };
+  const cursor: CompletionCursor = {
     file,
     doc,
     subject,
@@ -89,7 +107,8 @@ export function completionCursor(
     needsSpace,
     keyHasColon,
     range,
-    fluxVersion,
+    repoVersion,
+    fluxVersion: repoVersion ?? LATEST_FLUX_VERSION,
     siblings(level = 0) {
       if (level === 0) return map.siblings(position.line, tc.indent);
       const parent = ancestorsOf()[level - 1];
@@ -98,22 +117,19 @@ export function completionCursor(
     ancestors: ancestorsOf,
     childrenOf(level, key) {
       const anchor = level === 0 ? { line: position.line, indent: tc.indent } : ancestorsOf()[level - 1];
-      if (!anchor) return new Map();
-      // Find the sibling key line at the anchor's column, then read its children.
-      for (const direction of [-1, 1]) {
-        for (let l = anchor.line; l >= firstLine && l <= lastLine; l += direction) {
-          const text = file.lines.lineText(l);
-          const indent = /^\s*(?:-\s+)?/.exec(text)![0].length;
-          if (text.trim() !== '' && indent < anchor.indent && l !== anchor.line) break;
-          if (indent === anchor.indent && new RegExp(`^\\s*(?:-\\s+)?${escape(key)}\\s*:`).test(text))
-            return map.children({ line: l, indent, key });
-        }
-      }
-      return new Map();
+      const found = anchor ? map.siblingLines(anchor.line, anchor.indent).get(key) : undefined;
+      return found && anchor ? map.children({ line: found.line, indent: anchor.indent, key }) : new Map();
+    },
+    read(path) {
+      const level = levelOf(path);
+      if (level !== undefined) return cursor.siblings(level).get(path[path.length - 1]);
+      return doc.text(path);
+    },
+    has(path) {
+      const level = levelOf(path);
+      if (level !== undefined) return cursor.siblings(level).has(path[path.length - 1]);
+      return doc.get(path) !== undefined;
     },
   };
-}
-
-function escape(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return cursor;
 }

@@ -5,4 +5,6 @@ import type { WorkspaceIndex } from '../workspace/workspaceIndex';
 export interface FeatureContext {
   readonly index: WorkspaceIndex;
   readonly settings: ServerSettings;
+  /** Where a rule that throws is reported (the rule's findings for that document are dropped). Default: stderr. */
+  readonly onRuleError?: (rule: string, err: unknown) => void;
 }

@@ -1,10 +1,11 @@
 import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver';
 import { EXTENSION_SOURCE } from '../../../shared/src/protocol';
 import { isPlaceholder, ruleByCode, FLUX_AZURE_DOCS } from '../catalog';
-import type { ManifestFile } from '../document/manifest';
+import type { Chunk, ManifestDoc, ManifestFile } from '../document/manifest';
+import type { FactGenerations, WorkspaceIndex } from '../workspace/workspaceIndex';
 import type { FeatureContext } from './context';
 import { RULES } from './rules';
-import type { DiagnosticData, Finding, RuleContext } from './rules/rule';
+import type { DiagnosticData, Finding, Rule, RuleContext } from './rules/rule';
 import { suppressions } from './suppressions';
 
 const SEVERITY: Record<string, DiagnosticSeverity> = {
@@ -21,34 +22,200 @@ export function computeDiagnostics(
   ctx: FeatureContext,
   only?: (code: string) => boolean,
 ): Diagnostic[] {
+  const steps = diagnosticsSteps(file, ctx, only);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/**
+ * `computeDiagnostics` one document at a time: the generator yields after each document, so the server can pause
+ * between documents (to answer requests) and drop a run whose text has changed meanwhile.
+ *
+ * What each rule found is cached on the document's chunk, with what the rule read besides the document: a rule that
+ * read no workspace facts is not run again while the chunk, its line, the file and the settings stay the same; one
+ * that did is run again only when a fact category it read has changed (see `FactGenerations`). After an edit in a
+ * large file, only the edited document's rules and the cross-file rules whose facts changed run.
+ */
+export function* diagnosticsSteps(
+  file: ManifestFile,
+  ctx: FeatureContext,
+  only?: (code: string) => boolean,
+): Generator<void, Diagnostic[], void> {
   const out: Diagnostic[] = [];
   const suppressed = suppressions(file);
-  const clusters = ctx.index.clustersOf(file.uri);
-  const fluxVersion = ctx.index.fluxVersionFor(file.uri);
+  const tracker = new RuleTracker(ctx.index, ctx.index.clustersOf(file.uri), ctx.index.fluxVersionFor(file.uri));
+  const gens = ctx.index.generations;
   for (const doc of file.docs) {
     if (!doc.kind && doc.chunk.header.reliable) continue;
-    const rc: RuleContext = { doc, index: ctx.index, settings: ctx.settings, fluxVersion, clusters, isPlaceholder };
-    for (const rule of RULES) {
-      if (!rule.applies(doc)) continue;
-      let findings: Finding[];
-      try {
-        findings = rule.check(rc);
-      } catch (err) {
-        // A rule that trips over odd input reports nothing for that document rather than taking the server down.
-        console.error(
-          `rule ${rule.name} failed on ${file.uri}#${doc.index}: ${err instanceof Error ? err.stack : String(err)}`,
-        );
-        continue;
+    const cache = docCache(doc, ctx);
+    for (const i of cache.applicable) {
+      let result = cache.results[i];
+      if (!result || !stillValid(result, gens)) {
+        result = runRule(RULES[i], doc, ctx, tracker);
+        cache.results[i] = result;
       }
-      for (const f of findings) {
-        if (only && !only(f.code)) continue;
-        const range = doc.range(f.span);
-        if (suppressed(f.code, range.start.line)) continue;
-        out.push(toDiagnostic(f, range, file.version));
+      for (const { finding, range } of result.found) {
+        if (only && !only(finding.code)) continue;
+        if (suppressed(finding.code, range.start.line)) continue;
+        out.push(toDiagnostic(finding, range, file.version));
       }
     }
+    yield;
   }
   return out;
+}
+
+/** Fact categories a rule read: bits of `FactGenerations`. */
+const SERVICE_ACCOUNTS = 1;
+const SECRETS = 2;
+const CLUSTER = 4;
+const ALL_FACTS = SERVICE_ACCOUNTS | SECRETS | CLUSTER;
+
+/** What each `WorkspaceIndex` query reads (anything not listed counts as reading everything). */
+const QUERY_READS: Readonly<Record<string, number>> = {
+  serviceAccounts: SERVICE_ACCOUNTS | CLUSTER,
+  allServiceAccounts: SERVICE_ACCOUNTS | CLUSTER,
+  secrets: SECRETS | CLUSTER,
+  allSecrets: SECRETS | CLUSTER,
+  inheritedNamespace: CLUSTER,
+  fluxVersionFor: CLUSTER,
+  clustersOf: CLUSTER,
+  clusters: CLUSTER,
+  rootOf: CLUSTER,
+  generations: 0,
+};
+
+interface RuleResult {
+  readonly found: readonly { readonly finding: Finding; readonly range: Diagnostic['range'] }[];
+  /** Fact categories read, and their generations at the time. */
+  readonly reads: number;
+  readonly generations: FactGenerations;
+}
+
+interface DocCache {
+  readonly uri: string;
+  readonly line: number;
+  readonly eol: string;
+  readonly settings: FeatureContext['settings'];
+  /** Indexes in `RULES` of the rules that apply to the document. */
+  readonly applicable: readonly number[];
+  readonly results: (RuleResult | undefined)[];
+}
+
+const docCaches = new WeakMap<Chunk, DocCache>();
+
+/** The cache of a document, valid for its chunk at this line of this file, with these settings. */
+function docCache(doc: ManifestDoc, ctx: FeatureContext): DocCache {
+  const uri = doc.file.uri;
+  const line = doc.position(0).line;
+  const eol = doc.file.eol;
+  const cached = docCaches.get(doc.chunk);
+  if (cached && cached.uri === uri && cached.line === line && cached.eol === eol && cached.settings === ctx.settings)
+    return cached;
+  const entry: DocCache = { uri, line, eol, settings: ctx.settings, applicable: applicableRules(doc), results: [] };
+  docCaches.set(doc.chunk, entry);
+  return entry;
+}
+
+/** `Rule.applies` reads the header only (apiVersion and kind), so its answers are shared per header. */
+const applicableByHeader = new Map<string, readonly number[]>();
+
+function applicableRules(doc: ManifestDoc): readonly number[] {
+  const key = `${doc.apiVersion ?? ''}\u0000${doc.kind ?? ''}`;
+  let found = applicableByHeader.get(key);
+  if (!found) {
+    const list: number[] = [];
+    RULES.forEach((rule, i) => {
+      if (rule.applies(doc)) list.push(i);
+    });
+    found = list;
+    if (applicableByHeader.size < 1000) applicableByHeader.set(key, found);
+  }
+  return found;
+}
+
+function stillValid(result: RuleResult, gens: FactGenerations): boolean {
+  const r = result.reads;
+  if (r === 0) return true;
+  const then = result.generations;
+  return (
+    (!(r & SERVICE_ACCOUNTS) || then.serviceAccounts === gens.serviceAccounts) &&
+    (!(r & SECRETS) || then.secrets === gens.secrets) &&
+    (!(r & CLUSTER) || then.cluster === gens.cluster)
+  );
+}
+
+function runRule(rule: Rule, doc: ManifestDoc, ctx: FeatureContext, tracker: RuleTracker): RuleResult {
+  const generations = { ...ctx.index.generations };
+  const rc = tracker.contextFor(doc, ctx.settings);
+  let findings: Finding[];
+  try {
+    findings = rule.check(rc);
+  } catch (err) {
+    // A rule that trips over odd input reports nothing for that document rather than taking the server down.
+    if (ctx.onRuleError) ctx.onRuleError(rule.name, err);
+    else
+      console.error(
+        `rule ${rule.name} failed on ${doc.file.uri}#${doc.index}: ${err instanceof Error ? err.stack : String(err)}`,
+      );
+    findings = [];
+  }
+  const found = findings.map((finding) => ({ finding, range: doc.range(finding.span) }));
+  return { found, reads: tracker.reads, generations };
+}
+
+/**
+ * Hands rules a context that records which workspace facts they read: the index behind a proxy that notes each
+ * query, and the cluster-derived `fluxVersion` and `clusters`.
+ */
+class RuleTracker {
+  reads = 0;
+  readonly trackedIndex: WorkspaceIndex;
+
+  constructor(
+    index: WorkspaceIndex,
+    readonly clusters: RuleContext['clusters'],
+    readonly fluxVersion: string | undefined,
+  ) {
+    this.trackedIndex = new Proxy(index, {
+      get: (target, prop, receiver) => {
+        this.reads |= typeof prop === 'string' ? (QUERY_READS[prop] ?? ALL_FACTS) : ALL_FACTS;
+        const value: unknown = Reflect.get(target, prop, receiver);
+        return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+  }
+
+  contextFor(doc: ManifestDoc, settings: FeatureContext['settings']): RuleContext {
+    this.reads = 0;
+    return new TrackedRuleContext(this, doc, settings);
+  }
+}
+
+class TrackedRuleContext implements RuleContext {
+  readonly isPlaceholder = isPlaceholder;
+
+  constructor(
+    private readonly tracker: RuleTracker,
+    readonly doc: ManifestDoc,
+    readonly settings: FeatureContext['settings'],
+  ) {}
+
+  get index(): WorkspaceIndex {
+    return this.tracker.trackedIndex;
+  }
+
+  get clusters(): RuleContext['clusters'] {
+    this.tracker.reads |= CLUSTER;
+    return this.tracker.clusters;
+  }
+
+  get fluxVersion(): string | undefined {
+    this.tracker.reads |= CLUSTER;
+    return this.tracker.fluxVersion;
+  }
 }
 
 function toDiagnostic(f: Finding, range: Diagnostic['range'], version: number): Diagnostic {
@@ -63,5 +230,17 @@ function toDiagnostic(f: Finding, range: Diagnostic['range'], version: number): 
     source: EXTENSION_SOURCE,
     ...(f.related && f.related.length > 0 ? { relatedInformation: [...f.related] } : {}),
     data,
+  };
+}
+
+/** The one message for a document we decline to analyse (too large, binary), at its first character. */
+export function declinedDiagnostic(reason: string): Diagnostic {
+  const meta = ruleByCode('flux-azure/file-not-analysed');
+  return {
+    range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+    message: `Flux for Azure does not analyse this file: ${reason}.`,
+    severity: SEVERITY[meta.severity],
+    code: meta.code,
+    source: EXTENSION_SOURCE,
   };
 }

@@ -69,13 +69,20 @@ export class TextMap {
    */
   siblings(line: number, indent: number): Map<string, string> {
     const out = new Map<string, string>();
-    const record = (s: LineShape) => {
-      if (s.key !== undefined && !out.has(s.key)) out.set(s.key, s.value);
+    for (const [key, entry] of this.siblingLines(line, indent)) out.set(key, entry.value);
+    return out;
+  }
+
+  /** Like `siblings`, with the line of each key. */
+  siblingLines(line: number, indent: number): Map<string, { value: string; line: number }> {
+    const out = new Map<string, { value: string; line: number }>();
+    const record = (s: LineShape, l: number) => {
+      if (s.key !== undefined && !out.has(s.key)) out.set(s.key, { value: s.value, line: l });
     };
     const here = shape(this.lines.lineText(line));
     let startsItem = false;
     if (typeof here !== 'string' && here.keyIndent === indent) {
-      record(here);
+      record(here, line);
       startsItem = here.dash;
     }
     if (!startsItem) {
@@ -84,18 +91,18 @@ export class TextMap {
         if (s === 'blank') continue;
         if (s === 'end') break;
         if (s.dash && s.itemIndent < indent && s.keyIndent === indent) {
-          record(s);
+          record(s, l);
           break;
         }
         if (s.itemIndent < indent) break;
-        if (s.keyIndent === indent && !s.dash) record(s);
+        if (s.keyIndent === indent && !s.dash) record(s, l);
       }
     }
     for (let l = line + 1; l <= this.last; l++) {
       const s = shape(this.lines.lineText(l));
       if (s === 'blank') continue;
       if (s === 'end' || s.itemIndent < indent) break;
-      if (s.keyIndent === indent && !s.dash) record(s);
+      if (s.keyIndent === indent && !s.dash) record(s, l);
     }
     return out;
   }

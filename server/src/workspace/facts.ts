@@ -6,7 +6,7 @@ import {
   FLUX_NAMESPACE,
   type ControllerName,
 } from '../catalog';
-import type { ManifestDoc, ManifestFile, Range } from '../document/manifest';
+import type { Chunk, ManifestDoc, ManifestFile, Range } from '../document/manifest';
 import { entries, isScalar, items, nodeAt, textAt, type YamlNode } from '../document/nodes';
 import { readControllerPatches, type ControllerPatch } from './controllerPatches';
 
@@ -105,127 +105,300 @@ function stringMap(node: Parameters<typeof entries>[0]): Record<string, string> 
   return out;
 }
 
+/** What one document contributes to its file's facts. */
+interface DocFacts {
+  readonly serviceAccounts: ServiceAccountFact[];
+  readonly secrets: SecretFact[];
+  readonly controllerSettings: ControllerSetting[];
+  readonly fluxKustomizations: FluxKustomizationFact[];
+  kustomize?: FileFacts['kustomize'];
+  /** Flux version from a Namespace's labels (used when nothing earlier in the file states one). */
+  namespaceVersion?: FileFacts['fluxVersion'];
+  /** Flux version of a FluxInstance (wins over earlier statements). */
+  instanceVersion?: FileFacts['fluxVersion'];
+  hasFluxInstance?: boolean;
+}
+
+/** A document's facts with what they were computed for: they depend on the chunk text and where it sits. */
+export interface CachedDocFacts {
+  readonly uri: string;
+  readonly line: number;
+  readonly eol: string;
+  readonly facts: DocFacts;
+  /** JSON of the facts without positions, and per category with positions (see `factsChanges`). */
+  signature?: string;
+  categories?: FactCategories;
+}
+
+/** Facts JSON per category: rules that read ServiceAccounts need not rerun when a Secret moves. */
+interface FactCategories {
+  readonly serviceAccounts: string;
+  readonly secrets: string;
+  /** Everything cluster membership, Flux versions, namespaces and controller settings derive from. */
+  readonly cluster: string;
+}
+
+const docFactsCache = new WeakMap<Chunk, CachedDocFacts>();
+
+/** A file's facts, with the per-document parts they were assembled from (to tell what changed cheaply). */
+export interface FactsSummary {
+  readonly facts: FileFacts;
+  /** The header-stated Flux version, as JSON with its position. */
+  readonly header: string;
+  readonly entries: readonly CachedDocFacts[];
+}
+
+/** Which facts changed between two summaries of a file (`signature`: anything other files' diagnostics read). */
+export interface FactsChanges {
+  readonly signature: boolean;
+  readonly serviceAccounts: boolean;
+  readonly secrets: boolean;
+  readonly cluster: boolean;
+}
+
+const ALL_CHANGED: FactsChanges = { signature: true, serviceAccounts: true, secrets: true, cluster: true };
+const NONE_CHANGED: FactsChanges = { signature: false, serviceAccounts: false, secrets: false, cluster: false };
+
 /** Reads the facts other files depend on. Parses only the documents whose kind matters. */
 export function extractFacts(file: ManifestFile): FileFacts {
+  return summarizeFacts(file).facts;
+}
+
+/**
+ * The facts of a file. Per-document results are cached on the document's chunk (for the same file, line and
+ * line-break style), so re-reading a large file after an edit costs the edited document only; when nothing changed,
+ * `previous` itself is returned.
+ */
+export function summarizeFacts(file: ManifestFile, previous?: FactsSummary): FactsSummary {
+  const headerFact = headerVersion(file);
+  const header = JSON.stringify(headerFact ?? null);
+  const entries = file.docs.map(docFactsOf);
+  if (
+    previous &&
+    previous.header === header &&
+    previous.entries.length === entries.length &&
+    entries.every((e, i) => e === previous.entries[i])
+  )
+    return previous;
   const serviceAccounts: ServiceAccountFact[] = [];
   const secrets: SecretFact[] = [];
   const controllerSettings: ControllerSetting[] = [];
   const fluxKustomizations: FluxKustomizationFact[] = [];
   let kustomize: FileFacts['kustomize'];
-  let fluxVersion: FileFacts['fluxVersion'];
+  let fluxVersion = headerFact;
   let hasFluxInstance = false;
-  const origin = (doc: ManifestDoc, span = doc.root) => ({
-    uri: file.uri,
-    range: span ? doc.range(span) : doc.range({ start: 0, end: 0 }),
-  });
-
-  const header = /^#\s*Flux Version:\s*(v?\d+\.\d+(?:\.\d+)?)/m.exec(file.text.slice(0, 2000));
-  if (header) {
-    const version = parseFluxVersion(header[1]);
-    const offset = header.index;
-    if (version)
-      fluxVersion = {
-        version,
-        uri: file.uri,
-        range: { start: file.lines.positionAt(offset), end: file.lines.positionAt(offset + header[0].length) },
-      };
+  for (const { facts: f } of entries) {
+    if (f === EMPTY_DOC_FACTS) continue;
+    for (const x of f.serviceAccounts) serviceAccounts.push(x);
+    for (const x of f.secrets) secrets.push(x);
+    for (const x of f.controllerSettings) controllerSettings.push(x);
+    for (const x of f.fluxKustomizations) fluxKustomizations.push(x);
+    if (f.kustomize) kustomize = f.kustomize;
+    if (f.namespaceVersion && !fluxVersion) fluxVersion = f.namespaceVersion;
+    if (f.instanceVersion) fluxVersion = f.instanceVersion;
+    if (f.hasFluxInstance) hasFluxInstance = true;
   }
-
-  for (const doc of file.docs) {
-    const kind = doc.kind;
-    if (!kind) continue;
-    if (kind === 'ServiceAccount' && doc.group === '') {
-      const name = doc.name;
-      if (name) {
-        serviceAccounts.push({
-          name,
-          namespace: doc.namespace,
-          annotations: stringMap(doc.get(['metadata', 'annotations'])),
-          annotationsInsert: annotationsInsert(doc),
-          ...origin(doc, doc.get(['metadata', 'name'])),
-        });
-      }
-      // A ServiceAccount of a Flux controller in flux-system carries controller-level annotations too.
-      if (name && isControllerName(name) && (doc.namespace ?? FLUX_NAMESPACE) === FLUX_NAMESPACE) {
-        controllerSettings.push(
-          setting(name, 'components', origin(doc), { annotations: stringMap(doc.get(['metadata', 'annotations'])) }),
-        );
-      }
-    } else if (kind === 'Secret' && doc.group === '') {
-      const name = doc.name;
-      if (name) {
-        const keys = [...entries(doc.get(['data'])), ...entries(doc.get(['stringData']))].map((p) => p.key.text);
-        const sops = doc.get(['sops']) !== undefined || /ENC\[[A-Z0-9_]+,data:/.test(doc.chunk.text);
-        secrets.push({
-          name,
-          namespace: doc.namespace,
-          keys,
-          type: doc.text(['type']),
-          sops,
-          ...origin(doc, doc.get(['metadata', 'name'])),
-        });
-      }
-    } else if (kind === 'Deployment' && doc.group === 'apps') {
-      const name = doc.name;
-      if (name && isControllerName(name)) {
-        const container = items(doc.get(['spec', 'template', 'spec', 'containers']))[0];
-        controllerSettings.push(
-          setting(name, 'components', origin(doc), {
-            args: items(nodeAt(container, ['args']))
-              .filter(isScalar)
-              .map((a) => a.text),
-            env: Object.fromEntries(
-              items(nodeAt(container, ['env']))
-                .map((e) => [textAt(e, ['name']), textAt(e, ['value']) ?? ''] as const)
-                .filter((e): e is readonly [string, string] => !!e[0]),
-            ),
-            podLabels: stringMap(doc.get(['spec', 'template', 'metadata', 'labels'])),
-          }),
-        );
-      }
-    } else if (kind === 'Namespace' && doc.group === '' && !fluxVersion) {
-      const label = doc.text(['metadata', 'labels', 'app.kubernetes.io/version']);
-      const partOf = doc.text(['metadata', 'labels', 'app.kubernetes.io/part-of']);
-      const version = label && partOf === 'flux' ? parseFluxVersion(label) : undefined;
-      if (version)
-        fluxVersion = { version, ...origin(doc, doc.get(['metadata', 'labels', 'app.kubernetes.io/version'])) };
-    } else if (isKustomizeFile(doc)) {
-      kustomize = {
-        resources: [...items(doc.get(['resources'])), ...items(doc.get(['bases'])), ...items(doc.get(['components']))]
-          .filter(isScalar)
-          .map((r) => r.text),
-        namespace: doc.text(['namespace']),
-        insert: insertPoint(doc),
-      };
-      for (const patch of readControllerPatches(doc, ['patches']))
-        controllerSettings.push(...fromPatch(doc, patch, 'kustomization'));
-    } else if (isFluxInstance(doc)) {
-      hasFluxInstance = true;
-      const version = doc.text(['spec', 'distribution', 'version']);
-      const parsed = version ? parseFluxVersion(version.replace(/\.x$/, '.0')) : undefined;
-      if (parsed) fluxVersion = { version: parsed, ...origin(doc, doc.get(['spec', 'distribution', 'version'])) };
-      const olwi = doc.scalar(['spec', 'cluster', 'objectLevelWorkloadIdentity']);
-      if (olwi?.value === true) {
-        for (const c of CONTROLLERS as readonly ControllerDef[]) {
-          if (c.objectLevelWorkloadIdentityGate)
-            controllerSettings.push(
-              setting(c.name as ControllerName, 'fluxinstance', origin(doc, olwi), {
-                objectLevelWorkloadIdentity: true,
-              }),
-            );
-        }
-      }
-      for (const patch of readControllerPatches(doc, ['spec', 'kustomize', 'patches']))
-        controllerSettings.push(...fromPatch(doc, patch, 'fluxinstance'));
-    } else if (kind === 'Kustomization' && doc.group === 'kustomize.toolkit.fluxcd.io') {
-      fluxKustomizations.push({ name: doc.name, path: doc.text(['spec', 'path']) });
-    }
-  }
-  return { serviceAccounts, secrets, controllerSettings, fluxKustomizations, kustomize, fluxVersion, hasFluxInstance };
+  return {
+    facts: {
+      serviceAccounts,
+      secrets,
+      controllerSettings,
+      fluxKustomizations,
+      kustomize,
+      fluxVersion,
+      hasFluxInstance,
+    },
+    header,
+    entries,
+  };
 }
 
+/** What changed from one summary of a file to the next, comparing only the documents that differ. */
+export function factsChanges(previous: FactsSummary | undefined, next: FactsSummary): FactsChanges {
+  if (previous === next) return NONE_CHANGED;
+  if (!previous || previous.entries.length !== next.entries.length) return ALL_CHANGED;
+  let signature = false;
+  let serviceAccounts = false;
+  let secrets = false;
+  let cluster = false;
+  if (previous.header !== next.header) {
+    cluster = true;
+    signature = previous.facts.fluxVersion?.version !== next.facts.fluxVersion?.version;
+  }
+  for (let i = 0; i < next.entries.length; i++) {
+    const a = previous.entries[i];
+    const b = next.entries[i];
+    if (a === b || (a.facts === EMPTY_DOC_FACTS && b.facts === EMPTY_DOC_FACTS)) continue;
+    const ca = categoriesOf(a);
+    const cb = categoriesOf(b);
+    serviceAccounts ||= ca.serviceAccounts !== cb.serviceAccounts;
+    secrets ||= ca.secrets !== cb.secrets;
+    cluster ||= ca.cluster !== cb.cluster;
+    signature ||= signatureOf(a) !== signatureOf(b);
+  }
+  return { signature, serviceAccounts, secrets, cluster };
+}
+
+function signatureOf(entry: CachedDocFacts): string {
+  entry.signature ??= JSON.stringify(entry.facts, (key, value) =>
+    key === 'range' || key === 'uri' ? undefined : value,
+  );
+  return entry.signature;
+}
+
+function categoriesOf(entry: CachedDocFacts): FactCategories {
+  const f = entry.facts;
+  entry.categories ??= {
+    serviceAccounts: JSON.stringify(f.serviceAccounts),
+    secrets: JSON.stringify(f.secrets),
+    cluster: JSON.stringify([
+      f.controllerSettings,
+      f.fluxKustomizations,
+      f.kustomize ?? null,
+      f.namespaceVersion ?? null,
+      f.instanceVersion ?? null,
+      !!f.hasFluxInstance,
+    ]),
+  };
+  return entry.categories;
+}
+
+/** `# Flux Version: v2.7.0` at the top of gotk-components.yaml. */
+function headerVersion(file: ManifestFile): FileFacts['fluxVersion'] {
+  const header = /^#\s*Flux Version:\s*(v?\d+\.\d+(?:\.\d+)?)/m.exec(file.text.slice(0, 2000));
+  if (!header) return undefined;
+  const version = parseFluxVersion(header[1]);
+  if (!version) return undefined;
+  const offset = header.index;
+  return {
+    version,
+    uri: file.uri,
+    range: { start: file.lines.positionAt(offset), end: file.lines.positionAt(offset + header[0].length) },
+  };
+}
+
+const EMPTY_DOC_FACTS: DocFacts = Object.freeze({
+  serviceAccounts: [],
+  secrets: [],
+  controllerSettings: [],
+  fluxKustomizations: [],
+}) as DocFacts;
+
+function docFactsOf(doc: ManifestDoc): CachedDocFacts {
+  const uri = doc.file.uri;
+  const line = doc.position(0).line;
+  const eol = doc.file.eol;
+  const cached = docFactsCache.get(doc.chunk);
+  if (cached && cached.uri === uri && cached.line === line && cached.eol === eol) return cached;
+  const entry: CachedDocFacts = { uri, line, eol, facts: readDocFacts(doc) };
+  docFactsCache.set(doc.chunk, entry);
+  return entry;
+}
+
+/** The facts of one document (`EMPTY_DOC_FACTS` for kinds no other file depends on). */
+function readDocFacts(doc: ManifestDoc): DocFacts {
+  const kind = doc.kind;
+  if (!kind) return EMPTY_DOC_FACTS;
+  if (!FACT_KINDS.has(kind)) return EMPTY_DOC_FACTS;
+  const out: DocFacts = { serviceAccounts: [], secrets: [], controllerSettings: [], fluxKustomizations: [] };
+  const origin = (d: ManifestDoc, span = d.root) => ({
+    uri: d.file.uri,
+    range: span ? d.range(span) : d.range({ start: 0, end: 0 }),
+  });
+  if (kind === 'ServiceAccount' && doc.group === '') {
+    const name = doc.name;
+    if (name) {
+      out.serviceAccounts.push({
+        name,
+        namespace: doc.namespace,
+        annotations: stringMap(doc.get(['metadata', 'annotations'])),
+        annotationsInsert: annotationsInsert(doc),
+        ...origin(doc, doc.get(['metadata', 'name'])),
+      });
+    }
+    // A ServiceAccount of a Flux controller in flux-system carries controller-level annotations too.
+    if (name && isControllerName(name) && (doc.namespace ?? FLUX_NAMESPACE) === FLUX_NAMESPACE) {
+      out.controllerSettings.push(
+        setting(name, 'components', origin(doc), { annotations: stringMap(doc.get(['metadata', 'annotations'])) }),
+      );
+    }
+  } else if (kind === 'Secret' && doc.group === '') {
+    const name = doc.name;
+    if (name) {
+      const keys = [...entries(doc.get(['data'])), ...entries(doc.get(['stringData']))].map((p) => p.key.text);
+      const sops = doc.get(['sops']) !== undefined || /ENC\[[A-Z0-9_]+,data:/.test(doc.chunk.text);
+      out.secrets.push({
+        name,
+        namespace: doc.namespace,
+        keys,
+        type: doc.text(['type']),
+        sops,
+        ...origin(doc, doc.get(['metadata', 'name'])),
+      });
+    }
+  } else if (kind === 'Deployment' && doc.group === 'apps') {
+    const name = doc.name;
+    if (name && isControllerName(name)) {
+      const container = items(doc.get(['spec', 'template', 'spec', 'containers']))[0];
+      out.controllerSettings.push(
+        setting(name, 'components', origin(doc), {
+          args: items(nodeAt(container, ['args']))
+            .filter(isScalar)
+            .map((a) => a.text),
+          env: Object.fromEntries(
+            items(nodeAt(container, ['env']))
+              .map((e) => [textAt(e, ['name']), textAt(e, ['value']) ?? ''] as const)
+              .filter((e): e is readonly [string, string] => !!e[0]),
+          ),
+          podLabels: stringMap(doc.get(['spec', 'template', 'metadata', 'labels'])),
+        }),
+      );
+    }
+  } else if (kind === 'Namespace' && doc.group === '') {
+    const label = doc.text(['metadata', 'labels', 'app.kubernetes.io/version']);
+    const partOf = doc.text(['metadata', 'labels', 'app.kubernetes.io/part-of']);
+    const version = label && partOf === 'flux' ? parseFluxVersion(label) : undefined;
+    if (version)
+      out.namespaceVersion = { version, ...origin(doc, doc.get(['metadata', 'labels', 'app.kubernetes.io/version'])) };
+  } else if (isKustomizeFile(doc)) {
+    out.kustomize = {
+      resources: [...items(doc.get(['resources'])), ...items(doc.get(['bases'])), ...items(doc.get(['components']))]
+        .filter(isScalar)
+        .map((r) => r.text),
+      namespace: doc.text(['namespace']),
+      insert: insertPoint(doc),
+    };
+    for (const patch of readControllerPatches(doc, ['patches']))
+      out.controllerSettings.push(...fromPatch(doc, patch, 'kustomization'));
+  } else if (isFluxInstance(doc)) {
+    out.hasFluxInstance = true;
+    const version = doc.text(['spec', 'distribution', 'version']);
+    const parsed = version ? parseFluxVersion(version.replace(/\.x$/, '.0')) : undefined;
+    if (parsed) out.instanceVersion = { version: parsed, ...origin(doc, doc.get(['spec', 'distribution', 'version'])) };
+    const olwi = doc.scalar(['spec', 'cluster', 'objectLevelWorkloadIdentity']);
+    if (olwi?.value === true) {
+      for (const c of CONTROLLERS as readonly ControllerDef[]) {
+        if (c.objectLevelWorkloadIdentityGate)
+          out.controllerSettings.push(
+            setting(c.name as ControllerName, 'fluxinstance', origin(doc, olwi), {
+              objectLevelWorkloadIdentity: true,
+            }),
+          );
+      }
+    }
+    for (const patch of readControllerPatches(doc, ['spec', 'kustomize', 'patches']))
+      out.controllerSettings.push(...fromPatch(doc, patch, 'fluxinstance'));
+  } else if (kind === 'Kustomization' && doc.group === 'kustomize.toolkit.fluxcd.io') {
+    out.fluxKustomizations.push({ name: doc.name, path: doc.text(['spec', 'path']) });
+  }
+  return out;
+}
+
+/** Kinds whose documents carry facts (everything else is skipped without a parse). */
+const FACT_KINDS = new Set(['ServiceAccount', 'Secret', 'Deployment', 'Namespace', 'Kustomization', 'FluxInstance']);
+
 function annotationsInsert(doc: ManifestDoc): ServiceAccountFact['annotationsInsert'] {
-  const eol = doc.file.text.includes('\r\n') ? '\r\n' : '\n';
+  const eol = doc.file.eol;
   const annotations = doc.get(['metadata', 'annotations']);
   const pairs = entries(annotations);
   if (pairs.length > 0 && annotations?.type === 'map' && !annotations.flow) {
@@ -247,7 +420,7 @@ function annotationsInsert(doc: ManifestDoc): ServiceAccountFact['annotationsIns
 
 function insertPoint(doc: ManifestDoc): PatchInsertPoint {
   const patches = doc.get(['patches']);
-  const eol = doc.file.text.includes('\r\n') ? '\r\n' : '\n';
+  const eol = doc.file.eol;
   const list = items(patches);
   if (list.length > 0) {
     const last = list[list.length - 1];
@@ -299,4 +472,15 @@ function fromPatch(doc: ManifestDoc, patch: ControllerPatch, via: ControllerSett
 /** A string that changes when facts change in a way other files' diagnostics depend on (positions excluded). */
 export function factsSignature(facts: FileFacts): string {
   return JSON.stringify(facts, (key, value) => (key === 'range' || key === 'uri' ? undefined : value));
+}
+
+/**
+ * Reads a file's per-document facts one document at a time, yielding between them, so that a large file can be
+ * indexed in slices; `summarizeFacts` then finds them cached.
+ */
+export function* factsSteps(file: ManifestFile): Generator<void, void, void> {
+  for (const doc of file.docs) {
+    docFactsOf(doc);
+    yield;
+  }
 }

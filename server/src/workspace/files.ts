@@ -1,4 +1,4 @@
-import { promises as fs } from 'node:fs';
+import { promises as fs, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL, fileURLToPath } from 'node:url';
 
@@ -11,12 +11,20 @@ export function isYamlPath(path: string): boolean {
   return /\.ya?ml$/i.test(path);
 }
 
+/** Paths of recently converted URIs: the index converts the same few thousand URIs over and over. */
+const pathsByUri = new Map<string, string | undefined>();
+
 export function uriToPath(uri: string): string | undefined {
+  if (pathsByUri.has(uri)) return pathsByUri.get(uri);
+  let path: string | undefined;
   try {
-    return uri.startsWith('file:') ? fileURLToPath(uri) : undefined;
+    path = uri.startsWith('file:') ? fileURLToPath(uri) : undefined;
   } catch {
-    return undefined;
+    path = undefined;
   }
+  if (pathsByUri.size >= 20_000) pathsByUri.clear();
+  pathsByUri.set(uri, path);
+  return path;
 }
 
 export function pathToUri(path: string): string {
@@ -53,6 +61,21 @@ export async function readYamlFile(path: string): Promise<ReadResult | undefined
     if (!stat.isFile()) return undefined;
     if (stat.size > MAX_FILE_BYTES) return { skipped: `larger than ${MAX_FILE_BYTES / 1024 / 1024} MB` };
     const buffer = await fs.readFile(path);
+    const reason = binaryReason(buffer);
+    if (reason) return { skipped: reason };
+    return { text: buffer.toString('utf8') };
+  } catch {
+    return undefined; // deleted meanwhile
+  }
+}
+
+/** `readYamlFile`, synchronously (the workspace scan reads many small files; see `WorkspaceIndex.scan`). */
+export function readYamlFileSync(path: string): ReadResult | undefined {
+  try {
+    const stat = statSync(path);
+    if (!stat.isFile()) return undefined;
+    if (stat.size > MAX_FILE_BYTES) return { skipped: `larger than ${MAX_FILE_BYTES / 1024 / 1024} MB` };
+    const buffer = readFileSync(path);
     const reason = binaryReason(buffer);
     if (reason) return { skipped: reason };
     return { text: buffer.toString('utf8') };

@@ -2,21 +2,39 @@ import { dirname, join, relative, resolve, sep, basename } from 'node:path';
 import { parseManifest, type ManifestFile } from '../document/manifest';
 import { parseFluxVersion, type ControllerName } from '../catalog';
 import {
-  extractFacts,
-  factsSignature,
+  factsChanges,
+  summarizeFacts,
   type ControllerSetting,
+  type FactsSummary,
   type FileFacts,
   type SecretFact,
   type ServiceAccountFact,
 } from './facts';
-import { findYamlFiles, pathToUri, readYamlFile, uriToPath } from './files';
+import { findYamlFiles, pathToUri, readYamlFile, readYamlFileSync, uriToPath, type ReadResult } from './files';
 
 interface IndexedFile {
   readonly uri: string;
   readonly path: string | undefined;
   readonly facts: FileFacts;
-  readonly signature: string;
+  readonly summary: FactsSummary;
+  /** The model read from disk, for large files: opening the file then reuses its split and parse. */
+  readonly parsed?: ManifestFile;
 }
+
+/**
+ * Counters that move whenever facts of a category change anywhere (positions included). Diagnostics cached per
+ * document stay valid while the counters their rules read are unchanged.
+ */
+export interface FactGenerations {
+  serviceAccounts: number;
+  secrets: number;
+  cluster: number;
+}
+
+/** Files at least this long keep their disk model in the index, so that opening them does not parse them again. */
+const KEEP_PARSED_CHARS = 64 * 1024;
+/** Longest stretch of scanning before pending messages are handled. */
+const SCAN_SLICE_MS = 10;
 
 /** A cluster directory (the parent of a `flux-system` folder, or one holding a FluxInstance). */
 export interface Cluster {
@@ -38,7 +56,11 @@ export class WorkspaceIndex {
   private roots: string[] = [];
   private readonly files = new Map<string, IndexedFile>();
   private clustersCache: Cluster[] | undefined;
+  /** ServiceAccount / Secret facts by name, in file order (rebuilt when a file's facts of that kind change). */
+  private byName:
+    { serviceAccounts: Map<string, ServiceAccountFact[]>; secrets: Map<string, SecretFact[]> } | undefined;
   private versionOverride: string | undefined;
+  readonly generations: FactGenerations = { serviceAccounts: 0, secrets: 0, cluster: 0 };
   private scanning: Promise<void> | undefined;
 
   constructor(private readonly log: (message: string) => void = () => {}) {}
@@ -57,11 +79,21 @@ export class WorkspaceIndex {
     for (const [uri, file] of this.files) {
       if (file.path && [...gone].some((r) => file.path!.startsWith(r + sep))) this.files.delete(uri);
     }
-    this.clustersCache = undefined;
+    this.invalidateAll();
   }
 
   setVersionOverride(text: string | undefined): void {
-    this.versionOverride = text ? parseFluxVersion(text) : undefined;
+    const next = text ? parseFluxVersion(text) : undefined;
+    if (next !== this.versionOverride) this.generations.cluster++;
+    this.versionOverride = next;
+  }
+
+  private invalidateAll(): void {
+    this.clustersCache = undefined;
+    this.byName = undefined;
+    this.generations.serviceAccounts++;
+    this.generations.secrets++;
+    this.generations.cluster++;
   }
 
   /** Reads every YAML file of the workspace folders (concurrently, a few at a time). */
@@ -73,30 +105,53 @@ export class WorkspaceIndex {
   private async doScan(): Promise<void> {
     for (const root of this.roots) {
       const paths = await findYamlFiles(root);
-      let next = 0;
-      const worker = async () => {
-        while (next < paths.length) {
-          const path = paths[next++];
-          const uri = pathToUri(path);
-          if (this.files.get(uri)?.path === undefined || !this.files.has(uri)) await this.refreshFromDisk(uri);
+      // Small synchronous reads in slices: far cheaper than a promise per file, and requests still get answered.
+      let sliceStart = performance.now();
+      for (const path of paths) {
+        const uri = pathToUri(path);
+        if (this.files.get(uri)?.path !== undefined) continue;
+        const open = this.openModel?.(uri);
+        if (open) this.put(uri, open);
+        else this.readFromDisk(uri, path, readYamlFileSync(path));
+        if (performance.now() - sliceStart >= SCAN_SLICE_MS) {
+          await new Promise((resolve) => setImmediate(resolve));
+          sliceStart = performance.now();
         }
-      };
-      await Promise.all([worker(), worker(), worker(), worker()]);
+      }
     }
     this.clustersCache = undefined;
+  }
+
+  /**
+   * Where the scan takes the text of files open in the editor: their model (already parsed for the editor)
+   * rather than the disk copy.
+   */
+  useOpenDocuments(model: (uri: string) => ManifestFile | undefined): void {
+    this.openModel = model;
+  }
+
+  private openModel: ((uri: string) => ManifestFile | undefined) | undefined;
+
+  /** The model of a file as last read from disk, if it is still in memory and its text is `text`. */
+  parsedFromDisk(uri: string, text: string): ManifestFile | undefined {
+    const file = this.files.get(uri)?.parsed;
+    return file?.text === text ? file : undefined;
   }
 
   /** Re-reads a file from disk. Returns whether anything other files depend on changed. */
   async refreshFromDisk(uri: string): Promise<boolean> {
     const path = uriToPath(uri);
     if (!path) return false;
-    const read = await readYamlFile(path);
+    return this.readFromDisk(uri, path, await readYamlFile(path));
+  }
+
+  private readFromDisk(uri: string, path: string, read: ReadResult | undefined): boolean {
     if (!read) return this.remove(uri);
     if ('skipped' in read) {
       this.log(`not indexed: ${path} (${read.skipped})`);
       return this.remove(uri);
     }
-    return this.put(uri, parseManifest(uri, 0, read.text));
+    return this.put(uri, parseManifest(uri, 0, read.text), true);
   }
 
   /** Indexes an open document's current text. Returns whether dependent diagnostics must be recomputed. */
@@ -106,24 +161,46 @@ export class WorkspaceIndex {
 
   remove(uri: string): boolean {
     const existed = this.files.delete(uri);
-    if (existed) this.clustersCache = undefined;
+    if (existed) this.invalidateAll();
     return existed;
   }
 
-  private put(uri: string, file: ManifestFile): boolean {
-    let facts: FileFacts;
+  private put(uri: string, file: ManifestFile, fromDisk = false): boolean {
+    const previous = this.files.get(uri);
+    let summary: FactsSummary;
     try {
-      facts = extractFacts(file);
+      summary = summarizeFacts(file, previous?.summary);
     } catch (err) {
       this.log(`could not index ${uri}: ${err instanceof Error ? err.message : String(err)}`);
       return false;
     }
-    const signature = factsSignature(facts);
-    const previous = this.files.get(uri);
-    this.files.set(uri, { uri, path: uriToPath(uri), facts, signature });
-    if (previous?.signature === signature) return false;
-    this.clustersCache = undefined;
-    return true;
+    this.files.set(uri, {
+      uri,
+      path: uriToPath(uri),
+      facts: summary.facts,
+      summary,
+      ...(fromDisk
+        ? file.text.length >= KEEP_PARSED_CHARS
+          ? { parsed: file }
+          : {}
+        : previous?.parsed
+          ? { parsed: previous.parsed }
+          : {}),
+    });
+    const changed = factsChanges(previous?.summary, summary);
+    if (changed.serviceAccounts) {
+      this.generations.serviceAccounts++;
+      this.byName = undefined;
+    }
+    if (changed.secrets) {
+      this.generations.secrets++;
+      this.byName = undefined;
+    }
+    if (changed.cluster) {
+      this.generations.cluster++;
+      this.clustersCache = undefined;
+    }
+    return changed.signature;
   }
 
   // ---- queries -------------------------------------------------------------------------------------------
@@ -146,7 +223,23 @@ export class WorkspaceIndex {
   inheritedNamespace(uri: string): string | undefined {
     const path = uriToPath(uri);
     if (!path) return undefined;
-    for (let dir = dirname(path); ; dir = dirname(dir)) {
+    if (this.namespaceCacheGeneration !== this.generations.cluster) {
+      this.namespaceCache.clear();
+      this.namespaceCacheGeneration = this.generations.cluster;
+    }
+    const dir = dirname(path);
+    if (this.namespaceCache.has(dir)) return this.namespaceCache.get(dir);
+    const found = this.namespaceAbove(dir);
+    this.namespaceCache.set(dir, found);
+    return found;
+  }
+
+  /** Namespaces found above each directory, while the cluster facts (kustomization files) are unchanged. */
+  private readonly namespaceCache = new Map<string, string | undefined>();
+  private namespaceCacheGeneration = -1;
+
+  private namespaceAbove(start: string): string | undefined {
+    for (let dir = start; ; dir = dirname(dir)) {
       for (const name of ['kustomization.yaml', 'kustomization.yml', 'Kustomization']) {
         const k = this.files.get(pathToUri(join(dir, name)))?.facts.kustomize;
         if (k?.namespace) return k.namespace;
@@ -157,11 +250,11 @@ export class WorkspaceIndex {
 
   /** ServiceAccounts with this name (and namespace, when both are known), those of the same cluster first. */
   serviceAccounts(name: string, namespace: string | undefined, fromUri?: string): ServiceAccountFact[] {
-    return this.lookup((f) => f.serviceAccounts, name, namespace, fromUri);
+    return this.lookup(this.named().serviceAccounts, name, namespace, fromUri);
   }
 
   secrets(name: string, namespace: string | undefined, fromUri?: string): SecretFact[] {
-    return this.lookup((f) => f.secrets, name, namespace, fromUri);
+    return this.lookup(this.named().secrets, name, namespace, fromUri);
   }
 
   /** Every ServiceAccount / Secret in a namespace (for completion). */
@@ -177,20 +270,37 @@ export class WorkspaceIndex {
     return fact.namespace ? fact : { ...fact, namespace: this.inheritedNamespace(fact.uri) };
   }
 
+  private named(): NonNullable<WorkspaceIndex['byName']> {
+    if (!this.byName) {
+      const serviceAccounts = new Map<string, ServiceAccountFact[]>();
+      const secrets = new Map<string, SecretFact[]>();
+      const add = <T extends { name: string }>(map: Map<string, T[]>, fact: T) => {
+        const list = map.get(fact.name);
+        if (list) list.push(fact);
+        else map.set(fact.name, [fact]);
+      };
+      for (const file of this.files.values()) {
+        for (const sa of file.facts.serviceAccounts) add(serviceAccounts, sa);
+        for (const secret of file.facts.secrets) add(secrets, secret);
+      }
+      this.byName = { serviceAccounts, secrets };
+    }
+    return this.byName;
+  }
+
   private lookup<T extends { name: string; namespace: string | undefined; uri: string }>(
-    pick: (f: FileFacts) => readonly T[],
+    byName: ReadonlyMap<string, readonly T[]>,
     name: string,
     namespace: string | undefined,
     fromUri?: string,
   ): T[] {
     const found: T[] = [];
-    for (const file of this.files.values()) {
-      for (const fact of pick(file.facts)) {
-        if (fact.name !== name) continue;
-        const withNs = this.withNamespace(fact);
-        if (namespace && withNs.namespace && withNs.namespace !== namespace) continue;
-        found.push(withNs);
-      }
+    // The facts with this name in file order, as scanning every file would find them.
+    for (const fact of byName.get(name) ?? []) {
+      if (fact.name !== name) continue;
+      const withNs = this.withNamespace(fact);
+      if (namespace && withNs.namespace && withNs.namespace !== namespace) continue;
+      found.push(withNs);
     }
     if (fromUri) {
       const mine = new Set(this.clustersOf(fromUri).map((c) => c.dir));

@@ -1,6 +1,7 @@
 import type { TextEdit } from 'vscode-languageserver';
 import { gatePatch, OBJECT_LEVEL_WI_GATE, targetNameFor, type ControllerName } from '../../catalog';
 import { patchEntryToYaml } from '../../document/emit';
+import { extendTargetName } from '../patchEdits';
 import { pathToUri } from '../../workspace/files';
 import type { Cluster, WorkspaceIndex } from '../../workspace/workspaceIndex';
 import { fluxKindOf, fluxSystemKustomization, gateSetting, isFluxDoc, workloadIdentityUses } from './helpers';
@@ -62,11 +63,7 @@ export function gateFix(index: WorkspaceIndex, cluster: Cluster, controller: Con
     );
   let edit: TextEdit;
   if (existing?.targetName) {
-    const names = existing.targetName
-      .replace(/^\(|\)$/g, '')
-      .split('|')
-      .filter(Boolean);
-    edit = { range: existing.range, newText: JSON.stringify(`(${[...names, controller].join('|')})`) };
+    edit = { range: existing.range, newText: JSON.stringify(extendTargetName(existing.targetName, [controller])) };
   } else {
     const { insert } = facts.kustomize;
     const entry = gatePatch([controller]);

@@ -39,27 +39,26 @@ function azureValues(doc: ManifestDoc): ScalarNode[] {
     const lookup = fluxKindOf(doc);
     if (!lookup) return [];
     for (const s of scalarValues(doc.get(['spec']))) out.push(s);
+    const paths = scalarPaths(doc.root);
     return out.filter((s) => {
-      const path = pathOf(doc, s);
+      const path = paths.get(s);
       return path ? !!fieldDef(lookup.def, path)?.azure : false;
     });
   }
   return out;
 }
 
-/** The key path of a scalar value under `spec` (maps only; sequence values are not catalog fields). */
-function pathOf(doc: ManifestDoc, target: ScalarNode): string[] | undefined {
-  const walk = (node: YamlNode | undefined, path: string[]): string[] | undefined => {
+/** The key path of every scalar value reached through maps only (sequence values are not catalog fields). */
+function scalarPaths(root: YamlNode | undefined): Map<ScalarNode, string[]> {
+  const paths = new Map<ScalarNode, string[]>();
+  const walk = (node: YamlNode | undefined, path: string[]): void => {
     for (const p of entries(node)) {
-      if (p.value === target) return [...path, p.key.text];
-      if (p.value?.type === 'map') {
-        const found = walk(p.value, [...path, p.key.text]);
-        if (found) return found;
-      }
+      if (p.value?.type === 'scalar') paths.set(p.value, [...path, p.key.text]);
+      else if (p.value?.type === 'map') walk(p.value, [...path, p.key.text]);
     }
-    return undefined;
   };
-  return walk(doc.root, []);
+  walk(root, []);
+  return paths;
 }
 
 /** Values copied from the docs unchanged (`CLIENT_ID`, `<tenant ID>`, `(some-controller)`): one note each. */

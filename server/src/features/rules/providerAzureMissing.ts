@@ -57,7 +57,7 @@ export function addProvider(doc: ManifestDoc): Fix[] {
   const spec = doc.get(['spec']);
   if (!isMap(spec) || spec.flow || spec.pairs.length === 0) return [];
   const first = doc.position(spec.pairs[0].start);
-  const eol = doc.file.text.includes('\r\n') ? '\r\n' : '\n';
+  const eol = doc.file.eol;
   const at = { line: first.line, character: 0 };
   return [
     {

@@ -39,7 +39,10 @@ export interface RuleContext {
 /** A rule looks at one document (and the workspace index) and returns findings. */
 export interface Rule {
   readonly name: string;
-  /** Cheap pre-check on the document header; documents it rejects are not parsed for this rule. */
+  /**
+   * Cheap pre-check on the document header; documents it rejects are not parsed for this rule. It must depend on
+   * the document's apiVersion and kind only: answers are memoized per (apiVersion, kind).
+   */
   readonly applies: (doc: ManifestDoc) => boolean;
   readonly check: (ctx: RuleContext) => Finding[];
 }

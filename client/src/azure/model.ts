@@ -1,0 +1,110 @@
+/**
+ * Plain data the Azure chunk hands to the tree (no SDK types, no vscode types), so the view can be rendered and
+ * tested without loading the Azure SDK.
+ */
+
+/** How the extension signs in to Azure (setting `fluxAzure.azure.signInMethod`). */
+export type SignInMethod = 'vscode' | 'azureCli' | 'environment' | 'deviceCode';
+
+/** The cloud to talk to, resolved from the settings and the server's cloud catalog. */
+export interface CloudEndpoints {
+  /** Catalog id (`public`, `usgov`, `china`) or `custom`. */
+  id: string;
+  name: string;
+  armEndpoint: string;
+  /** Audience of ARM tokens; the token scope is `<audience>/.default`. */
+  armAudience: string;
+  authorityHost: string;
+  portalUrl: string;
+  /** VS Code authentication provider: `microsoft` or `microsoft-sovereign-cloud`. */
+  vscodeProvider: string;
+  /** Extra trusted CA certificates (PEM) for the cloud's endpoints (private clouds). */
+  caPem?: string;
+}
+
+export type LoadErrorKind =
+  'signedOut' | 'forbidden' | 'notFound' | 'offline' | 'throttled' | 'wrongTenant' | 'cancelled' | 'other';
+
+/** A failure turned into something a tree item can say. */
+export interface LoadError {
+  kind: LoadErrorKind;
+  message: string;
+  /** Whether "retry" can help (offline, throttled, timeouts). */
+  retryable: boolean;
+}
+
+export interface AccountInfo {
+  label: string;
+  /** `Microsoft account (VS Code)`, `Azure CLI`, ... */
+  method: string;
+}
+
+export interface AssignmentView {
+  id: string;
+  scope: string;
+  roleGuid: string;
+  roleDefinitionId: string;
+  roleName: string;
+  principalId: string;
+  principalType?: string;
+  /** Held through a group (the assignment's principal is not the user's object id). */
+  viaGroup: boolean;
+  condition?: string;
+}
+
+export interface SubscriptionAccess {
+  subscriptionId: string;
+  displayName: string;
+  tenantId: string;
+  assignments: AssignmentView[];
+  error?: LoadError;
+}
+
+export interface TenantAccess {
+  tenantId: string;
+  displayName: string;
+  defaultDomain?: string;
+  /** The user's object id in this tenant (from that tenant's token). */
+  objectId?: string;
+  subscriptions: SubscriptionAccess[];
+  error?: LoadError;
+}
+
+export interface AccessModel {
+  account: AccountInfo;
+  tenants: TenantAccess[];
+  /** How many ARM requests the load made (for the log). */
+  requests: number;
+}
+
+export type ReadinessState = 'ok' | 'missing' | 'unknown';
+
+/** What to grant when a role is missing: the narrowest correct scope and the recommended role. */
+export interface GrantSuggestion {
+  scope: string;
+  roleGuid: string;
+  roleName: string;
+  principalId: string;
+}
+
+export interface ReadinessView {
+  /** `AzureIntegration.key`. */
+  key: string;
+  state: ReadinessState;
+  /** One line: why ✓, what is missing, or why it cannot be known. */
+  summary: string;
+  principalId?: string;
+  /** ARM id of the resource (with the sub-path for blob containers / event hubs). */
+  targetScope?: string;
+  tenantId?: string;
+  /** The assignment that satisfies the need. */
+  covering?: AssignmentView;
+  /** Other assignments of the identity on covering scopes that do not satisfy the need. */
+  insufficient?: AssignmentView[];
+  grant?: GrantSuggestion;
+}
+
+export interface ReadinessModel {
+  results: ReadinessView[];
+  requests: number;
+}

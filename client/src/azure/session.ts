@@ -1,0 +1,132 @@
+/**
+ * One signed-in Azure session for the tree: owns the credential, caches loads until `refresh`, and cancels loads
+ * that a refresh or a settings change made stale.
+ */
+import type { DeviceCodeInfo } from '@azure/identity';
+import type { AzureIntegration, KnownRole } from '../../../shared/src/protocol';
+import { LoadContext, loadAccess, loadDirectory, type Directory } from './access';
+import { checkReadiness } from './checks';
+import {
+  armScope,
+  createCredential,
+  NotSignedInError,
+  type CredentialChoice,
+  type GetVscodeSession,
+} from './credentials';
+import type { AccessModel, CloudEndpoints, ReadinessModel, SignInMethod } from './model';
+
+export interface SessionOptions {
+  cloud: CloudEndpoints;
+  method: SignInMethod;
+  knownRoles: readonly KnownRole[];
+  getVscodeSession?: GetVscodeSession;
+  onDeviceCode?: (info: DeviceCodeInfo) => void;
+  /** Request log (method and URL only). */
+  onRequest?: (method: string, url: string) => void;
+  env?: NodeJS.ProcessEnv;
+}
+
+export class AzureSession {
+  private readonly choice: CredentialChoice;
+  private readonly ctx: LoadContext;
+  private controller = new AbortController();
+  private directory: Promise<Directory> | undefined;
+  private access: Promise<AccessModel> | undefined;
+  private readiness: { signature: string; result: Promise<ReadinessModel> } | undefined;
+  /** Signed out on purpose: no silent sign-in until `signIn`. Device code starts signed out. */
+  private signedOut: boolean;
+
+  constructor(readonly options: SessionOptions) {
+    this.choice = createCredential({
+      method: options.method,
+      cloud: options.cloud,
+      ...(options.getVscodeSession ? { getVscodeSession: options.getVscodeSession } : {}),
+      ...(options.onDeviceCode ? { onDeviceCode: options.onDeviceCode } : {}),
+      ...(options.env ? { env: options.env } : {}),
+    });
+    this.signedOut = options.method === 'deviceCode';
+    const guarded = {
+      getToken: (scopes: string | string[], opts?: Parameters<CredentialChoice['credential']['getToken']>[1]) => {
+        if (this.signedOut) return Promise.reject(new NotSignedInError('Signed out.'));
+        return this.choice.credential.getToken(scopes, opts);
+      },
+    };
+    this.ctx = new LoadContext(
+      { cloud: options.cloud, onRequest: options.onRequest },
+      guarded,
+      this.choice.methodLabel,
+      options.knownRoles,
+    );
+  }
+
+  /** ARM requests made so far. */
+  get requests(): number {
+    return this.ctx.requests;
+  }
+
+  /** Interactive sign-in (VS Code account prompt, device code), to one tenant when given; else a token check. */
+  async signIn(tenantId?: string): Promise<void> {
+    const scopes = [armScope(this.options.cloud)];
+    if (this.choice.signIn) await this.choice.signIn(scopes, tenantId);
+    else await this.choice.credential.getToken(scopes, tenantId ? { tenantId } : {});
+    this.signedOut = false;
+    this.refresh();
+  }
+
+  signOut(): void {
+    this.signedOut = true;
+    this.refresh();
+  }
+
+  /** Forgets every load (role names excepted) and cancels those under way. */
+  refresh(): void {
+    this.controller.abort();
+    this.controller = new AbortController();
+    this.directory = undefined;
+    this.access = undefined;
+    this.readiness = undefined;
+  }
+
+  dispose(): void {
+    this.controller.abort();
+  }
+
+  private loadDirectory(): Promise<Directory> {
+    const signal = this.controller.signal;
+    this.directory ??= loadDirectory(this.ctx, signal).catch((err: unknown) => {
+      this.directory = undefined; // a failure is not cached: the retry item tries again
+      throw err;
+    });
+    return this.directory;
+  }
+
+  loadAccess(): Promise<AccessModel> {
+    const signal = this.controller.signal;
+    this.access ??= this.loadDirectory()
+      .then((directory) => loadAccess(this.ctx, directory, signal))
+      .catch((err: unknown) => {
+        this.access = undefined;
+        throw err;
+      });
+    return this.access;
+  }
+
+  checkReadiness(integrations: readonly AzureIntegration[]): Promise<ReadinessModel> {
+    const signature = JSON.stringify(integrations);
+    if (this.readiness?.signature !== signature) {
+      const signal = this.controller.signal;
+      const result = this.loadDirectory()
+        .then((directory) => checkReadiness(this.ctx, directory, integrations, signal))
+        .catch((err: unknown) => {
+          if (this.readiness?.result === result) this.readiness = undefined;
+          throw err;
+        });
+      this.readiness = { signature, result };
+    }
+    return this.readiness.result;
+  }
+}
+
+export function createSession(options: SessionOptions): AzureSession {
+  return new AzureSession(options);
+}

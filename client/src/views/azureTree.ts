@@ -1,0 +1,195 @@
+/**
+ * The two views of the "Flux on Azure" container: "My access" (the signed-in account's role assignments) and
+ * "Flux readiness" (whether the identities the manifests name hold the roles they need). `getChildren` never
+ * throws: a failure becomes an item saying why, with a way out.
+ */
+import * as vscode from 'vscode';
+import type { AzureIntegration } from '../../../shared/src/protocol';
+import { decideReadiness } from '../azure/readiness';
+import type { AccessModel, LoadError, ReadinessModel } from '../azure/model';
+import {
+  errorNodes,
+  integrationDetails,
+  messageNode,
+  type AzureNode,
+  type ReadinessRow,
+  toTreeItem,
+} from './azureNodes';
+import { scopeNodes } from './scopeGroups';
+import type { AzureController } from './azureViews';
+
+abstract class AzureTreeProvider implements vscode.TreeDataProvider<AzureNode> {
+  private readonly changed = new vscode.EventEmitter<AzureNode | undefined>();
+  readonly onDidChangeTreeData = this.changed.event;
+
+  constructor(
+    protected readonly controller: AzureController,
+    readonly viewId: string,
+  ) {}
+
+  refresh(): void {
+    this.changed.fire(undefined);
+  }
+
+  getTreeItem(node: AzureNode): vscode.TreeItem {
+    return toTreeItem(node, this.hasChildren(node));
+  }
+
+  abstract hasChildren(node: AzureNode): boolean;
+  protected abstract roots(): Promise<AzureNode[]>;
+  protected abstract childrenOf(node: AzureNode): AzureNode[];
+
+  private readonly parents = new WeakMap<AzureNode, AzureNode>();
+
+  async getChildren(node?: AzureNode): Promise<AzureNode[]> {
+    let children: AzureNode[];
+    try {
+      children = node
+        ? this.childrenOf(node)
+        : await vscode.window.withProgress({ location: { viewId: this.viewId } }, () => this.roots());
+    } catch (err) {
+      children = errorNodes(this.controller.describe(err));
+    }
+    if (node) for (const child of children) this.parents.set(child, node);
+    return children;
+  }
+
+  /** Lets `TreeView.reveal` expand a node below the roots. */
+  getParent(node: AzureNode): AzureNode | undefined {
+    return this.parents.get(node);
+  }
+
+  dispose(): void {
+    this.changed.dispose();
+  }
+}
+
+export class AccessTreeProvider extends AzureTreeProvider {
+  /** The last model shown (tests and commands read it). */
+  model: AccessModel | undefined;
+
+  hasChildren(node: AzureNode): boolean {
+    return (
+      ['account', 'tenant', 'scope'].includes(node.type) ||
+      (node.type === 'subscription' && (node.subscription.assignments.length > 0 || !!node.subscription.error))
+    );
+  }
+
+  protected async roots(): Promise<AzureNode[]> {
+    this.model = undefined;
+    const session = await this.controller.session();
+    const model = await session.loadAccess();
+    this.model = model;
+    this.controller.log(
+      `My access: ${model.tenants.length} tenants, ${model.tenants.reduce((n, t) => n + t.subscriptions.length, 0)} subscriptions, ${model.requests} ARM requests so far`,
+    );
+    return [{ type: 'account', account: model.account, tenants: model.tenants }];
+  }
+
+  protected childrenOf(node: AzureNode): AzureNode[] {
+    switch (node.type) {
+      case 'account':
+        return node.tenants.length
+          ? node.tenants.map((tenant) => ({ type: 'tenant', tenant }))
+          : [messageNode('No tenants', 'info')];
+      case 'tenant': {
+        const t = node.tenant;
+        const subs: AzureNode[] = t.subscriptions.map((subscription) => ({
+          type: 'subscription',
+          tenant: t,
+          subscription,
+        }));
+        if (t.error) return [...errorNodes(t.error, t.tenantId), ...subs];
+        return subs.length ? subs : [messageNode('No subscriptions in this tenant', 'info')];
+      }
+      case 'subscription': {
+        const s = node.subscription;
+        if (s.error) return errorNodes(s.error);
+        return scopeNodes(s.tenantId, s.assignments, this.controller.catalog?.scopeFormats ?? [], s);
+      }
+      case 'scope':
+        return node.assignments
+          .slice()
+          .sort((a, b) => a.roleName.localeCompare(b.roleName))
+          .map((assignment) => ({ type: 'assignment', tenantId: node.tenantId, assignment }));
+      default:
+        return [];
+    }
+  }
+}
+
+export class ReadinessTreeProvider extends AzureTreeProvider {
+  rows: ReadinessRow[] | undefined;
+  private integrations: AzureIntegration[] | undefined;
+
+  hasChildren(node: AzureNode): boolean {
+    return node.type === 'cluster' || node.type === 'integration';
+  }
+
+  /** Forgets the server's integration list too (manifests may have changed). */
+  override refresh(): void {
+    this.integrations = undefined;
+    super.refresh();
+  }
+
+  protected async roots(): Promise<AzureNode[]> {
+    this.rows = undefined;
+    const catalog = await this.controller.loadCatalog();
+    this.integrations ??= catalog.integrations;
+    const integrations = this.integrations;
+    if (integrations.length === 0)
+      return [
+        messageNode('No Azure integrations in the workspace manifests', 'info', {
+          tooltip:
+            'Flux objects with provider azure, SOPS files with Key Vault keys, Event Hubs and Azure DevOps providers appear here.',
+        }),
+      ];
+    let model: ReadinessModel | undefined;
+    let failure: LoadError | undefined;
+    try {
+      model = await (await this.controller.session()).checkReadiness(integrations);
+      this.controller.log(`Flux readiness: ${integrations.length} integrations, ${model.requests} ARM requests`);
+    } catch (err) {
+      failure = this.controller.describe(err);
+      if (failure.kind === 'cancelled') throw err;
+    }
+    const results = new Map(model?.results.map((r) => [r.key, r]));
+    // Without ARM (signed out, offline), what the manifests alone decide is still shown.
+    const rows: ReadinessRow[] = integrations.map((integration) => ({
+      integration,
+      result:
+        results.get(integration.key) ??
+        (failure && needsNoArm(integration) ? decideReadiness(integration, {}) : undefined),
+    }));
+    this.rows = rows;
+    const byCluster = new Map<string, ReadinessRow[]>();
+    for (const row of rows) {
+      const labels = row.integration.clusters.length ? row.integration.clusters : ['(no cluster)'];
+      for (const label of labels) byCluster.set(label, [...(byCluster.get(label) ?? []), row]);
+    }
+    const clusters: AzureNode[] = [...byCluster.entries()]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([label, list]) => ({ type: 'cluster', label, rows: list }));
+    return failure ? [...errorNodes(failure), ...clusters] : clusters;
+  }
+
+  protected childrenOf(node: AzureNode): AzureNode[] {
+    if (node.type === 'cluster') {
+      const order = { missing: 0, unknown: 1, ok: 2 } as const;
+      return node.rows
+        .slice()
+        .sort(
+          (a, b) =>
+            order[a.result?.state ?? 'unknown'] - order[b.result?.state ?? 'unknown'] ||
+            a.integration.object.name.localeCompare(b.integration.object.name),
+        )
+        .map((row) => ({ type: 'integration', row, cluster: node.label }));
+    }
+    if (node.type === 'integration') return integrationDetails(node.row);
+    return [];
+  }
+}
+
+function needsNoArm(i: AzureIntegration): boolean {
+  return !!i.unknown || i.need.kind === 'adoGroup';
+}

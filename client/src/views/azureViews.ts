@@ -1,0 +1,329 @@
+/**
+ * The Azure permissions view's controller: reads the settings, owns the Azure session (created from the lazily
+ * loaded chunk), asks the language server for the workspace's integrations and the catalog, and implements the
+ * view's commands (refresh, sign in/out, copy, open in portal, grant).
+ */
+import { readFileSync } from 'node:fs';
+import * as vscode from 'vscode';
+import type { LanguageClient } from 'vscode-languageclient/node';
+import {
+  Commands,
+  GrantTextRequest,
+  IntegrationsRequest,
+  SETTINGS_SECTION,
+  type GrantTextParams,
+  type GrantTextResult,
+  type IntegrationsResult,
+  type ManifestLocation,
+} from '../../../shared/src/protocol';
+import type { AzureSession } from '../azure/session';
+import type { CloudEndpoints, LoadError, SignInMethod } from '../azure/model';
+import { loadAzureChunk } from './azureChunk';
+import type { AzureNode } from './azureNodes';
+import { AccessTreeProvider, ReadinessTreeProvider } from './azureTree';
+
+export const ACCESS_VIEW = 'fluxAzure.access';
+export const READINESS_VIEW = 'fluxAzure.readiness';
+const AZURE_SECTION = `${SETTINGS_SECTION}.azure`;
+
+/** VS Code's sovereign-cloud provider serves every cloud but the public one. */
+function vscodeProviderFor(cloudId: string): string {
+  return cloudId === 'public' ? 'microsoft' : 'microsoft-sovereign-cloud';
+}
+
+export class AzureController implements vscode.Disposable {
+  readonly access: AccessTreeProvider;
+  readonly readiness: ReadinessTreeProvider;
+  readonly accessView: vscode.TreeView<AzureNode>;
+  readonly readinessView: vscode.TreeView<AzureNode>;
+  /** Catalog data and integrations from the server (the last answer). */
+  catalog: IntegrationsResult | undefined;
+  private current: { key: string; session: AzureSession } | undefined;
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor(
+    private readonly client: () => Promise<LanguageClient>,
+    private readonly output: vscode.OutputChannel,
+  ) {
+    this.access = new AccessTreeProvider(this, ACCESS_VIEW);
+    this.readiness = new ReadinessTreeProvider(this, READINESS_VIEW);
+    this.accessView = vscode.window.createTreeView(ACCESS_VIEW, {
+      treeDataProvider: this.access,
+      showCollapseAll: true,
+    });
+    this.readinessView = vscode.window.createTreeView(READINESS_VIEW, {
+      treeDataProvider: this.readiness,
+      showCollapseAll: true,
+    });
+    this.disposables.push(
+      this.accessView,
+      this.readinessView,
+      this.access,
+      this.readiness,
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration(AZURE_SECTION)) this.refresh();
+      }),
+      // Signing in or out through the Accounts menu changes what the VS Code credential gets.
+      vscode.authentication.onDidChangeSessions((e) => {
+        if (
+          this.current?.session.options.method === 'vscode' &&
+          e.provider.id === this.current.session.options.cloud.vscodeProvider
+        )
+          this.refresh();
+      }),
+    );
+  }
+
+  log(message: string): void {
+    this.output.appendLine(`[azure] ${message}`);
+  }
+
+  describe(err: unknown): LoadError {
+    try {
+      return loadAzureChunk().describeError(err);
+    } catch {
+      return { kind: 'other', message: err instanceof Error ? err.message : String(err), retryable: true };
+    }
+  }
+
+  /** The server's integrations and catalog data (one request; the readiness view keeps it until refresh). */
+  async loadCatalog(): Promise<IntegrationsResult> {
+    const client = await this.client();
+    this.catalog = await client.sendRequest<IntegrationsResult>(IntegrationsRequest.method, {});
+    return this.catalog;
+  }
+
+  /** The settings' cloud, with endpoints from the server's catalog or the custom-cloud settings. */
+  private cloud(catalog: IntegrationsResult): CloudEndpoints {
+    const config = vscode.workspace.getConfiguration(AZURE_SECTION);
+    const id = config.get<string>('cloud', 'public');
+    if (id === 'custom') {
+      const custom = (key: string) => (config.get<string>(`customCloud.${key}`) ?? '').trim();
+      const armEndpoint = custom('resourceManagerEndpoint');
+      const authorityHost = custom('authorityHost');
+      if (!armEndpoint || !authorityHost)
+        throw new Error(
+          `The custom cloud needs ${AZURE_SECTION}.customCloud.resourceManagerEndpoint and .authorityHost (see Settings).`,
+        );
+      const caFile = custom('certificateAuthorityFile');
+      return {
+        id: 'custom',
+        name: 'Custom cloud',
+        armEndpoint,
+        armAudience: custom('tokenAudience') || armEndpoint,
+        authorityHost,
+        portalUrl: custom('portalUrl'),
+        vscodeProvider: vscodeProviderFor('custom'),
+        ...(caFile ? { caPem: readFileSync(caFile, 'utf8') } : {}),
+      };
+    }
+    const known = catalog.clouds.find((c) => c.id === id) ?? catalog.clouds.find((c) => c.id === 'public');
+    if (!known) throw new Error(`Unknown cloud '${id}'.`);
+    return { ...known, vscodeProvider: vscodeProviderFor(known.id) };
+  }
+
+  /** The session for the current settings (a new one when they changed). */
+  async session(): Promise<AzureSession> {
+    const catalog = this.catalog ?? (await this.loadCatalog());
+    const cloud = this.cloud(catalog);
+    const method = vscode.workspace.getConfiguration(AZURE_SECTION).get<SignInMethod>('signInMethod', 'vscode');
+    const key = JSON.stringify({ cloud, method });
+    if (this.current?.key === key) return this.current.session;
+    this.current?.session.dispose();
+    const chunk = loadAzureChunk();
+    const session = chunk.createSession({
+      cloud,
+      method,
+      knownRoles: catalog.roles,
+      getVscodeSession: async (scopes, interactive) =>
+        vscode.authentication.getSession(
+          cloud.vscodeProvider,
+          scopes,
+          interactive ? { createIfNone: true } : { silent: true },
+        ),
+      onDeviceCode: (info) => {
+        void vscode.window
+          .showInformationMessage(
+            `Sign in to Azure: open ${info.verificationUri} and enter the code ${info.userCode}.`,
+            'Copy code and open',
+          )
+          .then(async (choice) => {
+            if (!choice) return;
+            await vscode.env.clipboard.writeText(info.userCode);
+            await vscode.env.openExternal(vscode.Uri.parse(info.verificationUri));
+          });
+      },
+      onRequest: (method_, url) => this.log(`${method_} ${url.replace(/^https?:\/\/[^/]+/, '')}`),
+    });
+    this.log(`session: ${cloud.name} (${cloud.armEndpoint}), sign-in: ${method}`);
+    this.current = { key, session };
+    return session;
+  }
+
+  refresh(): void {
+    this.current?.session.refresh();
+    this.catalog = undefined;
+    this.access.refresh();
+    this.readiness.refresh();
+  }
+
+  async signIn(tenantId?: string): Promise<void> {
+    try {
+      await (await this.session()).signIn(typeof tenantId === 'string' ? tenantId : undefined);
+    } catch (err) {
+      void vscode.window.showErrorMessage(`Flux for Azure: sign-in failed: ${this.describe(err).message}`);
+    }
+    this.refresh();
+  }
+
+  async signOut(): Promise<void> {
+    (await this.session()).signOut();
+    this.refresh();
+    void vscode.window.showInformationMessage(
+      'Flux for Azure stopped using your Azure account. To remove the account from VS Code, use the Accounts menu.',
+    );
+  }
+
+  private async grantText(node: AzureNode | undefined): Promise<GrantTextResult | undefined> {
+    if (node?.type !== 'integration' || !node.row.result?.grant) {
+      void vscode.window.showWarningMessage(
+        'Flux for Azure: select an integration marked ✗ to grant the missing role.',
+      );
+      return undefined;
+    }
+    const { integration, result } = node.row;
+    const grant = result.grant!;
+    // `ServiceAccount ns/name` -> name, `source-controller (clusters/x)` -> source-controller.
+    const identity =
+      integration.identity?.label
+        .replace(/\s*\(.*\)$/, '')
+        .split(/[\s/]/)
+        .pop() ?? integration.object.name;
+    const params: GrantTextParams = {
+      scope: grant.scope,
+      roleGuid: grant.roleGuid,
+      principalId: grant.principalId,
+      name: `${identity}-${grant.roleName}`,
+      ...(integration.namespace ? { namespace: integration.namespace } : {}),
+    };
+    return (await this.client()).sendRequest<GrantTextResult>(GrantTextRequest.method, params);
+  }
+
+  private async copy(text: string | undefined, what: string): Promise<string | undefined> {
+    if (!text) {
+      void vscode.window.showWarningMessage(`Flux for Azure: no ${what} here.`);
+      return undefined;
+    }
+    await vscode.env.clipboard.writeText(text);
+    void vscode.window.setStatusBarMessage(`Copied ${what}`, 3000);
+    return text;
+  }
+
+  /** Commands of the view; each returns what it copied or inserted (for tests and scripts). */
+  commandTable(): Record<string, (...args: never[]) => unknown> {
+    return {
+      [Commands.azureRefresh]: () => this.refresh(),
+      [Commands.azureSignIn]: (tenantId?: string) => this.signIn(tenantId),
+      [Commands.azureSignOut]: () => this.signOut(),
+      [Commands.azureCopyScope]: (node?: AzureNode) => this.copy(scopeOf(node), 'scope'),
+      [Commands.azureCopyRoleId]: (node?: AzureNode) => this.copy(roleIdOf(node), 'role id'),
+      [Commands.azureCopyPrincipalId]: (node?: AzureNode) => this.copy(principalIdOf(node), 'principal id'),
+      [Commands.azureOpenInPortal]: async (node?: AzureNode) => {
+        const scope = scopeOf(node);
+        const tenant = tenantOf(node);
+        const portal = this.current?.session.options.cloud.portalUrl;
+        if (!scope || !portal) {
+          void vscode.window.showWarningMessage('Flux for Azure: no Azure portal for this item or cloud.');
+          return undefined;
+        }
+        const url = `${portal.replace(/\/+$/, '')}/#${tenant ? `@${tenant}` : ''}/resource${scope}`;
+        await vscode.env.openExternal(vscode.Uri.parse(url, true));
+        return url;
+      },
+      [Commands.azureCopyGrantCommand]: async (node?: AzureNode) =>
+        this.copy((await this.grantText(node))?.azCli, 'az command'),
+      [Commands.azureInsertRoleAssignment]: async (node?: AzureNode) => {
+        const text = (await this.grantText(node))?.aso;
+        return text ? insertManifest(text) : undefined;
+      },
+      [Commands.azureOpenManifest]: (location?: ManifestLocation) => (location ? openLocation(location) : undefined),
+    };
+  }
+
+  dispose(): void {
+    this.current?.session.dispose();
+    for (const d of this.disposables.splice(0)) d.dispose();
+  }
+}
+
+function scopeOf(node: AzureNode | undefined): string | undefined {
+  switch (node?.type) {
+    case 'assignment':
+      return node.assignment.scope;
+    case 'scope':
+      return node.scope;
+    case 'subscription':
+      return `/subscriptions/${node.subscription.subscriptionId}`;
+    case 'integration':
+      return node.row.result?.targetScope;
+    case 'detail':
+      return node.copy?.startsWith('/') ? node.copy : undefined;
+    default:
+      return undefined;
+  }
+}
+
+function tenantOf(node: AzureNode | undefined): string | undefined {
+  switch (node?.type) {
+    case 'assignment':
+    case 'scope':
+      return node.tenantId;
+    case 'subscription':
+      return node.subscription.tenantId;
+    case 'integration':
+      return node.row.result?.tenantId ?? node.row.integration.identity?.tenantId;
+    default:
+      return undefined;
+  }
+}
+
+function roleIdOf(node: AzureNode | undefined): string | undefined {
+  if (node?.type === 'assignment') return node.assignment.roleDefinitionId;
+  if (node?.type === 'integration')
+    return node.row.result?.grant?.roleGuid ?? node.row.result?.covering?.roleDefinitionId;
+  if (node?.type === 'detail' && node.copy && /^[0-9a-f-]{36}$/i.test(node.copy)) return node.copy;
+  return undefined;
+}
+
+function principalIdOf(node: AzureNode | undefined): string | undefined {
+  if (node?.type === 'assignment') return node.assignment.principalId;
+  if (node?.type === 'integration') return node.row.result?.principalId;
+  if (node?.type === 'detail' && node.label === 'Principal id') return node.copy;
+  return undefined;
+}
+
+async function openLocation(location: ManifestLocation): Promise<void> {
+  const document = await vscode.workspace.openTextDocument(vscode.Uri.parse(location.uri));
+  const { start, end } = location.range;
+  const range = new vscode.Range(start.line, start.character, end.line, end.character);
+  await vscode.window.showTextDocument(document, { selection: range, preserveFocus: false });
+}
+
+/** Appends a manifest to the active YAML editor (after `---`), or opens it in a new YAML document. */
+async function insertManifest(text: string): Promise<string> {
+  const editor = vscode.window.activeTextEditor;
+  if (editor && editor.document.languageId === 'yaml' && !editor.document.isClosed) {
+    const doc = editor.document;
+    const body = doc.getText();
+    const eol = doc.eol === vscode.EndOfLine.CRLF ? '\r\n' : '\n';
+    const prefix = body.trim() === '' ? '' : `${body.endsWith('\n') ? '' : eol}---${eol}`;
+    const inserted = prefix + text.replace(/\n/g, eol);
+    const end = doc.lineAt(doc.lineCount - 1).range.end;
+    await editor.edit((edit) => edit.insert(end, inserted));
+    editor.revealRange(new vscode.Range(end, end));
+    return text;
+  }
+  const doc = await vscode.workspace.openTextDocument({ language: 'yaml', content: text });
+  await vscode.window.showTextDocument(doc);
+  return text;
+}

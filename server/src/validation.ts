@@ -1,0 +1,171 @@
+import type { Diagnostic } from 'vscode-languageserver';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import type { ManifestFile } from './document/manifest';
+
+/** What the validation queue needs from the session (kept as callbacks so it stays free of the connection). */
+export interface ValidationHost {
+  /** The open document, undefined once closed. */
+  document(uri: string): TextDocument | undefined;
+  openUris(): Iterable<string>;
+  /** The model of a document's current version; undefined when the document is declined (too large, binary). */
+  model(doc: TextDocument): ManifestFile | undefined;
+  /**
+   * The work to do for a document, as steps: the generator yields whenever it may be paused, and returns the
+   * diagnostics to publish. It indexes the document's facts first (see `session.ts`).
+   */
+  analyse(doc: TextDocument, file: ManifestFile | undefined): Generator<void, Diagnostic[], void>;
+  publish(uri: string, version: number, diagnostics: Diagnostic[]): void;
+  error(message: string): void;
+}
+
+export interface ValidationOptions {
+  /** Wait after the last edit of a document before analysing it. */
+  readonly debounceMs: number;
+  /** Longest stretch of analysis before the queue lets pending requests (hover, completion) run. */
+  readonly sliceMs: number;
+}
+
+/**
+ * Diagnostics for open documents: debounced per document, analysed one document at a time in slices (requests are
+ * answered between slices, never after a whole validation), and published only for the version analysed. A run whose
+ * document changed (or closed, or was scheduled again) is dropped at the next slice: the newer schedule publishes.
+ * Every opened document gets a publish, an empty list included.
+ */
+export class ValidationQueue {
+  private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
+  /** Documents whose debounce has elapsed, edited ones first. */
+  private readonly urgent = new Set<string>();
+  private readonly background = new Set<string>();
+  private backgroundTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly laterBackground = new Set<string>();
+  private running = false;
+  private ready = false;
+  private disposed = false;
+
+  constructor(
+    private readonly host: ValidationHost,
+    private readonly options: ValidationOptions,
+  ) {}
+
+  /** Analysis starts once the workspace facts are known (the first scan): until then, schedules accumulate. */
+  start(): void {
+    this.ready = true;
+    for (const uri of this.host.openUris()) if (!this.timers.has(uri)) this.urgent.add(uri);
+    this.kick();
+  }
+
+  /** A document was opened or edited: analyse it after the debounce (at once with `delay` 0). */
+  schedule(uri: string, delay = this.options.debounceMs): void {
+    const existing = this.timers.get(uri);
+    if (existing) clearTimeout(existing);
+    this.urgent.delete(uri);
+    this.timers.set(
+      uri,
+      setTimeout(() => {
+        this.timers.delete(uri);
+        this.urgent.add(uri);
+        this.background.delete(uri);
+        this.kick();
+      }, delay),
+    );
+  }
+
+  /** Facts other documents depend on changed: analyse every open document again (but `except`), after `delay`. */
+  scheduleAll(except?: string, delay = this.options.debounceMs * 4): void {
+    for (const uri of this.host.openUris()) if (uri !== except) this.laterBackground.add(uri);
+    this.backgroundTimer ??= setTimeout(() => {
+      this.backgroundTimer = undefined;
+      for (const uri of this.laterBackground)
+        if (!this.timers.has(uri) && !this.urgent.has(uri)) this.background.add(uri);
+      this.laterBackground.clear();
+      this.kick();
+    }, delay);
+  }
+
+  /** A document was closed: forget its pending work. */
+  cancel(uri: string): void {
+    const t = this.timers.get(uri);
+    if (t) clearTimeout(t);
+    this.timers.delete(uri);
+    this.urgent.delete(uri);
+    this.background.delete(uri);
+    this.laterBackground.delete(uri);
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    for (const t of this.timers.values()) clearTimeout(t);
+    this.timers.clear();
+    if (this.backgroundTimer) clearTimeout(this.backgroundTimer);
+    this.urgent.clear();
+    this.background.clear();
+  }
+
+  /** True while `uri` has a newer analysis coming (its text changed, or it was scheduled again). */
+  private superseded(uri: string, version: number): boolean {
+    return (
+      this.disposed ||
+      this.host.document(uri)?.version !== version ||
+      this.timers.has(uri) ||
+      this.urgent.has(uri) ||
+      this.background.has(uri)
+    );
+  }
+
+  private next(): string | undefined {
+    for (const set of [this.urgent, this.background]) {
+      for (const uri of set) {
+        set.delete(uri);
+        return uri;
+      }
+    }
+    return undefined;
+  }
+
+  private kick(): void {
+    if (this.running || !this.ready || this.disposed) return;
+    this.running = true;
+    void this.drain().finally(() => (this.running = false));
+  }
+
+  private async drain(): Promise<void> {
+    let sliceStart = performance.now();
+    for (let uri = this.next(); uri !== undefined; uri = this.next()) {
+      const doc = this.host.document(uri);
+      if (!doc) continue;
+      const version = doc.version;
+      let diagnostics: Diagnostic[] = [];
+      let finished = false;
+      try {
+        const steps = this.host.analyse(doc, this.host.model(doc));
+        for (;;) {
+          const step = steps.next();
+          if (step.done) {
+            diagnostics = step.value;
+            finished = true;
+            break;
+          }
+          if (performance.now() - sliceStart < this.options.sliceMs) continue;
+          await yieldToRequests();
+          sliceStart = performance.now();
+          if (this.superseded(uri, version)) break; // dropped: the newer run publishes
+        }
+      } catch (err) {
+        this.host.error(`diagnostics failed for ${uri}: ${err instanceof Error ? (err.stack ?? err.message) : err}`);
+        finished = true; // publish what we have (nothing) rather than leave the document without a publish
+      }
+      // Publish only for the version analysed; a newer version has its own schedule.
+      if (finished && !this.disposed && this.host.document(uri)?.version === version)
+        this.host.publish(uri, version, diagnostics);
+      if (performance.now() - sliceStart >= this.options.sliceMs) {
+        await yieldToRequests();
+        sliceStart = performance.now();
+      }
+    }
+  }
+}
+
+/** Lets queued messages (requests, edits) run before the next slice of analysis. */
+function yieldToRequests(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}

@@ -1,0 +1,209 @@
+/**
+ * The Azure the stand-in serves: two tenants, management groups, subscriptions, a signed-in principal with
+ * direct, group (nested) and management-group grants, and the managed identities, resources and role assignments
+ * behind examples/ (its README lists the identities). Test data only.
+ */
+import { ROLES } from '../../server/src/catalog';
+
+export const T1 = '437100c6-90c1-4b18-9071-f6d664f91f2f'; // Contoso (examples' tenant)
+export const T2 = '5e1a7c3d-2b4f-4c8e-9a6d-1f0e3b2c4d5a'; // Fabrikam (guest)
+
+/** The principal the tests sign in as (environment credential: a service principal with a secret). */
+export const OPERATOR = {
+  clientId: 'f1a2b3c4-0000-4000-8000-00000000c11e',
+  secret: 'stand-in-secret-not-a-real-one',
+  displayName: 'fleet-operator',
+  objectIds: { [T1]: '11111111-1111-4111-8111-111111111111', [T2]: '22222222-2222-4222-8222-222222222222' } as Record<
+    string,
+    string
+  >,
+};
+
+export const GROUPS: Record<string, string[]> = {
+  // platform team (T1) contains the operator; platform readers contains the platform team (nested).
+  '33333333-0000-4000-8000-000000000001': [OPERATOR.objectIds[T1]!],
+  '33333333-0000-4000-8000-000000000002': ['33333333-0000-4000-8000-000000000001'],
+  // Fabrikam partner engineers (T2)
+  '33333333-0000-4000-8000-000000000003': [OPERATOR.objectIds[T2]!],
+};
+export const G_PLATFORM = '33333333-0000-4000-8000-000000000001';
+export const G_PLATFORM_READERS = '33333333-0000-4000-8000-000000000002';
+export const G_FABRIKAM = '33333333-0000-4000-8000-000000000003';
+
+export const SUB_PROD = 'a0b0c0d0-0000-4000-8000-000000000001';
+export const SUB_STAGING = 'a0b0c0d0-0000-4000-8000-000000000002';
+export const SUB_SHARED = 'a0b0c0d0-0000-4000-8000-000000000003';
+export const SUB_FABRIKAM = 'a0b0c0d0-0000-4000-8000-000000000004';
+/** Lives in T2 but is listed by T1 (delegated, listed without a tenant id): reading it with a T1 token gets 401. */
+export const SUB_DELEGATED = 'a0b0c0d0-0000-4000-8000-000000000005';
+
+export interface Subscription {
+  id: string;
+  name: string;
+  tenantId: string;
+  /** Tenants whose subscription list shows it. */
+  listedBy: string[];
+  /** Management groups above it, nearest first (the tenant root group last). */
+  managementGroups: string[];
+  /** The operator cannot read anything in it. */
+  forbidden?: boolean;
+  /** Omit tenantId in the subscription list (older / delegated listings). */
+  hideTenant?: boolean;
+}
+
+export const SUBSCRIPTIONS: Subscription[] = [
+  {
+    id: SUB_PROD,
+    name: 'Contoso Fleet Production',
+    tenantId: T1,
+    listedBy: [T1],
+    managementGroups: ['mg-contoso-platform', T1],
+  },
+  {
+    id: SUB_STAGING,
+    name: 'Contoso Fleet Staging',
+    tenantId: T1,
+    listedBy: [T1],
+    managementGroups: ['mg-contoso-platform', T1],
+  },
+  {
+    id: SUB_SHARED,
+    name: 'Contoso Shared Services',
+    tenantId: T1,
+    listedBy: [T1],
+    managementGroups: [T1],
+    forbidden: true,
+  },
+  { id: SUB_FABRIKAM, name: 'Fabrikam Partner', tenantId: T2, listedBy: [T2], managementGroups: [T2] },
+  {
+    id: SUB_DELEGATED,
+    name: 'Fabrikam Delegated Analytics',
+    tenantId: T2,
+    listedBy: [T1],
+    managementGroups: [T2],
+    hideTenant: true,
+  },
+];
+
+export const TENANTS = [
+  { tenantId: T1, displayName: 'Contoso', defaultDomain: 'contoso.onmicrosoft.com' },
+  { tenantId: T2, displayName: 'Fabrikam', defaultDomain: 'fabrikam.onmicrosoft.com' },
+];
+
+/** Role definitions the stand-in knows: the catalog's plus a few more the operator holds. */
+export const ROLE_DEFINITIONS: Record<string, string> = {
+  ...Object.fromEntries(ROLES.map((r) => [r.guid, r.name])),
+  '18d7d88d-d35e-4fb5-a5c3-7773c20a72d9': 'User Access Administrator',
+  '43d0d8ad-25c7-4714-9337-8ba259a9fe05': 'Monitoring Reader',
+  '4633458b-17de-408a-b874-0445c86b69e6': 'Key Vault Secrets User',
+};
+export const roleGuid = (name: string): string => {
+  const found = Object.entries(ROLE_DEFINITIONS).find(([, n]) => n === name);
+  if (!found) throw new Error(`no role ${name}`);
+  return found[0];
+};
+
+const rg = (sub: string, name: string) => `/subscriptions/${sub}/resourceGroups/${name}`;
+export const REGISTRY = `${rg(SUB_PROD, 'rg-fleet-acr')}/providers/Microsoft.ContainerRegistry/registries/contosofleet`;
+export const STORAGE_PROD = `${rg(SUB_PROD, 'rg-fleet-prod')}/providers/Microsoft.Storage/storageAccounts/stcontosofleetprod`;
+export const STORAGE_STAGING = `${rg(SUB_STAGING, 'rg-fleet-staging')}/providers/Microsoft.Storage/storageAccounts/stcontosofleetstg`;
+export const VAULT_PROD = `${rg(SUB_PROD, 'rg-fleet-prod')}/providers/Microsoft.KeyVault/vaults/kv-fleet-prod`;
+export const VAULT_STAGING = `${rg(SUB_STAGING, 'rg-fleet-staging')}/providers/Microsoft.KeyVault/vaults/kv-fleet-staging`;
+export const EVENTHUBS_STAGING = `${rg(SUB_STAGING, 'rg-fleet-staging')}/providers/Microsoft.EventHub/namespaces/evhns-contoso-fleet-staging`;
+
+export const RESOURCES: string[] = [
+  REGISTRY,
+  STORAGE_PROD,
+  VAULT_PROD,
+  `${rg(SUB_PROD, 'rg-fleet-prod')}/providers/Microsoft.EventHub/namespaces/evhns-contoso-fleet-prod`,
+  STORAGE_STAGING,
+  VAULT_STAGING,
+  EVENTHUBS_STAGING,
+  `${rg(SUB_SHARED, 'rg-shared')}/providers/Microsoft.Storage/storageAccounts/stcontososhared`,
+  `${rg(SUB_FABRIKAM, 'rg-partner')}/providers/Microsoft.KeyVault/vaults/kv-fabrikam-partner`,
+];
+
+/** User-assigned managed identities (examples/README.md): client id -> name and subscription. */
+export const IDENTITIES: { name: string; clientId: string; subscription: string }[] = [
+  { name: 'id-flux-prod-controllers', clientId: '9a93935d-67a2-478c-94e4-41e9199e7e43', subscription: SUB_PROD },
+  { name: 'id-team-web-acr', clientId: '2d38d8dc-e1f4-4a2e-a7ce-53ee33227e81', subscription: SUB_PROD },
+  { name: 'id-team-web-git', clientId: 'bb9c0b01-776d-432e-bfe8-fb6be722dcbd', subscription: SUB_PROD },
+  { name: 'id-fleet-config-prod', clientId: '113c7562-fba6-47bc-8ece-636dfd992a6d', subscription: SUB_PROD },
+  { name: 'id-flux-prod-notifier', clientId: '862a0f52-ff03-4567-99a1-42a25e8802b9', subscription: SUB_PROD },
+  { name: 'id-flux-prod-sops', clientId: '4ce084e3-b74e-430f-b5c9-2f8728de55b2', subscription: SUB_PROD },
+  { name: 'id-flux-staging-source', clientId: '0930e1eb-fff4-47ac-8b19-3dbc025dbd26', subscription: SUB_STAGING },
+  {
+    name: 'id-flux-staging-notifications',
+    clientId: 'c5e7e5bf-b2d7-46bf-a44c-94dc1d37a5e5',
+    subscription: SUB_STAGING,
+  },
+  { name: 'id-team-web-canary', clientId: '60999863-dd27-4123-84d6-cf2cdc90b83b', subscription: SUB_STAGING },
+  { name: 'id-fleet-config-staging', clientId: 'beec64e0-7136-46cd-8a39-35310b71296e', subscription: SUB_STAGING },
+];
+
+/** A managed identity's principal (object) id: distinct from its client id, derived for the test. */
+export function principalOf(clientId: string): string {
+  return `0b${clientId.slice(2)}`;
+}
+
+export interface Assignment {
+  name: string;
+  scope: string;
+  role: string;
+  principalId: string;
+  principalType: 'User' | 'Group' | 'ServicePrincipal';
+  condition?: string;
+}
+
+const mg = (name: string) => `/providers/Microsoft.Management/managementGroups/${name}`;
+const mi = (identity: string) => principalOf(IDENTITIES.find((i) => i.name === identity)!.clientId);
+const ME1 = OPERATOR.objectIds[T1]!;
+const ME2 = OPERATOR.objectIds[T2]!;
+export const ABAC_CONDITION =
+  "((!(ActionMatches{'Microsoft.Authorization/roleAssignments/write'})) OR (@Request[Microsoft.Authorization/roleAssignments:RoleDefinitionId] ForAnyOfAnyValues:GuidEquals {7f951dda-4ed3-4680-a7ca-43fe172d538d}))";
+
+let n = 0;
+const a = (
+  scope: string,
+  role: string,
+  principalId: string,
+  principalType: Assignment['principalType'],
+  condition?: string,
+): Assignment => ({
+  name: `c0ffee00-0000-4000-8000-${String(++n).padStart(12, '0')}`,
+  scope,
+  role: roleGuid(role),
+  principalId,
+  principalType,
+  ...(condition ? { condition } : {}),
+});
+
+export const ASSIGNMENTS: Assignment[] = [
+  // The operator: group (nested) at the tenant root group, direct at a management group, direct and through a
+  // group (with an ABAC condition) in production, Owner in staging, a resource-level grant, and Fabrikam.
+  a(mg(T1), 'Reader', G_PLATFORM_READERS, 'Group'),
+  a(mg('mg-contoso-platform'), 'Monitoring Reader', ME1, 'User'),
+  a(rg(SUB_PROD, 'rg-fleet-prod'), 'Contributor', ME1, 'User'),
+  a(`/subscriptions/${SUB_PROD}`, 'User Access Administrator', G_PLATFORM, 'Group', ABAC_CONDITION),
+  a(`/subscriptions/${SUB_STAGING}`, 'Owner', ME1, 'User'),
+  a(VAULT_STAGING, 'Key Vault Administrator', ME1, 'User'),
+  a(`/subscriptions/${SUB_SHARED}`, 'Reader', ME1, 'User'),
+  a(`/subscriptions/${SUB_FABRIKAM}`, 'Reader', ME2, 'User'),
+  a(rg(SUB_FABRIKAM, 'rg-partner'), 'Key Vault Secrets User', G_FABRIKAM, 'Group'),
+  a(`/subscriptions/${SUB_DELEGATED}`, 'Reader', ME2, 'User'),
+  // Flux's identities.
+  a(REGISTRY, 'AcrPull', mi('id-team-web-acr'), 'ServicePrincipal'),
+  a(rg(SUB_PROD, 'rg-fleet-acr'), 'AcrPull', mi('id-flux-prod-controllers'), 'ServicePrincipal'),
+  a(mg('mg-contoso-platform'), 'AcrPull', mi('id-team-web-canary'), 'ServicePrincipal'),
+  a(
+    `${STORAGE_PROD}/blobServices/default/containers/fleet-config`,
+    'Storage Blob Data Reader',
+    mi('id-fleet-config-prod'),
+    'ServicePrincipal',
+  ),
+  a(STORAGE_STAGING, 'Reader', mi('id-fleet-config-staging'), 'ServicePrincipal'),
+  a(rg(SUB_PROD, 'rg-fleet-prod'), 'Key Vault Crypto Officer', mi('id-flux-prod-sops'), 'ServicePrincipal'),
+  a(EVENTHUBS_STAGING, 'Azure Event Hubs Data Sender', mi('id-flux-staging-notifications'), 'ServicePrincipal'),
+  // A grant on a sibling whose name starts like the registry's resource group: must not count (`/` boundary).
+  a(rg(SUB_PROD, 'rg-fleet-acr2'), 'AcrPull', mi('id-flux-staging-source'), 'ServicePrincipal'),
+];

@@ -1,0 +1,260 @@
+// The "Flux on Azure" views in a real VS Code, against the local ARM / Entra stand-in configured the way a user of
+// a private cloud would: custom cloud endpoints and CA file in the settings, the "environment" sign-in method with
+// a service principal's AZURE_* variables.
+import * as assert from 'node:assert/strict';
+import { existsSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import * as vscode from 'vscode';
+import type { AzureNode } from '../../../client/src/views/azureNodes';
+import type { AzureController } from '../../../client/src/views/azureViews';
+import { startStandIn, type StandIn } from '../../azure/standIn';
+import { OPERATOR, REGISTRY, SUB_SHARED, T1, principalOf } from '../../azure/world';
+import { extension, waitFor } from '../helpers';
+import { recordMetric } from '../metrics';
+
+const SETTINGS = 'fluxAzure.azure';
+let standIn: StandIn;
+let azure: AzureController;
+
+async function children(provider: vscode.TreeDataProvider<AzureNode>, node?: AzureNode): Promise<AzureNode[]> {
+  return (await provider.getChildren(node)) ?? [];
+}
+
+function label(provider: vscode.TreeDataProvider<AzureNode>, node: AzureNode): string {
+  const item = provider.getTreeItem(node) as vscode.TreeItem;
+  const text = typeof item.label === 'string' ? item.label : (item.label?.label ?? '');
+  return item.description ? `${text} — ${item.description}` : text;
+}
+
+/** Every node of a tree, depth first, with its label. */
+async function walk(
+  provider: vscode.TreeDataProvider<AzureNode>,
+): Promise<{ node: AzureNode; text: string; depth: number }[]> {
+  const out: { node: AzureNode; text: string; depth: number }[] = [];
+  const visit = async (node: AzureNode | undefined, depth: number) => {
+    for (const child of await children(provider, node)) {
+      out.push({ node: child, text: label(provider, child), depth });
+      await visit(child, depth + 1);
+    }
+  };
+  await visit(undefined, 0);
+  return out;
+}
+
+/** Asks the launcher (which drives the browser) for a screenshot and waits until it is written. */
+async function screenshot(path: string): Promise<boolean> {
+  rmSync(path, { force: true });
+  console.log(`[flux-azure-screenshot] ${path}`);
+  try {
+    await waitFor('the screenshot', async () => (existsSync(path) ? true : undefined), 15_000);
+    return true;
+  } catch {
+    return false; // a launcher without screenshot support: the test still checks the tree
+  }
+}
+
+describe('Azure permissions view in a real VS Code', () => {
+  before(async function () {
+    this.timeout(120_000);
+    standIn = await startStandIn();
+    // What a user of the environment sign-in method has in VS Code's environment.
+    process.env.AZURE_TENANT_ID = T1;
+    process.env.AZURE_CLIENT_ID = OPERATOR.clientId;
+    process.env.AZURE_CLIENT_SECRET = OPERATOR.secret;
+    const config = vscode.workspace.getConfiguration(SETTINGS);
+    const global = vscode.ConfigurationTarget.Global;
+    await config.update('cloud', 'custom', global);
+    await config.update('signInMethod', 'environment', global);
+    await config.update('customCloud.resourceManagerEndpoint', standIn.url, global);
+    await config.update('customCloud.tokenAudience', standIn.audience, global);
+    await config.update('customCloud.authorityHost', standIn.url, global);
+    await config.update('customCloud.portalUrl', 'https://portal.contoso-private.test', global);
+    await config.update('customCloud.certificateAuthorityFile', standIn.caFile, global);
+    const ext = extension();
+    const api = ext.isActive ? ext.exports : await ext.activate();
+    azure = api.azure;
+    await vscode.commands.executeCommand('workbench.view.extension.fluxAzure');
+    await vscode.commands.executeCommand('fluxAzure.azure.refresh');
+  });
+
+  after(async () => {
+    const config = vscode.workspace.getConfiguration(SETTINGS);
+    for (const key of [
+      'cloud',
+      'signInMethod',
+      'customCloud.resourceManagerEndpoint',
+      'customCloud.tokenAudience',
+      'customCloud.authorityHost',
+      'customCloud.portalUrl',
+      'customCloud.certificateAuthorityFile',
+    ])
+      await config.update(key, undefined, vscode.ConfigurationTarget.Global);
+    await standIn?.stop();
+  });
+
+  it('My access: account, two tenants, subscriptions, direct / group / management-group grants, a 403', async () => {
+    const started = Date.now();
+    const rows = await walk(azure.access);
+    recordMetric('azureAccessTreeMs', Date.now() - started);
+    const texts = rows.map((r) => `${'  '.repeat(r.depth)}${r.text}`);
+    const has = (re: RegExp) =>
+      assert.ok(
+        texts.some((t) => re.test(t)),
+        `${re} in\n${texts.join('\n')}`,
+      );
+    has(/^fleet-operator \(f1a2b3c4-0000-4000-8000-00000000c11e\) — Environment/);
+    has(/^ {2}Contoso — contoso\.onmicrosoft\.com/);
+    has(/^ {2}Fabrikam — fabrikam\.onmicrosoft\.com/);
+    has(/^ {4}Contoso Fleet Production — 4 role assignments/);
+    has(/^ {6}Tenant Root Group — Management group/);
+    has(/^ {8}Reader — via group 33333333-0000-4000-8000-000000000002/);
+    has(/^ {6}rg-fleet-prod — Resource group/);
+    has(/^ {8}Contributor — direct/);
+    has(/^ {8}User Access Administrator — via group .* · condition/);
+    has(/^ {6}kv-fleet-staging — Key vault/);
+    has(/^ {4}Contoso Shared Services — No permission \(AuthorizationFailed\)/);
+    has(/^ {4}Fabrikam Delegated Analytics — 1 role assignment/);
+    has(/^ {8}Key Vault Secrets User — via group/);
+    assert.ok(!texts.some((t) => /Sign in/.test(t)), 'signed in');
+    assert.ok(SUB_SHARED);
+  });
+
+  it('Flux readiness: the integrations of examples/ with ✓, ✗ and ? as the stand-in grants them', async () => {
+    const rows = await walk(azure.readiness);
+    const texts = rows.map((r) => `${'  '.repeat(r.depth)}${r.text}`);
+    const has = (re: RegExp) =>
+      assert.ok(
+        texts.some((t) => re.test(t)),
+        `${re} in\n${texts.join('\n')}`,
+      );
+    has(/^clusters\/production — 5 ✓ {2}0 ✗ {2}\d+ \?$/);
+    has(/^clusters\/staging — 3 ✓ {2}2 ✗ {2}\d+ \?$/);
+    has(/^ {2}OCIRepository podinfo\/podinfo — ✓ ACR contosofleet\.azurecr\.io — AcrPull on the resource/);
+    has(
+      /^ {2}OCIRepository podinfo\/podinfo-canary — ✓ .*inherited from \/providers\/Microsoft\.Management\/managementGroups\/mg-contoso-platform/,
+    );
+    has(/^ {2}HelmRepository flux-system\/contoso-charts — ✗ ACR contosofleet\.azurecr\.io — Missing AcrPull/);
+    has(/^ {2}Bucket platform\/fleet-config — ✗ ABS .* — Missing Storage Blob Data Reader .*holds Reader/);
+    has(
+      /^ {2}Secret flux-system\/receiver-token — ✓ AKV kv-fleet-prod\.vault\.azure\.net — Key Vault Crypto Officer inherited/,
+    );
+    has(
+      /^ {2}GitRepository flux-system\/flux-system — \? ADO dev\.azure\.com\/contoso\/fleet — Azure DevOps is not Azure RBAC.*'Readers' group of project contoso\/fleet/,
+    );
+    has(/^ {2}Provider flux-system\/fleet-events — \? AEH Azure Event Hubs — No Event Hubs namespace/);
+    has(/^ {4}Identity — ServiceAccount podinfo\/podinfo-source · client id 2d38d8dc-e1f4-4a2e-a7ce-53ee33227e81/);
+    has(/^ {4}Grant — AcrPull on \/subscriptions\/.*\/registries\/contosofleet/);
+  });
+
+  it('actions: copy the az command, insert the ASO RoleAssignment, copy ids, open the manifest line', async () => {
+    const clusters = await children(azure.readiness);
+    const staging = clusters.find((c) => c.type === 'cluster' && c.label === 'clusters/staging')!;
+    const integrations = await children(azure.readiness, staging);
+    const charts = integrations.find(
+      (n) => n.type === 'integration' && n.row.integration.object.name === 'contoso-charts',
+    ) as Extract<AzureNode, { type: 'integration' }>;
+    assert.ok(charts, 'staging contoso-charts row');
+    const principal = principalOf('0930e1eb-fff4-47ac-8b19-3dbc025dbd26');
+
+    const az = await vscode.commands.executeCommand<string>('fluxAzure.azure.copyGrantCommand', charts);
+    assert.equal(
+      az,
+      `az role assignment create --assignee-object-id ${principal} --assignee-principal-type ServicePrincipal --role 7f951dda-4ed3-4680-a7ca-43fe172d538d --scope "${REGISTRY}"`,
+    );
+    assert.equal(await vscode.env.clipboard.readText(), az);
+
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    const aso = await vscode.commands.executeCommand<string>('fluxAzure.azure.insertRoleAssignment', charts);
+    const editor = await waitFor('the inserted manifest', async () =>
+      vscode.window.activeTextEditor?.document.getText().includes('kind: RoleAssignment')
+        ? vscode.window.activeTextEditor
+        : undefined,
+    );
+    assert.equal(editor.document.languageId, 'yaml');
+    assert.equal(editor.document.getText(), aso);
+    assert.equal(
+      aso,
+      [
+        'apiVersion: authorization.azure.com/v1api20220401',
+        'kind: RoleAssignment',
+        'metadata:',
+        '  name: source-controller-acrpull',
+        '  namespace: flux-system',
+        'spec:',
+        '  owner:',
+        `    armId: ${REGISTRY}`,
+        `  principalId: ${principal}`,
+        '  principalType: ServicePrincipal',
+        '  roleDefinitionReference:',
+        `    armId: /subscriptions/${REGISTRY.split('/')[2]}/providers/Microsoft.Authorization/roleDefinitions/7f951dda-4ed3-4680-a7ca-43fe172d538d # AcrPull`,
+        '',
+      ].join('\n'),
+    );
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+
+    assert.equal(await vscode.commands.executeCommand('fluxAzure.azure.copyPrincipalId', charts), principal);
+    assert.equal(await vscode.commands.executeCommand('fluxAzure.azure.copyScope', charts), REGISTRY);
+    assert.equal(
+      await vscode.commands.executeCommand('fluxAzure.azure.copyRoleId', charts),
+      '7f951dda-4ed3-4680-a7ca-43fe172d538d',
+    );
+
+    // Clicking a row opens its manifest at the object.
+    await vscode.commands.executeCommand(
+      (azure.readiness.getTreeItem(charts) as vscode.TreeItem).command!.command,
+      ...((azure.readiness.getTreeItem(charts) as vscode.TreeItem).command!.arguments ?? []),
+    );
+    const opened = await waitFor('the manifest editor', async () =>
+      vscode.window.activeTextEditor?.document.uri.path.endsWith('infrastructure/sources/contoso-charts.yaml')
+        ? vscode.window.activeTextEditor
+        : undefined,
+    );
+    assert.equal(opened.document.lineAt(opened.selection.start.line).text.trim(), 'name: contoso-charts');
+
+    // My access: copy an assignment's scope and role definition id.
+    const account = (await children(azure.access))[0]!;
+    const contoso = (await children(azure.access, account))[0]!;
+    const prod = (await children(azure.access, contoso)).find(
+      (n) => n.type === 'subscription' && n.subscription.displayName === 'Contoso Fleet Production',
+    )!;
+    const scopes = await children(azure.access, prod);
+    const rg = scopes.find((n) => n.type === 'scope' && n.name === 'rg-fleet-prod')!;
+    const [contributor] = await children(azure.access, rg);
+    assert.equal(
+      await vscode.commands.executeCommand('fluxAzure.azure.copyScope', contributor),
+      `/subscriptions/${REGISTRY.split('/')[2]}/resourceGroups/rg-fleet-prod`,
+    );
+    assert.match(
+      await vscode.commands.executeCommand<string>('fluxAzure.azure.copyRoleId', contributor),
+      /roleDefinitions\/b24988ac-6180-42a0-ab88-20f7382dd24c$/,
+    );
+  });
+
+  it('renders in the workbench (screenshot test-results/azure-tree.png)', async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await vscode.commands.executeCommand('workbench.view.extension.fluxAzure');
+    // Expand a subscription in My access and the staging cluster's missing row in Flux readiness.
+    const account = (await children(azure.access))[0]!;
+    const contoso = (await children(azure.access, account))[0]!;
+    const prod = (await children(azure.access, contoso)).find(
+      (n) => n.type === 'subscription' && n.subscription.displayName === 'Contoso Fleet Production',
+    )!;
+    await azure.accessView.reveal(prod, { expand: 2, focus: false, select: false });
+    const staging = (await children(azure.readiness)).find(
+      (c) => c.type === 'cluster' && c.label === 'clusters/staging',
+    )!;
+    const missing = (await children(azure.readiness, staging)).find(
+      (n) => n.type === 'integration' && n.row.result?.state === 'missing',
+    )!;
+    await azure.readinessView.reveal(missing, { expand: true, focus: false, select: true });
+    // A wider side bar, so the descriptions (roles, states) are readable in the picture.
+    await vscode.commands.executeCommand('workbench.action.focusSideBar');
+    for (let i = 0; i < 12; i++) await vscode.commands.executeCommand('workbench.action.increaseViewSize');
+    const results = process.env.FLUX_AZURE_TEST_RESULTS
+      ? dirname(process.env.FLUX_AZURE_TEST_RESULTS)
+      : join(extension().extensionPath, 'test-results');
+    const taken = await screenshot(join(results, 'azure-tree.png'));
+    recordMetric('azureTreeScreenshot', taken ? 1 : 0);
+    assert.ok(azure.accessView.visible || azure.readinessView.visible, 'a Flux on Azure view is visible');
+  });
+});

@@ -1,0 +1,104 @@
+import * as assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+import { parseAllDocuments } from 'yaml';
+import { extension, waitFor } from '../helpers';
+
+interface SnippetJson {
+  prefix: string;
+  description: string;
+  body: string[];
+}
+
+/** The contributed snippets file (JSON with trailing commas). */
+function contributedSnippets(): Record<string, SnippetJson> {
+  const text = readFileSync(join(extension().extensionPath, 'snippets', 'flux-azure.code-snippets'), 'utf8');
+  return JSON.parse(text.replace(/,(\s*\n\s*[\]}])/g, '$1')) as Record<string, SnippetJson>;
+}
+
+/** Error and warning diagnostics of our server on a document, once they are stable for a second. */
+async function problems(document: vscode.TextDocument): Promise<string[]> {
+  await vscode.commands.executeCommand('vscode.executeCodeActionProvider', document.uri, new vscode.Range(0, 0, 0, 0));
+  const read = () =>
+    vscode.languages
+      .getDiagnostics(document.uri)
+      .filter((d) => d.source === 'flux-azure')
+      .filter((d) => d.severity === vscode.DiagnosticSeverity.Error || d.severity === vscode.DiagnosticSeverity.Warning)
+      .map(
+        (d) => `${d.range.start.line + 1}: ${String(typeof d.code === 'object' ? d.code.value : d.code)} ${d.message}`,
+      );
+  let last = JSON.stringify(read());
+  let stableSince = Date.now();
+  const deadline = Date.now() + 10_000;
+  while (Date.now() - stableSince < 1_000 && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const now = JSON.stringify(read());
+    if (now !== last) {
+      last = now;
+      stableSince = Date.now();
+    }
+  }
+  return JSON.parse(last) as string[];
+}
+
+async function closeAll(): Promise<void> {
+  for (let i = 0; i < 20 && vscode.window.visibleTextEditors.length > 0; i++)
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+}
+
+const KUSTOMIZATION_HEAD = [
+  'apiVersion: kustomize.config.k8s.io/v1beta1',
+  'kind: Kustomization',
+  'resources:',
+  '  - gotk-components.yaml',
+  'patches:',
+  '  ',
+].join('\n');
+
+describe('snippets in a real VS Code', () => {
+  before(async () => {
+    const ext = extension();
+    const api = ext.isActive ? ext.exports : await ext.activate();
+    await waitFor('the language client', async () => (api.client?.isRunning() ? true : undefined));
+  });
+  afterEach(closeAll);
+
+  it('are offered by completion under the flux-azure- prefix', async () => {
+    const document = await vscode.workspace.openTextDocument({ language: 'yaml', content: 'flux-azure-oci' });
+    await vscode.window.showTextDocument(document);
+    const labels = await waitFor('snippet completions', async () => {
+      const list = await vscode.commands.executeCommand<vscode.CompletionList>(
+        'vscode.executeCompletionItemProvider',
+        document.uri,
+        new vscode.Position(0, 14),
+      );
+      const snippets = (list?.items ?? [])
+        .filter((i) => i.kind === vscode.CompletionItemKind.Snippet)
+        .map((i) => (typeof i.label === 'string' ? i.label : i.label.label));
+      return snippets.some((l) => l.startsWith('flux-azure-')) ? snippets : undefined;
+    });
+    assert.ok(labels.includes('flux-azure-ocirepository'), `got ${labels.join(', ')}`);
+  });
+
+  for (const [name, snippet] of Object.entries(contributedSnippets())) {
+    it(`${snippet.prefix} inserts YAML our server accepts (${name})`, async () => {
+      const patch = snippet.prefix.includes('-patch-');
+      // A name of its own: a reused `Untitled-1` could hand back the previous test's document while it closes.
+      const document = await vscode.workspace.openTextDocument(
+        vscode.Uri.parse(`untitled:${snippet.prefix}-${process.pid}.yaml`),
+      );
+      const editor = await vscode.window.showTextDocument(document);
+      if (patch) await editor.edit((edit) => edit.insert(new vscode.Position(0, 0), KUSTOMIZATION_HEAD));
+      assert.equal(document.languageId, 'yaml');
+      const end = document.lineAt(document.lineCount - 1).range.end;
+      editor.selection = new vscode.Selection(end, end);
+      const inserted = await editor.insertSnippet(new vscode.SnippetString(snippet.body.join('\n')), end);
+      assert.ok(inserted, 'the snippet was inserted');
+      const text = document.getText();
+      for (const doc of parseAllDocuments(text)) assert.deepEqual(doc.errors.map(String), [], `valid YAML:\n${text}`);
+      assert.ok(!/\$\{\d|\$\d/.test(text), 'no snippet syntax left');
+      assert.deepEqual(await problems(document), [], text);
+    });
+  }
+});

@@ -1,0 +1,105 @@
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { CompletionItem, MarkupContent, TextEdit } from 'vscode-languageserver-protocol';
+import { fileUri, LspClient, positionOf, REPO } from './lspClient';
+
+const EXAMPLES = join(REPO, 'examples');
+const client = new LspClient();
+const ready = client.initialize(EXAMPLES);
+after(() => client.dispose());
+
+function read(rel: string) {
+  const path = join(EXAMPLES, rel);
+  return { uri: fileUri(path), text: readFileSync(path, 'utf8') };
+}
+
+/** Completion once the workspace index is ready (the first requests may come before the scan finished). */
+async function completeWhenIndexed(
+  uri: string,
+  text: string,
+  needle: string,
+  delta: number,
+  until: (i: CompletionItem[]) => boolean,
+) {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const items = await client.completion(uri, positionOf(text, needle, delta));
+    if (until(items) || Date.now() > deadline) return items;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+test('completion of serviceAccountName in an example OCIRepository: namespace ServiceAccounts, range after the colon', async () => {
+  await ready;
+  const { uri, text } = read('apps/base/podinfo/source.yaml');
+  const edited = text.replace('serviceAccountName: podinfo-source', 'serviceAccountName: ');
+  client.open(uri, edited);
+  const items = await completeWhenIndexed(uri, edited, 'serviceAccountName: ', 20, (i) => i.length > 0);
+  const source = items.find((i) => i.label === 'podinfo-source');
+  assert.ok(source, JSON.stringify(items.map((i) => i.label)));
+  assert.equal(source!.detail, 'client-id 2d38d8dc-e1f4-4a2e-a7ce-53ee33227e81');
+  const edit = source!.textEdit as TextEdit;
+  const at = positionOf(edited, 'serviceAccountName: ', 20);
+  assert.deepEqual(edit.range, { start: at, end: at });
+  client.close(uri);
+});
+
+test('completion inside the staging `patch: |` block: AZURE_* names replace the typed prefix only', async () => {
+  await ready;
+  const { uri, text } = read('clusters/staging/flux-system/kustomization.yaml');
+  const edited = text.replace('name: AZURE_AUTHORITY_HOST', 'name: AZURE_AU');
+  client.open(uri, edited);
+  const items = await client.completion(uri, positionOf(edited, 'name: AZURE_AU', 14));
+  const host = items.find((i) => i.label === 'AZURE_AUTHORITY_HOST');
+  assert.ok(host);
+  const start = positionOf(edited, 'name: AZURE_AU', 6);
+  assert.deepEqual((host!.textEdit as TextEdit).range, {
+    start,
+    end: { line: start.line, character: start.character + 8 },
+  });
+  assert.match((host!.documentation as MarkupContent).value, /Entra login endpoint/);
+  client.close(uri);
+});
+
+test('completion of the gate argument in a JSON6902 op of the production kustomization', async () => {
+  await ready;
+  const { uri, text } = read('clusters/production/flux-system/kustomization.yaml');
+  const edited = text.replace('value: --feature-gates=ObjectLevelWorkloadIdentity=true', 'value: --f');
+  client.open(uri, edited);
+  const items = await client.completion(uri, positionOf(edited, 'value: --f', 10));
+  assert.equal(items[0]?.label, '--feature-gates=ObjectLevelWorkloadIdentity=true');
+  assert.ok(
+    items.some((i) => i.label === '--default-service-account=<name>'),
+    'production runs Flux 2.7',
+  );
+  client.close(uri);
+});
+
+test('hover inside the staging `sops.azure-kv: |` block explains the nested field, never the value', async () => {
+  await ready;
+  const { uri, text } = read('clusters/staging/sops-azure-kv.yaml');
+  client.open(uri, text);
+  const key = await client.hover(uri, positionOf(text, 'clientCertificateSendChain', 3));
+  assert.match((key?.contents as MarkupContent).value, /Go \*\*bool\*\*/);
+  assert.deepEqual(key?.range?.start, positionOf(text, 'clientCertificateSendChain'));
+  const value = await client.hover(uri, positionOf(text, 'clientId: ac14', 12));
+  const shown = (value?.contents as MarkupContent).value;
+  assert.match(shown, /Value not shown/);
+  assert.ok(!shown.includes('ac14fb1b'));
+  client.close(uri);
+});
+
+test('hover on a role GUID in a Provider docs comment-free value and on plain YAML', async () => {
+  await ready;
+  const uri = fileUri(join(EXAMPLES, 'scratch-roles.yaml'));
+  const text =
+    'steps:\n  - run: az role assignment create --role 12338af0-0e69-4776-bea7-57ae8d297424\nimage:\n  tag: latest\n';
+  client.open(uri, text);
+  const role = await client.hover(uri, positionOf(text, '12338af0', 4));
+  assert.match((role?.contents as MarkupContent).value, /\*\*Key Vault Crypto User\*\*/);
+  assert.equal(await client.hover(uri, positionOf(text, 'latest', 2)), null);
+  assert.deepEqual(await client.completion(uri, positionOf(text, 'tag: ', 5)), []);
+  client.close(uri);
+});

@@ -1,0 +1,91 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import type { CompletionItem, Hover, MarkupContent, TextEdit } from 'vscode-languageserver';
+import { DEFAULT_SETTINGS } from '../../shared/src/protocol';
+import { parseManifest } from '../../server/src/document/manifest';
+import { provideCompletion } from '../../server/src/features/completion';
+import type { FeatureContext } from '../../server/src/features/context';
+import { provideHover } from '../../server/src/features/hover';
+import { pathToUri } from '../../server/src/workspace/files';
+import { WorkspaceIndex } from '../../server/src/workspace/workspaceIndex';
+
+/** Marks the cursor in test texts. */
+export const CURSOR = '§';
+
+export interface Workspace {
+  readonly root: string;
+  readonly ctx: FeatureContext;
+}
+
+/** Indexes a folder as the server does. */
+export async function indexFolder(root: string, fluxVersion = ''): Promise<Workspace> {
+  const index = new WorkspaceIndex();
+  index.setRoots([root]);
+  await index.scan();
+  index.setVersionOverride(fluxVersion || undefined);
+  return { root, ctx: { index, settings: { ...DEFAULT_SETTINGS, fluxVersion } } };
+}
+
+/** Writes a small repository to a temp folder and indexes it. */
+export async function workspace(files: Record<string, string>, fluxVersion = ''): Promise<Workspace> {
+  const root = mkdtempSync(join(tmpdir(), 'flux-azure-editor-'));
+  for (const [path, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(root, path)), { recursive: true });
+    writeFileSync(join(root, path), text);
+  }
+  return indexFolder(root, fluxVersion);
+}
+
+function split(textWithCursor: string): { text: string; offset: number } {
+  const offset = textWithCursor.indexOf(CURSOR);
+  if (offset < 0) throw new Error('no cursor marker in the text');
+  return { text: textWithCursor.slice(0, offset) + textWithCursor.slice(offset + CURSOR.length), offset };
+}
+
+/** Completion items at the cursor marker of `textWithCursor`, as if the file `rel` of the workspace were open. */
+export function complete(ws: Workspace, rel: string, textWithCursor: string): CompletionItem[] {
+  const { text, offset } = split(textWithCursor);
+  const file = parseManifest(pathToUri(join(ws.root, rel)), 1, text);
+  return provideCompletion(file, file.lines.positionAt(offset), ws.ctx)?.items ?? [];
+}
+
+export function labels(items: readonly CompletionItem[]): string[] {
+  return [...items].sort((a, b) => (a.sortText ?? '').localeCompare(b.sortText ?? '')).map((i) => i.label);
+}
+
+/**
+ * The text after accepting an item, as VS Code does it: the edit replaces its range, snippet tab stops become their
+ * default text (choices their first option), and lines after the first get the cursor line's indentation.
+ */
+export function accept(textWithCursor: string, item: CompletionItem): string {
+  const { text } = split(textWithCursor);
+  const edit = item.textEdit as TextEdit;
+  const lines = text.split('\n');
+  const offsetOf = (p: { line: number; character: number }) =>
+    lines.slice(0, p.line).reduce((n, l) => n + l.length + 1, 0) + p.character;
+  let insert = edit.newText;
+  if (item.insertTextFormat === 2)
+    insert = insert
+      .replace(/\$\{\d+\|([^,|]*)[^}]*\|\}/g, '$1')
+      .replace(/\$\{\d+:([^}]*)\}/g, '$1')
+      .replace(/\$\{\d+\}|\$\d+/g, '')
+      .replace(/\\([$}\\])/g, '$1');
+  if (item.insertTextMode === 2) {
+    const indent = /^\s*/.exec(lines[edit.range.start.line].replace(/\r$/, ''))![0];
+    insert = insert.replace(/\n/g, `\n${indent}`);
+  }
+  return text.slice(0, offsetOf(edit.range.start)) + insert + text.slice(offsetOf(edit.range.end));
+}
+
+/** The hover at `needle` (+ `delta` characters) in `text`, as if the file `rel` of the workspace were open. */
+export function hoverAt(ws: Workspace, rel: string, text: string, needle: string, delta = 1): Hover | null {
+  const index = text.indexOf(needle);
+  if (index < 0) throw new Error(`'${needle}' not found`);
+  const file = parseManifest(pathToUri(join(ws.root, rel)), 1, text);
+  return provideHover(file, file.lines.positionAt(index + delta), ws.ctx);
+}
+
+export function hoverText(hover: Hover | null): string {
+  return hover ? (hover.contents as MarkupContent).value : '';
+}
