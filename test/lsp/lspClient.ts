@@ -80,6 +80,7 @@ export class LspClient {
       capabilities: {
         workspace: {
           configuration: true,
+          workspaceFolders: true,
           didChangeWatchedFiles: { dynamicRegistration: true },
           workspaceEdit: { documentChanges: true },
         },
