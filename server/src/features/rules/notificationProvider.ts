@@ -57,7 +57,9 @@ export const notificationProvider: Rule = {
           message: `A SAS connection string and serviceAccountName cannot be combined for azureeventhub: remove serviceAccountName, or the SAS address, to pick one authentication method.`,
         });
       }
-      if (!sas && (sa || !secret)) {
+      // Workload identity: a ServiceAccount on the object, or no secretRef at all (controller identity). A secretRef to a
+      // Secret outside the workspace may hold a SAS connection string, so nothing is said then.
+      if (!sas && (sa || !secretName)) {
         const channel = doc.scalar(['spec', 'channel']);
         if (!channel || !address) {
           findings.push({
