@@ -296,3 +296,16 @@ test('kustomize-controller --default-service-account is the impersonation defaul
   ].join('\n');
   assert.deepEqual(await lint({ 'k/kustomization.yaml': k }, '2.7'), []);
 });
+
+test('Event Hubs provider: channel required with workload identity, not judged when the secretRef is outside the workspace', async () => {
+  const provider = (extra: string) =>
+    `apiVersion: notification.toolkit.fluxcd.io/v1beta3\nkind: Provider\nmetadata: {name: hub, namespace: apps}\nspec:\n  type: azureeventhub\n  address: fluxevents\n${extra}`;
+  assert.deepEqual(await lint({ 'sa.yaml': SA, 'p.yaml': provider('  serviceAccountName: acr\n') }), [
+    'p.yaml:5:9 flux-azure/eventhub-address-channel',
+  ]);
+  assert.deepEqual(await lint({ 'p.yaml': provider('  secretRef:\n    name: elsewhere\n') }), []);
+  assert.deepEqual(
+    await lint({ 'sa.yaml': SA, 'p.yaml': provider('  serviceAccountName: acr\n  channel: contoso-events\n') }),
+    [],
+  );
+});
