@@ -171,14 +171,21 @@ export class LspClient {
   async dispose(): Promise<void> {
     if (this.disposed) return;
     this.disposed = true;
+    const exited = new Promise<void>((resolve) => {
+      if (this.process.exitCode !== null || this.process.signalCode !== null) resolve();
+      else this.process.once('exit', () => resolve());
+    });
+    // Writes racing the end of the process (answers to late server requests) must not surface as failures.
+    this.process.stdin?.on('error', () => {});
     try {
       await Promise.race([this.connection.sendRequest('shutdown'), new Promise((r) => setTimeout(r, 2000))]);
-      void this.connection.sendNotification('exit');
+      await this.connection.sendNotification('exit').catch(() => {});
     } catch {
       /* already gone */
     }
-    this.connection.dispose();
+    await Promise.race([exited, new Promise((r) => setTimeout(r, 3000))]);
     this.process.kill();
+    this.connection.dispose();
   }
 }
 

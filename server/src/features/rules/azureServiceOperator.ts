@@ -5,6 +5,8 @@ import {
   parseScope,
   parseServiceAccountSubject,
   roleByGuid,
+  roleById,
+  roleDefinitionId,
   roleByName,
   WORKLOAD_IDENTITY_AUDIENCE,
   type AzureServiceDef,
@@ -31,10 +33,14 @@ export const federatedCredential: Rule = {
     if (subject && findPlaceholders(subject.text).length === 0 && !subject.text.includes('${')) {
       const parsed = parseServiceAccountSubject(subject.text);
       if (!parsed) {
+        const lower = subject.text.toLowerCase();
         findings.push({
           code: 'flux-azure/fic-subject',
           span: subject,
           message: `The subject must be exactly system:serviceaccount:<namespace>:<name> (lower case; Entra compares it case-sensitively). '${subject.text}' never matches a ServiceAccount token.`,
+          fixes: parseServiceAccountSubject(lower)
+            ? [{ title: `Use ${lower}`, edits: replaceScalar(doc, subject, lower), preferred: true }]
+            : [],
         });
       } else if (
         index.fileCount > 0 &&
@@ -121,10 +127,15 @@ export const roleAssignment: Rule = {
         service && (service.recommendedRole === role.id || service.alternativeRoles.includes(role.id as never));
       const forOther = (AZURE_SERVICES as readonly AzureServiceDef[]).find((s) => s.recommendedRole === role!.id);
       if (service && !fits && forOther && forOther.id !== service.id) {
+        const right = service.recommendedRole ? roleById(service.recommendedRole) : undefined;
+        const replacement = right && (roleNode === wellKnown ? right.name : roleDefinitionId(right.guid));
         findings.push({
           code: 'flux-azure/role-mismatch',
           span: roleNode,
-          message: `${role.name} grants ${forOther.name} access, but the scope is a ${service.name} resource: Flux still cannot use it. Grant ${service.recommendedRole ?? 'the service role'} on this scope instead.`,
+          message: `${role.name} grants ${forOther.name} access, but the scope is a ${service.name} resource: Flux still cannot use it. Grant ${right?.name ?? 'the service role'} on this scope instead.`,
+          fixes: replacement
+            ? [{ title: `Grant ${right!.name}`, edits: replaceScalar(doc, roleNode, replacement), preferred: true }]
+            : [],
         });
       }
     }

@@ -24,7 +24,12 @@ import type { ManifestDoc } from '../../document/manifest';
 import { isScalar, items, nodeAt, textAt, type ScalarNode } from '../../document/nodes';
 import { readControllerPatches, type ControllerPatch } from '../../workspace/controllerPatches';
 import { isFluxInstance, isKustomizeFile } from '../../workspace/facts';
-import { quoted, replaceScalar } from './helpers';
+import { fluxSystemKustomization, quoted, replaceScalar } from './helpers';
+import { gateFix } from './gateMissing';
+import { pathToUri } from '../../workspace/files';
+import type { Cluster } from '../../workspace/workspaceIndex';
+
+const fluxSystemUri = (c: Cluster) => pathToUri(fluxSystemKustomization(c));
 import type { Finding, Rule, RuleContext } from './rule';
 
 /** The controller patches of a kustomization.yaml or a FluxInstance. */
@@ -213,7 +218,7 @@ function envFindings({ doc }: RuleContext, p: ControllerPatch): Finding[] {
 }
 
 function argFindings(
-  { doc, fluxVersion }: RuleContext,
+  { doc, fluxVersion, clusters, index }: RuleContext,
   p: ControllerPatch,
   all: readonly ControllerPatch[],
 ): Finding[] {
@@ -284,6 +289,9 @@ function argFindings(
             code: 'flux-azure/lockdown-without-gate',
             span: arg,
             message: `${lockdown.flag} on ${controller} needs --feature-gates=${OBJECT_LEVEL_WI_GATE}=true on the same controller, or it refuses to start ("inconsistent object-level configuration").`,
+            fixes: clusters
+              .filter((c) => fluxSystemUri(c) === doc.file.uri)
+              .flatMap((c) => gateFix(index, c, controller)),
           });
         }
       }

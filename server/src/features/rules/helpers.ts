@@ -83,3 +83,16 @@ export function hostOf(url: string): string | undefined {
 export function fluxSystemKustomization(cluster: Cluster): string {
   return `${cluster.dir}/flux-system/kustomization.yaml`;
 }
+
+/** Deletes the whole lines a pair occupies (key, value and nested block), for fixes that remove a setting. */
+export function removePair(doc: ManifestDoc, pair: { start: number; end: number }): Record<string, TextEdit[]> {
+  const start = doc.position(pair.start).line;
+  let end = doc.position(pair.end).line + 1;
+  // A block value ends at its last character; the line break after it belongs to the pair too.
+  if (doc.position(pair.end).character === 0) end -= 1;
+  return {
+    [doc.file.uri]: [
+      { range: { start: { line: start, character: 0 }, end: { line: end, character: 0 } }, newText: '' },
+    ],
+  };
+}

@@ -4,7 +4,9 @@ import {
   findPlaceholders,
   PROVIDER_TYPES_WITH_SERVICE_ACCOUNT,
 } from '../../catalog';
-import { isFluxDoc, namespaceOf } from './helpers';
+import { isFluxDoc, namespaceOf, removePair, replaceScalar } from './helpers';
+import { adoHttpsUrl as adoFix } from './sourceFields';
+import { pairAt } from '../../document/nodes';
 import type { Finding, Rule } from './rule';
 
 /** Rules 5, 9, 10: notification Provider fields for Azure DevOps and Event Hubs. */
@@ -22,6 +24,12 @@ export const notificationProvider: Rule = {
         code: 'flux-azure/provider-sa-unsupported-type',
         span: sa,
         message: `Provider type '${type}' does not use serviceAccountName (only ${PROVIDER_TYPES_WITH_SERVICE_ACCOUNT.join(', ')} do); it is ignored.`,
+        fixes: [
+          {
+            title: 'Remove serviceAccountName',
+            edits: removePair(doc, pairAt(doc.root, ['spec', 'serviceAccountName'])!),
+          },
+        ],
       });
     }
     // Static credentials in the referenced Secret conflict with workload identity.
@@ -45,6 +53,15 @@ export const notificationProvider: Rule = {
         code: 'flux-azure/ado-provider-address',
         span: address,
         message: `An azuredevops Provider address must be https://dev.azure.com/{org}/{project}/_git/{repo}; notification-controller cannot post commit statuses to '${address.text}'.`,
+        fixes: adoFix(address.text)
+          ? [
+              {
+                title: `Use ${adoFix(address.text)}`,
+                edits: replaceScalar(doc, address, adoFix(address.text)!),
+                preferred: true,
+              },
+            ]
+          : [],
       });
     }
     if (type === 'azureeventhub') {

@@ -1,5 +1,7 @@
 import { ACR_HOST_REGEX, ADO_GIT_URL_REGEX, findPlaceholders, inRange, looksLikeAzureDevOps } from '../../catalog';
-import { hostOf, isFluxDoc, replaceScalar } from './helpers';
+import { hostOf, isFluxDoc, removePair, replaceScalar } from './helpers';
+import { addProvider } from './providerAzureMissing';
+import { pairAt } from '../../document/nodes';
 import type { Finding, Rule } from './rule';
 
 /** Rule 7: `provider: azure` for an OCI source whose host is not an ACR login server. */
@@ -25,6 +27,15 @@ export const acrHost: Rule = {
     ];
   },
 };
+
+/** The https://dev.azure.com form of an SSH or legacy visualstudio.com repository URL, if it is one. */
+export function adoHttpsUrl(url: string): string | undefined {
+  const legacy = /^https:\/\/([^.]+)\.visualstudio\.com\/(?:DefaultCollection\/)?([^/]+)\/_git\/([^/?#]+)$/.exec(url);
+  const ssh = /^(?:ssh:\/\/)?git@ssh\.dev\.azure\.com(?::v3|\/v3)\/([^/]+)\/([^/]+)\/([^/?#]+)$/.exec(url);
+  const withUser = /^https:\/\/[^@/]+@dev\.azure\.com\/([^/]+)\/([^/]+)\/_git\/([^/?#]+)$/.exec(url);
+  const parts = legacy ?? ssh ?? withUser;
+  return parts ? `https://dev.azure.com/${parts[1]}/${parts[2]}/_git/${parts[3]}` : undefined;
+}
 
 /** Rule 8: GitRepository `provider: azure` needs an HTTPS dev.azure.com URL. */
 export const adoGitUrl: Rule = {
@@ -97,6 +108,7 @@ export const bucketServiceAccount: Rule = {
         code: 'flux-azure/bucket-sa-generic-provider',
         span: sa,
         message: `The Bucket CRD rejects serviceAccountName with the 'generic' provider. Set provider: azure to use the ServiceAccount's workload identity for Azure Blob Storage.`,
+        fixes: addProvider(doc),
       });
     }
     if (doc.get(['spec', 'secretRef'])) {
@@ -133,13 +145,14 @@ export const secretRefOverridesProvider: Rule = {
   applies: (doc) => isFluxDoc(doc, 'OCIRepository', 'ImageRepository', 'HelmRepository'),
   check: ({ doc }) => {
     const provider = doc.scalar(['spec', 'provider']);
-    const secretRef = doc.get(['spec', 'secretRef']);
+    const secretRef = pairAt(doc.root, ['spec', 'secretRef']);
     if (!provider || provider.text !== 'azure' || !secretRef) return [];
     return [
       {
         code: 'flux-azure/secretref-overrides-provider',
         span: provider,
         message: `When secretRef yields registry credentials, the Azure login is skipped: provider: azure has no effect here. Remove secretRef to authenticate with Entra ID.`,
+        fixes: [{ title: 'Remove secretRef (authenticate with Entra ID)', edits: removePair(doc, secretRef) }],
       },
     ];
   },
