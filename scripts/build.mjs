@@ -42,7 +42,13 @@ await Promise.all([
     outfile: 'client/out/azure.js',
     external: ['vscode'],
   }),
-  build({ ...common, entryPoints: ['server/src/server.ts'], outfile: 'server/out/server.js' }),
+  build({
+    ...common,
+    entryPoints: ['server/src/server.ts'],
+    outfile: 'server/out/server.js',
+    // vscode-jsonrpc loads `crypto` at startup for one rarely used function: load it on first use instead.
+    alias: { crypto: './server/src/lazyCrypto.ts' },
+  }),
   build({
     ...common,
     entryPoints: ['server/src/cli.ts'],

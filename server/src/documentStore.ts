@@ -1,5 +1,5 @@
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { parseManifest, type ManifestFile } from './document/manifest';
+import { keepParses, parseManifest, type ManifestFile } from './document/manifest';
 import { binaryReason, MAX_FILE_BYTES } from './workspace/files';
 
 /**
@@ -17,7 +17,10 @@ export class DocumentStore {
 
   get(doc: TextDocument): ManifestFile | undefined {
     const cached = this.files.get(doc.uri);
-    if (cached?.version === doc.version) return cached;
+    if (cached?.version === doc.version) {
+      if (doc.uri === this.active) keepParses(cached);
+      return cached;
+    }
     const text = doc.getText();
     const reason = text.length > MAX_FILE_BYTES ? `larger than ${MAX_FILE_BYTES / 1024 / 1024} MB` : binaryReason(text);
     if (reason) {
@@ -28,10 +31,27 @@ export class DocumentStore {
     this.declined.delete(doc.uri);
     const file = parseManifest(doc.uri, doc.version, text, cached ?? this.seed?.(doc.uri, text));
     this.files.set(doc.uri, file);
+    if (doc.uri === this.active) keepParses(file);
     return file;
   }
 
+  /**
+   * The document the user works in (last opened, edited or asked about): all its parses stay in memory, while those
+   * of other documents are dropped past a budget (see `keepParses`).
+   */
+  markActive(uri: string): void {
+    if (this.active === uri) return;
+    this.active = uri;
+    keepParses(this.files.get(uri));
+  }
+
+  private active: string | undefined;
+
   evict(uri: string): void {
+    if (uri === this.active) {
+      this.active = undefined;
+      keepParses(undefined);
+    }
     this.files.delete(uri);
     this.declined.delete(uri);
   }

@@ -1,9 +1,7 @@
 import {
-  CodeActionKind,
   DidChangeWatchedFilesNotification,
   FileChangeType,
   TextDocuments,
-  TextDocumentSyncKind,
   type Connection,
   type InitializeParams,
   type InitializeResult,
@@ -11,7 +9,6 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import {
   DEFAULT_SETTINGS,
-  EXTENSION_SOURCE,
   GrantTextRequest,
   IntegrationsRequest,
   PatchContextRequest,
@@ -31,6 +28,8 @@ import { grantText } from './features/grants';
 import { declinedDiagnostic, diagnosticsSteps } from './features/diagnostics';
 import { factsSteps } from './workspace/facts';
 import { ValidationQueue } from './validation';
+import { INITIALIZE_RESULT } from './capabilities';
+import { warmUp } from './warmUp';
 import { provideHover } from './features/hover';
 import { provideCodeActions } from './features/codeActions';
 import { provideCompletion } from './features/completion';
@@ -43,8 +42,11 @@ const DEBOUNCE_MS = 25;
 /** Longest stretch of analysis before pending requests are answered. */
 const SLICE_MS = 12;
 
-/** Wires documents, the workspace index and the features to the LSP connection. The only module that touches it. */
-export function startSession(connection: Connection): void {
+/**
+ * Wires documents, the workspace index and the features to the LSP connection. The only module that touches it.
+ * With `initializeParams`, `initialize` was already answered (from `INITIALIZE_RESULT`) and `initialized` received.
+ */
+export function startSession(connection: Connection, initializeParams?: InitializeParams): void {
   const documents = new TextDocuments(TextDocument);
   const index = new WorkspaceIndex((message) => connection.console.info(message));
   const store = new DocumentStore((uri, text) => index.parsedFromDisk(uri, text));
@@ -60,6 +62,7 @@ export function startSession(connection: Connection): void {
   const context = (): FeatureContext => ({ index, settings });
 
   function modelOf(uri: string) {
+    store.markActive(uri);
     const doc = documents.get(uri);
     return doc ? store.get(doc) : undefined;
   }
@@ -77,8 +80,10 @@ export function startSession(connection: Connection): void {
         const declined = store.declined.get(doc.uri);
         if (declined) return [declinedDiagnostic(declined)];
         if (!file) return [];
-        yield* factsSteps(file);
-        if (index.updateFromOpen(file)) revalidateOpen(doc.uri);
+        if (!index.indexedAs(file)) {
+          yield* factsSteps(file);
+          if (index.updateFromOpen(file)) revalidateOpen(doc.uri);
+        }
         if (!settings.diagnostics.enable) return [];
         return yield* diagnosticsSteps(file, context());
       },
@@ -94,23 +99,14 @@ export function startSession(connection: Connection): void {
     queue.scheduleAll(except);
   }
 
-  connection.onInitialize((params: InitializeParams): InitializeResult => {
+  const initialize = (params: InitializeParams): InitializeResult => {
     hasConfiguration = !!params.capabilities.workspace?.configuration;
     canWatch = !!params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration;
     hasFolders = !!params.capabilities.workspace?.workspaceFolders;
     const folders = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
     index.setRoots(folders.map(uriToPath).filter((p): p is string => !!p));
-    return {
-      capabilities: {
-        textDocumentSync: TextDocumentSyncKind.Incremental,
-        hoverProvider: true,
-        completionProvider: { triggerCharacters: [':', ' ', '/', '-', '.'], resolveProvider: false },
-        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.RefactorRewrite] },
-        workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
-      },
-      serverInfo: { name: `${EXTENSION_SOURCE}-language-server`, version: '0.1.0' },
-    };
-  });
+    return INITIALIZE_RESULT;
+  };
 
   async function loadSettings(): Promise<void> {
     if (!hasConfiguration) return;
@@ -127,7 +123,7 @@ export function startSession(connection: Connection): void {
     }
   }
 
-  connection.onInitialized(async () => {
+  const initialized = async (): Promise<void> => {
     if (hasFolders) {
       connection.workspace.onDidChangeWorkspaceFolders(async (event) => {
         index.updateRoots(
@@ -150,8 +146,10 @@ export function startSession(connection: Connection): void {
       connection.console.info(`indexed ${index.fileCount} YAML files in ${Date.now() - started} ms`);
     } finally {
       queue.start();
+      // Compile the features' code off the request path (the first completion would otherwise pay for it).
+      setImmediate(() => guard('warm-up', () => warmUp(context()), undefined));
     }
-  });
+  };
 
   connection.onDidChangeConfiguration(async () => {
     await loadSettings();
@@ -169,12 +167,15 @@ export function startSession(connection: Connection): void {
   });
 
   documents.onDidOpen(({ document }) => {
+    store.markActive(document.uri);
     justOpened.add(document.uri);
     queue.schedule(document.uri, 0);
   });
   // The document is parsed and indexed when its diagnostics run (or a request needs it), not on every keystroke.
   documents.onDidChangeContent(({ document }) => {
-    if (!justOpened.delete(document.uri)) queue.schedule(document.uri);
+    if (justOpened.delete(document.uri)) return;
+    store.markActive(document.uri);
+    queue.schedule(document.uri);
   });
   documents.onDidClose(({ document }) => {
     justOpened.delete(document.uri);
@@ -292,6 +293,14 @@ export function startSession(connection: Connection): void {
   }
 
   documents.listen(connection);
+  if (initializeParams) {
+    // Started after `initialize` was answered (see server.ts): catch up with what the client sent.
+    initialize(initializeParams);
+    void initialized();
+  } else {
+    connection.onInitialize(initialize);
+    connection.onInitialized(initialized);
+  }
 }
 
 function describe(err: unknown): string {

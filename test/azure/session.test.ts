@@ -32,7 +32,8 @@ let cloud: CloudEndpoints;
 const knownRoles = ROLES.map((r) => ({ guid: r.guid, name: r.name }));
 
 function newSession(): AzureSession {
-  return createSession({ cloud, method: 'environment', knownRoles });
+  // Retries after network errors and 5xx 10 ms apart (the offline test retries three times).
+  return createSession({ cloud, method: 'environment', knownRoles, tuning: { retryDelayMs: 10 } });
 }
 
 async function examplesIntegrations(): Promise<AzureIntegration[]> {

@@ -2,11 +2,15 @@
  * A local HTTPS stand-in for Azure Resource Manager and the Entra token endpoint, serving the REST shapes of the
  * public API specs for the calls the extension makes: tenants, subscriptions, role assignments (`$filter` with
  * `assignedTo`, `atScope`, `principalId eq`), role definitions, user-assigned identities, resources by type; paging
- * with `nextLink`; 401 InvalidAuthenticationTokenTenant (with `WWW-Authenticate`), 403, 404, 400 UnsupportedQuery
- * and 429 with `Retry-After`. The real Azure SDK clients talk to it; its certificate comes from a throw-away CA
- * made with the openssl CLI at start.
+ * with `nextLink`; 401 InvalidAuthenticationTokenTenant (with `WWW-Authenticate`), 401 ExpiredAuthenticationToken,
+ * 403, 404, 400 UnsupportedQuery and 429 with `Retry-After`. The token endpoint takes the operator's client secret
+ * or a client assertion signed with its certificate. Faults on demand (`fault`): any status, a silent server, a
+ * body that never ends, slow answers, an error page echoing the request's `Authorization` header. The real Azure SDK
+ * clients talk to it; its certificates come from a throw-away CA made with the openssl CLI at start. Every
+ * credential it issues or accepts carries `LEAK_MARKER`.
  */
 import { execFileSync } from 'node:child_process';
+import { constants as cryptoConstants, verify as verifySignature } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -17,6 +21,7 @@ import {
   ASSIGNMENTS,
   GROUPS,
   IDENTITIES,
+  LEAK_MARKER,
   OPERATOR,
   RESOURCES,
   ROLE_DEFINITIONS,
@@ -33,9 +38,27 @@ export interface RequestRecord {
   method: string;
   path: string;
   filter?: string;
+  /** 0: not answered (a `hang` or `stall` fault). */
   status: number;
   tenant?: string;
+  /** `jti` of the bearer token (which token, without the token). */
+  token?: string;
+  /** `$skiptoken` of a paged request. */
+  page?: string;
 }
+
+/** What a faulty server does instead of (or before) answering. */
+export type Fault =
+  /** An ARM error: `{ error: { code, message } }` with the status and headers. */
+  | { kind: 'status'; status: number; code?: string; message?: string; headers?: Record<string, string> }
+  /** Accepts the request and never answers. */
+  | { kind: 'hang' }
+  /** Sends the status line, headers and the start of a body, and never the rest. */
+  | { kind: 'stall' }
+  /** Answers normally, `ms` later. */
+  | { kind: 'delay'; ms: number }
+  /** A gateway error that quotes the request's headers, `Authorization` included: JSON, or an HTML page. */
+  | { kind: 'echoAuthorization'; status: number; html?: boolean };
 
 export interface StandIn {
   /** `https://127.0.0.1:<port>`: ARM endpoint and authority host at once. */
@@ -52,6 +75,17 @@ export interface StandIn {
   throttle(pathPattern: RegExp, count: number, seconds?: number): void;
   /** Makes every request fail at the socket level while set (offline). */
   setOffline(offline: boolean): void;
+  /** Makes the next `count` requests (ARM or token endpoint) whose path matches misbehave. */
+  fault(pathPattern: RegExp, fault: Fault, count?: number): void;
+  clearFaults(): void;
+  /** Lifetime of the tokens the token endpoint issues from now on (default 3599 s). */
+  setTokenLifetime(seconds: number): void;
+  /** An ARM token for a tenant, as an account provider (VS Code's) would hand out; carries `LEAK_MARKER`. */
+  issue(tenantId: string, lifetimeSeconds?: number): string;
+  /** PEM file of the operator's client certificate and private key (`AZURE_CLIENT_CERTIFICATE_PATH`). */
+  readonly clientCertificateFile: string;
+  /** The base64 lines of that private key, to look for in logs. */
+  readonly clientKeyLines: string[];
   stop(): Promise<void>;
 }
 
@@ -63,15 +97,27 @@ interface Claims {
 }
 
 const PAGE_SIZE = 3;
+const STATUS_TEXT: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  500: 'Internal Server Error',
+  502: 'Bad Gateway',
+  503: 'Service Unavailable',
+};
 
 function base64url(data: string | Buffer): string {
   return Buffer.from(data).toString('base64').replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_');
 }
 
-/** A JWT with the claims ARM reads; the signature is a placeholder (nothing verifies it). */
+let issued = 0;
+
+/** A JWT with the claims ARM reads; the signature is a placeholder carrying the leak marker (nothing verifies it). */
 function issueToken(tenantId: string, audience: string, lifetimeSeconds: number): string {
   const now = Math.floor(Date.now() / 1000);
+  const jti = `t${++issued}`;
   const claims = {
+    jti,
     aud: audience,
     iss: `https://sts.contoso-private.test/${tenantId}/`,
     iat: now,
@@ -85,10 +131,45 @@ function issueToken(tenantId: string, audience: string, lifetimeSeconds: number)
     idtyp: 'app',
     ver: '1.0',
   };
-  return `${base64url(JSON.stringify({ typ: 'JWT', alg: 'RS256', kid: 'stand-in' }))}.${base64url(JSON.stringify(claims))}.${base64url('stand-in-signature')}`;
+  return `${base64url(JSON.stringify({ typ: 'JWT', alg: 'RS256', kid: 'stand-in' }))}.${base64url(JSON.stringify(claims))}.${LEAK_MARKER}sig${jti}`;
 }
 
-function makeCertificates(dir: string): { key: string; cert: string; ca: string; caFile: string } {
+interface Certificates {
+  key: string;
+  cert: string;
+  ca: string;
+  caFile: string;
+  clientCert: string;
+  clientCertificateFile: string;
+  clientKeyLines: string[];
+}
+
+/** Whether a client assertion (a JWT, PS256 or RS256) is signed by the operator's certificate and names the operator. */
+function validAssertion(assertion: string, certPem: string): boolean {
+  const [head, body, signature] = assertion.split('.');
+  if (!head || !body || !signature) return false;
+  try {
+    const header = JSON.parse(Buffer.from(head, 'base64url').toString('utf8')) as { alg?: string };
+    const claims = JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as { iss?: string; sub?: string };
+    if (claims.iss !== OPERATOR.clientId || claims.sub !== OPERATOR.clientId) return false;
+    const pss = header.alg === 'PS256';
+    if (!pss && header.alg !== 'RS256') return false;
+    return verifySignature(
+      'sha256',
+      Buffer.from(`${head}.${body}`),
+      {
+        key: certPem,
+        padding: pss ? cryptoConstants.RSA_PKCS1_PSS_PADDING : cryptoConstants.RSA_PKCS1_PADDING,
+        ...(pss ? { saltLength: cryptoConstants.RSA_PSS_SALTLEN_AUTO } : {}),
+      },
+      Buffer.from(signature, 'base64url'),
+    );
+  } catch {
+    return false;
+  }
+}
+
+function makeCertificates(dir: string): Certificates {
   const run = (args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
   const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
   run([
@@ -130,11 +211,48 @@ function makeCertificates(dir: string): { key: string; cert: string; ca: string;
     '-extfile',
     'server.ext',
   ]);
+  // The operator's client certificate: a PEM file as `openssl pkcs12 -nodes` writes it (bag attributes, key, cert).
+  run([
+    'req',
+    '-x509',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-keyout',
+    'client.key',
+    '-out',
+    'client.crt',
+    '-days',
+    '2',
+    '-subj',
+    '/CN=fleet-operator',
+  ]);
+  const clientKey = readFileSync(join(dir, 'client.key'), 'utf8');
+  const clientCert = readFileSync(join(dir, 'client.crt'), 'utf8');
+  const clientCertificateFile = join(dir, 'client.pem');
+  writeFileSync(
+    clientCertificateFile,
+    [
+      'Bag Attributes',
+      `    friendlyName: fleet-operator ${LEAK_MARKER}cert`,
+      'Key Attributes: <No Attributes>',
+      clientKey.trim(),
+      'Bag Attributes',
+      `    friendlyName: fleet-operator ${LEAK_MARKER}cert`,
+      'subject=CN = fleet-operator',
+      'issuer=CN = fleet-operator',
+      clientCert.trim(),
+      '',
+    ].join('\n'),
+  );
   return {
     key: readFileSync(join(dir, 'server.key'), 'utf8'),
     cert: readFileSync(join(dir, 'server.pem'), 'utf8'),
     ca: readFileSync(join(dir, 'ca.pem'), 'utf8'),
     caFile: join(dir, 'ca.pem'),
+    clientCert,
+    clientCertificateFile,
+    clientKeyLines: clientKey.split('\n').filter((l) => /^[A-Za-z0-9+/=]{40,}$/.test(l)),
   };
 }
 
@@ -231,6 +349,8 @@ export async function startStandIn(): Promise<StandIn> {
   const certs = makeCertificates(dir);
   const requests: RequestRecord[] = [];
   const throttles: { pattern: RegExp; count: number; seconds: number }[] = [];
+  const faults: { pattern: RegExp; fault: Fault; count: number }[] = [];
+  let tokenLifetime = 3599;
   let offline = false;
   let base = '';
 
@@ -270,9 +390,68 @@ export async function startStandIn(): Promise<StandIn> {
       req.on('end', () => resolve(data));
     });
 
-  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<number> => {
+  /** Applies a fault: the status sent, `undefined` to go on answering normally, or never settles (hang, stall). */
+  const misbehave = async (
+    fault: Fault,
+    req: IncomingMessage,
+    res: ServerResponse,
+    record: () => void,
+  ): Promise<number | undefined> => {
+    switch (fault.kind) {
+      case 'status':
+        armError(
+          res,
+          fault.status,
+          fault.code ?? `Status${fault.status}`,
+          fault.message ?? `The stand-in answers ${fault.status}.`,
+          fault.headers,
+        );
+        return fault.status;
+      case 'delay':
+        await new Promise((resolve) => setTimeout(resolve, fault.ms));
+        return undefined;
+      case 'hang':
+        record();
+        return new Promise<never>(() => undefined);
+      case 'stall':
+        record();
+        res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
+        res.write('{"value": [');
+        return new Promise<never>(() => undefined);
+      case 'echoAuthorization': {
+        const auth = req.headers.authorization ?? '(none)';
+        if (fault.html) {
+          res.writeHead(fault.status, { 'content-type': 'text/html' });
+          res.end(
+            `<html><body><h1>${fault.status} ${STATUS_TEXT[fault.status] ?? 'Error'}</h1><p>upstream failed; request was ${req.method} ${req.url} Authorization: ${auth}</p></body></html>`,
+          );
+        } else
+          armError(
+            res,
+            fault.status,
+            'GatewayError',
+            `The gateway could not forward ${req.method} ${req.url} (headers: authorization=${auth}; x-ms-client-request-id=${req.headers['x-ms-client-request-id'] ?? ''}).`,
+          );
+        return fault.status;
+      }
+    }
+  };
+
+  const handle = async (
+    req: IncomingMessage,
+    res: ServerResponse,
+    arrivedAt: number,
+    record: (status: number) => void,
+  ): Promise<number> => {
     const url = new URL(req.url ?? '/', 'https://stand-in');
     const path = url.pathname;
+
+    const fault = faults.find((f) => f.count > 0 && f.pattern.test(path));
+    if (fault) {
+      fault.count--;
+      const status = await misbehave(fault.fault, req, res, () => record(0));
+      if (status !== undefined) return status;
+    }
 
     // ---- Entra ID: OpenID metadata and the token endpoint (client credentials) ----
     let m = /^\/([^/]+)\/v2\.0\/\.well-known\/openid-configuration$/.exec(path);
@@ -313,7 +492,11 @@ export async function startStandIn(): Promise<StandIn> {
         send(res, 400, { error: 'invalid_request', error_description: `AADSTS90002: Tenant '${tenant}' not found.` });
         return 400;
       }
-      if (form.get('client_id') !== OPERATOR.clientId || form.get('client_secret') !== OPERATOR.secret) {
+      const assertion = form.get('client_assertion');
+      const authenticated =
+        form.get('client_id') === OPERATOR.clientId &&
+        (assertion ? validAssertion(assertion, certs.clientCert) : form.get('client_secret') === OPERATOR.secret);
+      if (!authenticated) {
         send(res, 401, {
           error: 'invalid_client',
           error_description: 'AADSTS7000215: Invalid client secret provided.',
@@ -325,9 +508,9 @@ export async function startStandIn(): Promise<StandIn> {
       const normalizedAudience = audience.endsWith('//') ? audience.slice(0, -1) : audience;
       send(res, 200, {
         token_type: 'Bearer',
-        expires_in: 3599,
-        ext_expires_in: 3599,
-        access_token: issueToken(tenant, normalizedAudience, 3599),
+        expires_in: tokenLifetime,
+        ext_expires_in: tokenLifetime,
+        access_token: issueToken(tenant, normalizedAudience, tokenLifetime),
       });
       return 200;
     }
@@ -351,7 +534,7 @@ export async function startStandIn(): Promise<StandIn> {
       armError(res, 401, 'InvalidAuthenticationToken', `The access token has an invalid audience '${claims.aud}'.`);
       return 401;
     }
-    if (claims.exp * 1000 < Date.now()) {
+    if (claims.exp * 1000 < arrivedAt) {
       armError(res, 401, 'ExpiredAuthenticationToken', 'The access token expiry has passed.');
       return 401;
     }
@@ -551,28 +734,32 @@ export async function startStandIn(): Promise<StandIn> {
       req.socket.destroy();
       return;
     }
+    const arrivedAt = Date.now();
     const url = new URL(req.url ?? '/', 'https://stand-in');
-    handle(req, res)
-      .then((status) => {
-        const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
-        let tenant: string | undefined;
-        try {
-          tenant = bearer
-            ? (JSON.parse(Buffer.from(bearer.split('.')[1]!, 'base64url').toString('utf8')) as Claims).tid
-            : undefined;
-        } catch {
-          tenant = undefined;
-        }
-        requests.push({
-          method: req.method ?? 'GET',
-          path: url.pathname,
-          ...(url.searchParams.get('$filter') ? { filter: url.searchParams.get('$filter')! } : {}),
-          status,
-          ...(tenant ? { tenant } : {}),
-        });
-      })
+    const record = (status: number) => {
+      const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
+      let claims: Partial<Claims> & { jti?: string } = {};
+      try {
+        if (bearer) claims = JSON.parse(Buffer.from(bearer.split('.')[1]!, 'base64url').toString('utf8')) as Claims;
+      } catch {
+        claims = {};
+      }
+      const filter = url.searchParams.get('$filter');
+      const page = url.searchParams.get('$skiptoken');
+      requests.push({
+        method: req.method ?? 'GET',
+        path: url.pathname,
+        ...(filter ? { filter } : {}),
+        status,
+        ...(claims.tid ? { tenant: claims.tid } : {}),
+        ...(claims.jti ? { token: claims.jti } : {}),
+        ...(page ? { page } : {}),
+      });
+    };
+    handle(req, res, arrivedAt, record)
+      .then((status) => record(status))
       .catch((err: unknown) => {
-        requests.push({ method: req.method ?? 'GET', path: url.pathname, status: 500 });
+        record(500);
         if (!res.headersSent) armError(res, 500, 'InternalServerError', String(err));
       });
   });
@@ -590,6 +777,17 @@ export async function startStandIn(): Promise<StandIn> {
     setOffline: (value) => {
       offline = value;
     },
+    fault: (pattern, fault, count = Number.POSITIVE_INFINITY) => faults.push({ pattern, fault, count }),
+    clearFaults: () => {
+      faults.length = 0;
+      throttles.length = 0;
+    },
+    setTokenLifetime: (seconds) => {
+      tokenLifetime = seconds;
+    },
+    issue: (tenantId, lifetimeSeconds = 3599) => issueToken(tenantId, STAND_IN_AUDIENCE, lifetimeSeconds),
+    clientCertificateFile: certs.clientCertificateFile,
+    clientKeyLines: certs.clientKeyLines,
     stop: async () => {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -8,10 +8,16 @@ import { ROLES } from '../../server/src/catalog';
 export const T1 = '437100c6-90c1-4b18-9071-f6d664f91f2f'; // Contoso (examples' tenant)
 export const T2 = '5e1a7c3d-2b4f-4c8e-9a6d-1f0e3b2c4d5a'; // Fabrikam (guest)
 
+/**
+ * Marks every credential of the test world (client secret, issued tokens, client certificate): the secrets tests
+ * fail when it shows up in a log, a tree item, a notification or an error message.
+ */
+export const LEAK_MARKER = 'LEAKMARKER';
+
 /** The principal the tests sign in as (environment credential: a service principal with a secret). */
 export const OPERATOR = {
   clientId: 'f1a2b3c4-0000-4000-8000-00000000c11e',
-  secret: 'stand-in-secret-not-a-real-one',
+  secret: `stand-in-secret-${LEAK_MARKER}s3cr3t-not-a-real-one`,
   displayName: 'fleet-operator',
   objectIds: { [T1]: '11111111-1111-4111-8111-111111111111', [T2]: '22222222-2222-4222-8222-222222222222' } as Record<
     string,

@@ -4,7 +4,7 @@
  * included), role names resolved once per GUID.
  */
 import type { TokenCredential } from '@azure/core-auth';
-import { ArmClients, REQUEST_TIMEOUT_MS, type ArmEnvironment } from './arm';
+import { ArmClients, type ArmEnvironment } from './arm';
 import { armScope, forTenant } from './credentials';
 import { describeError, isAbort, tenantFromChallenge } from './errors';
 import { decodeJwt, principalLabel } from './jwt';
@@ -55,6 +55,7 @@ export class LoadContext {
   clients(tenantId?: string): ArmClients {
     const env: ArmEnvironment = {
       cloud: this.env.cloud,
+      ...(this.env.tuning ? { tuning: this.env.tuning } : {}),
       onRequest: (method, url) => {
         this.requests++;
         this.env.onRequest?.(method, url);
@@ -83,11 +84,7 @@ export class LoadContext {
         ? roleDefinitionId
         : `/subscriptions/${subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${guid}`;
       name = this.limiter
-        .run(() =>
-          this.clients(tenantId)
-            .authorization(subscriptionId)
-            .roleDefinitions.getById(id.replace(/^\/+/, ''), { requestOptions: { timeout: REQUEST_TIMEOUT_MS } }),
-        )
+        .run(() => this.clients(tenantId).authorization(subscriptionId).roleDefinitions.getById(id.replace(/^\/+/, '')))
         .then((def) => def.roleName ?? guid)
         .catch((err: unknown) => {
           this.roleNames.delete(guid); // try again on the next load
@@ -232,14 +229,10 @@ async function listAssignments(
 ): Promise<{ assignments: AssignmentView[] }> {
   const raw = await ctx.limiter.run(async () => {
     const out = [];
-    const pages = ctx
-      .clients(tenantId)
-      .authorization(subscriptionId)
-      .roleAssignments.listForSubscription({
-        filter,
-        abortSignal: signal,
-        requestOptions: { timeout: REQUEST_TIMEOUT_MS },
-      });
+    const pages = ctx.clients(tenantId).authorization(subscriptionId).roleAssignments.listForSubscription({
+      filter,
+      abortSignal: signal,
+    });
     for await (const a of pages) out.push(a);
     return out;
   });

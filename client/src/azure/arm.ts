@@ -2,25 +2,132 @@
  * Azure Resource Manager clients pointed at the configured cloud: the real SDK clients for subscriptions, role
  * assignments / definitions and managed identities, and one generic GET (with paging) for resource lookups.
  * Every client shares the options that matter: endpoint, token scope, private CA, retry policy (which honours
- * `Retry-After` on 429) and a request counter.
+ * `Retry-After` on 429 / 503, up to a bound), a time limit per request, error messages without credentials and a
+ * request counter.
  */
 import type { TokenCredential } from '@azure/core-auth';
 import { ServiceClient, type CommonClientOptions } from '@azure/core-client';
-import { createPipelineRequest, RestError, type PipelinePolicy } from '@azure/core-rest-pipeline';
+import {
+  createPipelineRequest,
+  RestError,
+  type PipelinePolicy,
+  type PipelineResponse,
+} from '@azure/core-rest-pipeline';
 import { AuthorizationManagementClient } from '@azure/arm-authorization';
 import { SubscriptionClient } from '@azure/arm-resources-subscriptions';
 import { ManagedServiceIdentityClient } from '@azure/arm-msi';
 import { armScope } from './credentials';
+import { RETRY_AFTER_HEADER, TimeoutError } from './errors';
 import type { CloudEndpoints } from './model';
+import { redactError } from './redact';
 
-/** Per-request time limit; a hung connection becomes an "offline" item instead of a spinner. */
+/** Per-request time limit (each attempt, body included); a hung connection becomes an error item, not a spinner. */
 export const REQUEST_TIMEOUT_MS = 30_000;
+/** Longest `Retry-After` (429, 503) waited out before a retry; a longer one fails at once, saying when to retry. */
+export const MAX_RETRY_AFTER_MS = 10_000;
+
+/** Bounds of the ARM pipeline; the defaults suit people, tests shrink them. Not user settings. */
+export interface ArmTuning {
+  /** Time limit of one HTTP attempt, from sending to the last byte of the body. */
+  requestTimeoutMs?: number;
+  /** Time limit of one `getToken` of the credential (see session.ts). */
+  tokenTimeoutMs?: number;
+  /** Base delay of the exponential retry on 5xx and network errors. */
+  retryDelayMs?: number;
+  /** Longest `Retry-After` waited out. */
+  maxRetryAfterMs?: number;
+}
 
 export interface ArmEnvironment {
   readonly cloud: CloudEndpoints;
   /** Called once per HTTP request sent (retries included) with method and URL; never with headers. */
   readonly onRequest?: (method: string, url: string) => void;
+  readonly tuning?: ArmTuning;
 }
+
+const RETRY_AFTER_HEADERS = ['retry-after-ms', 'x-ms-retry-after-ms', 'retry-after'];
+
+/** Milliseconds a 429 / 503 asks to wait (the headers the SDK's throttling retry reads), if any. */
+function retryAfterMs(response: PipelineResponse): number | undefined {
+  if (response.status !== 429 && response.status !== 503) return undefined;
+  for (const name of RETRY_AFTER_HEADERS) {
+    const value = response.headers.get(name);
+    if (value === undefined || value.trim() === '') continue;
+    const n = Number(value);
+    if (Number.isFinite(n)) return name === 'retry-after' ? n * 1000 : n;
+    const date = Date.parse(value);
+    if (Number.isFinite(date)) return Math.max(0, date - Date.now());
+  }
+  return undefined;
+}
+
+/**
+ * Each attempt gets its own time limit (the SDK's `timeout` option stops at the response headers and surfaces as
+ * an `AbortError`, indistinguishable from a refresh): past it the attempt is aborted and fails as `TimeoutError`,
+ * which the retry policy does not retry. A cancel from outside (refresh) stays an `AbortError`.
+ */
+function timeoutPolicy(ms: number, host: string): PipelinePolicy {
+  return {
+    name: 'fluxAzureTimeout',
+    async sendRequest(request, next) {
+      const outer = request.abortSignal;
+      const controller = new AbortController();
+      const onAbort = () => controller.abort();
+      if (outer?.aborted) controller.abort();
+      outer?.addEventListener('abort', onAbort);
+      let timedOut = false;
+      const timer = setTimeout(() => {
+        timedOut = true;
+        controller.abort();
+      }, ms);
+      request.abortSignal = controller.signal;
+      try {
+        return await next(request);
+      } catch (err) {
+        if (timedOut && !outer?.aborted)
+          throw new TimeoutError(
+            `Azure Resource Manager (${host}) did not answer within ${ms < 1000 ? `${ms} ms` : `${Math.round(ms / 1000)} s`}.`,
+          );
+        throw err;
+      } finally {
+        clearTimeout(timer);
+        outer?.removeEventListener('abort', onAbort);
+        request.abortSignal = outer;
+      }
+    },
+  };
+}
+
+/**
+ * The SDK waits out any `Retry-After`, even an hour's. Beyond `maxMs` the headers are moved aside, so the response
+ * fails at once; `describeError` reads how long ARM asked to wait from `RETRY_AFTER_HEADER`.
+ */
+function retryAfterBoundPolicy(maxMs: number): PipelinePolicy {
+  return {
+    name: 'fluxAzureRetryAfterBound',
+    async sendRequest(request, next) {
+      const response = await next(request);
+      const wait = retryAfterMs(response);
+      if (wait !== undefined && wait > maxMs) {
+        for (const name of RETRY_AFTER_HEADERS) response.headers.delete(name);
+        response.headers.set(RETRY_AFTER_HEADER, String(Math.round(wait)));
+      }
+      return response;
+    },
+  };
+}
+
+/** Errors leave the pipeline without credentials in their message (a server may echo the request). */
+const redactPolicy: PipelinePolicy = {
+  name: 'fluxAzureRedactErrors',
+  async sendRequest(request, next) {
+    try {
+      return await next(request);
+    } catch (err) {
+      throw redactError(err);
+    }
+  },
+};
 
 export class ArmClients {
   private readonly options: CommonClientOptions & { endpoint: string; credentialScopes: string[] };
@@ -36,12 +143,22 @@ export class ArmClients {
         return next(request);
       },
     };
+    const endpoint = env.cloud.armEndpoint.replace(/\/+$/, '');
+    const tuning = env.tuning ?? {};
     this.options = {
-      endpoint: env.cloud.armEndpoint.replace(/\/+$/, ''),
+      endpoint,
       credentialScopes: [armScope(env.cloud)],
-      retryOptions: { maxRetries: 3, maxRetryDelayInMs: 30_000 },
+      retryOptions: { maxRetries: 3, retryDelayInMs: tuning.retryDelayMs ?? 1000, maxRetryDelayInMs: 30_000 },
       userAgentOptions: { userAgentPrefix: 'flux-azure-vscode' },
-      additionalPolicies: [{ policy: counter, position: 'perRetry' }],
+      additionalPolicies: [
+        { policy: redactPolicy, position: 'perCall' },
+        { policy: counter, position: 'perRetry' },
+        { policy: retryAfterBoundPolicy(tuning.maxRetryAfterMs ?? MAX_RETRY_AFTER_MS), position: 'perRetry' },
+        {
+          policy: timeoutPolicy(tuning.requestTimeoutMs ?? REQUEST_TIMEOUT_MS, hostOf(endpoint)),
+          position: 'perRetry',
+        },
+      ],
       ...(env.cloud.caPem ? { tlsOptions: { ca: env.cloud.caPem } } : {}),
     };
   }
@@ -64,23 +181,42 @@ export class ArmClients {
     const out: T[] = [];
     let url: string | undefined = `${this.options.endpoint}${path}`;
     for (let page = 0; url && page < 100; page++) {
-      const response = await client.sendRequest(
-        createPipelineRequest({ url, method: 'GET', abortSignal, timeout: REQUEST_TIMEOUT_MS }),
-      );
-      const body = response.bodyAsText ? (JSON.parse(response.bodyAsText) as unknown) : undefined;
+      const response = await client.sendRequest(createPipelineRequest({ url, method: 'GET', abortSignal }));
+      let body: unknown;
+      try {
+        body = response.bodyAsText ? (JSON.parse(response.bodyAsText) as unknown) : undefined;
+      } catch {
+        // Not JSON (a proxy's error page): say so without quoting it (JSON.parse's message would).
+        body = undefined;
+        if (response.status < 400)
+          throw new RestError(`GET ${path}: the answer is not JSON`, {
+            code: RestError.PARSE_ERROR,
+            statusCode: response.status,
+          });
+      }
       if (response.status >= 400) {
         const error = (body as { error?: { code?: string; message?: string } } | undefined)?.error;
-        throw new RestError(error?.message ?? `GET ${path} failed with ${response.status}`, {
-          code: error?.code,
-          statusCode: response.status,
-          request: response.request,
-          response,
-        });
+        throw redactError(
+          new RestError(error?.message ?? (response.bodyAsText || `GET ${path} failed with ${response.status}`), {
+            code: error?.code,
+            statusCode: response.status,
+            request: response.request,
+            response,
+          }),
+        );
       }
       const data = body as { value?: T[]; nextLink?: string } | undefined;
       out.push(...(data?.value ?? []));
       url = data?.nextLink;
     }
     return out;
+  }
+}
+
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return url;
   }
 }

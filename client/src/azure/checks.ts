@@ -6,7 +6,6 @@
  */
 import type { AzureIntegration } from '../../../shared/src/protocol';
 import { scopeForSdk, subscriptionOf } from '../../../shared/src/armScope';
-import { REQUEST_TIMEOUT_MS } from './arm';
 import { toView, type Directory, type LoadContext, type TenantRef } from './access';
 import { describeError, isAbort } from './errors';
 import { mapLimit } from './limit';
@@ -79,13 +78,9 @@ function identitiesOf(ctx: LoadContext, cache: RunCache, s: Sub, signal: AbortSi
   if (!found) {
     found = ctx.limiter.run(async () => {
       const out = new Map<string, string>();
-      const pages = ctx
-        .clients(s.tenantId)
-        .identities(s.subscriptionId)
-        .userAssignedIdentities.listBySubscription({
-          abortSignal: signal,
-          requestOptions: { timeout: REQUEST_TIMEOUT_MS },
-        });
+      const pages = ctx.clients(s.tenantId).identities(s.subscriptionId).userAssignedIdentities.listBySubscription({
+        abortSignal: signal,
+      });
       for await (const identity of pages)
         if (identity.clientId && identity.principalId) out.set(identity.clientId.toLowerCase(), identity.principalId);
       return out;
@@ -213,7 +208,6 @@ async function checkInTenants(
             .roleAssignments.listForScope(scopeForSdk(c.scope), {
               filter: `atScope() and assignedTo('${c.principalId}')`,
               abortSignal: signal,
-              requestOptions: { timeout: REQUEST_TIMEOUT_MS },
             });
           for await (const a of pages) out.push(a);
           return out;

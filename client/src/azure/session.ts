@@ -2,9 +2,11 @@
  * One signed-in Azure session for the tree: owns the credential, caches loads until `refresh`, and cancels loads
  * that a refresh or a settings change made stale.
  */
+import type { AccessToken, GetTokenOptions } from '@azure/core-auth';
 import type { DeviceCodeInfo } from '@azure/identity';
 import type { AzureIntegration, KnownRole } from '../../../shared/src/protocol';
 import { LoadContext, loadAccess, loadDirectory, type Directory } from './access';
+import { REQUEST_TIMEOUT_MS, type ArmTuning } from './arm';
 import { checkReadiness } from './checks';
 import {
   armScope,
@@ -13,7 +15,9 @@ import {
   type CredentialChoice,
   type GetVscodeSession,
 } from './credentials';
+import { TimeoutError } from './errors';
 import type { AccessModel, CloudEndpoints, ReadinessModel, SignInMethod } from './model';
+import { redactError } from './redact';
 
 export interface SessionOptions {
   cloud: CloudEndpoints;
@@ -24,6 +28,8 @@ export interface SessionOptions {
   /** Request log (method and URL only). */
   onRequest?: (method: string, url: string) => void;
   env?: NodeJS.ProcessEnv;
+  /** Time limits and retry delays (tests shrink them); the defaults are meant for people. */
+  tuning?: ArmTuning;
 }
 
 export class AzureSession {
@@ -46,17 +52,29 @@ export class AzureSession {
     });
     this.signedOut = options.method === 'deviceCode';
     const guarded = {
-      getToken: (scopes: string | string[], opts?: Parameters<CredentialChoice['credential']['getToken']>[1]) => {
+      getToken: (scopes: string | string[], opts?: GetTokenOptions): Promise<AccessToken | null> => {
         if (this.signedOut) return Promise.reject(new NotSignedInError('Signed out.'));
-        return this.choice.credential.getToken(scopes, opts);
+        return this.silentToken(scopes, opts);
       },
     };
     this.ctx = new LoadContext(
-      { cloud: options.cloud, onRequest: options.onRequest },
+      { cloud: options.cloud, onRequest: options.onRequest, ...(options.tuning ? { tuning: options.tuning } : {}) },
       guarded,
       this.choice.methodLabel,
       options.knownRoles,
     );
+  }
+
+  /** A token without user interaction: bounded in time, failures without secrets in their message. */
+  private silentToken(scopes: string | string[], opts?: GetTokenOptions): Promise<AccessToken | null> {
+    const ms = this.options.tuning?.tokenTimeoutMs ?? REQUEST_TIMEOUT_MS;
+    return bounded(
+      this.choice.credential.getToken(scopes, opts),
+      ms,
+      () => `Getting an Azure token (${this.choice.methodLabel}) took longer than ${seconds(ms)}.`,
+    ).catch((err: unknown) => {
+      throw redactError(err);
+    });
   }
 
   /** ARM requests made so far. */
@@ -67,8 +85,12 @@ export class AzureSession {
   /** Interactive sign-in (VS Code account prompt, device code), to one tenant when given; else a token check. */
   async signIn(tenantId?: string): Promise<void> {
     const scopes = [armScope(this.options.cloud)];
-    if (this.choice.signIn) await this.choice.signIn(scopes, tenantId);
-    else await this.choice.credential.getToken(scopes, tenantId ? { tenantId } : {});
+    try {
+      if (this.choice.signIn) await this.choice.signIn(scopes, tenantId);
+      else await this.silentToken(scopes, tenantId ? { tenantId } : {});
+    } catch (err) {
+      throw redactError(err);
+    }
     this.signedOut = false;
     this.refresh();
   }
@@ -125,6 +147,19 @@ export class AzureSession {
     }
     return this.readiness.result;
   }
+}
+
+function seconds(ms: number): string {
+  return ms < 1000 ? `${ms} ms` : `${Math.round(ms / 1000)} s`;
+}
+
+/** `promise`, or a `TimeoutError` after `ms` (the promise itself is left to settle on its own). */
+function bounded<T>(promise: Promise<T>, ms: number, message: () => string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new TimeoutError(message())), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
 export function createSession(options: SessionOptions): AzureSession {

@@ -55,20 +55,25 @@ export function messageNode(
   return { type: 'message', label, kind, icon, ...extra };
 }
 
-/** Items for a load error: the reason, and a way out (sign in — to a tenant when given —, or retry). */
+/**
+ * Items for a load error: the reason, and a way out (sign in — to a tenant when given —, or retry; both when ARM
+ * refused a token, which a new one may fix).
+ */
 export function errorNodes(error: LoadError, tenantId?: string): AzureNode[] {
+  const nodes: AzureNode[] = [];
   if (error.kind === 'signedOut')
-    return [
+    nodes.push(
       messageNode(tenantId ? 'Sign in to this tenant…' : 'Sign in to Azure…', 'signIn', {
         description: error.message,
+        tooltip: error.message,
         command: {
           command: Commands.azureSignIn,
           title: 'Sign in to Azure',
           ...(tenantId ? { arguments: [tenantId] } : {}),
         },
       }),
-    ];
-  const nodes = [messageNode(error.message, 'error', { tooltip: error.message })];
+    );
+  else nodes.push(messageNode(error.message, 'error', { tooltip: error.message }));
   if (error.retryable)
     nodes.push(messageNode('Retry', 'retry', { command: { command: Commands.azureRefresh, title: 'Retry' } }));
   return nodes;

@@ -18,6 +18,7 @@ import {
 } from '../../../shared/src/protocol';
 import type { AzureSession } from '../azure/session';
 import type { CloudEndpoints, LoadError, SignInMethod } from '../azure/model';
+import { redact } from '../azure/redact';
 import { loadAzureChunk } from './azureChunk';
 import type { AzureNode } from './azureNodes';
 import { AccessTreeProvider, ReadinessTreeProvider } from './azureTree';
@@ -74,15 +75,16 @@ export class AzureController implements vscode.Disposable {
     );
   }
 
+  /** A line in the output channel; credentials are removed whatever the caller passes. */
   log(message: string): void {
-    this.output.appendLine(`[azure] ${message}`);
+    this.output.appendLine(`[azure] ${redact(message)}`);
   }
 
   describe(err: unknown): LoadError {
     try {
       return loadAzureChunk().describeError(err);
     } catch {
-      return { kind: 'other', message: err instanceof Error ? err.message : String(err), retryable: true };
+      return { kind: 'other', message: redact(err instanceof Error ? err.message : String(err)), retryable: true };
     }
   }
 

@@ -638,15 +638,18 @@ const RESOLVE_OPTIONS = { intAsBigInt: false };
 
 /** Letters that can start a non-string: booleans and null (`yes`, `No`, `TRUE`, `off`, `null`...), `e5` floats. */
 const WORD_STARTS = new Set('yYnNtTfFoOeE'.split('').map((c) => c.charCodeAt(0)));
+/** Resolved values of plain scalars that may not be strings, for values and for keys (`<<` is special there). */
 const resolved = new Map<string, ScalarNode['value']>();
+const resolvedKeys = new Map<string, ScalarNode['value']>();
 
 /** The value of a plain scalar, as `yaml` resolves it with the YAML 1.1 schema. */
 function resolvePlain(text: string, atKey: boolean): ScalarNode['value'] {
   const c = text.charCodeAt(0);
   const letter = (c >= 97 && c <= 122) || (c >= 65 && c <= 90);
   if (letter ? !WORD_STARTS.has(c) : c > 127 || !CAN_START_NON_STRING.has(c)) return text;
-  const cached = resolved.get(text);
-  if (cached !== undefined || resolved.has(text)) return cached ?? null;
+  const cache = atKey ? resolvedKeys : resolved;
+  const cached = cache.get(text);
+  if (cached !== undefined || cache.has(text)) return cached ?? null;
   let value: ScalarNode['value'] = text;
   for (const tag of TAGS) {
     if (tag.default === 'key' ? !atKey : tag.default !== true) continue;
@@ -661,8 +664,8 @@ function resolvePlain(text: string, atKey: boolean): ScalarNode['value'] {
     ) as ScalarNode['value'];
     break;
   }
-  if (resolved.size > 10_000) resolved.clear();
-  resolved.set(text, value);
+  if (cache.size > 10_000) cache.clear();
+  cache.set(text, value);
   return value;
 }
 

@@ -6,12 +6,50 @@ export interface Position {
 
 /** Offsets of line starts in a text, for offset <-> position conversion in O(log n). */
 export class LineIndex {
-  private readonly starts: number[];
+  private readonly starts: Uint32Array;
 
-  constructor(private readonly text: string) {
-    const starts = [0];
-    for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
-    this.starts = starts;
+  /**
+   * With `previous` (the index of an earlier version of the text) and the extent of the edit between them, only the
+   * lines of the edited region are searched: those before it are copied, those after it shifted.
+   */
+  constructor(
+    private readonly text: string,
+    previous?: { index: LineIndex; head: number; oldTailStart: number; delta: number },
+  ) {
+    this.starts = previous ? LineIndex.updated(text, previous) : LineIndex.scan(text);
+  }
+
+  private static scan(text: string): Uint32Array {
+    let count = 1;
+    for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) count++;
+    const starts = new Uint32Array(count);
+    let n = 1;
+    for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts[n++] = i + 1;
+    return starts;
+  }
+
+  /** Line starts after an edit that left `text[0, head)` and the old text from `oldTailStart` on unchanged. */
+  private static updated(
+    text: string,
+    { index, head, oldTailStart, delta }: { index: LineIndex; head: number; oldTailStart: number; delta: number },
+  ): Uint32Array {
+    const old = index.starts;
+    // Line starts up to the head are unchanged (a start at `head` itself follows a break inside the head).
+    let keepBefore = 0;
+    while (keepBefore < old.length && old[keepBefore] <= head) keepBefore++;
+    // Old starts after the tail start are preceded by an unchanged break: they move by `delta`.
+    let keepAfter = old.length;
+    while (keepAfter > keepBefore && old[keepAfter - 1] > oldTailStart) keepAfter--;
+    const middle: number[] = [];
+    const from = head;
+    const to = oldTailStart + delta; // exclusive: breaks at [from, to) in the new text
+    for (let i = text.indexOf('\n', from); i !== -1 && i < to; i = text.indexOf('\n', i + 1)) middle.push(i + 1);
+    const starts = new Uint32Array(keepBefore + middle.length + (old.length - keepAfter));
+    starts.set(old.subarray(0, keepBefore), 0);
+    starts.set(middle, keepBefore);
+    let n = keepBefore + middle.length;
+    for (let j = keepAfter; j < old.length; j++) starts[n++] = old[j] + delta;
+    return starts;
   }
 
   get lineCount(): number {

@@ -56,22 +56,46 @@ export class Chunk {
 }
 
 /**
- * Parsed chunks, least recently used first, weighted by their text length. Parses beyond the budget are dropped
- * (what features cached from them stays), so memory stays bounded however many documents are open; a parse is
- * redone on demand at about 15 ms per 1,000 lines.
+ * Parsed chunks of documents other than the active one, least recently used first, weighted by their text length.
+ * Parses beyond the budget are dropped (what features cached from them stays), so memory stays bounded however many
+ * documents are open, and parses made while analysing many files die young (cheap to collect). A dropped parse is
+ * redone on demand, at about 15 ms per 1,000 lines.
  */
 const parsedChunks = new Map<Chunk, number>();
 let parsedChars = 0;
 let mostRecentlyParsed: Chunk | undefined;
-/** About 40 MB of nodes: every document of a 50,000-line file, or of a few hundred workspace files. */
-const PARSED_BUDGET_CHARS = 3_000_000;
+/**
+ * About 1 MB of nodes: small enough that the parses made while analysing many files die young (nearly free to
+ * collect), large enough for the documents a request or an analysis is looking at.
+ */
+const PARSED_BUDGET_CHARS = 64_000;
+/** The chunks of the active document (see `keepParses`): their parses are kept whatever their size. */
+let kept = new Set<Chunk>();
+let keptFile: ManifestFile | undefined;
+
+/** Keeps every parse of `file` (the document being edited) in memory; the previous such file's join the budget. */
+export function keepParses(file: ManifestFile | undefined): void {
+  if (file === keptFile) return;
+  keptFile = file;
+  const next = new Set<Chunk>(file?.docs.map((d) => d.chunk) ?? []);
+  const released = [...kept].filter((c) => !next.has(c));
+  kept = next;
+  for (const chunk of next) {
+    const chars = parsedChunks.get(chunk);
+    if (chars === undefined) continue;
+    parsedChunks.delete(chunk);
+    parsedChars -= chars;
+  }
+  for (const chunk of released) if (chunk.isParsed) keepParsed(chunk);
+}
 
 function keepParsed(chunk: Chunk): void {
+  mostRecentlyParsed = chunk;
+  if (kept.has(chunk)) return;
   const known = parsedChunks.get(chunk);
   if (known !== undefined) parsedChunks.delete(chunk);
   else parsedChars += chunk.text.length;
   parsedChunks.set(chunk, chunk.text.length);
-  mostRecentlyParsed = chunk;
   for (const [oldest, chars] of parsedChunks) {
     if (parsedChars <= PARSED_BUDGET_CHARS || oldest === chunk) break;
     parsedChunks.delete(oldest);
@@ -171,8 +195,10 @@ export class ManifestFile {
     readonly version: number,
     readonly text: string,
     chunks: readonly { chunk: Chunk; offset: number }[],
+    /** The previous version's line index and the extent of the edit since (see `LineIndex`). */
+    previousLines?: ConstructorParameters<typeof LineIndex>[1],
   ) {
-    this.lines = new LineIndex(text);
+    this.lines = new LineIndex(text, previousLines);
     this.docs = chunks.map(({ chunk, offset }, i) => new ManifestDoc(this, chunk, offset, i));
   }
 
@@ -202,18 +228,27 @@ export class ManifestFile {
  * region between the unchanged head and tail of the text is split again.
  */
 export function parseManifest(uri: string, version: number, text: string, previous?: ManifestFile): ManifestFile {
-  const chunks = previous
-    ? reuseChunks(previous, text)
-    : splitDocuments(text).map(({ start, end }) => ({ chunk: new Chunk(text.slice(start, end)), offset: start }));
-  return new ManifestFile(uri, version, text, chunks);
+  if (!previous) {
+    const chunks = splitDocuments(text).map(({ start, end }) => ({
+      chunk: new Chunk(text.slice(start, end)),
+      offset: start,
+    }));
+    return new ManifestFile(uri, version, text, chunks);
+  }
+  const { chunks, head, tail } = reuseChunks(previous, text);
+  const oldTailStart = previous.text.length - tail;
+  const lines = { index: previous.lines, head, oldTailStart, delta: text.length - previous.text.length };
+  return new ManifestFile(uri, version, text, chunks, lines);
 }
 
 type PlacedChunk = { chunk: Chunk; offset: number };
 
-function reuseChunks(previous: ManifestFile, text: string): PlacedChunk[] {
+/** The chunks of `text`, reusing those of `previous`; `head` and `tail` are the lengths of the unchanged ends. */
+function reuseChunks(previous: ManifestFile, text: string): { chunks: PlacedChunk[]; head: number; tail: number } {
   const old = previous.docs;
   const oldText = previous.text;
-  if (text === oldText) return old.map((d) => ({ chunk: d.chunk, offset: d.offset }));
+  if (text === oldText)
+    return { chunks: old.map((d) => ({ chunk: d.chunk, offset: d.offset })), head: text.length, tail: 0 };
   const delta = text.length - oldText.length;
 
   // Unchanged head: whole documents first (a native compare each), then characters.
@@ -268,7 +303,7 @@ function reuseChunks(previous: ManifestFile, text: string): PlacedChunk[] {
     out.push({ chunk: reusable.get(slice) ?? new Chunk(flatCopy(slice)), offset: start });
   }
   for (let i = j; i < old.length; i++) out.push({ chunk: old[i].chunk, offset: old[i].offset + delta });
-  return out;
+  return { chunks: out, head, tail };
 }
 
 /** A copy of a string that does not share memory with the string it was sliced from. */

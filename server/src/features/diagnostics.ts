@@ -148,7 +148,6 @@ function stillValid(result: RuleResult, gens: FactGenerations): boolean {
 }
 
 function runRule(rule: Rule, doc: ManifestDoc, ctx: FeatureContext, tracker: RuleTracker): RuleResult {
-  const generations = { ...ctx.index.generations };
   const rc = tracker.contextFor(doc, ctx.settings);
   let findings: Finding[];
   try {
@@ -162,9 +161,17 @@ function runRule(rule: Rule, doc: ManifestDoc, ctx: FeatureContext, tracker: Rul
       );
     findings = [];
   }
-  const found = findings.map((finding) => ({ finding, range: doc.range(finding.span) }));
-  return { found, reads: tracker.reads, generations };
+  if (findings.length === 0 && tracker.reads === 0) return NOTHING_FOUND;
+  const found = findings.length === 0 ? [] : findings.map((finding) => ({ finding, range: doc.range(finding.span) }));
+  return { found, reads: tracker.reads, generations: tracker.generations() };
 }
+
+/** The most common result: nothing found, no workspace fact read (shared, to keep the cache small). */
+const NOTHING_FOUND: RuleResult = Object.freeze({
+  found: Object.freeze([]) as RuleResult['found'],
+  reads: 0,
+  generations: Object.freeze({ serviceAccounts: 0, secrets: 0, cluster: 0 }),
+});
 
 /**
  * Hands rules a context that records which workspace facts they read: the index behind a proxy that notes each
@@ -173,9 +180,19 @@ function runRule(rule: Rule, doc: ManifestDoc, ctx: FeatureContext, tracker: Rul
 class RuleTracker {
   reads = 0;
   readonly trackedIndex: WorkspaceIndex;
+  private snapshot: FactGenerations | undefined;
+
+  /** The index's fact generations now, one shared copy while they do not move. */
+  generations(): FactGenerations {
+    const g = this.index.generations;
+    const s = this.snapshot;
+    if (!s || s.serviceAccounts !== g.serviceAccounts || s.secrets !== g.secrets || s.cluster !== g.cluster)
+      this.snapshot = { ...g };
+    return this.snapshot!;
+  }
 
   constructor(
-    index: WorkspaceIndex,
+    private readonly index: WorkspaceIndex,
     readonly clusters: RuleContext['clusters'],
     readonly fluxVersion: string | undefined,
   ) {

@@ -1,5 +1,6 @@
 import {
   CONTROLLERS,
+  CONTROLLER_NAMES,
   isControllerName,
   type ControllerDef,
   parseFluxVersion,
@@ -300,6 +301,11 @@ function readDocFacts(doc: ManifestDoc): DocFacts {
   const kind = doc.kind;
   if (!kind) return EMPTY_DOC_FACTS;
   if (!FACT_KINDS.has(kind)) return EMPTY_DOC_FACTS;
+  // Only the Deployments of Flux controllers carry facts: skip the parse of the others (a name written with escapes
+  // in double quotes is the one way to hide a controller name from this check, hence the backslash).
+  const text = doc.chunk.text;
+  if (kind === 'Deployment' && !text.includes('\\') && !CONTROLLER_NAMES.some((name) => text.includes(name)))
+    return EMPTY_DOC_FACTS;
   const out: DocFacts = { serviceAccounts: [], secrets: [], controllerSettings: [], fluxKustomizations: [] };
   const origin = (d: ManifestDoc, span = d.root) => ({
     uri: d.file.uri,

@@ -1,4 +1,4 @@
-import { promises as fs, readFileSync, statSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, promises as fs, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL, fileURLToPath } from 'node:url';
 
@@ -71,25 +71,26 @@ export async function readYamlFile(path: string): Promise<ReadResult | undefined
 
 /** `readYamlFile`, synchronously (the workspace scan reads many small files; see `WorkspaceIndex.scan`). */
 export function readYamlFileSync(path: string): ReadResult | undefined {
+  let fd: number | undefined;
   try {
-    const stat = statSync(path);
+    fd = openSync(path, 'r');
+    const stat = fstatSync(fd);
     if (!stat.isFile()) return undefined;
     if (stat.size > MAX_FILE_BYTES) return { skipped: `larger than ${MAX_FILE_BYTES / 1024 / 1024} MB` };
-    const buffer = readFileSync(path);
+    const buffer = readFileSync(fd);
     const reason = binaryReason(buffer);
     if (reason) return { skipped: reason };
     return { text: buffer.toString('utf8') };
   } catch {
     return undefined; // deleted meanwhile
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
 }
 
 /** A reason to treat content as binary, or undefined for text. */
 export function binaryReason(data: Uint8Array | string): string | undefined {
-  const sample = typeof data === 'string' ? data.slice(0, 8192) : data.subarray(0, 8192);
-  for (let i = 0; i < sample.length; i++) {
-    const c = typeof sample === 'string' ? sample.charCodeAt(i) : sample[i];
-    if (c === 0) return 'binary content (NUL bytes)';
-  }
-  return undefined;
+  const binary =
+    typeof data === 'string' ? data.slice(0, 8192).includes('\0') : data.subarray(0, 8192).indexOf(0) !== -1;
+  return binary ? 'binary content (NUL bytes)' : undefined;
 }

@@ -15,6 +15,9 @@ import { findYamlFiles, pathToUri, readYamlFile, readYamlFileSync, uriToPath, ty
 interface IndexedFile {
   readonly uri: string;
   readonly path: string | undefined;
+  /** A fingerprint of the text the facts were read from, and its length. */
+  readonly text: string;
+  readonly textLength: number;
   readonly facts: FileFacts;
   readonly summary: FactsSummary;
   /** The model read from disk, for large files: opening the file then reuses its split and parse. */
@@ -29,6 +32,20 @@ export interface FactGenerations {
   serviceAccounts: number;
   secrets: number;
   cluster: number;
+}
+
+/** A 53-bit hash of a text with its length (cyrb53): equal fingerprints mean equal texts, for all practical purposes. */
+function textFingerprint(text: string): string {
+  let h1 = 0xdeadbeef;
+  let h2 = 0x41c6ce57;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    h1 = Math.imul(h1 ^ c, 2654435761);
+    h2 = Math.imul(h2 ^ c, 1597334677);
+  }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  return `${text.length}:${(4294967296 * (2097151 & h2) + (h1 >>> 0)).toString(36)}`;
 }
 
 /** Files at least this long keep their disk model in the index, so that opening them does not parse them again. */
@@ -156,7 +173,14 @@ export class WorkspaceIndex {
 
   /** Indexes an open document's current text. Returns whether dependent diagnostics must be recomputed. */
   updateFromOpen(file: ManifestFile): boolean {
+    if (this.indexedAs(file)) return false;
     return this.put(file.uri, file);
+  }
+
+  /** Whether the index holds the facts of exactly this text (a file opened as it is on disk): nothing to re-read. */
+  indexedAs(file: ManifestFile): boolean {
+    const indexed = this.files.get(file.uri);
+    return indexed?.textLength === file.text.length && indexed.text === textFingerprint(file.text);
   }
 
   remove(uri: string): boolean {
@@ -177,6 +201,8 @@ export class WorkspaceIndex {
     this.files.set(uri, {
       uri,
       path: uriToPath(uri),
+      text: textFingerprint(file.text),
+      textLength: file.text.length,
       facts: summary.facts,
       summary,
       ...(fromDisk

@@ -38,27 +38,17 @@ function azureValues(doc: ManifestDoc): ScalarNode[] {
   } else {
     const lookup = fluxKindOf(doc);
     if (!lookup) return [];
-    for (const s of scalarValues(doc.get(['spec']))) out.push(s);
-    const paths = scalarPaths(doc.root);
-    return out.filter((s) => {
-      const path = paths.get(s);
-      return path ? !!fieldDef(lookup.def, path)?.azure : false;
-    });
+    // The scalars under `spec` reached through maps only (sequence values are not catalog fields), in document order.
+    const walk = (node: YamlNode | undefined, path: string[]): void => {
+      for (const p of entries(node)) {
+        if (p.value?.type === 'scalar') {
+          if (fieldDef(lookup.def, [...path, p.key.text])?.azure) out.push(p.value);
+        } else if (p.value?.type === 'map') walk(p.value, [...path, p.key.text]);
+      }
+    };
+    walk(doc.get(['spec']), ['spec']);
   }
   return out;
-}
-
-/** The key path of every scalar value reached through maps only (sequence values are not catalog fields). */
-function scalarPaths(root: YamlNode | undefined): Map<ScalarNode, string[]> {
-  const paths = new Map<ScalarNode, string[]>();
-  const walk = (node: YamlNode | undefined, path: string[]): void => {
-    for (const p of entries(node)) {
-      if (p.value?.type === 'scalar') paths.set(p.value, [...path, p.key.text]);
-      else if (p.value?.type === 'map') walk(p.value, [...path, p.key.text]);
-    }
-  };
-  walk(root, []);
-  return paths;
 }
 
 /** Values copied from the docs unchanged (`CLIENT_ID`, `<tenant ID>`, `(some-controller)`): one note each. */

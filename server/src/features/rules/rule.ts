@@ -44,6 +44,11 @@ export interface Rule {
    * the document's apiVersion and kind only: answers are memoized per (apiVersion, kind).
    */
   readonly applies: (doc: ManifestDoc) => boolean;
+  /**
+   * Judges one document. It may read that document and, through the context, the workspace index, the settings and
+   * the file's uri and line breaks, not the file's other documents: findings are cached per document and recomputed
+   * when the document, its position or the index facts the rule read change (see `diagnosticsSteps`).
+   */
   readonly check: (ctx: RuleContext) => Finding[];
 }
 

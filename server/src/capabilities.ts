@@ -1,0 +1,17 @@
+import { CodeActionKind, TextDocumentSyncKind, type InitializeResult } from 'vscode-languageserver/node';
+import { EXTENSION_SOURCE } from '../../shared/src/protocol';
+
+/**
+ * What the server offers. Static, so that `initialize` is answered before the rest of the server (catalog, parser,
+ * rules, features) is loaded: see server.ts.
+ */
+export const INITIALIZE_RESULT: InitializeResult = {
+  capabilities: {
+    textDocumentSync: TextDocumentSyncKind.Incremental,
+    hoverProvider: true,
+    completionProvider: { triggerCharacters: [':', ' ', '/', '-', '.'], resolveProvider: false },
+    codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.RefactorRewrite] },
+    workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
+  },
+  serverInfo: { name: `${EXTENSION_SOURCE}-language-server`, version: '0.1.0' },
+};

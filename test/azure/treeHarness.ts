@@ -1,0 +1,156 @@
+/**
+ * The Azure views' tree providers (client/src/views/azureTree.ts) under node:test: the real providers, sessions
+ * and Azure SDK clients against the stand-in, with a controller that stands in for the VS Code one (settings,
+ * output channel, language server) and records what the real one would write to the output channel.
+ * Import `./vscodeStub` before this file.
+ */
+import { resolve } from 'node:path';
+import { createSession, type AzureSession, type SessionOptions } from '../../client/src/azure/session';
+import { describeError } from '../../client/src/azure/errors';
+import type { CloudEndpoints, LoadError } from '../../client/src/azure/model';
+import type { AzureNode } from '../../client/src/views/azureNodes';
+import { AccessTreeProvider, ReadinessTreeProvider } from '../../client/src/views/azureTree';
+import type { AzureController } from '../../client/src/views/azureViews';
+import type { IntegrationsResult } from '../../shared/src/protocol';
+import { ROLES } from '../../server/src/catalog';
+import { collectIntegrations } from '../../server/src/features/integrations';
+import { parseManifest } from '../../server/src/document/manifest';
+import { findYamlFiles, pathToUri, readYamlFile } from '../../server/src/workspace/files';
+import { WorkspaceIndex } from '../../server/src/workspace/workspaceIndex';
+import type { StandIn } from './standIn';
+
+export const knownRoles = ROLES.map((r) => ({ guid: r.guid, name: r.name }));
+
+/** The stand-in as a private cloud (the way a user configures it in the settings). */
+export function cloudOf(standIn: StandIn): CloudEndpoints {
+  return {
+    id: 'custom',
+    name: 'Contoso private cloud',
+    armEndpoint: standIn.url,
+    armAudience: standIn.audience,
+    authorityHost: standIn.url,
+    portalUrl: 'https://portal.contoso-private.test',
+    vscodeProvider: 'microsoft-sovereign-cloud',
+    caPem: standIn.caPem,
+  };
+}
+
+/** The server's answer to `fluxAzure/integrations` for examples/ (integrations and catalog data). */
+export async function examplesCatalog(): Promise<IntegrationsResult> {
+  const root = resolve(__dirname, '..', '..', '..', 'examples');
+  const index = new WorkspaceIndex();
+  index.setRoots([root]);
+  await index.scan();
+  const files = [];
+  for (const path of await findYamlFiles(root)) {
+    const read = await readYamlFile(path);
+    if (read && 'text' in read) files.push(parseManifest(pathToUri(path), 0, read.text));
+  }
+  return collectIntegrations(files, index);
+}
+
+/** What `AzureController` gives the providers, minus VS Code: one session, the catalog, the log, `describe`. */
+export class TestController {
+  /** Lines the real controller writes to the output channel (`[azure] ...`), unredacted here. */
+  readonly lines: string[] = [];
+  catalog: IntegrationsResult | undefined;
+  readonly access: AccessTreeProvider;
+  readonly readiness: ReadinessTreeProvider;
+  private current: AzureSession | undefined;
+
+  constructor(
+    private readonly options: () => SessionOptions,
+    private readonly answer: IntegrationsResult,
+  ) {
+    const controller = this as unknown as AzureController;
+    this.access = new AccessTreeProvider(controller, 'fluxAzure.access');
+    this.readiness = new ReadinessTreeProvider(controller, 'fluxAzure.readiness');
+  }
+
+  async session(): Promise<AzureSession> {
+    if (!this.catalog) await this.loadCatalog();
+    if (!this.current) {
+      const options = this.options();
+      this.current = createSession({
+        ...options,
+        onRequest: (method, url) => this.log(`${method} ${url.replace(/^https?:\/\/[^/]+/, '')}`),
+      });
+    }
+    return this.current;
+  }
+
+  describe(err: unknown): LoadError {
+    return describeError(err);
+  }
+
+  log(message: string): void {
+    this.lines.push(`[azure] ${message}`);
+  }
+
+  async loadCatalog(): Promise<IntegrationsResult> {
+    this.catalog = this.answer;
+    return this.catalog;
+  }
+
+  /** The Retry item / refresh button: `fluxAzure.azure.refresh`. */
+  refresh(): void {
+    this.current?.refresh();
+    this.catalog = undefined;
+    this.access.refresh();
+    this.readiness.refresh();
+  }
+
+  dispose(): void {
+    this.current?.dispose();
+  }
+}
+
+export interface Row {
+  node: AzureNode;
+  depth: number;
+  /** `label — description`. */
+  text: string;
+  /** Label, description and tooltip (markdown included): everything the item shows. */
+  shown: string;
+  command?: string;
+  contextValue?: string;
+}
+
+type Provider = AccessTreeProvider | ReadinessTreeProvider;
+
+export function rowOf(provider: Provider, node: AzureNode, depth: number): Row {
+  const item = provider.getTreeItem(node) as unknown as {
+    label: string;
+    description?: string;
+    tooltip?: string | { value: string };
+    command?: { command: string };
+    contextValue?: string;
+  };
+  const tooltip = typeof item.tooltip === 'string' ? item.tooltip : (item.tooltip?.value ?? '');
+  return {
+    node,
+    depth,
+    text: item.description ? `${item.label} — ${item.description}` : item.label,
+    shown: [item.label, item.description ?? '', tooltip].join('\n'),
+    ...(item.command ? { command: item.command.command } : {}),
+    ...(item.contextValue ? { contextValue: item.contextValue } : {}),
+  };
+}
+
+/** Every item of a tree, depth first, as VS Code would ask for them (getChildren, then getTreeItem). */
+export async function walk(provider: Provider): Promise<Row[]> {
+  const out: Row[] = [];
+  const visit = async (node: AzureNode | undefined, depth: number) => {
+    for (const child of await provider.getChildren(node)) {
+      out.push(rowOf(provider, child, depth));
+      if (provider.hasChildren(child)) await visit(child, depth + 1);
+    }
+  };
+  await visit(undefined, 0);
+  return out;
+}
+
+/** The tree as indented text, for assertion messages. */
+export function render(rows: readonly Row[]): string {
+  return rows.map((r) => `${'  '.repeat(r.depth)}${r.text}`).join('\n');
+}
