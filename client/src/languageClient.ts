@@ -6,6 +6,7 @@ import {
   type ServerOptions,
 } from 'vscode-languageclient/node';
 import { EXTENSION_SOURCE, SETTINGS_SECTION } from '../../shared/src/protocol';
+import { redactingChannel } from './traceChannel';
 
 /** Starts the bundled server (server/out/server.js) over IPC for YAML files on disk. */
 export function createLanguageClient(context: vscode.ExtensionContext, output: vscode.OutputChannel): LanguageClient {
@@ -24,7 +25,7 @@ export function createLanguageClient(context: vscode.ExtensionContext, output: v
       fileEvents: vscode.workspace.createFileSystemWatcher('**/*.{yaml,yml}'),
     },
     outputChannel: output,
-    traceOutputChannel: output,
+    traceOutputChannel: redactingChannel(output),
     diagnosticCollectionName: EXTENSION_SOURCE,
   };
   return new LanguageClient('fluxAzure', 'Flux for Azure', serverOptions, clientOptions);
