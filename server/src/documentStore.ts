@@ -1,4 +1,4 @@
-import type { TextDocument } from 'vscode-languageserver-textdocument';
+import type { Range, TextDocument, TextDocumentContentChangeEvent } from 'vscode-languageserver-textdocument';
 import { keepParses, parseManifest, type ManifestFile } from './document/manifest';
 import { binaryReason, MAX_FILE_BYTES } from './workspace/files';
 
@@ -29,7 +29,10 @@ export class DocumentStore {
       return undefined;
     }
     this.declined.delete(doc.uri);
-    const file = parseManifest(doc.uri, doc.version, text, cached ?? this.seed?.(doc.uri, text));
+    const edit = this.edits.get(doc.uri);
+    this.edits.delete(doc.uri);
+    const unchanged = edit && cached && edit.base === cached.version && edit.version === doc.version ? edit : undefined;
+    const file = parseManifest(doc.uri, doc.version, text, cached ?? this.seed?.(doc.uri, text), unchanged);
     this.files.set(doc.uri, file);
     if (doc.uri === this.active) keepParses(file);
     return file;
@@ -47,7 +50,36 @@ export class DocumentStore {
 
   private active: string | undefined;
 
+  /** For each document, what its changes since the cached model left unchanged (see `noteChanges`). */
+  private readonly edits = new Map<string, { base: number; version: number; head: number; tail: number }>();
+
+  /**
+   * Records a change as the editor sends it (`doc` is the document before the change), so that the next model
+   * knows the unchanged start and end of the text without comparing texts. Anything but a single ranged change
+   * drops the record (the texts are then compared).
+   */
+  noteChanges(doc: TextDocument, changes: readonly TextDocumentContentChangeEvent[], version: number): void {
+    const cached = this.files.get(doc.uri);
+    let edit = this.edits.get(doc.uri);
+    if (edit && edit.version !== doc.version) edit = undefined;
+    if (!edit && cached?.version === doc.version)
+      edit = { base: doc.version, version: doc.version, head: Infinity, tail: Infinity };
+    const range = changes.length === 1 ? (changes[0] as { range?: Range }).range : undefined;
+    if (!edit || !range) {
+      this.edits.delete(doc.uri);
+      return;
+    }
+    const start = doc.offsetAt(range.start);
+    const end = doc.offsetAt(range.end);
+    const length = doc.getText().length;
+    edit.head = Math.min(edit.head, start, end);
+    edit.tail = Math.min(edit.tail, length - Math.max(start, end));
+    edit.version = version;
+    this.edits.set(doc.uri, edit);
+  }
+
   evict(uri: string): void {
+    this.edits.delete(uri);
     if (uri === this.active) {
       this.active = undefined;
       keepParses(undefined);

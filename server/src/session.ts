@@ -29,7 +29,7 @@ import { declinedDiagnostic, diagnosticsSteps } from './features/diagnostics';
 import { factsSteps } from './workspace/facts';
 import { ValidationQueue } from './validation';
 import { INITIALIZE_RESULT } from './capabilities';
-import { warmUp } from './warmUp';
+import { warmUp, warmUpRequests } from './warmUp';
 import { provideHover } from './features/hover';
 import { provideCodeActions } from './features/codeActions';
 import { provideCompletion } from './features/completion';
@@ -47,7 +47,13 @@ const SLICE_MS = 12;
  * With `initializeParams`, `initialize` was already answered (from `INITIALIZE_RESULT`) and `initialized` received.
  */
 export function startSession(connection: Connection, initializeParams?: InitializeParams): void {
-  const documents = new TextDocuments(TextDocument);
+  const documents = new TextDocuments<TextDocument>({
+    create: (uri, languageId, version, content) => TextDocument.create(uri, languageId, version, content),
+    update: (document, changes, version) => {
+      store.noteChanges(document, changes, version);
+      return TextDocument.update(document, changes, version);
+    },
+  });
   const index = new WorkspaceIndex((message) => connection.console.info(message));
   const store = new DocumentStore((uri, text) => index.parsedFromDisk(uri, text));
   index.useOpenDocuments((uri) => {
@@ -147,7 +153,10 @@ export function startSession(connection: Connection, initializeParams?: Initiali
     } finally {
       queue.start();
       // Compile the features' code off the request path (the first completion would otherwise pay for it).
-      setImmediate(() => guard('warm-up', () => warmUp(context()), undefined));
+      setImmediate(() => {
+        guard('warm-up', () => warmUp(context()), undefined);
+        warmUpRequests(context()).catch((err) => connection.console.error(`warm-up failed: ${describe(err)}`));
+      });
     }
   };
 

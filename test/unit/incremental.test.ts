@@ -33,12 +33,22 @@ test('an edited file is split and indexed as a fresh parse would, reusing the un
   let text = ['a: 1', base, 'kind: B\nspec:\n  x: 1', '...', 'c: 3', base].join('\n---\n');
   let file = parseManifest('file:///x.yaml', 1, text);
   for (let version = 2; version < 400; version++) {
-    const at = Math.floor(random() * (text.length + 1));
-    const r = random();
-    if (r < 0.5) text = text.slice(0, at) + pieces[Math.floor(random() * pieces.length)] + text.slice(at);
-    else if (r < 0.9) text = text.slice(0, at) + text.slice(at + 1 + Math.floor(random() * 5));
-    else text = text.slice(0, at) + text.slice(at).replace(/^[^\n]*/, '');
-    const next = parseManifest('file:///x.yaml', version, text, file);
+    // One or two edits, with the unchanged head and tail an editor's change events give (every other version).
+    let head = Infinity;
+    let tail = Infinity;
+    for (let edits = 1 + Math.floor(random() * 2); edits > 0; edits--) {
+      const at = Math.floor(random() * (text.length + 1));
+      const r = random();
+      let end = at;
+      let insert = '';
+      if (r < 0.5) insert = pieces[Math.floor(random() * pieces.length)];
+      else if (r < 0.9) end = Math.min(text.length, at + 1 + Math.floor(random() * 5));
+      else end = at + /^[^\n]*/.exec(text.slice(at))![0].length;
+      head = Math.min(head, at);
+      tail = Math.min(tail, text.length - end);
+      text = text.slice(0, at) + insert + text.slice(end);
+    }
+    const next = parseManifest('file:///x.yaml', version, text, file, version % 2 ? { head, tail } : undefined);
     const fresh = parseManifest('file:///x.yaml', version, text);
     assert.deepEqual(shape(next), shape(fresh), `version ${version}`);
     assertSameLines(next, fresh, `version ${version}`);

@@ -227,7 +227,14 @@ export class ManifestFile {
  * features cached on them), so an edit costs the parse of the edited document only. With `previous`, only the
  * region between the unchanged head and tail of the text is split again.
  */
-export function parseManifest(uri: string, version: number, text: string, previous?: ManifestFile): ManifestFile {
+export function parseManifest(
+  uri: string,
+  version: number,
+  text: string,
+  previous?: ManifestFile,
+  /** When known (from the editor's change events): how much of the start and end of the text is unchanged. */
+  unchanged?: { head: number; tail: number },
+): ManifestFile {
   if (!previous) {
     const chunks = splitDocuments(text).map(({ start, end }) => ({
       chunk: new Chunk(text.slice(start, end)),
@@ -235,7 +242,7 @@ export function parseManifest(uri: string, version: number, text: string, previo
     }));
     return new ManifestFile(uri, version, text, chunks);
   }
-  const { chunks, head, tail } = reuseChunks(previous, text);
+  const { chunks, head, tail } = reuseChunks(previous, text, unchanged);
   const oldTailStart = previous.text.length - tail;
   const lines = { index: previous.lines, head, oldTailStart, delta: text.length - previous.text.length };
   return new ManifestFile(uri, version, text, chunks, lines);
@@ -244,12 +251,25 @@ export function parseManifest(uri: string, version: number, text: string, previo
 type PlacedChunk = { chunk: Chunk; offset: number };
 
 /** The chunks of `text`, reusing those of `previous`; `head` and `tail` are the lengths of the unchanged ends. */
-function reuseChunks(previous: ManifestFile, text: string): { chunks: PlacedChunk[]; head: number; tail: number } {
+function reuseChunks(
+  previous: ManifestFile,
+  text: string,
+  unchanged?: { head: number; tail: number },
+): { chunks: PlacedChunk[]; head: number; tail: number } {
   const old = previous.docs;
   const oldText = previous.text;
+  const delta = text.length - oldText.length;
+  if (unchanged) {
+    const head = Math.min(unchanged.head, text.length, oldText.length);
+    const tail = Math.min(unchanged.tail, Math.min(text.length, oldText.length) - head);
+    // A cheap check of the boundaries; anything odd falls back to comparing the texts.
+    const ok =
+      (head === 0 || text.charCodeAt(head - 1) === oldText.charCodeAt(head - 1)) &&
+      (tail === 0 || text.charCodeAt(text.length - tail) === oldText.charCodeAt(oldText.length - tail));
+    if (ok) return placeChunks(previous, text, head, tail);
+  }
   if (text === oldText)
     return { chunks: old.map((d) => ({ chunk: d.chunk, offset: d.offset })), head: text.length, tail: 0 };
-  const delta = text.length - oldText.length;
 
   // Unchanged head: whole documents first (a native compare each), then characters.
   let head = 0;
@@ -280,6 +300,19 @@ function reuseChunks(previous: ManifestFile, text: string): { chunks: PlacedChun
     break;
   }
   if (tail > maxTail) tail = maxTail;
+  return placeChunks(previous, text, head, tail);
+}
+
+/** The chunks of `text` given the lengths of its start and end that are unchanged from `previous.text`. */
+function placeChunks(
+  previous: ManifestFile,
+  text: string,
+  head: number,
+  tail: number,
+): { chunks: PlacedChunk[]; head: number; tail: number } {
+  const old = previous.docs;
+  const oldText = previous.text;
+  const delta = text.length - oldText.length;
 
   // Keep documents whose text and following boundary lie in the unchanged head; documents that start with `---`
   // (with the line break before it) in the unchanged tail; split the rest again.
