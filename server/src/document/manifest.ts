@@ -69,15 +69,27 @@ let mostRecentlyParsed: Chunk | undefined;
  * collect), large enough for the documents a request or an analysis is looking at.
  */
 const PARSED_BUDGET_CHARS = 64_000;
-/** The chunks of the active document (see `keepParses`): their parses are kept whatever their size. */
+/**
+ * Files whose parses are kept whatever their size, by slot: the active document (see `DocumentStore.markActive`)
+ * and large files read from disk, which the editor is likely to open next (see `WorkspaceIndex`).
+ */
+const keptFiles = new Map<string, ManifestFile>();
 let kept = new Set<Chunk>();
-let keptFile: ManifestFile | undefined;
+/** At most this many slots other than the active document: the most recently kept win, so memory stays bounded. */
+const MAX_OTHER_SLOTS = 3;
 
-/** Keeps every parse of `file` (the document being edited) in memory; the previous such file's join the budget. */
-export function keepParses(file: ManifestFile | undefined): void {
-  if (file === keptFile) return;
-  keptFile = file;
-  const next = new Set<Chunk>(file?.docs.map((d) => d.chunk) ?? []);
+/**
+ * Keeps every parse of `file` in memory under `slot` (replacing that slot's previous file, whose parses then join
+ * the budget). `undefined` empties the slot.
+ */
+export function keepParses(file: ManifestFile | undefined, slot = 'active'): void {
+  if (keptFiles.get(slot) === file) return;
+  keptFiles.delete(slot);
+  if (file) keptFiles.set(slot, file);
+  const others = [...keptFiles.keys()].filter((s) => s !== 'active');
+  for (const oldest of others.slice(0, Math.max(0, others.length - MAX_OTHER_SLOTS))) keptFiles.delete(oldest);
+  const next = new Set<Chunk>();
+  for (const f of keptFiles.values()) for (const d of f.docs) next.add(d.chunk);
   const released = [...kept].filter((c) => !next.has(c));
   kept = next;
   for (const chunk of next) {

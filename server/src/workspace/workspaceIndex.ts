@@ -1,5 +1,5 @@
 import { dirname, join, relative, resolve, sep, basename } from 'node:path';
-import { parseManifest, type ManifestFile } from '../document/manifest';
+import { keepParses, parseManifest, type ManifestFile } from '../document/manifest';
 import { parseFluxVersion, type ControllerName } from '../catalog';
 import {
   factsChanges,
@@ -94,7 +94,10 @@ export class WorkspaceIndex {
     const gone = new Set(removed.map((r) => resolve(r)));
     this.roots = [...this.roots.filter((r) => !gone.has(r)), ...added.map((r) => resolve(r))];
     for (const [uri, file] of this.files) {
-      if (file.path && [...gone].some((r) => file.path!.startsWith(r + sep))) this.files.delete(uri);
+      if (file.path && [...gone].some((r) => file.path!.startsWith(r + sep))) {
+        this.files.delete(uri);
+        keepParses(undefined, `disk:${uri}`);
+      }
     }
     this.invalidateAll();
   }
@@ -168,7 +171,10 @@ export class WorkspaceIndex {
       this.log(`not indexed: ${path} (${read.skipped})`);
       return this.remove(uri);
     }
-    return this.put(uri, parseManifest(uri, 0, read.text), true);
+    const file = parseManifest(uri, 0, read.text);
+    // A large file keeps its parses (those made for its facts now), for the editor that opens it next.
+    keepParses(read.text.length >= KEEP_PARSED_CHARS ? file : undefined, `disk:${uri}`);
+    return this.put(uri, file, true);
   }
 
   /** Indexes an open document's current text. Returns whether dependent diagnostics must be recomputed. */
@@ -184,6 +190,7 @@ export class WorkspaceIndex {
   }
 
   remove(uri: string): boolean {
+    keepParses(undefined, `disk:${uri}`);
     const existed = this.files.delete(uri);
     if (existed) this.invalidateAll();
     return existed;

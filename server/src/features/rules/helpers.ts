@@ -16,8 +16,17 @@ import type { ControllerSetting } from '../../workspace/facts';
 export function fluxKindOf(doc: ManifestDoc): KindLookup | undefined {
   const api = doc.apiVersion;
   const kind = doc.kind;
-  return api && kind ? kindDef(api, kind) : undefined;
+  if (!api || !kind) return undefined;
+  // Every Flux document asks, several rules each: the answer depends on the two strings only.
+  const key = `${api}\u0000${kind}`;
+  if (!kindLookups.has(key)) {
+    if (kindLookups.size > 1000) kindLookups.clear();
+    kindLookups.set(key, kindDef(api, kind));
+  }
+  return kindLookups.get(key);
 }
+
+const kindLookups = new Map<string, KindLookup | undefined>();
 
 /** The header-only test rules use to skip documents: a Flux group we know. */
 export function isFluxDoc(doc: ManifestDoc, ...kinds: string[]): boolean {

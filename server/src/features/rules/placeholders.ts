@@ -4,6 +4,7 @@ import {
   findPlaceholders,
   placeholderMeaning,
   SOPS_AZURE_KV_KEY,
+  type KindDef,
 } from '../../catalog';
 import type { ManifestDoc } from '../../document/manifest';
 import { entries, isScalar, scalarValues, type ScalarNode, type YamlNode } from '../../document/nodes';
@@ -42,7 +43,7 @@ function azureValues(doc: ManifestDoc): ScalarNode[] {
     const walk = (node: YamlNode | undefined, path: string[]): void => {
       for (const p of entries(node)) {
         if (p.value?.type === 'scalar') {
-          if (fieldDef(lookup.def, [...path, p.key.text])?.azure) out.push(p.value);
+          if (isAzureField(lookup.def, [...path, p.key.text])) out.push(p.value);
         } else if (p.value?.type === 'map') walk(p.value, [...path, p.key.text]);
       }
     };
@@ -50,6 +51,18 @@ function azureValues(doc: ManifestDoc): ScalarNode[] {
   }
   return out;
 }
+
+/** Whether the catalog marks the field at `path` of a kind as an Azure setting (memoized per kind and path). */
+function isAzureField(def: KindDef, path: readonly string[]): boolean {
+  let byPath = azureFields.get(def);
+  if (!byPath) azureFields.set(def, (byPath = new Map()));
+  const key = path.join('\u0000');
+  let azure = byPath.get(key);
+  if (azure === undefined) byPath.set(key, (azure = !!fieldDef(def, path)?.azure));
+  return azure;
+}
+
+const azureFields = new WeakMap<KindDef, Map<string, boolean>>();
 
 /** Values copied from the docs unchanged (`CLIENT_ID`, `<tenant ID>`, `(some-controller)`): one note each. */
 export const placeholders: Rule = {
