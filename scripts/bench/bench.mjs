@@ -5,7 +5,7 @@
 // and the performance budgets, and writes everything to bench-results/ (latest.json, latest.md, a dated copy).
 //
 //   npm run bench -- [--runs 5] [--targets small,medium,large,workspace,real] [--servers ours,yls]
-//                    [--probes 10] [--probes-large 5] [--quick] [--package] [--no-build] [--out bench-results]
+//                    [--probes 20] [--probes-large 5] [--quick] [--package] [--no-build] [--out bench-results]
 //                    [--prof bench-results/prof]   (our server under node --cpu-prof)
 //
 // The corpus is ../shared/bench/gen-corpus.mjs's (seed 42) when ../shared is beside the repository, else our own
@@ -32,7 +32,7 @@ const value = (name, fallback) => {
 const quick = flag('quick');
 const OPTIONS = {
   runs: Number(value('runs', quick ? 1 : 5)),
-  probes: Number(value('probes', quick ? 3 : 10)),
+  probes: Number(value('probes', quick ? 3 : 20)), // as ../shared/bench (its --n)
   probesLarge: Number(value('probes-large', quick ? 3 : 5)),
   burstEdits: Number(value('burst-edits', 100)),
   burstIntervalMs: Number(value('burst-interval-ms', 20)),

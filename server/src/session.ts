@@ -46,7 +46,17 @@ const SLICE_MS = 12;
  * Wires documents, the workspace index and the features to the LSP connection. The only module that touches it.
  * With `initializeParams`, `initialize` was already answered (from `INITIALIZE_RESULT`) and `initialized` received.
  */
-export function startSession(connection: Connection, initializeParams?: InitializeParams): void {
+/** What the caller learns about the session's life. */
+export interface SessionHooks {
+  /** Called once start-up work (first scan, warm-up) is done and the server is idle. */
+  readonly warm?: () => void;
+}
+
+export function startSession(
+  connection: Connection,
+  initializeParams?: InitializeParams,
+  hooks: SessionHooks = {},
+): void {
   const documents = new TextDocuments<TextDocument>({
     create: (uri, languageId, version, content) => TextDocument.create(uri, languageId, version, content),
     update: (document, changes, version) => {
@@ -155,7 +165,9 @@ export function startSession(connection: Connection, initializeParams?: Initiali
       // Compile the features' code off the request path (the first completion would otherwise pay for it).
       setImmediate(() => {
         guard('warm-up', () => warmUp(context()), undefined);
-        warmUpRequests(context()).catch((err) => connection.console.error(`warm-up failed: ${describe(err)}`));
+        warmUpRequests(context())
+          .catch((err) => connection.console.error(`warm-up failed: ${describe(err)}`))
+          .finally(() => setTimeout(() => guard('after warm-up', () => hooks.warm?.(), undefined), 200).unref());
       });
     }
   };
