@@ -27,7 +27,8 @@ export interface BatchOptions {
  * Folders are indexed whole, so cross-file rules see ServiceAccounts, Secrets and flux-system patches.
  */
 export async function analyzePaths(paths: readonly string[], options: BatchOptions = {}): Promise<FileReport[]> {
-  const index = new WorkspaceIndex();
+  // The index keeps what its scan parsed, so each file is read and split once for facts and rules alike.
+  const index = new WorkspaceIndex(undefined, true);
   const roots: string[] = [];
   const files: string[] = [];
   for (const p of paths.map((x) => resolve(x))) {
@@ -51,13 +52,17 @@ export async function analyzePaths(paths: readonly string[], options: BatchOptio
   for (const [i, path] of unique.entries()) {
     options.onProgress?.(i, unique.length);
     const uri = pathToUri(path);
-    const read = await readYamlFile(path);
-    if (!read) continue;
-    if ('skipped' in read) {
-      reports.push({ path, uri, diagnostics: [], skipped: read.skipped });
-      continue;
+    let file = index.diskModel(uri);
+    if (!file) {
+      // Not below a scanned folder's YAML files (a file named explicitly), or declined by the scan (size, binary).
+      const read = await readYamlFile(path);
+      if (!read) continue;
+      if ('skipped' in read) {
+        reports.push({ path, uri, diagnostics: [], skipped: read.skipped });
+        continue;
+      }
+      file = parseManifest(uri, 1, read.text);
     }
-    const file = parseManifest(uri, 1, read.text);
     reports.push({ path, uri, diagnostics: computeDiagnostics(file, ctx, options.only) });
   }
   options.onProgress?.(unique.length, unique.length);

@@ -80,3 +80,35 @@ export function hoverText(hovers: vscode.Hover[]): string {
     .map((content) => (typeof content === 'string' ? content : content.value))
     .join('\n');
 }
+
+/** Error and warning diagnostics of our server on a document, once they are stable for a second. */
+export async function problems(document: vscode.TextDocument): Promise<string[]> {
+  // A code action request is answered after the server has seen the latest text (LSP keeps the order).
+  await vscode.commands.executeCommand('vscode.executeCodeActionProvider', document.uri, new vscode.Range(0, 0, 0, 0));
+  const read = () =>
+    vscode.languages
+      .getDiagnostics(document.uri)
+      .filter((d) => d.source === 'flux-azure')
+      .filter((d) => d.severity === vscode.DiagnosticSeverity.Error || d.severity === vscode.DiagnosticSeverity.Warning)
+      .map(
+        (d) => `${d.range.start.line + 1}: ${String(typeof d.code === 'object' ? d.code.value : d.code)} ${d.message}`,
+      );
+  let last = JSON.stringify(read());
+  let stableSince = Date.now();
+  const deadline = Date.now() + 10_000;
+  while (Date.now() - stableSince < 1_000 && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const now = JSON.stringify(read());
+    if (now !== last) {
+      last = now;
+      stableSince = Date.now();
+    }
+  }
+  return JSON.parse(last) as string[];
+}
+
+/** Closes every editor without a save prompt (untitled test documents are reverted). */
+export async function closeAll(): Promise<void> {
+  for (let i = 0; i < 20 && vscode.window.visibleTextEditors.length > 0; i++)
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+}

@@ -151,6 +151,50 @@ function suspend(): FieldDef {
   };
 }
 
+/**
+ * Object-level workload identity through `spec.serviceAccountName`, used when `spec.provider: azure` (or, for a
+ * notification Provider, when `spec.type` is the given Azure type). One controller needs the gate.
+ */
+function serviceAccountIdentity(use: {
+  readonly id: string;
+  readonly when?: { readonly type: string };
+  readonly since: string;
+  readonly controller: ControllerName;
+  readonly service: AzureServiceId;
+  readonly description: string;
+}): WorkloadIdentityUseDef {
+  return {
+    id: use.id,
+    serviceAccountField: ['spec', 'serviceAccountName'],
+    requires: use.when
+      ? { path: ['spec', 'type'], values: [use.when.type] }
+      : { path: ['spec', 'provider'], values: ['azure'] },
+    versions: { since: use.since },
+    gateControllers: [use.controller],
+    service: use.service,
+    description: use.description,
+  };
+}
+
+/** Registry connection settings shared by OCIRepository and ImageRepository: TLS, proxy, plain HTTP. */
+function registryConnection(): FieldDef[] {
+  return [
+    ...localRef(
+      ['spec', 'certSecretRef'],
+      'Secret with TLS material (`tls.crt`, `tls.key`, `ca.crt`) for the registry connection.',
+      false,
+    ),
+    ...localRef(['spec', 'proxySecretRef'], 'Secret with proxy `address` (and optional `username`/`password`).', false),
+    {
+      path: ['spec', 'insecure'],
+      type: 'boolean',
+      description: 'Allow plain-HTTP registries.',
+      default: false,
+      azure: false,
+    },
+  ];
+}
+
 // ---------------------------------------------------------------------------------------------
 // Provider `.spec.type` enum (notification-controller, v1beta3)
 
@@ -287,37 +331,19 @@ const KINDS_LITERAL = [
         'Secret of type `kubernetes.io/dockerconfigjson` with registry credentials. **Takes precedence over `provider: azure`**: if it yields credentials the Azure login is skipped.',
         true,
       ),
-      ...localRef(
-        ['spec', 'certSecretRef'],
-        'Secret with TLS material (`tls.crt`, `tls.key`, `ca.crt`) for the registry connection.',
-        false,
-      ),
-      ...localRef(
-        ['spec', 'proxySecretRef'],
-        'Secret with proxy `address` (and optional `username`/`password`).',
-        false,
-      ),
-      {
-        path: ['spec', 'insecure'],
-        type: 'boolean',
-        description: 'Allow plain-HTTP registries.',
-        default: false,
-        azure: false,
-      },
+      ...registryConnection(),
       interval('the registry is checked for a new artifact'),
       timeout('registry operations', '60s'),
       suspend(),
     ],
     workloadIdentity: [
-      {
+      serviceAccountIdentity({
         id: 'ociRepository',
-        serviceAccountField: ['spec', 'serviceAccountName'],
-        requires: { path: ['spec', 'provider'], values: ['azure'] },
-        versions: { since: '2.6' },
-        gateControllers: ['source-controller'],
+        since: '2.6',
+        controller: 'source-controller',
         service: 'acr',
         description: 'Pull from ACR as the managed identity of the ServiceAccount.',
-      },
+      }),
     ],
     controllerLevel:
       'Set `spec.provider: azure` and leave `spec.serviceAccountName` unset; source-controller uses its own identity (or the AKS kubelet identity).',
@@ -450,15 +476,13 @@ const KINDS_LITERAL = [
       suspend(),
     ],
     workloadIdentity: [
-      {
+      serviceAccountIdentity({
         id: 'gitRepository',
-        serviceAccountField: ['spec', 'serviceAccountName'],
-        requires: { path: ['spec', 'provider'], values: ['azure'] },
-        versions: { since: '2.7' },
-        gateControllers: ['source-controller'],
+        since: '2.7',
+        controller: 'source-controller',
         service: 'azureDevOps',
         description: 'Clone from Azure DevOps as the managed identity of the ServiceAccount.',
-      },
+      }),
     ],
     controllerLevel: 'Set `spec.provider: azure` and leave `spec.serviceAccountName` unset (works since Flux 2.4).',
     docs: { azure: fluxAzureDocs('ado'), api: FLUX_API_DOCS.GitRepository },
@@ -546,15 +570,13 @@ const KINDS_LITERAL = [
       suspend(),
     ],
     workloadIdentity: [
-      {
+      serviceAccountIdentity({
         id: 'bucket',
-        serviceAccountField: ['spec', 'serviceAccountName'],
-        requires: { path: ['spec', 'provider'], values: ['azure'] },
-        versions: { since: '2.7' },
-        gateControllers: ['source-controller'],
+        since: '2.7',
+        controller: 'source-controller',
         service: 'blobStorage',
         description: 'Read the container as the managed identity of the ServiceAccount.',
-      },
+      }),
     ],
     controllerLevel:
       'Set `spec.provider: azure`, no `secretRef`, no `serviceAccountName`: the chain is environment credential → workload identity → managed identity; with none the container is read anonymously.',
@@ -599,19 +621,7 @@ const KINDS_LITERAL = [
         'Secret of type `kubernetes.io/dockerconfigjson`. Wins over `provider: azure` when it yields credentials.',
         true,
       ),
-      ...localRef(['spec', 'certSecretRef'], 'Secret with TLS material (`tls.crt`, `tls.key`, `ca.crt`).', false),
-      ...localRef(
-        ['spec', 'proxySecretRef'],
-        'Secret with proxy `address` (and optional `username`/`password`).',
-        false,
-      ),
-      {
-        path: ['spec', 'insecure'],
-        type: 'boolean',
-        description: 'Allow plain-HTTP registries.',
-        default: false,
-        azure: false,
-      },
+      ...registryConnection(),
       {
         path: ['spec', 'exclusionList'],
         type: 'array',
@@ -629,15 +639,13 @@ const KINDS_LITERAL = [
       suspend(),
     ],
     workloadIdentity: [
-      {
+      serviceAccountIdentity({
         id: 'imageRepository',
-        serviceAccountField: ['spec', 'serviceAccountName'],
-        requires: { path: ['spec', 'provider'], values: ['azure'] },
-        versions: { since: '2.6' },
-        gateControllers: ['image-reflector-controller'],
+        since: '2.6',
+        controller: 'image-reflector-controller',
         service: 'acr',
         description: 'List ACR tags as the managed identity of the ServiceAccount.',
-      },
+      }),
     ],
     controllerLevel: 'Set `spec.provider: azure` and leave `spec.serviceAccountName` unset.',
     docs: { azure: fluxAzureDocs('acr'), api: FLUX_API_DOCS.ImageRepository },
@@ -1062,24 +1070,22 @@ const KINDS_LITERAL = [
       },
     ],
     workloadIdentity: [
-      {
+      serviceAccountIdentity({
         id: 'providerEventHub',
-        serviceAccountField: ['spec', 'serviceAccountName'],
-        requires: { path: ['spec', 'type'], values: ['azureeventhub'] },
-        versions: { since: '2.6' },
-        gateControllers: ['notification-controller'],
+        when: { type: 'azureeventhub' },
+        since: '2.6',
+        controller: 'notification-controller',
         service: 'eventHubs',
         description: 'Send to Event Hubs as the managed identity of the ServiceAccount.',
-      },
-      {
+      }),
+      serviceAccountIdentity({
         id: 'providerAzureDevOps',
-        serviceAccountField: ['spec', 'serviceAccountName'],
-        requires: { path: ['spec', 'type'], values: ['azuredevops'] },
-        versions: { since: '2.7' },
-        gateControllers: ['notification-controller'],
+        when: { type: 'azuredevops' },
+        since: '2.7',
+        controller: 'notification-controller',
         service: 'azureDevOps',
         description: 'Write Azure DevOps commit statuses as the managed identity of the ServiceAccount.',
-      },
+      }),
     ],
     controllerLevel:
       'No `secretRef` credentials and no `serviceAccountName`: notification-controller uses its own identity.',

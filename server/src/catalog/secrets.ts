@@ -66,26 +66,32 @@ export const BUCKET_AZURE_SECRET_KEYS = [
   },
 ] as const satisfies readonly SecretKeyDef[];
 
+// Entra credential sets that Bucket Secrets and `sops.azure-kv` documents share (the same key names and meaning;
+// the Secret formats differ in how values are written, see the key tables).
+const SERVICE_PRINCIPAL_SECRET = {
+  id: 'clientSecret',
+  label: 'Service principal with client secret',
+  required: ['tenantId', 'clientId', 'clientSecret'],
+  optional: ['authorityHost'],
+} as const satisfies KeySetDef;
+const SERVICE_PRINCIPAL_CERTIFICATE = {
+  id: 'clientCertificate',
+  label: 'Service principal with certificate',
+  required: ['tenantId', 'clientId', 'clientCertificate'],
+  optional: ['clientCertificatePassword', 'clientCertificateSendChain', 'authorityHost'],
+} as const satisfies KeySetDef;
+const MANAGED_IDENTITY_BY_CLIENT_ID = {
+  id: 'managedIdentity',
+  label: 'Managed identity by client ID',
+  required: ['clientId'],
+  optional: ['authorityHost'],
+} as const satisfies KeySetDef;
+
 /** Accepted Bucket credential sets; a Secret is valid when at least one set is complete. */
 export const BUCKET_AZURE_KEY_SETS = [
-  {
-    id: 'clientSecret',
-    label: 'Service principal with client secret',
-    required: ['tenantId', 'clientId', 'clientSecret'],
-    optional: ['authorityHost'],
-  },
-  {
-    id: 'clientCertificate',
-    label: 'Service principal with certificate',
-    required: ['tenantId', 'clientId', 'clientCertificate'],
-    optional: ['clientCertificatePassword', 'clientCertificateSendChain', 'authorityHost'],
-  },
-  {
-    id: 'managedIdentity',
-    label: 'Managed identity by client ID',
-    required: ['clientId'],
-    optional: ['authorityHost'],
-  },
+  SERVICE_PRINCIPAL_SECRET,
+  SERVICE_PRINCIPAL_CERTIFICATE,
+  MANAGED_IDENTITY_BY_CLIENT_ID,
   { id: 'sharedKey', label: 'Storage account shared key', required: ['accountKey'], optional: [] },
   { id: 'sas', label: 'Shared access signature', required: ['sasKey'], optional: [] },
 ] as const satisfies readonly KeySetDef[];
@@ -132,30 +138,15 @@ export const SOPS_AZURE_KV_FIELDS = [
 
 /** Accepted `sops.azure-kv` combinations, in the order kustomize-controller tries them. */
 export const SOPS_AZURE_KV_COMBINATIONS = [
-  {
-    id: 'clientSecret',
-    label: 'Service principal with client secret',
-    required: ['tenantId', 'clientId', 'clientSecret'],
-    optional: ['authorityHost'],
-  },
-  {
-    id: 'clientCertificate',
-    label: 'Service principal with certificate',
-    required: ['tenantId', 'clientId', 'clientCertificate'],
-    optional: ['clientCertificatePassword', 'clientCertificateSendChain', 'authorityHost'],
-  },
+  SERVICE_PRINCIPAL_SECRET,
+  SERVICE_PRINCIPAL_CERTIFICATE,
   {
     id: 'azCliOutput',
     label: '`az ad sp create-for-rbac` output',
     required: ['appId', 'tenant', 'password'],
     optional: ['authorityHost'],
   },
-  {
-    id: 'managedIdentity',
-    label: 'Managed identity by client ID',
-    required: ['clientId'],
-    optional: ['authorityHost'],
-  },
+  MANAGED_IDENTITY_BY_CLIENT_ID,
 ] as const satisfies readonly KeySetDef[];
 
 /** The combination kustomize-controller would pick for these fields, or undefined (decryption error). */

@@ -467,6 +467,12 @@ function scopeStops(s: Stops, pattern: string): string {
   );
 }
 
+/** The first lines of an Azure Service Operator resource of `kind`, named `name` (a tab stop). */
+function asoHeader(s: Stops, kindName: Parameters<typeof aso>[0], name: string): string[] {
+  const { apiVersion, kind } = aso(kindName);
+  return [`apiVersion: ${apiVersion}`, `kind: ${kind}`, ...metadata(s, name)];
+}
+
 const ASO: SnippetDef[] = [
   {
     id: 'aso-identity',
@@ -474,11 +480,8 @@ const ASO: SnippetDef[] = [
     description:
       'Azure Service Operator managed identity exporting its client, principal and tenant IDs to a ConfigMap (for RoleAssignment principalIdFromConfig and ServiceAccount annotations).',
     body: (s) => {
-      const { apiVersion, kind } = aso('UserAssignedIdentity');
       return [
-        `apiVersion: ${apiVersion}`,
-        `kind: ${kind}`,
-        ...metadata(s, 'flux-identity'),
+        ...asoHeader(s, 'UserAssignedIdentity', 'flux-identity'),
         'spec:',
         `  location: ${s.stop('location', 'westeurope')}`,
         '  owner:',
@@ -500,11 +503,8 @@ const ASO: SnippetDef[] = [
     description:
       'Azure Service Operator federated credential letting a Kubernetes ServiceAccount of a cluster (OIDC issuer) impersonate a UserAssignedIdentity.',
     body: (s) => {
-      const { apiVersion, kind } = aso('FederatedIdentityCredential');
       return [
-        `apiVersion: ${apiVersion}`,
-        `kind: ${kind}`,
-        ...metadata(s, 'flux-source-controller'),
+        ...asoHeader(s, 'FederatedIdentityCredential', 'flux-source-controller'),
         'spec:',
         '  owner:',
         `    name: ${s.stop('identity', 'flux-identity')}`,
@@ -526,11 +526,8 @@ const ASO: SnippetDef[] = [
       title: `ASO RoleAssignment: ${role.name}`,
       description: `Azure Service Operator RoleAssignment granting ${role.name} (${role.guid}) on a ${scope.label.toLowerCase()} for ${svc.name}. ${role.description}`,
       body: (s) => {
-        const { apiVersion, kind } = aso('RoleAssignment');
         return [
-          `apiVersion: ${apiVersion}`,
-          `kind: ${kind}`,
-          ...metadata(s, `flux-${role.id.toLowerCase()}`),
+          ...asoHeader(s, 'RoleAssignment', `flux-${role.id.toLowerCase()}`),
           'spec:',
           '  owner:',
           `    armId: ${scopeStops(s, scope.pattern)}`,

@@ -80,7 +80,14 @@ export class WorkspaceIndex {
   readonly generations: FactGenerations = { serviceAccounts: 0, secrets: 0, cluster: 0 };
   private scanning: Promise<void> | undefined;
 
-  constructor(private readonly log: (message: string) => void = () => {}) {}
+  /**
+   * @param keepEveryModel keep the model of every file read from disk, not only large ones: for a one-shot analysis
+   *   of all files (the CLI), which then parses each file once (see `diskModel`).
+   */
+  constructor(
+    private readonly log: (message: string) => void = () => {},
+    private readonly keepEveryModel = false,
+  ) {}
 
   get fileCount(): number {
     return this.files.size;
@@ -152,6 +159,11 @@ export class WorkspaceIndex {
 
   private openModel: ((uri: string) => ManifestFile | undefined) | undefined;
 
+  /** The model of a file as the scan read it from disk, if it is kept (see the constructor). */
+  diskModel(uri: string): ManifestFile | undefined {
+    return this.files.get(uri)?.parsed;
+  }
+
   /** The model of a file as last read from disk, if it is still in memory and its text is `text`. */
   parsedFromDisk(uri: string, text: string): ManifestFile | undefined {
     const file = this.files.get(uri)?.parsed;
@@ -213,7 +225,7 @@ export class WorkspaceIndex {
       facts: summary.facts,
       summary,
       ...(fromDisk
-        ? file.text.length >= KEEP_PARSED_CHARS
+        ? this.keepEveryModel || file.text.length >= KEEP_PARSED_CHARS
           ? { parsed: file }
           : {}
         : previous?.parsed
@@ -431,12 +443,16 @@ export class WorkspaceIndex {
         }
         continue;
       }
-      // No kustomization.yaml: Flux generates one with every manifest below the directory.
-      for (const [d, list] of byDir) {
-        if (d !== dir && !d.startsWith(dir + sep)) continue;
-        const nested = d !== dir && (byDir.get(d) ?? []).some((f) => /^kustomization\.ya?ml$/i.test(basename(f.path!)));
-        if (nested) pendingDirs.push(d);
-        else for (const f of list) addFile(f.path!);
+      // No kustomization.yaml: Flux generates one with every manifest below the directory, except that a
+      // directory with its own kustomization.yaml is taken as a whole (what that file lists), not walked into.
+      const below = [...byDir.keys()].filter((d) => d === dir || d.startsWith(dir + sep));
+      const nested = below.filter(
+        (d) => d !== dir && (byDir.get(d) ?? []).some((f) => /^kustomization\.ya?ml$/i.test(basename(f.path!))),
+      );
+      pendingDirs.push(...nested);
+      for (const d of below) {
+        if (nested.some((n) => d === n || d.startsWith(n + sep))) continue;
+        for (const f of byDir.get(d) ?? []) addFile(f.path!);
       }
     }
     return files;

@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import { parseAllDocuments, parse } from 'yaml';
 import { PatchCommands, type PatchCommandArgs } from '../../../shared/src/protocol';
 import type { PatchCommandResult } from '../../../client/src/patchCommands';
-import { extension, waitFor } from '../helpers';
+import { closeAll, extension, problems, waitFor } from '../helpers';
 
 const CLIENT = '11111111-2222-3333-4444-555555555555';
 const TENANT = '66666666-7777-8888-9999-000000000000';
@@ -47,40 +47,8 @@ async function run(command: string, args: PatchCommandArgs): Promise<PatchComman
   return vscode.commands.executeCommand<PatchCommandResult | undefined>(command, { quiet: true, ...args });
 }
 
-/** Error and warning diagnostics of our server on a document, once they are stable for a second. */
-async function problems(document: vscode.TextDocument): Promise<string[]> {
-  // A code action request is answered after the server has seen the latest text (LSP keeps the order).
-  await vscode.commands.executeCommand('vscode.executeCodeActionProvider', document.uri, new vscode.Range(0, 0, 0, 0));
-  const read = () =>
-    vscode.languages
-      .getDiagnostics(document.uri)
-      .filter((d) => d.source === 'flux-azure')
-      .filter((d) => d.severity === vscode.DiagnosticSeverity.Error || d.severity === vscode.DiagnosticSeverity.Warning)
-      .map(
-        (d) => `${d.range.start.line + 1}: ${String(typeof d.code === 'object' ? d.code.value : d.code)} ${d.message}`,
-      );
-  let last = JSON.stringify(read());
-  let stableSince = Date.now();
-  const deadline = Date.now() + 10_000;
-  while (Date.now() - stableSince < 1_000 && Date.now() < deadline) {
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    const now = JSON.stringify(read());
-    if (now !== last) {
-      last = now;
-      stableSince = Date.now();
-    }
-  }
-  return JSON.parse(last) as string[];
-}
-
 function assertParses(text: string): void {
   for (const doc of parseAllDocuments(text)) assert.deepEqual(doc.errors, [], 'the result is valid YAML');
-}
-
-/** Closes every editor without a save prompt (untitled test documents are reverted). */
-async function closeAll(): Promise<void> {
-  for (let i = 0; i < 20 && vscode.window.visibleTextEditors.length > 0; i++)
-    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
 }
 
 const ACTIONS: { command: string; args: PatchCommandArgs; expect: RegExp }[] = [

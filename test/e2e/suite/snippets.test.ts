@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { parseAllDocuments } from 'yaml';
-import { extension, waitFor } from '../helpers';
+import { closeAll, extension, problems, waitFor } from '../helpers';
 
 interface SnippetJson {
   prefix: string;
@@ -15,36 +15,6 @@ interface SnippetJson {
 function contributedSnippets(): Record<string, SnippetJson> {
   const text = readFileSync(join(extension().extensionPath, 'snippets', 'flux-azure.code-snippets'), 'utf8');
   return JSON.parse(text.replace(/,(\s*\n\s*[\]}])/g, '$1')) as Record<string, SnippetJson>;
-}
-
-/** Error and warning diagnostics of our server on a document, once they are stable for a second. */
-async function problems(document: vscode.TextDocument): Promise<string[]> {
-  await vscode.commands.executeCommand('vscode.executeCodeActionProvider', document.uri, new vscode.Range(0, 0, 0, 0));
-  const read = () =>
-    vscode.languages
-      .getDiagnostics(document.uri)
-      .filter((d) => d.source === 'flux-azure')
-      .filter((d) => d.severity === vscode.DiagnosticSeverity.Error || d.severity === vscode.DiagnosticSeverity.Warning)
-      .map(
-        (d) => `${d.range.start.line + 1}: ${String(typeof d.code === 'object' ? d.code.value : d.code)} ${d.message}`,
-      );
-  let last = JSON.stringify(read());
-  let stableSince = Date.now();
-  const deadline = Date.now() + 10_000;
-  while (Date.now() - stableSince < 1_000 && Date.now() < deadline) {
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    const now = JSON.stringify(read());
-    if (now !== last) {
-      last = now;
-      stableSince = Date.now();
-    }
-  }
-  return JSON.parse(last) as string[];
-}
-
-async function closeAll(): Promise<void> {
-  for (let i = 0; i < 20 && vscode.window.visibleTextEditors.length > 0; i++)
-    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
 }
 
 const KUSTOMIZATION_HEAD = [
