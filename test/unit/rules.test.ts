@@ -309,3 +309,48 @@ test('Event Hubs provider: channel required with workload identity, not judged w
     [],
   );
 });
+
+test('node-level identity: a Bucket with controller identity is silent; without any, the kubelet fallback is reported', async () => {
+  const bucket = (extra = '') =>
+    [
+      'apiVersion: source.toolkit.fluxcd.io/v1',
+      'kind: Bucket',
+      'metadata:',
+      '  name: config',
+      '  namespace: apps',
+      'spec:',
+      '  interval: 5m',
+      '  provider: azure',
+      '  bucketName: config',
+      '  endpoint: https://fleetstore.blob.core.windows.net',
+      extra,
+    ].join('\n');
+  const identityPatch = [
+    '  - patch: |',
+    '      apiVersion: v1',
+    '      kind: ServiceAccount',
+    '      metadata:',
+    '        name: source-controller',
+    '        annotations:',
+    '          azure.workload.identity/client-id: 11111111-2222-3333-4444-555555555555',
+    '    target:',
+    '      kind: ServiceAccount',
+    '      name: source-controller',
+    '',
+  ].join('\n');
+  const repo = (kustomization: string, app: string) => ({
+    'clusters/prod/flux-system/gotk-components.yaml': COMPONENTS,
+    'clusters/prod/flux-system/kustomization.yaml': kustomization,
+    'clusters/prod/app.yaml': app,
+  });
+  const code = 'flux-azure/node-level-identity-non-acr';
+  const only = (found: string[]) => found.filter((f) => f.endsWith(code));
+  assert.deepEqual(only(await lint(repo(GATE_KUSTOMIZATION, bucket()))), [`clusters/prod/app.yaml:8:13 ${code}`]);
+  assert.deepEqual(only(await lint(repo(GATE_KUSTOMIZATION + identityPatch, bucket()))), []);
+  // Object-level identity, credentials in a Secret, or ACR (where the kubelet identity is supported): not reported.
+  assert.deepEqual(only(await lint(repo(GATE_KUSTOMIZATION, `${SA}---\n${bucket('  serviceAccountName: acr')}`))), []);
+  assert.deepEqual(only(await lint(repo(GATE_KUSTOMIZATION, bucket('  secretRef:\n    name: creds')))), []);
+  assert.deepEqual(only(await lint(repo(GATE_KUSTOMIZATION, OCI().replace('  serviceAccountName: acr\n', '')))), []);
+  // No Flux installation in the workspace: nothing to judge the controller by.
+  assert.deepEqual(only(await lint({ 'apps/app.yaml': bucket() })), []);
+});

@@ -309,7 +309,7 @@ const RULES_LITERAL = [
     category: 'object',
     title: 'Node-level identity is only supported for ACR',
     explanation:
-      'No object-level or controller-level identity was found for this object, so it would fall back to the node (kubelet) identity. Flux documents and tests that only for ACR on AKS.\n\nFix: configure workload identity for the controller or the object.',
+      "The object logs in to a service other than ACR with its controller's identity (no serviceAccountName, no secretRef), and the flux-system configuration in the repository gives that controller none, so it would fall back to the node (kubelet) identity. Flux documents and tests that only for ACR on AKS.\n\nFix: configure workload identity for the controller or the object (nothing to do if the controller identity is set up outside the repository, e.g. by the AKS Flux extension).",
     factRules: [15],
     docsUrl: fluxAzureDocs('nodeLevel'),
     quickFix: false,

@@ -35,7 +35,7 @@ import type { ManifestDoc, ManifestFile } from '../document/manifest';
 import { entries, isScalar, items, nodeAt, type ScalarNode, type YamlNode } from '../document/nodes';
 import type { Cluster, WorkspaceIndex } from '../workspace/workspaceIndex';
 import { uriToPath } from '../workspace/files';
-import { fluxKindOf, namespaceOf } from './rules/helpers';
+import { controllerIdentitySetting, fluxKindOf, namespaceOf } from './rules/helpers';
 
 /** Everything `fluxAzure/integrations` answers: the integrations and the catalog data the client needs. */
 export function collectIntegrations(files: readonly ManifestFile[], index: WorkspaceIndex): IntegrationsResult {
@@ -356,9 +356,9 @@ function serviceAccountIdentity(
 
 function controllerIdentity(cluster: Cluster, controller: ControllerName): IdentityOrWhy {
   const label = `${controller} (${cluster.label})`;
-  for (const setting of cluster.settings.get(controller) ?? []) {
+  const setting = controllerIdentitySetting(cluster, controller);
+  if (setting) {
     const clientId = setting.annotations[ANNOTATION_CLIENT_ID] ?? setting.env[ENV_CLIENT_ID];
-    if (!clientId) continue;
     const tenantId = setting.annotations[ANNOTATION_TENANT_ID] ?? setting.env[ENV_TENANT_ID];
     return {
       source: 'controller',

@@ -1,5 +1,7 @@
 import type { TextEdit } from 'vscode-languageserver';
 import {
+  ANNOTATION_CLIENT_ID,
+  ENV_CLIENT_ID,
   kindDef,
   OBJECT_LEVEL_WI_GATE,
   parseFeatureGatesArg,
@@ -63,6 +65,16 @@ export function gateSetting(cluster: Cluster, controller: ControllerName): Contr
     (s) =>
       s.objectLevelWorkloadIdentity ||
       s.args.some((a) => parseFeatureGatesArg(a)?.gates.get(OBJECT_LEVEL_WI_GATE) === true),
+  );
+}
+
+/**
+ * The setting that gives a controller its own Azure identity in a cluster (the workload identity client-id
+ * annotation on its ServiceAccount, or `AZURE_CLIENT_ID` in its environment), if any.
+ */
+export function controllerIdentitySetting(cluster: Cluster, controller: ControllerName): ControllerSetting | undefined {
+  return (cluster.settings.get(controller) ?? []).find(
+    (s) => !!(s.annotations[ANNOTATION_CLIENT_ID] ?? s.env[ENV_CLIENT_ID]),
   );
 }
 

@@ -23,6 +23,7 @@ import {
   kustomizationImpersonation,
 } from './objectHints';
 import { controllerCertificate } from './controllerCertificate';
+import { nodeLevelIdentity } from './nodeLevelIdentity';
 import { federatedCredential, roleAssignment } from './azureServiceOperator';
 import type { Rule } from './rule';
 
@@ -44,6 +45,7 @@ export const RULES: readonly Rule[] = [
   sopsAzureKv,
   controllerPatchRules,
   providerAzureMissing,
+  nodeLevelIdentity,
   helmRepositoryNoServiceAccount,
   kustomizationImpersonation,
   eventHubJwtDeprecated,
