@@ -17,7 +17,8 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { generateCorpus } from './genCorpus.mjs';
 import { fileScenario, workspaceScenario } from './scenarios.mjs';
-import { summarize } from './stats.mjs';
+import { startupScenario } from './startup.mjs';
+import { percentile, summarize } from './stats.mjs';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const SHARED = join(ROOT, '..', 'shared');
@@ -38,10 +39,14 @@ const OPTIONS = {
   burstIntervalMs: Number(value('burst-interval-ms', 20)),
   postInitMs: Number(value('post-init-ms', 500)),
   workspaceSample: Number(value('workspace-sample', 30)),
+  startupSpawns: Number(value('startup-spawns', quick ? 5 : 20)),
   timeoutMs: Number(value('timeout-ms', 180000)),
   out: join(ROOT, value('out', 'bench-results')),
 };
-const wantedTargets = value('targets', quick ? 'small,medium,large' : 'small,medium,large,workspace,real').split(',');
+const wantedTargets = value(
+  'targets',
+  quick ? 'startup,small,medium,large' : 'startup,small,medium,large,workspace,real',
+).split(',');
 const wantedServers = value('servers', flag('no-yls') ? 'ours' : 'ours,yls').split(',');
 /** `--prof DIR`: run our server under `node --cpu-prof` (summarise with ../shared/bench/tools/cpuprofile-top.mjs). */
 const PROFILE_DIR = value('prof') ? join(ROOT, value('prof')) : undefined;
@@ -205,6 +210,32 @@ async function main() {
     log(`parse floor: ${target.name}`);
     floors[target.name] = parseFloor(target);
   }
+  let startup;
+  if (wantedTargets.includes('startup')) {
+    log(`start-up: ${OPTIONS.startupSpawns} spawns per variant`);
+    const describe = (name) =>
+      servers.includes(name)
+        ? { command: SERVERS[name].command, settings: SERVERS[name].settings, cwd: ROOT }
+        : undefined;
+    const measured = await startupScenario({
+      ours: describe('ours'),
+      yls: describe('yls'),
+      rootDir: join(corpus.dir, 'single'),
+      spawns: OPTIONS.startupSpawns,
+      timeoutMs: OPTIONS.timeoutMs,
+    });
+    startup = Object.fromEntries(
+      Object.entries(measured).map(([k, v]) => [
+        k,
+        {
+          label: v.label,
+          ...summarize(v.values.map(round)),
+          p25: percentile(v.values, 25),
+          values: v.values.map(round),
+        },
+      ]),
+    );
+  }
   for (let run = 1; run <= OPTIONS.runs; run++) {
     for (const target of corpus.targets) {
       const order = run % 2 ? servers : [...servers].reverse(); // alternate who goes first
@@ -247,6 +278,7 @@ async function main() {
     meta: { ...meta, finished: new Date().toISOString(), loadavgAtEnd: loadavg() },
     budgets,
     floors,
+    startup,
     extension: extensionFigures(),
     results: summary,
   };
@@ -282,6 +314,10 @@ function fmt(v) {
   return v.toFixed(2);
 }
 
+function signed(v) {
+  return v === null || v === undefined ? '-' : `${v < 0 ? '−' : '+'}${fmt(Math.abs(v))}`;
+}
+
 function ratio(a, b) {
   if (a === null || a === undefined || b === null || b === undefined || b === 0) return '-';
   const r = a / b;
@@ -314,7 +350,7 @@ const ORDER = [
 ];
 
 function renderTable(report, targets) {
-  const { results, floors, budgets, extension, meta } = report;
+  const { results, floors, budgets, extension, meta, startup } = report;
   const ours = results.ours ?? {};
   const yls = results.yls ?? {};
   const lines = [];
@@ -361,6 +397,17 @@ function renderTable(report, targets) {
     if (floor)
       lines.push(
         `| yaml parse floor: cold / warm / CST | ms | ${fmt(floor.cold)} / ${fmt(floor.warm)} / ${fmt(floor.cst)} | | | | | | |`,
+      );
+  }
+  if (startup) {
+    lines.push('');
+    lines.push(`## start-up: spawn -> initialize answered (${meta.options.startupSpawns} spawns each, interleaved)`);
+    lines.push('');
+    lines.push('| variant | median ms | p25 | min..max | over the floor (median) |');
+    lines.push('|---|---:|---:|---:|---:|');
+    for (const v of Object.values(startup))
+      lines.push(
+        `| ${v.label} | ${fmt(v.median)} | ${fmt(v.p25)} | ${fmt(v.min)}..${fmt(v.max)} | ${startup.floor && v !== startup.floor ? signed(v.median - startup.floor.median) : ''} |`,
       );
   }
   lines.push('');

@@ -49,7 +49,8 @@ const CAPABILITIES = {
 
 export class BenchClient {
   /**
-   * @param {{ command: string[], cwd: string, settings: object, stderr: number | 'ignore', timeoutMs: number }} options
+   * @param {{ command: string[], cwd: string, settings: object, stderr: number | 'ignore', timeoutMs: number,
+   *   env?: Record<string, string> }} options (`env`: added to this process's environment)
    */
   constructor(options) {
     this.options = options;
@@ -62,7 +63,11 @@ export class BenchClient {
   async start(rootDir) {
     const [cmd, ...args] = this.options.command;
     const started = performance.now();
-    this.proc = spawn(cmd, args, { cwd: this.options.cwd, stdio: ['pipe', 'pipe', this.options.stderr] });
+    this.proc = spawn(cmd, args, {
+      cwd: this.options.cwd,
+      stdio: ['pipe', 'pipe', this.options.stderr],
+      ...(this.options.env ? { env: { ...process.env, ...this.options.env } } : {}),
+    });
     this.pid = this.proc.pid;
     this.exited = new Promise((resolve) => this.proc.on('exit', (code, signal) => resolve({ code, signal })));
     this.proc.on('exit', () => (this.dead = true));
