@@ -98,20 +98,32 @@ export function saveCodeCaches(): void {
   }
 }
 
-/** `<bundle>-<size>-<mtime>-<v8>-<arch>.bin`: a rebuilt bundle or another Node gets its own file. */
+/**
+ * `<bundle>_<install>-<mtime>-<size>-<v8>-<arch>.bin`: a rebuilt bundle or another Node gets its own file; `install`
+ * (a hash of the bundle's folder) keeps two installations (two extension versions, two clones) from removing each
+ * other's caches as stale.
+ */
 function cacheFileFor(file: string): string | undefined {
   const dir = codeCacheDir();
   if (!dir) return undefined;
   try {
     const stat = statSync(file);
     const key = `${Math.floor(stat.mtimeMs)}-${stat.size}-${process.versions.v8}-${process.arch}`;
-    return join(dir, `${basename(file, '.js')}-${key.replace(/[^\w.-]/g, '_')}.bin`);
+    return join(dir, `${basename(file, '.js')}_${pathHash(dirname(file))}-${key.replace(/[^\w.-]/g, '_')}.bin`);
   } catch {
     return undefined;
   }
 }
 
+/** The part of a cache file name shared by every build of the same bundle in the same place. */
 function cachePrefix(cacheFile: string): string {
   const name = basename(cacheFile);
   return name.slice(0, name.indexOf('-') + 1);
+}
+
+/** FNV-1a of a path, in base 36: short and stable, not a security measure. */
+function pathHash(path: string): string {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < path.length; i++) hash = Math.imul(hash ^ path.charCodeAt(i), 0x01000193);
+  return (hash >>> 0).toString(36);
 }

@@ -74,7 +74,7 @@ test('by default the compiled code is cached in the user cache directory', async
     await client.waitForDiagnostics(URI, (d) => d.length > 0);
     const files = await cacheFiles(join(home, '.cache', 'flux-azure', 'code-cache'));
     assert.deepEqual(
-      files.map((f) => f.split('-')[0]),
+      files.map((f) => f.split('_')[0]),
       ['session', 'shell'],
     );
   } finally {
@@ -108,14 +108,19 @@ test('a corrupt cache is ignored and replaced', async () => {
 });
 
 test('caches of other builds are removed; an unusable cache directory is harmless', async () => {
-  // As after an update: the session bundle's cache is for another build, so it is compiled and saved again.
-  for (const f of await cacheFiles(dir)) if (f.startsWith('session-')) rmSync(join(dir, f));
-  const stale = join(dir, 'session-1-2-3-x64.bin');
+  // As after an update: the session bundle's cache is for another build, so it is compiled and saved again, and the
+  // old build's file goes; another installation's (another folder) stays.
+  const current = (await cacheFiles(dir)).find((f) => f.startsWith('session_'))!;
+  rmSync(join(dir, current));
+  const stale = join(dir, `${current.slice(0, current.indexOf('-'))}-1-2-3-x64.bin`);
   writeFileSync(stale, 'old build');
+  const otherInstall = join(dir, 'session_elsewhere-1-2-3-x64.bin');
+  writeFileSync(otherInstall, 'another installation');
   await useServer({ FLUX_AZURE_CODE_CACHE: dir }, async () => {
     for (let i = 0; i < 100 && existsSync(stale); i++) await new Promise((r) => setTimeout(r, 100));
   });
   assert.equal(existsSync(stale), false);
+  assert.equal(existsSync(otherInstall), true);
   // A path that is a file, not a directory: nothing can be written, the server still works.
   const blocked = join(dir, 'a-file');
   writeFileSync(blocked, '');

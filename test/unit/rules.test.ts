@@ -354,3 +354,95 @@ test('node-level identity: a Bucket with controller identity is silent; without 
   // No Flux installation in the workspace: nothing to judge the controller by.
   assert.deepEqual(only(await lint({ 'apps/app.yaml': bucket() })), []);
 });
+
+test('gate missing through another object: a remote cluster ConfigMap, and the GitRepository an automation pushes with', async () => {
+  const kustomization = (configMap: string) =>
+    [
+      'apiVersion: kustomize.toolkit.fluxcd.io/v1',
+      'kind: Kustomization',
+      'metadata:',
+      '  name: remote-apps',
+      '  namespace: apps',
+      'spec:',
+      '  interval: 10m',
+      '  path: ./remote',
+      '  sourceRef:',
+      '    kind: GitRepository',
+      '    name: fleet',
+      '  kubeConfig:',
+      '    configMapRef:',
+      `      name: ${configMap}`,
+      '',
+    ].join('\n');
+  const configMap = (serviceAccount: string) =>
+    [
+      'apiVersion: v1',
+      'kind: ConfigMap',
+      'metadata:',
+      '  name: aks-remote',
+      '  namespace: apps',
+      'data:',
+      '  provider: azure',
+      '  cluster: /subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/rg/providers/Microsoft.ContainerService/managedClusters/remote',
+      serviceAccount,
+      '',
+    ].join('\n');
+  const repo = (files: Record<string, string>, gateTargets = '(source-controller)') => ({
+    'clusters/prod/flux-system/gotk-components.yaml': COMPONENTS,
+    'clusters/prod/flux-system/kustomization.yaml': GATE_KUSTOMIZATION.replace('(source-controller)', gateTargets),
+    ...files,
+  });
+  const gate = (found: string[]) => found.filter((f) => f.endsWith('flux-azure/gate-missing'));
+  const remote = {
+    'clusters/prod/remote.yaml': `${configMap('  serviceAccountName: remote')}---\n${kustomization('aks-remote')}`,
+  };
+  const remoteFound = await lint(repo(remote));
+  assert.deepEqual(gate(remoteFound), ['clusters/prod/remote.yaml:24:13 flux-azure/gate-missing']);
+  // The ServiceAccount the ConfigMap names is looked up like one named by the object itself.
+  assert.deepEqual(
+    remoteFound.filter((f) => f.includes('flux-azure/sa-')),
+    ['clusters/prod/remote.yaml:24:13 flux-azure/sa-not-found'],
+  );
+  assert.deepEqual(gate(await lint(repo(remote, '(source-controller|kustomize-controller)'))), []);
+  // Controller-level identity for the remote cluster (no serviceAccountName): no gate needed.
+  assert.deepEqual(
+    gate(await lint(repo({ 'clusters/prod/remote.yaml': `${configMap('')}---\n${kustomization('aks-remote')}` }))),
+    [],
+  );
+
+  const git = [
+    'apiVersion: source.toolkit.fluxcd.io/v1',
+    'kind: GitRepository',
+    'metadata:',
+    '  name: fleet',
+    '  namespace: apps',
+    'spec:',
+    '  interval: 5m',
+    '  url: https://dev.azure.com/contoso/fleet/_git/fleet',
+    '  provider: azure',
+    '  serviceAccountName: acr',
+    '',
+  ].join('\n');
+  const automation = [
+    'apiVersion: image.toolkit.fluxcd.io/v1',
+    'kind: ImageUpdateAutomation',
+    'metadata:',
+    '  name: bump',
+    '  namespace: apps',
+    'spec:',
+    '  interval: 30m',
+    '  sourceRef:',
+    '    kind: GitRepository',
+    '    name: fleet',
+    '  git:',
+    '    commit:',
+    '      author:',
+    '        name: flux',
+    '        email: flux@example.com',
+    '',
+  ].join('\n');
+  const pushing = { 'clusters/prod/git.yaml': `${SA}---\n${git}`, 'clusters/prod/automation.yaml': automation };
+  // source-controller has the gate (the GitRepository is fine); image-automation-controller does not.
+  assert.deepEqual(gate(await lint(repo(pushing))), ['clusters/prod/automation.yaml:10:11 flux-azure/gate-missing']);
+  assert.deepEqual(gate(await lint(repo(pushing, '(source-controller|image-automation-controller)'))), []);
+});

@@ -71,7 +71,8 @@ export function* diagnosticsSteps(
 const SERVICE_ACCOUNTS = 1;
 const SECRETS = 2;
 const CLUSTER = 4;
-const ALL_FACTS = SERVICE_ACCOUNTS | SECRETS | CLUSTER;
+const IDENTITY_REFS = 8;
+const ALL_FACTS = SERVICE_ACCOUNTS | SECRETS | CLUSTER | IDENTITY_REFS;
 
 /** What each `WorkspaceIndex` query reads (anything not listed counts as reading everything). */
 const QUERY_READS: Readonly<Record<string, number>> = {
@@ -79,6 +80,7 @@ const QUERY_READS: Readonly<Record<string, number>> = {
   allServiceAccounts: SERVICE_ACCOUNTS | CLUSTER,
   secrets: SECRETS | CLUSTER,
   allSecrets: SECRETS | CLUSTER,
+  identityRefs: IDENTITY_REFS | CLUSTER,
   inheritedNamespace: CLUSTER,
   fluxVersionFor: CLUSTER,
   clustersOf: CLUSTER,
@@ -143,6 +145,7 @@ function stillValid(result: RuleResult, gens: FactGenerations): boolean {
   return (
     (!(r & SERVICE_ACCOUNTS) || then.serviceAccounts === gens.serviceAccounts) &&
     (!(r & SECRETS) || then.secrets === gens.secrets) &&
+    (!(r & IDENTITY_REFS) || then.identityRefs === gens.identityRefs) &&
     (!(r & CLUSTER) || then.cluster === gens.cluster)
   );
 }
@@ -170,7 +173,7 @@ function runRule(rule: Rule, doc: ManifestDoc, ctx: FeatureContext, tracker: Rul
 const NOTHING_FOUND: RuleResult = Object.freeze({
   found: Object.freeze([]) as RuleResult['found'],
   reads: 0,
-  generations: Object.freeze({ serviceAccounts: 0, secrets: 0, cluster: 0 }),
+  generations: Object.freeze({ serviceAccounts: 0, secrets: 0, identityRefs: 0, cluster: 0 }),
 });
 
 /**
@@ -186,7 +189,13 @@ class RuleTracker {
   generations(): FactGenerations {
     const g = this.index.generations;
     const s = this.snapshot;
-    if (!s || s.serviceAccounts !== g.serviceAccounts || s.secrets !== g.secrets || s.cluster !== g.cluster)
+    if (
+      !s ||
+      s.serviceAccounts !== g.serviceAccounts ||
+      s.secrets !== g.secrets ||
+      s.identityRefs !== g.identityRefs ||
+      s.cluster !== g.cluster
+    )
       this.snapshot = { ...g };
     return this.snapshot!;
   }

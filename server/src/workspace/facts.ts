@@ -39,6 +39,21 @@ export interface SecretFact extends Origin {
   readonly sops: boolean;
 }
 
+/**
+ * An object another object's Azure identity goes through: a GitRepository an ImageUpdateAutomation pushes with, or
+ * the kubeConfig ConfigMap of a remote cluster (Kustomization, HelmRelease). Recorded when it names a
+ * ServiceAccount (GitRepository) or a provider (ConfigMap).
+ */
+export interface IdentityRefFact extends Origin {
+  readonly kind: 'GitRepository' | 'ConfigMap';
+  readonly name: string;
+  readonly namespace: string | undefined;
+  /** GitRepository `spec.provider`, ConfigMap `data.provider`. */
+  readonly provider: string | undefined;
+  /** GitRepository `spec.serviceAccountName`, ConfigMap `data.serviceAccountName`. */
+  readonly serviceAccountName: string | undefined;
+}
+
 /** What a patch (or FluxInstance field) sets on one controller. */
 export interface ControllerSetting extends Origin {
   readonly controller: ControllerName;
@@ -74,6 +89,7 @@ export interface FluxKustomizationFact {
 export interface FileFacts {
   readonly serviceAccounts: readonly ServiceAccountFact[];
   readonly secrets: readonly SecretFact[];
+  readonly identityRefs: readonly IdentityRefFact[];
   readonly controllerSettings: readonly ControllerSetting[];
   readonly fluxKustomizations: readonly FluxKustomizationFact[];
   /** A kustomize `kustomization.yaml`: its resources and namespace transformer. */
@@ -110,6 +126,7 @@ function stringMap(node: Parameters<typeof entries>[0]): Record<string, string> 
 interface DocFacts {
   readonly serviceAccounts: ServiceAccountFact[];
   readonly secrets: SecretFact[];
+  readonly identityRefs: IdentityRefFact[];
   readonly controllerSettings: ControllerSetting[];
   readonly fluxKustomizations: FluxKustomizationFact[];
   kustomize?: FileFacts['kustomize'];
@@ -135,6 +152,7 @@ export interface CachedDocFacts {
 interface FactCategories {
   readonly serviceAccounts: string;
   readonly secrets: string;
+  readonly identityRefs: string;
   /** Everything cluster membership, Flux versions, namespaces and controller settings derive from. */
   readonly cluster: string;
 }
@@ -154,11 +172,24 @@ export interface FactsChanges {
   readonly signature: boolean;
   readonly serviceAccounts: boolean;
   readonly secrets: boolean;
+  readonly identityRefs: boolean;
   readonly cluster: boolean;
 }
 
-const ALL_CHANGED: FactsChanges = { signature: true, serviceAccounts: true, secrets: true, cluster: true };
-const NONE_CHANGED: FactsChanges = { signature: false, serviceAccounts: false, secrets: false, cluster: false };
+const ALL_CHANGED: FactsChanges = {
+  signature: true,
+  serviceAccounts: true,
+  secrets: true,
+  identityRefs: true,
+  cluster: true,
+};
+const NONE_CHANGED: FactsChanges = {
+  signature: false,
+  serviceAccounts: false,
+  secrets: false,
+  identityRefs: false,
+  cluster: false,
+};
 
 /** Reads the facts other files depend on. Parses only the documents whose kind matters. */
 export function extractFacts(file: ManifestFile): FileFacts {
@@ -183,6 +214,7 @@ export function summarizeFacts(file: ManifestFile, previous?: FactsSummary): Fac
     return previous;
   const serviceAccounts: ServiceAccountFact[] = [];
   const secrets: SecretFact[] = [];
+  const identityRefs: IdentityRefFact[] = [];
   const controllerSettings: ControllerSetting[] = [];
   const fluxKustomizations: FluxKustomizationFact[] = [];
   let kustomize: FileFacts['kustomize'];
@@ -192,6 +224,7 @@ export function summarizeFacts(file: ManifestFile, previous?: FactsSummary): Fac
     if (f === EMPTY_DOC_FACTS) continue;
     for (const x of f.serviceAccounts) serviceAccounts.push(x);
     for (const x of f.secrets) secrets.push(x);
+    for (const x of f.identityRefs) identityRefs.push(x);
     for (const x of f.controllerSettings) controllerSettings.push(x);
     for (const x of f.fluxKustomizations) fluxKustomizations.push(x);
     if (f.kustomize) kustomize = f.kustomize;
@@ -203,6 +236,7 @@ export function summarizeFacts(file: ManifestFile, previous?: FactsSummary): Fac
     facts: {
       serviceAccounts,
       secrets,
+      identityRefs,
       controllerSettings,
       fluxKustomizations,
       kustomize,
@@ -221,6 +255,7 @@ export function factsChanges(previous: FactsSummary | undefined, next: FactsSumm
   let signature = false;
   let serviceAccounts = false;
   let secrets = false;
+  let identityRefs = false;
   let cluster = false;
   if (previous.header !== next.header) {
     cluster = true;
@@ -234,10 +269,11 @@ export function factsChanges(previous: FactsSummary | undefined, next: FactsSumm
     const cb = categoriesOf(b);
     serviceAccounts ||= ca.serviceAccounts !== cb.serviceAccounts;
     secrets ||= ca.secrets !== cb.secrets;
+    identityRefs ||= ca.identityRefs !== cb.identityRefs;
     cluster ||= ca.cluster !== cb.cluster;
     signature ||= signatureOf(a) !== signatureOf(b);
   }
-  return { signature, serviceAccounts, secrets, cluster };
+  return { signature, serviceAccounts, secrets, identityRefs, cluster };
 }
 
 function signatureOf(entry: CachedDocFacts): string {
@@ -252,6 +288,7 @@ function categoriesOf(entry: CachedDocFacts): FactCategories {
   entry.categories ??= {
     serviceAccounts: JSON.stringify(f.serviceAccounts),
     secrets: JSON.stringify(f.secrets),
+    identityRefs: JSON.stringify(f.identityRefs),
     cluster: JSON.stringify([
       f.controllerSettings,
       f.fluxKustomizations,
@@ -281,6 +318,7 @@ function headerVersion(file: ManifestFile): FileFacts['fluxVersion'] {
 const EMPTY_DOC_FACTS: DocFacts = Object.freeze({
   serviceAccounts: [],
   secrets: [],
+  identityRefs: [],
   controllerSettings: [],
   fluxKustomizations: [],
 }) as DocFacts;
@@ -306,7 +344,19 @@ function readDocFacts(doc: ManifestDoc): DocFacts {
   const text = doc.chunk.text;
   if (kind === 'Deployment' && !text.includes('\\') && !CONTROLLER_NAMES.some((name) => text.includes(name)))
     return EMPTY_DOC_FACTS;
-  const out: DocFacts = { serviceAccounts: [], secrets: [], controllerSettings: [], fluxKustomizations: [] };
+  // GitRepositories and ConfigMaps matter only when they name an identity (ConfigMaps can be large: skip the parse).
+  if (
+    (kind === 'GitRepository' || kind === 'ConfigMap') &&
+    !text.includes(kind === 'ConfigMap' ? 'provider' : 'serviceAccountName')
+  )
+    return EMPTY_DOC_FACTS;
+  const out: DocFacts = {
+    serviceAccounts: [],
+    secrets: [],
+    identityRefs: [],
+    controllerSettings: [],
+    fluxKustomizations: [],
+  };
   const origin = (d: ManifestDoc, span = d.root) => ({
     uri: d.file.uri,
     range: span ? d.range(span) : d.range({ start: 0, end: 0 }),
@@ -396,12 +446,43 @@ function readDocFacts(doc: ManifestDoc): DocFacts {
       out.controllerSettings.push(...fromPatch(doc, patch, 'fluxinstance'));
   } else if (kind === 'Kustomization' && doc.group === 'kustomize.toolkit.fluxcd.io') {
     out.fluxKustomizations.push({ name: doc.name, path: doc.text(['spec', 'path']) });
+  } else if (kind === 'GitRepository' && doc.group === 'source.toolkit.fluxcd.io') {
+    const serviceAccountName = doc.text(['spec', 'serviceAccountName']);
+    if (doc.name && serviceAccountName)
+      out.identityRefs.push({
+        kind,
+        name: doc.name,
+        namespace: doc.namespace,
+        provider: doc.text(['spec', 'provider']),
+        serviceAccountName,
+        ...origin(doc, doc.get(['metadata', 'name'])),
+      });
+  } else if (kind === 'ConfigMap' && doc.group === '') {
+    const provider = doc.text(['data', 'provider']);
+    if (doc.name && provider)
+      out.identityRefs.push({
+        kind,
+        name: doc.name,
+        namespace: doc.namespace,
+        provider,
+        serviceAccountName: doc.text(['data', 'serviceAccountName']),
+        ...origin(doc, doc.get(['metadata', 'name'])),
+      });
   }
   return out;
 }
 
 /** Kinds whose documents carry facts (everything else is skipped without a parse). */
-const FACT_KINDS = new Set(['ServiceAccount', 'Secret', 'Deployment', 'Namespace', 'Kustomization', 'FluxInstance']);
+const FACT_KINDS = new Set([
+  'ServiceAccount',
+  'Secret',
+  'Deployment',
+  'Namespace',
+  'Kustomization',
+  'FluxInstance',
+  'GitRepository',
+  'ConfigMap',
+]);
 
 function annotationsInsert(doc: ManifestDoc): ServiceAccountFact['annotationsInsert'] {
   const eol = doc.file.eol;

@@ -7,6 +7,7 @@ import {
   type ControllerSetting,
   type FactsSummary,
   type FileFacts,
+  type IdentityRefFact,
   type SecretFact,
   type ServiceAccountFact,
 } from './facts';
@@ -31,6 +32,7 @@ interface IndexedFile {
 export interface FactGenerations {
   serviceAccounts: number;
   secrets: number;
+  identityRefs: number;
   cluster: number;
 }
 
@@ -75,9 +77,14 @@ export class WorkspaceIndex {
   private clustersCache: Cluster[] | undefined;
   /** ServiceAccount / Secret facts by name, in file order (rebuilt when a file's facts of that kind change). */
   private byName:
-    { serviceAccounts: Map<string, ServiceAccountFact[]>; secrets: Map<string, SecretFact[]> } | undefined;
+    | {
+        serviceAccounts: Map<string, ServiceAccountFact[]>;
+        secrets: Map<string, SecretFact[]>;
+        identityRefs: Map<string, IdentityRefFact[]>;
+      }
+    | undefined;
   private versionOverride: string | undefined;
-  readonly generations: FactGenerations = { serviceAccounts: 0, secrets: 0, cluster: 0 };
+  readonly generations: FactGenerations = { serviceAccounts: 0, secrets: 0, identityRefs: 0, cluster: 0 };
   private scanning: Promise<void> | undefined;
 
   /**
@@ -120,6 +127,7 @@ export class WorkspaceIndex {
     this.byName = undefined;
     this.generations.serviceAccounts++;
     this.generations.secrets++;
+    this.generations.identityRefs++;
     this.generations.cluster++;
   }
 
@@ -241,6 +249,10 @@ export class WorkspaceIndex {
       this.generations.secrets++;
       this.byName = undefined;
     }
+    if (changed.identityRefs) {
+      this.generations.identityRefs++;
+      this.byName = undefined;
+    }
     if (changed.cluster) {
       this.generations.cluster++;
       this.clustersCache = undefined;
@@ -302,6 +314,16 @@ export class WorkspaceIndex {
     return this.lookup(this.named().secrets, name, namespace, fromUri);
   }
 
+  /** GitRepositories / kubeConfig ConfigMaps that name an identity (see `IdentityRefFact`). */
+  identityRefs(
+    kind: IdentityRefFact['kind'],
+    name: string,
+    namespace: string | undefined,
+    fromUri?: string,
+  ): IdentityRefFact[] {
+    return this.lookup(this.named().identityRefs, name, namespace, fromUri).filter((r) => r.kind === kind);
+  }
+
   /** Every ServiceAccount / Secret in a namespace (for completion). */
   allServiceAccounts(): ServiceAccountFact[] {
     return [...this.files.values()].flatMap((f) => f.facts.serviceAccounts.map((sa) => this.withNamespace(sa)));
@@ -319,6 +341,7 @@ export class WorkspaceIndex {
     if (!this.byName) {
       const serviceAccounts = new Map<string, ServiceAccountFact[]>();
       const secrets = new Map<string, SecretFact[]>();
+      const identityRefs = new Map<string, IdentityRefFact[]>();
       const add = <T extends { name: string }>(map: Map<string, T[]>, fact: T) => {
         const list = map.get(fact.name);
         if (list) list.push(fact);
@@ -327,8 +350,9 @@ export class WorkspaceIndex {
       for (const file of this.files.values()) {
         for (const sa of file.facts.serviceAccounts) add(serviceAccounts, sa);
         for (const secret of file.facts.secrets) add(secrets, secret);
+        for (const ref of file.facts.identityRefs) add(identityRefs, ref);
       }
-      this.byName = { serviceAccounts, secrets };
+      this.byName = { serviceAccounts, secrets, identityRefs };
     }
     return this.byName;
   }

@@ -4,7 +4,14 @@ import { patchEntryToYaml } from '../../document/emit';
 import { extendTargetName } from '../patchEdits';
 import { pathToUri } from '../../workspace/files';
 import type { Cluster, WorkspaceIndex } from '../../workspace/workspaceIndex';
-import { fluxKindOf, fluxSystemKustomization, gateSetting, isFluxDoc, workloadIdentityUses } from './helpers';
+import {
+  fluxKindOf,
+  fluxSystemKustomization,
+  gateSetting,
+  indirectIdentityUses,
+  isFluxDoc,
+  workloadIdentityUses,
+} from './helpers';
 import type { Fix, Rule } from './rule';
 
 /**
@@ -19,18 +26,30 @@ export const gateMissing: Rule = {
     const lookup = fluxKindOf(doc);
     if (!lookup) return [];
     const findings = [];
-    for (const { use, serviceAccount } of workloadIdentityUses(doc, lookup)) {
-      for (const controller of use.gateControllers) {
+    const uses = [
+      ...workloadIdentityUses(doc, lookup).map(({ use, serviceAccount }) => ({
+        span: serviceAccount,
+        controllers: use.gateControllers,
+        what: `ServiceAccount '${serviceAccount.text}'`,
+      })),
+      ...indirectIdentityUses(doc, lookup, index).map(({ reference, through, gateControllers }) => ({
+        span: reference,
+        controllers: gateControllers,
+        what: `ServiceAccount '${through.serviceAccountName}' (named by ${through.kind} '${through.name}')`,
+      })),
+    ];
+    for (const { span, controllers, what } of uses) {
+      for (const controller of controllers) {
         // A workspace without any Flux installation cannot tell: say nothing rather than guess.
         const missing = clusters.filter((c) => c.settings.size > 0 && !gateSetting(c, controller));
         if (missing.length === 0) continue;
         const where = missing.map((c) => `\`${c.label}\``).join(', ');
         findings.push({
           code: 'flux-azure/gate-missing' as const,
-          span: serviceAccount,
+          span,
           message:
             `${controller} in ${where} does not run with --feature-gates=${OBJECT_LEVEL_WI_GATE}=true, so this ${doc.kind} ` +
-            `will stall with reason FeatureGateDisabled instead of using ServiceAccount '${serviceAccount.text}'. ` +
+            `will stall with reason FeatureGateDisabled instead of using ${what}. ` +
             `Add the feature-gate patch to the cluster's flux-system kustomization.yaml.`,
           related: missing.map((c) => ({
             location: {

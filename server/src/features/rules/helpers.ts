@@ -2,6 +2,7 @@ import type { TextEdit } from 'vscode-languageserver';
 import {
   ANNOTATION_CLIENT_ID,
   ENV_CLIENT_ID,
+  kindByName,
   kindDef,
   OBJECT_LEVEL_WI_GATE,
   parseFeatureGatesArg,
@@ -12,7 +13,7 @@ import {
 import type { ManifestDoc } from '../../document/manifest';
 import { isScalar, nodeAt, textAt, type ScalarNode, type YamlNode } from '../../document/nodes';
 import type { Cluster, WorkspaceIndex } from '../../workspace/workspaceIndex';
-import type { ControllerSetting } from '../../workspace/facts';
+import type { ControllerSetting, IdentityRefFact } from '../../workspace/facts';
 
 /** Catalog entry of a Flux document (undefined for everything else). */
 export function fluxKindOf(doc: ManifestDoc): KindLookup | undefined {
@@ -55,6 +56,44 @@ export function workloadIdentityUses(doc: ManifestDoc, lookup: KindLookup): Work
     if (!isScalar(node) || node.text === '') continue;
     if (use.requires && !use.requires.values.includes(doc.text(use.requires.path) ?? '')) continue;
     out.push({ use, serviceAccount: node });
+  }
+  return out;
+}
+
+/**
+ * An object-level identity one of a document's fields reaches through another object: the GitRepository an
+ * ImageUpdateAutomation pushes with, or the kubeConfig ConfigMap of a remote cluster.
+ */
+export interface IndirectIdentityUse {
+  readonly use: WorkloadIdentityUseDef;
+  /** The field of this document that names the other object. */
+  readonly reference: ScalarNode;
+  readonly through: IdentityRefFact;
+  /** Controllers needing the gate for this document (those of the other object itself are reported there). */
+  readonly gateControllers: readonly ControllerName[];
+}
+
+export function indirectIdentityUses(
+  doc: ManifestDoc,
+  lookup: KindLookup,
+  index: WorkspaceIndex,
+): IndirectIdentityUse[] {
+  const out: IndirectIdentityUse[] = [];
+  for (const use of lookup.def.workloadIdentity as readonly WorkloadIdentityUseDef[]) {
+    if (!use.via) continue;
+    const field = doc.get(use.serviceAccountField);
+    // `sourceRef` is an object reference (kind defaults to GitRepository); `configMapRef.name` a plain name.
+    const refKind = use.via === 'gitRepositoryRef' ? 'GitRepository' : 'ConfigMap';
+    const reference = use.via === 'gitRepositoryRef' ? nodeAt(field, ['name']) : field;
+    if (!isScalar(reference) || reference.text === '') continue;
+    if (use.via === 'gitRepositoryRef' && (textAt(field, ['kind']) ?? refKind) !== refKind) continue;
+    const namespace =
+      (use.via === 'gitRepositoryRef' ? textAt(field, ['namespace']) : undefined) ?? namespaceOf(doc, index);
+    const through = index.identityRefs(refKind, reference.text, namespace, doc.file.uri)[0];
+    if (!through?.serviceAccountName) continue;
+    if (use.requires && !use.requires.values.includes(through.provider ?? '')) continue;
+    const ownController = kindByName(refKind)?.controller;
+    out.push({ use, reference, through, gateControllers: use.gateControllers.filter((c) => c !== ownController) });
   }
   return out;
 }

@@ -4,11 +4,12 @@ import {
   findPlaceholders,
   isGuid,
   isPlaceholder,
+  kindByName,
   REQUIRED_SERVICE_ACCOUNT_ANNOTATIONS,
 } from '../../catalog';
 import type { WorkspaceIndex } from '../../workspace/workspaceIndex';
 import type { ServiceAccountFact } from '../../workspace/facts';
-import { fluxKindOf, isFluxDoc, namespaceOf, workloadIdentityUses } from './helpers';
+import { fluxKindOf, indirectIdentityUses, isFluxDoc, namespaceOf, workloadIdentityUses } from './helpers';
 import type { Finding, Fix, Rule } from './rule';
 
 /**
@@ -23,8 +24,18 @@ export const serviceAccountAnnotations: Rule = {
     if (!lookup) return [];
     const findings: Finding[] = [];
     const namespace = namespaceOf(doc, index);
-    for (const { serviceAccount } of workloadIdentityUses(doc, lookup)) {
-      const name = serviceAccount.text;
+    // The ServiceAccounts this object names, and those named for it by a ConfigMap (a remote cluster's kubeConfig),
+    // which no rule of its own checks. A GitRepository an automation pushes with is checked on the GitRepository.
+    const uses = [
+      ...workloadIdentityUses(doc, lookup).map((u) => ({
+        serviceAccount: u.serviceAccount,
+        name: u.serviceAccount.text,
+      })),
+      ...indirectIdentityUses(doc, lookup, index)
+        .filter((u) => !kindByName(u.through.kind))
+        .map((u) => ({ serviceAccount: u.reference, name: u.through.serviceAccountName ?? '' })),
+    ];
+    for (const { serviceAccount, name } of uses) {
       if (isPlaceholder(name) || name.includes('${')) continue; // reported once by the placeholder rule
       const found = index.serviceAccounts(name, namespace, doc.file.uri);
       if (found.length === 0) {
