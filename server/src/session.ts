@@ -155,12 +155,16 @@ export function startSession(
         watchers: [{ globPattern: '**/*.{yaml,yml}' }],
       });
     }
-    await loadSettings();
+    // The scan does not depend on settings: read them meanwhile (they matter from the first analysis on).
+    const settingsLoaded = loadSettings();
+    // Exercise the parser, facts and rules on a sample first: the scan below then runs on warmer code.
+    guard('warm-up', () => warmUp(context()), undefined);
     const started = Date.now();
     try {
       await index.scan();
       connection.console.info(`indexed ${index.fileCount} YAML files in ${Date.now() - started} ms`);
     } finally {
+      await settingsLoaded;
       queue.start();
       // Compile the features' code off the request path (the first completion would otherwise pay for it).
       setImmediate(() => {
