@@ -93,10 +93,26 @@ if (wants('azure')) nodeTests('azure');
 
 // 4. Real VS Code (code-server + chromium): extension-host tests and UI checks.
 if (wants('e2e') && existsSync(join(root, 'scripts', 'e2e.mjs'))) {
+  // The real-VS-Code tests open examples/ (the README's sandbox): they must leave it as they found it.
+  const examplesBefore = examplesStatus();
   step('real VS Code tests');
   const r = run('node', ['scripts/e2e.mjs'], { capture: true });
   const m = /^e2e: (\d+) passed, (\d+) failed/m.exec(r.stdout);
   record('e2e', Number(m?.[1] ?? 0), Number(m?.[2] ?? 0) || (r.ok ? 0 : 1), r.ms);
+  const examplesAfter = examplesStatus();
+  if (examplesBefore !== undefined && examplesAfter !== undefined) {
+    const changed = examplesAfter !== examplesBefore;
+    if (changed) console.log(`examples/ was changed by the real VS Code tests:\n${examplesAfter}`);
+    record('examples/ untouched by the e2e tests', changed ? 0 : 1, changed ? 1 : 0, 0);
+  }
+}
+
+/** `git status` and `git diff` of examples/, or undefined outside a git checkout. */
+function examplesStatus() {
+  if (!existsSync(join(root, '.git'))) return undefined;
+  const status = spawnSync('git', ['status', '--porcelain', '--', 'examples'], { cwd: root, encoding: 'utf8' });
+  const diff = spawnSync('git', ['diff', '--', 'examples'], { cwd: root, encoding: 'utf8' });
+  return status.status === 0 ? `${status.stdout}${diff.stdout}` : undefined;
 }
 
 finish();

@@ -23,6 +23,9 @@ import { loadAzureChunk } from './azureChunk';
 import type { AzureNode } from './azureNodes';
 import { AccessTreeProvider, ReadinessTreeProvider } from './azureTree';
 
+/** How long the readiness view waits for the language server's list of integrations. */
+const CATALOG_TIMEOUT_MS = 60_000;
+
 export const ACCESS_VIEW = 'fluxAzure.access';
 export const READINESS_VIEW = 'fluxAzure.readiness';
 const AZURE_SECTION = `${SETTINGS_SECTION}.azure`;
@@ -91,7 +94,28 @@ export class AzureController implements vscode.Disposable {
   /** The server's integrations and catalog data (one request; the readiness view keeps it until refresh). */
   async loadCatalog(): Promise<IntegrationsResult> {
     const client = await this.client();
-    this.catalog = await client.sendRequest<IntegrationsResult>(IntegrationsRequest.method, {});
+    // The server answers between slices of other work; a server stuck on a huge workspace must not leave the view
+    // spinning forever, so give up (and cancel the request) after a while, with a message saying what to do.
+    const cancel = new vscode.CancellationTokenSource();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    try {
+      this.catalog = await Promise.race([
+        client.sendRequest<IntegrationsResult>(IntegrationsRequest.method, {}, cancel.token),
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(() => {
+            cancel.cancel();
+            reject(
+              new Error(
+                `The Flux for Azure language server did not list the workspace's Azure integrations within ${CATALOG_TIMEOUT_MS / 1000} s (it may still be indexing). Refresh to try again; the server log (Flux for Azure: Show Language Server Log) says what it is doing.`,
+              ),
+            );
+          }, CATALOG_TIMEOUT_MS);
+        }),
+      ]);
+    } finally {
+      if (timer) clearTimeout(timer);
+      cancel.dispose();
+    }
     return this.catalog;
   }
 
