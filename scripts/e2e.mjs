@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runTests } from '@vscode/test-electron';
 import { ensureVscode } from './ensure-vscode.mjs';
-import { packageExtension } from './package.mjs';
+import { packageExtension, zipEntries } from './package.mjs';
 import { runUiCheck } from './ui-check.mjs';
 import { runPatchUiChecks } from './ui-patch-check.mjs';
 
@@ -60,22 +60,48 @@ async function runExtensionHostTests() {
   return { tests: results.tests ?? [], metrics: results.metrics ?? {} };
 }
 
+/** The single files `.vscodeignore` re-includes (`!path` without wildcards): each must be in the package. */
+function shippedFiles() {
+  return readFileSync(join(root, '.vscodeignore'), 'utf8')
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line.startsWith('!') && !/[*?]/.test(line))
+    .map((line) => line.slice(1))
+    .filter((path) => existsSync(join(root, path)));
+}
+
 async function main() {
   const started = Date.now();
   mkdirSync(resultsDir, { recursive: true });
   ensureVscode();
   let vsix;
+  let packaging;
   if (withUi) {
     // Production bundles into the .vsix first, then the development build (source maps) the tests run against.
+    const packagingStarted = Date.now();
+    const title = 'package: vsce builds the .vsix with every file .vscodeignore ships';
     try {
       vsix = packageExtension({ quiet: true });
+      // vsce writes README.md as readme.md and LICENSE as LICENSE.txt.
+      const normal = (name) => name.toLowerCase().replace(/\.txt$/, '');
+      const names = new Set(zipEntries(vsix).map((e) => normal(e.name)));
+      const missing = shippedFiles().filter((f) => !names.has(normal(`extension/${f}`)));
+      packaging = {
+        title,
+        state: missing.length === 0 ? 'passed' : 'failed',
+        ...(missing.length ? { error: `missing from the .vsix: ${missing.join(', ')}` } : {}),
+        durationMs: Date.now() - packagingStarted,
+      };
     } catch (error) {
-      log(`packaging failed: ${error instanceof Error ? error.message : error}`);
+      const message = error instanceof Error ? error.message : String(error);
+      log(`packaging failed: ${message}`);
+      packaging = { title, state: 'failed', error: message, durationMs: Date.now() - packagingStarted };
     }
   }
   if (withBuild) build();
 
   const { tests, metrics } = await runExtensionHostTests();
+  if (packaging) tests.unshift(packaging);
   if (withUi) tests.push(await runUiCheck({ vsix, screenshot: join(resultsDir, 'hover.png') }));
   // Highlighting and the patch code actions (screenshots test-results/highlight.png, code-actions.png).
   if (withUi) tests.push(...(await runPatchUiChecks({ vsix, resultsDir })));

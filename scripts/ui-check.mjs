@@ -189,7 +189,16 @@ export async function runUiCheck({ vsix, screenshot = join(root, 'test-results',
     page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     await openWorkbench(page, folderUrl(server.base, target.folder));
     await quickOpen(page, target.relativePath, 'OCIRepository');
-    const point = await locateWordOnLine(page, target.line, 'provider');
+    // Go-to-line can land before the editor has laid the line out (or the keystrokes can beat the input box):
+    // try a few times before giving up.
+    let point;
+    for (let attempt = 0; attempt < 4 && !point; attempt++) {
+      if (attempt > 0) {
+        await page.keyboard.press('Escape');
+        await page.waitForTimeout(500);
+      }
+      point = await locateWordOnLine(page, target.line, 'provider').catch(() => undefined);
+    }
     if (!point) throw new Error(`could not find "provider" on line ${target.line}`);
     const text = await hoverUntil(page, point, EXPECTED, 45_000);
     log(`hover: ${text.replace(/\s+/g, ' ').slice(0, 160)}`);
