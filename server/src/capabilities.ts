@@ -1,10 +1,14 @@
-import { CodeActionKind, TextDocumentSyncKind, type InitializeResult } from 'vscode-languageserver/node';
+import type { InitializeResult } from 'vscode-languageserver/node';
 import { EXTENSION_SOURCE } from '../../shared/src/protocol';
 
 /**
  * What the server offers. Static, so that `initialize` is answered before the rest of the server (catalog, parser,
  * rules, features) is loaded: see server.ts.
  */
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- the exports object as is, see shell.ts
+const { CodeActionKind, TextDocumentSyncKind } =
+  require('vscode-languageserver/node') as typeof import('vscode-languageserver/node');
+
 export const INITIALIZE_RESULT: InitializeResult = {
   capabilities: {
     textDocumentSync: TextDocumentSyncKind.Incremental,

@@ -1,14 +1,18 @@
 import { join } from 'node:path';
-import * as lsp from 'vscode-languageserver/node';
-import { createConnection, ProposedFeatures, type InitializeParams } from 'vscode-languageserver/node';
+import type { InitializeParams } from 'vscode-languageserver/node';
 import { INITIALIZE_RESULT } from './capabilities';
 import { captureCodeCache, loadBundle, saveCodeCaches } from './codeCache';
+
+// The library's CommonJS exports object itself (an `import * as` would make esbuild copy its hundreds of exports at
+// start-up); the session bundle gets the same object.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const lsp = require('vscode-languageserver/node') as typeof import('vscode-languageserver/node');
 
 // stdout carries the LSP stream when run with --stdio: route stray console output to stderr.
 console.log = (...args: unknown[]) => console.error(...args);
 console.info = console.log;
 
-const connection = createConnection(ProposedFeatures.all);
+const connection = lsp.createConnection(lsp.ProposedFeatures.all);
 // `initialize` is answered from static capabilities; the session (catalog, parser, rules, features) is a separate
 // bundle loaded when the client sends `initialized`, so the client does not wait for it. Handlers are in place before
 // any later message. The session bundle shares this bundle's copy of the protocol library.
