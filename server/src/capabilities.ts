@@ -1,14 +1,15 @@
 import type { InitializeResult } from 'vscode-languageserver/node';
 import { EXTENSION_SOURCE } from '../../shared/src/protocol';
 
-/**
- * What the server offers. Static, so that `initialize` is answered before the rest of the server (catalog, parser,
- * rules, features) is loaded: see server.ts.
- */
-// eslint-disable-next-line @typescript-eslint/no-require-imports -- the exports object as is, see shell.ts
+// The library's exports object as is (see shell.ts).
 const { CodeActionKind, TextDocumentSyncKind } =
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
   require('vscode-languageserver/node') as typeof import('vscode-languageserver/node');
 
+/**
+ * What the server offers. Static, so that `initialize` is answered before the rest of the server (catalog, parser,
+ * rules, features) is loaded: see shell.ts.
+ */
 export const INITIALIZE_RESULT: InitializeResult = {
   capabilities: {
     textDocumentSync: TextDocumentSyncKind.Incremental,
