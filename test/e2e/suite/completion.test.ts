@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { waitFor } from '../helpers';
+import { closeAll, waitFor } from '../helpers';
 import { recordMetric } from '../metrics';
 
 /**
@@ -13,12 +13,20 @@ async function openCopy(rel: string): Promise<vscode.TextEditor> {
   const content = Buffer.from(await vscode.workspace.fs.readFile(vscode.Uri.joinPath(folder.uri, rel))).toString(
     'utf8',
   );
-  return vscode.window.showTextDocument(await vscode.workspace.openTextDocument({ language: 'yaml', content }));
+  // The previous test's untitled editor may still be closing: make sure the editor shown holds this copy.
+  for (let attempt = 0; ; attempt++) {
+    const editor = await vscode.window.showTextDocument(
+      await vscode.workspace.openTextDocument({ language: 'yaml', content }),
+    );
+    if (editor.document.getText() === content || attempt === 3) return editor;
+    await closeAll();
+    await new Promise((r) => setTimeout(r, 200));
+  }
 }
 
 async function discard(): Promise<void> {
   await vscode.commands.executeCommand('hideSuggestWidget');
-  await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+  await closeAll();
 }
 
 /** Replaces `find` on its line by `typed` (as if typed), leaving the cursor after it. */
