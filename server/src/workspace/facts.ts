@@ -1,4 +1,5 @@
 import {
+  kindByName,
   CONTROLLERS,
   CONTROLLER_NAMES,
   isControllerName,
@@ -345,11 +346,8 @@ function readDocFacts(doc: ManifestDoc): DocFacts {
   if (kind === 'Deployment' && !text.includes('\\') && !CONTROLLER_NAMES.some((name) => text.includes(name)))
     return EMPTY_DOC_FACTS;
   // GitRepositories and ConfigMaps matter only when they name an identity (ConfigMaps can be large: skip the parse).
-  if (
-    (kind === 'GitRepository' || kind === 'ConfigMap') &&
-    !text.includes(kind === 'ConfigMap' ? 'provider' : 'serviceAccountName')
-  )
-    return EMPTY_DOC_FACTS;
+  const identityRef = IDENTITY_REF_KINDS[kind as IdentityRefFact['kind']];
+  if (identityRef && !text.includes(identityRef.recordedWith)) return EMPTY_DOC_FACTS;
   const out: DocFacts = {
     serviceAccounts: [],
     secrets: [],
@@ -446,31 +444,33 @@ function readDocFacts(doc: ManifestDoc): DocFacts {
       out.controllerSettings.push(...fromPatch(doc, patch, 'fluxinstance'));
   } else if (kind === 'Kustomization' && doc.group === 'kustomize.toolkit.fluxcd.io') {
     out.fluxKustomizations.push({ name: doc.name, path: doc.text(['spec', 'path']) });
-  } else if (kind === 'GitRepository' && doc.group === 'source.toolkit.fluxcd.io') {
-    const serviceAccountName = doc.text(['spec', 'serviceAccountName']);
-    if (doc.name && serviceAccountName)
+  } else if (identityRef && doc.group === (kindByName(kind)?.group ?? '')) {
+    const fields = {
+      provider: doc.text([identityRef.section, 'provider']),
+      serviceAccountName: doc.text([identityRef.section, 'serviceAccountName']),
+    };
+    if (doc.name && fields[identityRef.recordedWith])
       out.identityRefs.push({
-        kind,
+        kind: kind as IdentityRefFact['kind'],
         name: doc.name,
         namespace: doc.namespace,
-        provider: doc.text(['spec', 'provider']),
-        serviceAccountName,
-        ...origin(doc, doc.get(['metadata', 'name'])),
-      });
-  } else if (kind === 'ConfigMap' && doc.group === '') {
-    const provider = doc.text(['data', 'provider']);
-    if (doc.name && provider)
-      out.identityRefs.push({
-        kind,
-        name: doc.name,
-        namespace: doc.namespace,
-        provider,
-        serviceAccountName: doc.text(['data', 'serviceAccountName']),
+        ...fields,
         ...origin(doc, doc.get(['metadata', 'name'])),
       });
   }
   return out;
 }
+
+/**
+ * Where an identity reference keeps `provider` and `serviceAccountName` (a GitRepository under `spec`, a kubeConfig
+ * ConfigMap under `data`), and which of the two makes it worth recording.
+ */
+const IDENTITY_REF_KINDS: Readonly<
+  Record<IdentityRefFact['kind'], { section: string; recordedWith: 'provider' | 'serviceAccountName' }>
+> = {
+  GitRepository: { section: 'spec', recordedWith: 'serviceAccountName' },
+  ConfigMap: { section: 'data', recordedWith: 'provider' },
+};
 
 /** Kinds whose documents carry facts (everything else is skipped without a parse). */
 const FACT_KINDS = new Set([
@@ -480,8 +480,7 @@ const FACT_KINDS = new Set([
   'Namespace',
   'Kustomization',
   'FluxInstance',
-  'GitRepository',
-  'ConfigMap',
+  ...Object.keys(IDENTITY_REF_KINDS),
 ]);
 
 function annotationsInsert(doc: ManifestDoc): ServiceAccountFact['annotationsInsert'] {

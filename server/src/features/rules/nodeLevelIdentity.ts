@@ -1,4 +1,4 @@
-import { ANNOTATION_CLIENT_ID, AZURE_SERVICES, ENV_CLIENT_ID } from '../../catalog';
+import { ANNOTATION_CLIENT_ID, ENV_CLIENT_ID, serviceById } from '../../catalog';
 import { controllerIdentitySetting, fluxKindOf, isFluxDoc } from './helpers';
 import type { Rule } from './rule';
 
@@ -24,7 +24,7 @@ export const nodeLevelIdentity: Rule = {
       const controller = lookup.def.controller;
       const without = clusters.filter((c) => c.settings.size > 0 && !controllerIdentitySetting(c, controller));
       if (without.length === 0) continue;
-      const service = AZURE_SERVICES.find((s) => s.id === use.service)?.name ?? use.service;
+      const service = serviceById(use.service)?.name ?? use.service;
       findings.push({
         code: 'flux-azure/node-level-identity-non-acr' as const,
         span: selector,
