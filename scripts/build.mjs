@@ -1,20 +1,32 @@
 // Bundles the extension client, the language server (and CLI) and the tests with esbuild.
 import { build } from 'esbuild';
-import { readdirSync, statSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { generateContributions } from './gen-contributions.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const production = process.argv.includes('--production');
+
+/** The Node.js of the oldest VS Code that package.json's engines.vscode admits (scripts/vscode-node.json). */
+function oldestSupportedNode() {
+  const { engines } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+  const minor = /(\d+)\.(\d+)/.exec(engines.vscode);
+  const table = JSON.parse(readFileSync(join(root, 'scripts', 'vscode-node.json'), 'utf8'));
+  const row = minor && table.releases.find((r) => r.vscode === `${minor[1]}.${minor[2]}`);
+  if (!row) throw new Error(`scripts/vscode-node.json has no row for engines.vscode ${engines.vscode}`);
+  return row.node;
+}
+
 const common = {
   bundle: true,
   platform: 'node',
-  target: 'node20',
+  target: `node${oldestSupportedNode().split('.')[0]}`,
   format: 'cjs',
   sourcemap: !production,
   minify: production,
   logLevel: 'warning',
   absWorkingDir: root,
+  metafile: true,
 };
 
 /** Leaves imports matching `filter` to the loader, which hands over the loading bundle's copy (codeCache.ts). */
@@ -33,7 +45,11 @@ function findTests(dir) {
   return out;
 }
 
-await Promise.all([
+// The bundles the .vsix ships (not the tests): their esbuild metafiles go to build/meta/, for the engines test
+// (test/unit/engines.test.ts: every package they take code from must run on the Node of the oldest VS Code).
+const metaDir = join(root, 'build', 'meta');
+
+const results = await Promise.all([
   build({
     ...common,
     entryPoints: ['client/src/extension.ts'],
@@ -89,6 +105,13 @@ await Promise.all([
     packages: 'external',
   }),
 ]);
+mkdirSync(metaDir, { recursive: true });
+for (const result of results) {
+  const outputs = Object.keys(result.metafile.outputs).filter((out) => out.endsWith('.js'));
+  if (outputs.length !== 1 || outputs[0].startsWith('test/')) continue; // the tests are not shipped
+  const name = outputs[0].replace(/\.js$/, '').replace(/\//g, '_');
+  writeFileSync(join(metaDir, `${name}.json`), JSON.stringify(result.metafile));
+}
 // Snippets and the injection grammar are generated from the catalog (and committed: vsce packages them).
 for (const path of await generateContributions()) console.error(`regenerated ${path}`);
 console.error(`built in ${relative(process.cwd(), root) || '.'}`);

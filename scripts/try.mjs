@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 /* global fetch */
 // `npm run try`: the extension in a real VS Code in your browser, on the examples/ fleet repository, in a sandbox.
-// Installs what is missing (npm ci, Node 24 + code-server in ~/.cache/flux-azure-dev), packages the .vsix,
-// installs it into a fresh code-server profile and serves it on 127.0.0.1 until Ctrl+C.
+// Installs what is missing (Node 24 + npm, npm ci, code-server in ~/.cache/flux-azure-dev), packages the .vsix,
+// installs it into a fresh code-server profile and serves it on 127.0.0.1 until Ctrl+C. Runs on the toolchain's
+// Node (scripts/lib/toolchain.mjs), like `npm test`.
 //   PORT=8080 npm run try        (default: the first free port from 8080)
 //   npm run try -- --check       (start, load it in headless chromium, save test-results/try.png, stop)
 //   npm run try -- --vsix f.vsix (serve an already packaged extension instead of building one)
@@ -11,7 +12,9 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { cleanChildEnv, ensureToolchain, npmCommand, reexecOnToolchainNode } from './lib/toolchain.mjs';
 
+await reexecOnToolchainNode(fileURLToPath(import.meta.url));
 const root = fileURLToPath(new URL('..', import.meta.url));
 const check = process.argv.includes('--check');
 const vsixArg = process.argv.includes('--vsix') ? process.argv[process.argv.indexOf('--vsix') + 1] : undefined;
@@ -22,8 +25,10 @@ function log(message) {
 
 if (!existsSync(join(root, 'node_modules', '.package-lock.json'))) {
   log('installing npm dependencies (npm ci)');
-  const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-  const result = spawnSync(npm, ['ci', '--no-audit', '--no-fund'], { cwd: root, stdio: 'inherit' });
+  const toolchain = ensureToolchain();
+  const [node, npmCli] = npmCommand(toolchain);
+  const env = cleanChildEnv(process.env, { binDir: toolchain.binDir });
+  const result = spawnSync(node, [npmCli, 'ci', '--no-audit', '--no-fund'], { cwd: root, stdio: 'inherit', env });
   if (result.status !== 0) process.exit(result.status ?? 1);
 }
 

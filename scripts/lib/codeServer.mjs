@@ -4,7 +4,8 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, openSync, closeSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { delimiter, dirname, join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { cleanChildEnv } from './toolchain.mjs';
 
 /** Settings that keep the workbench quiet and deterministic (no welcome page, no chat, no updates, no git). */
 export const SEED_SETTINGS = {
@@ -77,8 +78,8 @@ export function seedUserSettings(userDataDir, extra = {}) {
 function codeServerEnv(tools, stateDir, extraEnv = {}) {
   const xdg = join(stateDir, 'xdg');
   return {
-    ...process.env,
-    PATH: [join(dirname(tools.node24Bin)), process.env.PATH].join(delimiter),
+    // Without the npm variables of whatever npm script started us: code-server and its extension host see its Node.
+    ...cleanChildEnv(process.env, { binDir: dirname(tools.node24Bin) }),
     XDG_CONFIG_HOME: xdg,
     XDG_DATA_HOME: xdg,
     XDG_CACHE_HOME: xdg,
