@@ -106,14 +106,18 @@ function coldInstall() {
   });
   const durationMs = Date.now() - started;
   let tools;
-  try {
-    tools = r.status === 0 ? JSON.parse(r.stdout) : undefined;
-  } catch {
-    tools = undefined;
+  let problem = r.error ? r.error.message : r.status !== 0 ? `exited with ${r.status ?? r.signal}` : undefined;
+  if (!problem) {
+    try {
+      tools = JSON.parse(r.stdout);
+      if (!existsSync(tools.codeServerEntry)) problem = `${tools.codeServerEntry} is missing`;
+    } catch {
+      problem = `printed no result: ${r.stdout.slice(-300)}`;
+    }
   }
-  if (!tools || !existsSync(tools.codeServerEntry)) {
+  if (problem) {
     rmSync(dir, { recursive: true, force: true });
-    const error = `ensure-vscode.mjs exited with ${r.status ?? r.signal}${r.error ? ` (${r.error.message})` : ''}; its log is above`;
+    const error = `ensure-vscode.mjs ${problem}; its log is above`;
     log(`CI: COLD INSTALL FAILED: ${error}`);
     return { test: { title, state: 'failed', error, durationMs } };
   }
@@ -149,7 +153,8 @@ async function main() {
 }
 
 async function runLayer(started, cold) {
-  ensureVscode();
+  const tools = ensureVscode();
+  log(`code-server ${tools.codeServerVersion} on Node ${tools.node24Bin} (cache ${tools.cacheRoot})`);
   let vsix;
   let packaging;
   if (withUi) {

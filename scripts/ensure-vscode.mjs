@@ -38,7 +38,8 @@ function log(message) {
 
 function run(command, args, options = {}) {
   log(`$ ${command} ${args.join(' ')}`);
-  const result = spawnSync(command, args, { stdio: ['ignore', 'inherit', 'inherit'], ...options });
+  // The child's output goes to stderr: stdout is kept for the result a caller may parse (ensure-vscode.mjs).
+  const result = spawnSync(command, args, { stdio: ['ignore', 2, 2], ...options });
   if (result.error) throw result.error;
   if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} exited with ${result.status}`);
   return result;

@@ -100,6 +100,11 @@ test('engines.vscode names a VS Code listed in scripts/vscode-node.json, with it
   const row = releaseRow(oldestVscode());
   assert.ok(row, `no row for VS Code ${oldestVscode().format()} in scripts/vscode-node.json`);
   assert.ok(semver.valid(row.node), `node ${row.node} is not a version`);
+  // Our own engines.node (the CLI's Node) admits the Node our bundles run on inside that VS Code.
+  assert.ok(
+    semver.satisfies(row.node, manifest.engines.node!),
+    `engines.node ${manifest.engines.node} excludes VS Code ${row.vscode}'s Node ${row.node}`,
+  );
 });
 
 test('every package the .vsix bundles runs on the Node.js of the oldest VS Code engines.vscode admits', () => {
