@@ -6,7 +6,6 @@
 // A second run is a no-op in milliseconds. The installs run with the toolchain's own npm in an environment built by
 // cleanChildEnv, so they behave the same from a plain shell, `npm test`, `npm run try` or CI.
 // Node built-ins only: this runs before anything else is known to work.
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,6 +16,7 @@ import {
   cleanChildEnv,
   ensureToolchain,
   npmCommand,
+  runStep,
   toolchainPaths,
   toolchainReady,
 } from './lib/toolchain.mjs';
@@ -36,14 +36,7 @@ function log(message) {
   process.stderr.write(`[ensure-vscode] ${message}\n`);
 }
 
-function run(command, args, options = {}) {
-  log(`$ ${command} ${args.join(' ')}`);
-  // The child's output goes to stderr: stdout is kept for the result a caller may parse (ensure-vscode.mjs).
-  const result = spawnSync(command, args, { stdio: ['ignore', 2, 2], ...options });
-  if (result.error) throw result.error;
-  if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} exited with ${result.status}`);
-  return result;
-}
+const run = (command, args, options) => runStep('ensure-vscode', command, args, options);
 
 function paths() {
   const root = cacheRoot();

@@ -114,14 +114,17 @@ export function cleanChildEnv(inherited, { binDir, extra = {} } = {}) {
   return { ...env, ...extra };
 }
 
-function run(command, args, options = {}) {
-  log(`$ ${command} ${args.join(' ')}`);
+/** Runs a command, logged as `[tag] $ command args`; throws unless it exits with 0. */
+export function runStep(tag, command, args, options = {}) {
+  process.stderr.write(`[${tag}] $ ${command} ${args.join(' ')}\n`);
   // The child's output goes to stderr: stdout is kept for the result a caller may parse (ensure-vscode.mjs).
   const result = spawnSync(command, args, { stdio: ['ignore', 2, 2], ...options });
   if (result.error) throw result.error;
   if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} exited with ${result.status}`);
   return result;
 }
+
+const run = (command, args, options) => runStep('toolchain', command, args, options);
 
 /** `npm pack <spec>` into `work` with whatever npm the machine has (only to download a tarball); returns its path. */
 function packTarball(spec, work, env) {
