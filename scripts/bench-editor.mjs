@@ -9,7 +9,7 @@ import { copyFileSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node.js';
 
 const args = process.argv.slice(2);
@@ -23,7 +23,7 @@ const n = Number(opt('n', 200));
 const root = opt('root', undefined) ?? mkdtempSync(join(tmpdir(), 'flux-azure-bench-'));
 const path = opt('root', undefined) ? file : join(root, basename(file));
 if (!opt('root', undefined)) copyFileSync(file, path);
-const server = new URL('../server/out/server.js', import.meta.url).pathname;
+const server = fileURLToPath(new URL('../server/out/server.js', import.meta.url));
 
 const text = readFileSync(path, 'utf8');
 const uri = pathToFileURL(path).href;

@@ -2,9 +2,10 @@
 import { build } from 'esbuild';
 import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { generateContributions } from './gen-contributions.mjs';
 
-const root = new URL('..', import.meta.url).pathname;
+const root = fileURLToPath(new URL('..', import.meta.url));
 const production = process.argv.includes('--production');
 
 /** The Node.js of the oldest VS Code that package.json's engines.vscode admits (scripts/vscode-node.json). */
