@@ -1,11 +1,10 @@
 import { promises as fs } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { Diagnostic } from 'vscode-languageserver';
-import { DEFAULT_SETTINGS, type ServerSettings } from '../../shared/src/protocol';
+import type { ServerSettings } from '../../shared/src/protocol';
 import { parseManifest } from './document/manifest';
-import { computeDiagnostics } from './features/diagnostics';
+import { createFluxService } from './service';
 import { findYamlFiles, isYamlPath, pathToUri, readYamlFile } from './workspace/files';
-import { WorkspaceIndex } from './workspace/workspaceIndex';
 
 export interface FileReport {
   readonly path: string;
@@ -27,8 +26,6 @@ export interface BatchOptions {
  * Folders are indexed whole, so cross-file rules see ServiceAccounts, Secrets and flux-system patches.
  */
 export async function analyzePaths(paths: readonly string[], options: BatchOptions = {}): Promise<FileReport[]> {
-  // The index keeps what its scan parsed, so each file is read and split once for facts and rules alike.
-  const index = new WorkspaceIndex(undefined, true);
   const roots: string[] = [];
   const files: string[] = [];
   for (const p of paths.map((x) => resolve(x))) {
@@ -42,17 +39,19 @@ export async function analyzePaths(paths: readonly string[], options: BatchOptio
       if (isYamlPath(p) || paths.length === 1) files.push(p);
     }
   }
-  index.setRoots([...new Set(roots)]);
-  await index.scan();
-  const settings = { ...DEFAULT_SETTINGS, ...options.settings, diagnostics: { enable: true } };
-  index.setVersionOverride(settings.fluxVersion);
-  const ctx = { index, settings };
+  // The index keeps what its scan parsed, so each file is read and split once for facts and rules alike.
+  const service = createFluxService({
+    roots: [...new Set(roots)],
+    settings: { ...options.settings, diagnostics: { enable: true } },
+    keepEveryModel: true,
+  });
+  await service.scan();
   const reports: FileReport[] = [];
   const unique = [...new Set(files)].sort();
   for (const [i, path] of unique.entries()) {
     options.onProgress?.(i, unique.length);
     const uri = pathToUri(path);
-    let file = index.diskModel(uri);
+    let file = service.index.diskModel(uri);
     if (!file) {
       // Not below a scanned folder's YAML files (a file named explicitly), or declined by the scan (size, binary).
       const read = await readYamlFile(path);
@@ -63,7 +62,7 @@ export async function analyzePaths(paths: readonly string[], options: BatchOptio
       }
       file = parseManifest(uri, 1, read.text);
     }
-    reports.push({ path, uri, diagnostics: computeDiagnostics(file, ctx, options.only) });
+    reports.push({ path, uri, diagnostics: service.diagnosticsOf(file, options.only) });
   }
   options.onProgress?.(unique.length, unique.length);
   return reports;

@@ -1,5 +1,5 @@
 import type { Range, TextDocument, TextDocumentContentChangeEvent } from 'vscode-languageserver-textdocument';
-import { keepParses, parseManifest, type ManifestFile } from './document/manifest';
+import { parseManifest, type ManifestFile, type ParseBudget } from './document/manifest';
 import { binaryReason, MAX_FILE_BYTES } from './workspace/files';
 
 /**
@@ -9,8 +9,14 @@ import { binaryReason, MAX_FILE_BYTES } from './workspace/files';
 export class DocumentStore {
   private readonly files = new Map<string, ManifestFile>();
 
-  /** `seed` may offer a model of the same text parsed before (the workspace scan's), whose parse is then reused. */
-  constructor(private readonly seed?: (uri: string, text: string) => ManifestFile | undefined) {}
+  /**
+   * @param budget where parses are accounted (the service's); the active document's are kept whatever their size.
+   * @param seed may offer a model of the same text parsed before (the workspace scan's), whose parse is then reused.
+   */
+  constructor(
+    private readonly budget?: ParseBudget,
+    private readonly seed?: (uri: string, text: string) => ManifestFile | undefined,
+  ) {}
 
   /** Why a document is not analysed (too large, binary), reported once per document. */
   readonly declined = new Map<string, string>();
@@ -18,7 +24,7 @@ export class DocumentStore {
   get(doc: TextDocument): ManifestFile | undefined {
     const cached = this.files.get(doc.uri);
     if (cached?.version === doc.version) {
-      if (doc.uri === this.active) keepParses(cached);
+      if (doc.uri === this.active) this.budget?.keepActive(cached);
       return cached;
     }
     const text = doc.getText();
@@ -32,20 +38,27 @@ export class DocumentStore {
     const edit = this.edits.get(doc.uri);
     this.edits.delete(doc.uri);
     const unchanged = edit && cached && edit.base === cached.version && edit.version === doc.version ? edit : undefined;
-    const file = parseManifest(doc.uri, doc.version, text, cached ?? this.seed?.(doc.uri, text), unchanged);
+    const file = parseManifest(
+      doc.uri,
+      doc.version,
+      text,
+      cached ?? this.seed?.(doc.uri, text),
+      unchanged,
+      this.budget,
+    );
     this.files.set(doc.uri, file);
-    if (doc.uri === this.active) keepParses(file);
+    if (doc.uri === this.active) this.budget?.keepActive(file);
     return file;
   }
 
   /**
    * The document the user works in (last opened, edited or asked about): all its parses stay in memory, while those
-   * of other documents are dropped past a budget (see `keepParses`).
+   * of other documents are dropped past a budget (see `ParseBudget`).
    */
   markActive(uri: string): void {
     if (this.active === uri) return;
     this.active = uri;
-    keepParses(this.files.get(uri));
+    this.budget?.keepActive(this.files.get(uri));
   }
 
   private active: string | undefined;
@@ -82,7 +95,7 @@ export class DocumentStore {
     this.edits.delete(uri);
     if (uri === this.active) {
       this.active = undefined;
-      keepParses(undefined);
+      this.budget?.keepActive(undefined);
     }
     this.files.delete(uri);
     this.declined.delete(uri);

@@ -1,14 +1,15 @@
 import {
   DidChangeWatchedFilesNotification,
+  ErrorCodes,
   FileChangeType,
-  TextDocuments,
+  LSPErrorCodes,
+  ResponseError,
+  type CancellationToken,
   type Connection,
   type InitializeParams,
   type InitializeResult,
 } from 'vscode-languageserver/node';
-import { TextDocument } from 'vscode-languageserver-textdocument';
 import {
-  DEFAULT_SETTINGS,
   GrantTextRequest,
   IntegrationsRequest,
   PatchContextRequest,
@@ -19,69 +20,42 @@ import {
   type PatchEditParams,
   type ServerSettings,
 } from '../../shared/src/protocol';
-import { DocumentStore } from './documentStore';
-import { WorkspaceIndex } from './workspace/workspaceIndex';
-import { readYamlFile, uriToPath } from './workspace/files';
-import { parseManifest, type ManifestFile } from './document/manifest';
-import { collectIntegrations } from './features/integrations';
-import { grantText } from './features/grants';
-import { declinedDiagnostic, diagnosticsSteps } from './features/diagnostics';
-import { factsSteps } from './workspace/facts';
+import { uriToPath } from './workspace/files';
 import { ValidationQueue } from './validation';
 import { INITIALIZE_RESULT } from './capabilities';
 import { warmUp, warmUpRequests } from './warmUp';
-import { provideHover } from './features/hover';
-import { provideCodeActions } from './features/codeActions';
-import { provideCompletion } from './features/completion';
-import type { FeatureContext } from './features/context';
-import { providePatchContext, providePatchEdit, type FileLoader } from './features/patchContext';
-import { readFileSync } from 'node:fs';
+import { CancelledError, createFluxService } from './service';
 
 /** How long diagnostics wait after the last edit before they are computed. */
 const DEBOUNCE_MS = 25;
 /** Longest stretch of analysis before pending requests are answered. */
 const SLICE_MS = 12;
 
-/**
- * Wires documents, the workspace index and the features to the LSP connection. The only module that touches it.
- * With `initializeParams`, `initialize` was already answered (from `INITIALIZE_RESULT`) and `initialized` received.
- */
 /** What the caller learns about the session's life. */
 export interface SessionHooks {
   /** Called once start-up work (first scan, warm-up) is done and the server is idle. */
   readonly warm?: () => void;
 }
 
+/**
+ * The LSP adapter over the language service (`service.ts`): it turns notifications and requests into service calls,
+ * publishes diagnostics through the validation queue and owns nothing else. The only module that touches the
+ * connection. With `initializeParams`, `initialize` was already answered (from `INITIALIZE_RESULT`) and
+ * `initialized` received.
+ */
 export function startSession(
   connection: Connection,
   initializeParams?: InitializeParams,
   hooks: SessionHooks = {},
 ): void {
-  const documents = new TextDocuments<TextDocument>({
-    create: (uri, languageId, version, content) => TextDocument.create(uri, languageId, version, content),
-    update: (document, changes, version) => {
-      store.noteChanges(document, changes, version);
-      return TextDocument.update(document, changes, version);
-    },
-  });
-  const index = new WorkspaceIndex((message) => connection.console.info(message));
-  const store = new DocumentStore((uri, text) => index.parsedFromDisk(uri, text));
-  index.useOpenDocuments((uri) => {
-    const doc = documents.get(uri);
-    return doc ? store.get(doc) : undefined;
-  });
-  let settings: ServerSettings = DEFAULT_SETTINGS;
+  const log = {
+    info: (message: string) => connection.console.info(message),
+    error: (message: string) => connection.console.error(message),
+  };
+  const service = createFluxService({ log, onFactsChanged: (except) => queue.scheduleAll(except) });
   let hasConfiguration = false;
   let canWatch = false;
   let hasFolders = false;
-
-  const context = (): FeatureContext => ({ index, settings });
-
-  function modelOf(uri: string) {
-    store.markActive(uri);
-    const doc = documents.get(uri);
-    return doc ? store.get(doc) : undefined;
-  }
 
   /**
    * Diagnostics run in a queue, in slices, and only once the first workspace scan has ended (until then cross-file
@@ -89,38 +63,24 @@ export function startSession(
    */
   const queue = new ValidationQueue(
     {
-      document: (uri) => documents.get(uri),
-      openUris: () => documents.keys(),
-      model: (doc) => store.get(doc),
-      *analyse(doc, file) {
-        const declined = store.declined.get(doc.uri);
-        if (declined) return [declinedDiagnostic(declined)];
-        if (!file) return [];
-        if (!index.indexedAs(file)) {
-          yield* factsSteps(file);
-          if (index.updateFromOpen(file)) revalidateOpen(doc.uri);
-        }
-        if (!settings.diagnostics.enable) return [];
-        return yield* diagnosticsSteps(file, context());
-      },
+      document: (uri) => service.document(uri),
+      openUris: () => service.openUris(),
+      model: (doc) => service.model(doc.uri),
+      analyse: (doc) => service.diagnosticsSteps(doc.uri),
       publish: (uri, version, diagnostics) => void connection.sendDiagnostics({ uri, version, diagnostics }),
-      error: (message) => connection.console.error(message),
+      error: log.error,
     },
     { debounceMs: DEBOUNCE_MS, sliceMs: SLICE_MS },
   );
-  /** Opened documents are analysed at once; the change event that follows an open must not delay that. */
-  const justOpened = new Set<string>();
 
-  function revalidateOpen(except?: string): void {
-    queue.scheduleAll(except);
-  }
+  const paths = (uris: readonly string[]) => uris.map(uriToPath).filter((p): p is string => !!p);
 
   const initialize = (params: InitializeParams): InitializeResult => {
     hasConfiguration = !!params.capabilities.workspace?.configuration;
     canWatch = !!params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration;
     hasFolders = !!params.capabilities.workspace?.workspaceFolders;
     const folders = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
-    index.setRoots(folders.map(uriToPath).filter((p): p is string => !!p));
+    service.setRoots(paths(folders));
     return INITIALIZE_RESULT;
   };
 
@@ -128,12 +88,7 @@ export function startSession(
     if (!hasConfiguration) return;
     try {
       const value = (await connection.workspace.getConfiguration(SETTINGS_SECTION)) as Partial<ServerSettings> | null;
-      settings = {
-        ...DEFAULT_SETTINGS,
-        ...(value ?? {}),
-        diagnostics: { ...DEFAULT_SETTINGS.diagnostics, ...(value?.diagnostics ?? {}) },
-      };
-      index.setVersionOverride(settings.fluxVersion);
+      service.configure(value);
     } catch (err) {
       connection.console.warn(`could not read settings: ${describe(err)}`);
     }
@@ -141,14 +96,9 @@ export function startSession(
 
   const initialized = async (): Promise<void> => {
     if (hasFolders) {
-      connection.workspace.onDidChangeWorkspaceFolders(async (event) => {
-        index.updateRoots(
-          event.added.map((f) => uriToPath(f.uri)).filter((p): p is string => !!p),
-          event.removed.map((f) => uriToPath(f.uri)).filter((p): p is string => !!p),
-        );
-        await index.scan();
-        revalidateOpen();
-      });
+      connection.workspace.onDidChangeWorkspaceFolders((event) =>
+        service.updateRoots(paths(event.added.map((f) => f.uri)), paths(event.removed.map((f) => f.uri))),
+      );
     }
     if (canWatch) {
       void connection.client.register(DidChangeWatchedFilesNotification.type, {
@@ -158,18 +108,16 @@ export function startSession(
     // The scan does not depend on settings: read them meanwhile (they matter from the first analysis on).
     const settingsLoaded = loadSettings();
     // Exercise the parser, facts and rules on a sample first: the scan below then runs on warmer code.
-    guard('warm-up', () => warmUp(context()), undefined);
-    const started = Date.now();
+    guard('warm-up', () => warmUp(service.context), undefined);
     try {
-      await index.scan();
-      connection.console.info(`indexed ${index.fileCount} YAML files in ${Date.now() - started} ms`);
+      await service.scan();
     } finally {
       await settingsLoaded;
       queue.start();
       // Compile the features' code off the request path (the first completion would otherwise pay for it).
       setImmediate(() => {
-        guard('warm-up', () => warmUp(context()), undefined);
-        warmUpRequests(context())
+        guard('warm-up', () => warmUp(service.context), undefined);
+        warmUpRequests(service.context)
           .catch((err) => connection.console.error(`warm-up failed: ${describe(err)}`))
           .finally(() => setTimeout(() => guard('after warm-up', () => hooks.warm?.(), undefined), 200).unref());
       });
@@ -178,132 +126,55 @@ export function startSession(
 
   connection.onDidChangeConfiguration(async () => {
     await loadSettings();
-    revalidateOpen();
+    queue.scheduleAll();
   });
 
-  connection.onDidChangeWatchedFiles(async ({ changes }) => {
-    let changed = false;
-    for (const change of changes) {
-      if (documents.get(change.uri)) continue; // open documents are indexed from the editor's text
-      if (change.type === FileChangeType.Deleted) changed = index.remove(change.uri) || changed;
-      else changed = (await index.refreshFromDisk(change.uri)) || changed;
-    }
-    if (changed) revalidateOpen();
-  });
+  connection.onDidChangeWatchedFiles(({ changes }) =>
+    service.filesChanged(changes.map((c) => ({ uri: c.uri, deleted: c.type === FileChangeType.Deleted }))),
+  );
 
-  documents.onDidOpen(({ document }) => {
-    store.markActive(document.uri);
-    justOpened.add(document.uri);
-    queue.schedule(document.uri, 0);
-  });
   // The document is parsed and indexed when its diagnostics run (or a request needs it), not on every keystroke.
-  documents.onDidChangeContent(({ document }) => {
-    if (justOpened.delete(document.uri)) return;
-    store.markActive(document.uri);
-    queue.schedule(document.uri);
+  connection.onDidOpenTextDocument(({ textDocument: d }) => {
+    service.open(d.uri, d.languageId, d.version, d.text);
+    queue.schedule(d.uri, 0);
   });
-  documents.onDidClose(({ document }) => {
-    justOpened.delete(document.uri);
-    queue.cancel(document.uri);
-    store.evict(document.uri);
-    void connection.sendDiagnostics({ uri: document.uri, diagnostics: [] });
-    void index.refreshFromDisk(document.uri).then((changed) => changed && revalidateOpen());
+  connection.onDidChangeTextDocument(({ textDocument, contentChanges }) => {
+    if (service.change(textDocument.uri, textDocument.version, contentChanges)) queue.schedule(textDocument.uri);
+  });
+  connection.onDidCloseTextDocument(({ textDocument }) => {
+    queue.cancel(textDocument.uri);
+    service.close(textDocument.uri);
+    void connection.sendDiagnostics({ uri: textDocument.uri, diagnostics: [] });
   });
 
-  connection.onHover((params) =>
-    guard(
-      'hover',
-      () => {
-        const file = modelOf(params.textDocument.uri);
-        return file ? provideHover(file, params.position, context()) : null;
-      },
-      null,
-    ),
-  );
-
+  connection.onHover((params) => guard('hover', () => service.hover(params.textDocument.uri, params.position), null));
   connection.onCompletion((params) =>
-    guard(
-      'completion',
-      () => {
-        const file = modelOf(params.textDocument.uri);
-        return file ? provideCompletion(file, params.position, context()) : null;
-      },
-      null,
-    ),
+    guard('completion', () => service.completion(params.textDocument.uri, params.position), null),
   );
-
   connection.onCodeAction((params) =>
     guard(
       'codeAction',
-      () => {
-        const file = modelOf(params.textDocument.uri);
-        return file
-          ? provideCodeActions(file, params.range, params.context.diagnostics, context(), params.context.only)
-          : [];
-      },
+      () => service.codeActions(params.textDocument.uri, params.range, params.context.diagnostics, params.context.only),
       [],
     ),
   );
 
   // Azure permissions view: the workspace's integrations (open documents as edited, the rest from disk).
-  connection.onRequest(IntegrationsRequest.method, async () => {
-    await index.scan();
-    const files: ManifestFile[] = [];
-    for (const uri of index.uris()) {
-      const open = documents.get(uri);
-      if (open) {
-        const file = store.get(open);
-        if (file) files.push(file);
-        continue;
-      }
-      const path = uriToPath(uri);
-      const read = path ? await readYamlFile(path) : undefined;
-      if (read && 'text' in read) files.push(parseManifest(uri, 0, read.text));
-    }
-    return collectIntegrations(files, index);
-  });
-  connection.onRequest(GrantTextRequest.method, (params: GrantTextParams) => grantText(params));
-
-  /** The open document's model, else the file read from disk (for patch targets in other files). */
-  const loadFile: FileLoader = (uri) => {
-    const open = modelOf(uri);
-    if (open) return open;
-    const path = uriToPath(uri);
-    if (!path) return undefined;
-    try {
-      return parseManifest(uri, 0, readFileSync(path, 'utf8'));
-    } catch {
-      return undefined;
-    }
-  };
-  const patchSubject = (uri: string): ManifestFile | undefined => loadFile(uri);
-
-  // Patch requests wait for the first workspace scan: suggestions come from every Flux object of the cluster.
-  connection.onRequest(PatchContextRequest.method, async (params: PatchContextParams) => {
-    await index.scan();
-    return guard(
-      'patchContext',
-      () => {
-        const file = patchSubject(params.uri);
-        return file ? providePatchContext(params, file, context(), loadFile) : null;
-      },
-      null,
-    );
-  });
-
-  connection.onRequest(PatchEditRequest.method, async (params: PatchEditParams) => {
-    await index.scan();
-    return guard(
-      'patchEdit',
-      () => {
-        const file = patchSubject(params.uri);
-        return file
-          ? providePatchEdit(params, file, context(), loadFile)
-          : { notes: [], error: `cannot read ${params.uri}` };
-      },
-      { notes: [], error: 'the language server failed to compute the edit (see its log)' },
-    );
-  });
+  connection.onRequest(IntegrationsRequest.method, (_: unknown, token: CancellationToken) =>
+    request('integrations', () => service.integrations(token)),
+  );
+  connection.onRequest(GrantTextRequest.method, (params: GrantTextParams) =>
+    request('grantText', async () => service.grantText(params)),
+  );
+  connection.onRequest(PatchContextRequest.method, (params: PatchContextParams, token: CancellationToken) =>
+    request('patchContext', () => service.patchContext(params, token), null),
+  );
+  connection.onRequest(PatchEditRequest.method, (params: PatchEditParams, token: CancellationToken) =>
+    request('patchEdit', () => service.patchEdit(params, token), {
+      notes: [],
+      error: 'the language server failed to compute the edit (see its log)',
+    }),
+  );
 
   connection.onShutdown(() => queue.dispose());
 
@@ -317,7 +188,21 @@ export function startSession(
     }
   }
 
-  documents.listen(connection);
+  /**
+   * `guard` for the extension's own requests: one the client cancelled is answered as cancelled; a failure is logged
+   * and answered with the fallback, or without one as an error the client shows.
+   */
+  async function request<T>(name: string, run: () => Promise<T>, fallback?: T): Promise<T | ResponseError<void>> {
+    try {
+      return await run();
+    } catch (err) {
+      if (err instanceof CancelledError) return new ResponseError(LSPErrorCodes.RequestCancelled, 'cancelled');
+      connection.console.error(`${name} failed: ${describe(err)}`);
+      if (fallback !== undefined) return fallback;
+      return new ResponseError(ErrorCodes.InternalError, err instanceof Error ? err.message : String(err));
+    }
+  }
+
   if (initializeParams) {
     // Started after `initialize` was answered (see server.ts): catch up with what the client sent.
     initialize(initializeParams);

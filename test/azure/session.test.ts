@@ -8,10 +8,7 @@ import { describeError } from '../../client/src/azure/errors';
 import type { CloudEndpoints } from '../../client/src/azure/model';
 import type { AzureIntegration } from '../../shared/src/protocol';
 import { ROLES } from '../../server/src/catalog';
-import { findIntegrations } from '../../server/src/features/integrations';
-import { parseManifest } from '../../server/src/document/manifest';
-import { findYamlFiles, pathToUri, readYamlFile } from '../../server/src/workspace/files';
-import { WorkspaceIndex } from '../../server/src/workspace/workspaceIndex';
+import { createFluxService } from '../../server/src/service';
 import { startStandIn, type StandIn } from './standIn';
 import {
   G_FABRIKAM,
@@ -38,15 +35,7 @@ function newSession(): AzureSession {
 
 async function examplesIntegrations(): Promise<AzureIntegration[]> {
   const root = resolve(__dirname, '..', '..', '..', 'examples');
-  const index = new WorkspaceIndex();
-  index.setRoots([root]);
-  await index.scan();
-  const files = [];
-  for (const path of await findYamlFiles(root)) {
-    const read = await readYamlFile(path);
-    if (read && 'text' in read) files.push(parseManifest(pathToUri(path), 0, read.text));
-  }
-  return findIntegrations(files, index);
+  return (await createFluxService({ roots: [root] }).integrations()).integrations;
 }
 
 before(async () => {

@@ -13,10 +13,7 @@ import { AccessTreeProvider, ReadinessTreeProvider } from '../../client/src/view
 import type { AzureController } from '../../client/src/views/azureViews';
 import type { IntegrationsResult } from '../../shared/src/protocol';
 import { ROLES } from '../../server/src/catalog';
-import { collectIntegrations } from '../../server/src/features/integrations';
-import { parseManifest } from '../../server/src/document/manifest';
-import { findYamlFiles, pathToUri, readYamlFile } from '../../server/src/workspace/files';
-import { WorkspaceIndex } from '../../server/src/workspace/workspaceIndex';
+import { createFluxService } from '../../server/src/service';
 import type { StandIn } from './standIn';
 
 export const knownRoles = ROLES.map((r) => ({ guid: r.guid, name: r.name }));
@@ -37,16 +34,7 @@ export function cloudOf(standIn: StandIn): CloudEndpoints {
 
 /** The server's answer to `fluxAzure/integrations` for examples/ (integrations and catalog data). */
 export async function examplesCatalog(): Promise<IntegrationsResult> {
-  const root = resolve(__dirname, '..', '..', '..', 'examples');
-  const index = new WorkspaceIndex();
-  index.setRoots([root]);
-  await index.scan();
-  const files = [];
-  for (const path of await findYamlFiles(root)) {
-    const read = await readYamlFile(path);
-    if (read && 'text' in read) files.push(parseManifest(pathToUri(path), 0, read.text));
-  }
-  return collectIntegrations(files, index);
+  return createFluxService({ roots: [resolve(__dirname, '..', '..', '..', 'examples')] }).integrations();
 }
 
 /** What `AzureController` gives the providers, minus VS Code: one session, the catalog, the log, `describe`. */

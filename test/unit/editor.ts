@@ -2,29 +2,35 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { CompletionItem, Hover, MarkupContent, TextEdit } from 'vscode-languageserver';
-import { DEFAULT_SETTINGS } from '../../shared/src/protocol';
-import { parseManifest } from '../../server/src/document/manifest';
-import { provideCompletion } from '../../server/src/features/completion';
 import type { FeatureContext } from '../../server/src/features/context';
-import { provideHover } from '../../server/src/features/hover';
+import { createFluxService, type FluxService } from '../../server/src/service';
 import { pathToUri } from '../../server/src/workspace/files';
-import { WorkspaceIndex } from '../../server/src/workspace/workspaceIndex';
 
 /** Marks the cursor in test texts. */
 export const CURSOR = '§';
 
 export interface Workspace {
   readonly root: string;
+  readonly service: FluxService;
   readonly ctx: FeatureContext;
 }
 
 /** Indexes a folder as the server does. */
 export async function indexFolder(root: string, fluxVersion = ''): Promise<Workspace> {
-  const index = new WorkspaceIndex();
-  index.setRoots([root]);
-  await index.scan();
-  index.setVersionOverride(fluxVersion || undefined);
-  return { root, ctx: { index, settings: { ...DEFAULT_SETTINGS, fluxVersion } } };
+  const service = createFluxService({ roots: [root], settings: { fluxVersion } });
+  await service.scan();
+  return { root, service, ctx: service.context };
+}
+
+/** Runs `ask` on the file `rel` of the workspace as if it were open in the editor with `text`. */
+function asOpen<T>(ws: Workspace, rel: string, text: string, ask: (uri: string) => T): T {
+  const uri = pathToUri(join(ws.root, rel));
+  ws.service.open(uri, 'yaml', 1, text);
+  try {
+    return ask(uri);
+  } finally {
+    ws.service.close(uri);
+  }
 }
 
 /** Writes a small repository to a temp folder and indexes it. */
@@ -37,6 +43,11 @@ export async function workspace(files: Record<string, string>, fluxVersion = '')
   return indexFolder(root, fluxVersion);
 }
 
+function positionAt(text: string, offset: number): { line: number; character: number } {
+  const before = text.slice(0, offset).split('\n');
+  return { line: before.length - 1, character: before[before.length - 1].length };
+}
+
 function split(textWithCursor: string): { text: string; offset: number } {
   const offset = textWithCursor.indexOf(CURSOR);
   if (offset < 0) throw new Error('no cursor marker in the text');
@@ -46,8 +57,7 @@ function split(textWithCursor: string): { text: string; offset: number } {
 /** Completion items at the cursor marker of `textWithCursor`, as if the file `rel` of the workspace were open. */
 export function complete(ws: Workspace, rel: string, textWithCursor: string): CompletionItem[] {
   const { text, offset } = split(textWithCursor);
-  const file = parseManifest(pathToUri(join(ws.root, rel)), 1, text);
-  return provideCompletion(file, file.lines.positionAt(offset), ws.ctx)?.items ?? [];
+  return asOpen(ws, rel, text, (uri) => ws.service.completion(uri, positionAt(text, offset))?.items ?? []);
 }
 
 export function labels(items: readonly CompletionItem[]): string[] {
@@ -82,8 +92,7 @@ export function accept(textWithCursor: string, item: CompletionItem): string {
 export function hoverAt(ws: Workspace, rel: string, text: string, needle: string, delta = 1): Hover | null {
   const index = text.indexOf(needle);
   if (index < 0) throw new Error(`'${needle}' not found`);
-  const file = parseManifest(pathToUri(join(ws.root, rel)), 1, text);
-  return provideHover(file, file.lines.positionAt(index + delta), ws.ctx);
+  return asOpen(ws, rel, text, (uri) => ws.service.hover(uri, positionAt(text, index + delta)));
 }
 
 export function hoverText(hover: Hover | null): string {

@@ -18,15 +18,19 @@ export class Chunk {
   private parsedValue: ParsedYaml | undefined;
   private readonly nested = new Map<number, NestedYaml | undefined>();
 
-  constructor(readonly text: string) {
+  constructor(
+    readonly text: string,
+    /** Where this chunk's parse is accounted; without one it is kept for the chunk's life. */
+    readonly budget?: ParseBudget,
+  ) {
     this.header = scanHeader(text);
   }
 
   get parsed(): ParsedYaml {
     if (this.parsedValue === undefined) {
       this.parsedValue = parseYaml(this.text);
-      keepParsed(this);
-    } else if (mostRecentlyParsed !== this) keepParsed(this);
+      this.budget?.noteParsed(this);
+    } else if (this.budget && this.budget.mostRecentlyParsed !== this) this.budget.noteParsed(this);
     return this.parsedValue;
   }
 
@@ -56,63 +60,85 @@ export class Chunk {
 }
 
 /**
- * Parsed chunks of documents other than the active one, least recently used first, weighted by their text length.
- * Parses beyond the budget are dropped (what features cached from them stays), so memory stays bounded however many
- * documents are open, and parses made while analysing many files die young (cheap to collect). A dropped parse is
- * redone on demand, at about 15 ms per 1,000 lines.
+ * The memory budget for parsed YAML, owned by one language service (see `createFluxService`). Parses of chunks other
+ * than those of kept files are held least recently used first, weighted by their text length; parses beyond the
+ * budget are dropped (what features cached from them stays), so memory stays bounded however many documents are open,
+ * and parses made while analysing many files die young (cheap to collect). A dropped parse is redone on demand, at
+ * about 15 ms per 1,000 lines. Files parsed without a budget keep their parses.
  */
-const parsedChunks = new Map<Chunk, number>();
-let parsedChars = 0;
-let mostRecentlyParsed: Chunk | undefined;
-/**
- * About 1 MB of nodes: small enough that the parses made while analysing many files die young (nearly free to
- * collect), large enough for the documents a request or an analysis is looking at.
- */
-const PARSED_BUDGET_CHARS = 64_000;
-/**
- * Files whose parses are kept whatever their size, by slot: the active document (see `DocumentStore.markActive`)
- * and large files read from disk, which the editor is likely to open next (see `WorkspaceIndex`).
- */
-const keptFiles = new Map<string, ManifestFile>();
-let kept = new Set<Chunk>();
-/** At most this many slots other than the active document: the most recently kept win, so memory stays bounded. */
-const MAX_OTHER_SLOTS = 3;
+export class ParseBudget {
+  private readonly parsedChunks = new Map<Chunk, number>();
+  private parsedChars = 0;
+  /** @internal the chunk parsed or read last (a fast path: touching it again changes nothing). */
+  mostRecentlyParsed: Chunk | undefined;
+  /** Files whose parses are kept whatever their size: the active document, then a few large disk copies. */
+  private active: ManifestFile | undefined;
+  private readonly diskCopies = new Map<string, ManifestFile>();
+  private kept = new Set<Chunk>();
 
-/**
- * Keeps every parse of `file` in memory under `slot` (replacing that slot's previous file, whose parses then join
- * the budget). `undefined` empties the slot.
- */
-export function keepParses(file: ManifestFile | undefined, slot = 'active'): void {
-  if (keptFiles.get(slot) === file) return;
-  keptFiles.delete(slot);
-  if (file) keptFiles.set(slot, file);
-  const others = [...keptFiles.keys()].filter((s) => s !== 'active');
-  for (const oldest of others.slice(0, Math.max(0, others.length - MAX_OTHER_SLOTS))) keptFiles.delete(oldest);
-  const next = new Set<Chunk>();
-  for (const f of keptFiles.values()) for (const d of f.docs) next.add(d.chunk);
-  const released = [...kept].filter((c) => !next.has(c));
-  kept = next;
-  for (const chunk of next) {
-    const chars = parsedChunks.get(chunk);
-    if (chars === undefined) continue;
-    parsedChunks.delete(chunk);
-    parsedChars -= chars;
+  constructor(
+    /**
+     * About 1 MB of nodes: small enough that the parses made while analysing many files die young (nearly free to
+     * collect), large enough for the documents a request or an analysis is looking at.
+     */
+    private readonly budgetChars = 64_000,
+    /** At most this many kept disk copies: the most recently kept win, so memory stays bounded. */
+    private readonly maxDiskCopies = 3,
+  ) {}
+
+  /** Keeps every parse of the document the user works in (see `DocumentStore.markActive`); `undefined`: none. */
+  keepActive(file: ManifestFile | undefined): void {
+    if (this.active === file) return;
+    this.active = file;
+    this.rebalance();
   }
-  for (const chunk of released) if (chunk.isParsed) keepParsed(chunk);
-}
 
-function keepParsed(chunk: Chunk): void {
-  mostRecentlyParsed = chunk;
-  if (kept.has(chunk)) return;
-  const known = parsedChunks.get(chunk);
-  if (known !== undefined) parsedChunks.delete(chunk);
-  else parsedChars += chunk.text.length;
-  parsedChunks.set(chunk, chunk.text.length);
-  for (const [oldest, chars] of parsedChunks) {
-    if (parsedChars <= PARSED_BUDGET_CHARS || oldest === chunk) break;
-    parsedChunks.delete(oldest);
-    parsedChars -= chars;
-    oldest.forgetParse();
+  /**
+   * Keeps every parse of a large file read from disk, which the editor is likely to open next (see `WorkspaceIndex`);
+   * `undefined` releases that file's copy.
+   */
+  keepDiskCopy(uri: string, file: ManifestFile | undefined): void {
+    if (this.diskCopies.get(uri) === file) return;
+    this.diskCopies.delete(uri);
+    if (file) this.diskCopies.set(uri, file);
+    for (const oldest of [...this.diskCopies.keys()].slice(0, Math.max(0, this.diskCopies.size - this.maxDiskCopies)))
+      this.diskCopies.delete(oldest);
+    this.rebalance();
+  }
+
+  /** How many characters of parsed text the budget holds now (kept files not counted). */
+  get heldChars(): number {
+    return this.parsedChars;
+  }
+
+  private rebalance(): void {
+    const next = new Set<Chunk>();
+    for (const f of [this.active, ...this.diskCopies.values()]) if (f) for (const d of f.docs) next.add(d.chunk);
+    const released = [...this.kept].filter((c) => !next.has(c));
+    this.kept = next;
+    for (const chunk of next) {
+      const chars = this.parsedChunks.get(chunk);
+      if (chars === undefined) continue;
+      this.parsedChunks.delete(chunk);
+      this.parsedChars -= chars;
+    }
+    for (const chunk of released) if (chunk.isParsed) this.noteParsed(chunk);
+  }
+
+  /** Called by a chunk each time its parse is made or read. */
+  noteParsed(chunk: Chunk): void {
+    this.mostRecentlyParsed = chunk;
+    if (this.kept.has(chunk)) return;
+    const known = this.parsedChunks.get(chunk);
+    if (known !== undefined) this.parsedChunks.delete(chunk);
+    else this.parsedChars += chunk.text.length;
+    this.parsedChunks.set(chunk, chunk.text.length);
+    for (const [oldest, chars] of this.parsedChunks) {
+      if (this.parsedChars <= this.budgetChars || oldest === chunk) break;
+      this.parsedChunks.delete(oldest);
+      this.parsedChars -= chars;
+      oldest.forgetParse();
+    }
   }
 }
 
@@ -246,15 +272,17 @@ export function parseManifest(
   previous?: ManifestFile,
   /** When known (from the editor's change events): how much of the start and end of the text is unchanged. */
   unchanged?: { head: number; tail: number },
+  /** The memory budget of the service that parses (new chunks are accounted there). */
+  budget?: ParseBudget,
 ): ManifestFile {
   if (!previous) {
     const chunks = splitDocuments(text).map(({ start, end }) => ({
-      chunk: new Chunk(text.slice(start, end)),
+      chunk: new Chunk(text.slice(start, end), budget),
       offset: start,
     }));
     return new ManifestFile(uri, version, text, chunks);
   }
-  const { chunks, head, tail } = reuseChunks(previous, text, unchanged);
+  const { chunks, head, tail } = reuseChunks(previous, text, unchanged, budget);
   const oldTailStart = previous.text.length - tail;
   const lines = { index: previous.lines, head, oldTailStart, delta: text.length - previous.text.length };
   return new ManifestFile(uri, version, text, chunks, lines);
@@ -266,7 +294,8 @@ type PlacedChunk = { chunk: Chunk; offset: number };
 function reuseChunks(
   previous: ManifestFile,
   text: string,
-  unchanged?: { head: number; tail: number },
+  unchanged: { head: number; tail: number } | undefined,
+  budget: ParseBudget | undefined,
 ): { chunks: PlacedChunk[]; head: number; tail: number } {
   const old = previous.docs;
   const oldText = previous.text;
@@ -278,7 +307,7 @@ function reuseChunks(
     const ok =
       (head === 0 || text.charCodeAt(head - 1) === oldText.charCodeAt(head - 1)) &&
       (tail === 0 || text.charCodeAt(text.length - tail) === oldText.charCodeAt(oldText.length - tail));
-    if (ok) return placeChunks(previous, text, head, tail);
+    if (ok) return placeChunks(previous, text, head, tail, budget);
   }
   if (text === oldText)
     return { chunks: old.map((d) => ({ chunk: d.chunk, offset: d.offset })), head: text.length, tail: 0 };
@@ -312,7 +341,7 @@ function reuseChunks(
     break;
   }
   if (tail > maxTail) tail = maxTail;
-  return placeChunks(previous, text, head, tail);
+  return placeChunks(previous, text, head, tail, budget);
 }
 
 /** The chunks of `text` given the lengths of its start and end that are unchanged from `previous.text`. */
@@ -321,6 +350,7 @@ function placeChunks(
   text: string,
   head: number,
   tail: number,
+  budget: ParseBudget | undefined,
 ): { chunks: PlacedChunk[]; head: number; tail: number } {
   const old = previous.docs;
   const oldText = previous.text;
@@ -345,7 +375,7 @@ function placeChunks(
   for (const { start, end } of from === 0 && to === text.length ? splitDocuments(text) : splitRange(text, from, to)) {
     const slice = text.slice(start, end);
     // A copy, so that the document does not keep this version's whole text alive after the next edit.
-    out.push({ chunk: reusable.get(slice) ?? new Chunk(flatCopy(slice)), offset: start });
+    out.push({ chunk: reusable.get(slice) ?? new Chunk(flatCopy(slice), budget), offset: start });
   }
   for (let i = j; i < old.length; i++) out.push({ chunk: old[i].chunk, offset: old[i].offset + delta });
   return { chunks: out, head, tail };

@@ -1,7 +1,8 @@
 import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver';
 import { EXTENSION_SOURCE } from '../../../shared/src/protocol';
 import { isPlaceholder, ruleByCode, FLUX_AZURE_DOCS } from '../catalog';
-import type { Chunk, ManifestDoc, ManifestFile } from '../document/manifest';
+import type { ManifestDoc, ManifestFile } from '../document/manifest';
+import { RuleResultCache, type RuleResult } from './ruleCache';
 import type { FactGenerations, WorkspaceIndex } from '../workspace/workspaceIndex';
 import type { FeatureContext } from './context';
 import { RULES } from './rules';
@@ -47,9 +48,10 @@ export function* diagnosticsSteps(
   const suppressed = suppressions(file);
   const tracker = new RuleTracker(ctx.index, ctx.index.clustersOf(file.uri), ctx.index.fluxVersionFor(file.uri));
   const gens = ctx.index.generations;
+  const caches = ctx.ruleResults ?? new RuleResultCache();
   for (const doc of file.docs) {
     if (!doc.kind && doc.chunk.header.reliable) continue;
-    const cache = docCache(doc, ctx);
+    const cache = caches.of(doc, ctx.settings);
     for (const i of cache.applicable) {
       let result = cache.results[i];
       if (!result || !stillValid(result, gens)) {
@@ -74,8 +76,11 @@ const CLUSTER = 4;
 const IDENTITY_REFS = 8;
 const ALL_FACTS = SERVICE_ACCOUNTS | SECRETS | CLUSTER | IDENTITY_REFS;
 
-/** What each `WorkspaceIndex` query reads (anything not listed counts as reading everything). */
-const QUERY_READS: Readonly<Record<string, number>> = {
+/**
+ * What each `WorkspaceIndex` query reads. Keyed by the index's own member names, so renaming a query without this
+ * table fails to compile; a member not listed counts as reading everything (correct, only slower).
+ */
+export const QUERY_READS = {
   serviceAccounts: SERVICE_ACCOUNTS | CLUSTER,
   allServiceAccounts: SERVICE_ACCOUNTS | CLUSTER,
   secrets: SECRETS | CLUSTER,
@@ -87,55 +92,12 @@ const QUERY_READS: Readonly<Record<string, number>> = {
   clusters: CLUSTER,
   rootOf: CLUSTER,
   generations: 0,
-};
+} as const satisfies Partial<Record<keyof WorkspaceIndex, number>>;
 
-interface RuleResult {
-  readonly found: readonly { readonly finding: Finding; readonly range: Diagnostic['range'] }[];
-  /** Fact categories read, and their generations at the time. */
-  readonly reads: number;
-  readonly generations: FactGenerations;
-}
-
-interface DocCache {
-  readonly uri: string;
-  readonly line: number;
-  readonly eol: string;
-  readonly settings: FeatureContext['settings'];
-  /** Indexes in `RULES` of the rules that apply to the document. */
-  readonly applicable: readonly number[];
-  readonly results: (RuleResult | undefined)[];
-}
-
-const docCaches = new WeakMap<Chunk, DocCache>();
-
-/** The cache of a document, valid for its chunk at this line of this file, with these settings. */
-function docCache(doc: ManifestDoc, ctx: FeatureContext): DocCache {
-  const uri = doc.file.uri;
-  const line = doc.position(0).line;
-  const eol = doc.file.eol;
-  const cached = docCaches.get(doc.chunk);
-  if (cached && cached.uri === uri && cached.line === line && cached.eol === eol && cached.settings === ctx.settings)
-    return cached;
-  const entry: DocCache = { uri, line, eol, settings: ctx.settings, applicable: applicableRules(doc), results: [] };
-  docCaches.set(doc.chunk, entry);
-  return entry;
-}
-
-/** `Rule.applies` reads the header only (apiVersion and kind), so its answers are shared per header. */
-const applicableByHeader = new Map<string, readonly number[]>();
-
-function applicableRules(doc: ManifestDoc): readonly number[] {
-  const key = `${doc.apiVersion ?? ''}\u0000${doc.kind ?? ''}`;
-  let found = applicableByHeader.get(key);
-  if (!found) {
-    const list: number[] = [];
-    RULES.forEach((rule, i) => {
-      if (rule.applies(doc)) list.push(i);
-    });
-    found = list;
-    if (applicableByHeader.size < 1000) applicableByHeader.set(key, found);
-  }
-  return found;
+function readsOf(member: string | symbol): number {
+  return typeof member === 'string' && Object.hasOwn(QUERY_READS, member)
+    ? QUERY_READS[member as keyof typeof QUERY_READS]
+    : ALL_FACTS;
 }
 
 function stillValid(result: RuleResult, gens: FactGenerations): boolean {
@@ -207,7 +169,7 @@ class RuleTracker {
   ) {
     this.trackedIndex = new Proxy(index, {
       get: (target, prop, receiver) => {
-        this.reads |= typeof prop === 'string' ? (QUERY_READS[prop] ?? ALL_FACTS) : ALL_FACTS;
+        this.reads |= readsOf(prop);
         const value: unknown = Reflect.get(target, prop, receiver);
         return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
       },

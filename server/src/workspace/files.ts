@@ -94,3 +94,12 @@ export function binaryReason(data: Uint8Array | string): string | undefined {
     typeof data === 'string' ? data.slice(0, 8192).includes('\0') : data.subarray(0, 8192).indexOf(0) !== -1;
   return binary ? 'binary content (NUL bytes)' : undefined;
 }
+
+/** Where the workspace's YAML files are found and read: the disk, or what a host hands the language service. */
+export interface WorkspaceFiles {
+  find(root: string): Promise<string[]>;
+  read(path: string): Promise<ReadResult | undefined>;
+  readSync(path: string): ReadResult | undefined;
+}
+
+export const DISK_FILES: WorkspaceFiles = { find: findYamlFiles, read: readYamlFile, readSync: readYamlFileSync };

@@ -1,5 +1,5 @@
 import { dirname, join, relative, resolve, sep, basename } from 'node:path';
-import { keepParses, parseManifest, type ManifestFile } from '../document/manifest';
+import { parseManifest, type ManifestFile, type ParseBudget } from '../document/manifest';
 import { parseFluxVersion, type ControllerName } from '../catalog';
 import {
   factsChanges,
@@ -11,7 +11,7 @@ import {
   type SecretFact,
   type ServiceAccountFact,
 } from './facts';
-import { findYamlFiles, pathToUri, readYamlFile, readYamlFileSync, uriToPath, type ReadResult } from './files';
+import { DISK_FILES, pathToUri, uriToPath, type ReadResult, type WorkspaceFiles } from './files';
 
 interface IndexedFile {
   readonly uri: string;
@@ -94,6 +94,10 @@ export class WorkspaceIndex {
   constructor(
     private readonly log: (message: string) => void = () => {},
     private readonly keepEveryModel = false,
+    /** Where parses of disk copies are accounted (the service's); large files keep theirs for the editor. */
+    private readonly budget?: ParseBudget,
+    /** Where files are found and read. */
+    private readonly source: WorkspaceFiles = DISK_FILES,
   ) {}
 
   get fileCount(): number {
@@ -110,7 +114,7 @@ export class WorkspaceIndex {
     for (const [uri, file] of this.files) {
       if (file.path && [...gone].some((r) => file.path!.startsWith(r + sep))) {
         this.files.delete(uri);
-        keepParses(undefined, `disk:${uri}`);
+        this.budget?.keepDiskCopy(uri, undefined);
       }
     }
     this.invalidateAll();
@@ -139,7 +143,7 @@ export class WorkspaceIndex {
 
   private async doScan(): Promise<void> {
     for (const root of this.roots) {
-      const paths = await findYamlFiles(root);
+      const paths = await this.source.find(root);
       // Small synchronous reads in slices: far cheaper than a promise per file, and requests still get answered.
       let sliceStart = performance.now();
       for (const path of paths) {
@@ -147,7 +151,7 @@ export class WorkspaceIndex {
         if (this.files.get(uri)?.path !== undefined) continue;
         const open = this.openModel?.(uri);
         if (open) this.put(uri, open);
-        else this.readFromDisk(uri, path, readYamlFileSync(path));
+        else this.readFromDisk(uri, path, this.source.readSync(path));
         if (performance.now() - sliceStart >= SCAN_SLICE_MS) {
           await new Promise((resolve) => setImmediate(resolve));
           sliceStart = performance.now();
@@ -182,7 +186,7 @@ export class WorkspaceIndex {
   async refreshFromDisk(uri: string): Promise<boolean> {
     const path = uriToPath(uri);
     if (!path) return false;
-    return this.readFromDisk(uri, path, await readYamlFile(path));
+    return this.readFromDisk(uri, path, await this.source.read(path));
   }
 
   private readFromDisk(uri: string, path: string, read: ReadResult | undefined): boolean {
@@ -191,9 +195,9 @@ export class WorkspaceIndex {
       this.log(`not indexed: ${path} (${read.skipped})`);
       return this.remove(uri);
     }
-    const file = parseManifest(uri, 0, read.text);
+    const file = parseManifest(uri, 0, read.text, undefined, undefined, this.budget);
     // A large file keeps its parses (those made for its facts now), for the editor that opens it next.
-    keepParses(read.text.length >= KEEP_PARSED_CHARS ? file : undefined, `disk:${uri}`);
+    this.budget?.keepDiskCopy(uri, read.text.length >= KEEP_PARSED_CHARS ? file : undefined);
     return this.put(uri, file, true);
   }
 
@@ -210,7 +214,7 @@ export class WorkspaceIndex {
   }
 
   remove(uri: string): boolean {
-    keepParses(undefined, `disk:${uri}`);
+    this.budget?.keepDiskCopy(uri, undefined);
     const existed = this.files.delete(uri);
     if (existed) this.invalidateAll();
     return existed;
