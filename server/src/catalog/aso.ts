@@ -3,6 +3,7 @@
  * RoleAssignment, FederatedIdentityCredential and UserAssignedIdentity.
  */
 import { GUID_PATTERN } from './identifiers';
+import type { Keyed } from './table';
 
 export interface AsoFieldDef {
   readonly path: readonly string[];
@@ -174,9 +175,7 @@ const ASO_RESOURCES_LITERAL = [
 
 export type AsoKind = (typeof ASO_RESOURCES_LITERAL)[number]['kind'];
 
-export interface AsoResourceDef extends Omit<AsoResourceShape, 'kind'> {
-  readonly kind: AsoKind;
-}
+export type AsoResourceDef = Keyed<AsoResourceShape, 'kind', AsoKind>;
 
 export const ASO_RESOURCES: readonly AsoResourceDef[] = ASO_RESOURCES_LITERAL;
 

@@ -25,6 +25,7 @@ import {
   projectedTokenVolume,
   projectedTokenVolumeMount,
 } from './workloadIdentity';
+import type { Keyed } from './table';
 
 /** apiVersion/kind of the flux-system kustomize file. */
 export const KUSTOMIZE_CONFIG_API_VERSION = 'kustomize.config.k8s.io/v1beta1';
@@ -125,9 +126,7 @@ const PATCH_KINDS_LITERAL = [
 ] as const satisfies readonly PatchKindShape[];
 export type PatchKindId = (typeof PATCH_KINDS_LITERAL)[number]['id'];
 
-export interface PatchKindDef extends Omit<PatchKindShape, 'id'> {
-  readonly id: PatchKindId;
-}
+export type PatchKindDef = Keyed<PatchKindShape, 'id', PatchKindId>;
 
 export const PATCH_KINDS: readonly PatchKindDef[] = PATCH_KINDS_LITERAL;
 

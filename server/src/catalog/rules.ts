@@ -5,6 +5,7 @@
  */
 import { FLUX_API_DOCS, OTHER_DOCS, fluxAzureDocs } from './docs';
 import type { VersionRange } from './versions';
+import { keysOf, lookup, type Keyed } from './table';
 
 export type RuleSeverity = 'error' | 'warning' | 'information' | 'hint';
 export type RuleCategory =
@@ -718,23 +719,14 @@ const RULES_LITERAL = [
 
 export type RuleCode = (typeof RULES_LITERAL)[number]['code'];
 
-export interface RuleDef extends Omit<RuleShape, 'code'> {
-  readonly code: RuleCode;
-}
+export type RuleDef = Keyed<RuleShape, 'code', RuleCode>;
 
 export const RULES: readonly RuleDef[] = RULES_LITERAL;
-export const RULE_CODES: readonly RuleCode[] = RULES.map((r) => r.code);
-
-export function isRuleCode(code: string): code is RuleCode {
-  return (RULE_CODES as readonly string[]).includes(code);
-}
-
+const ruleCodes = keysOf(RULES, 'code');
+export const RULE_CODES: readonly RuleCode[] = ruleCodes.keys;
+export const isRuleCode = ruleCodes.is;
 /** Rule metadata by code. */
-export function ruleByCode(code: RuleCode): RuleDef;
-export function ruleByCode(code: string): RuleDef | undefined;
-export function ruleByCode(code: string): RuleDef | undefined {
-  return RULES.find((r) => r.code === code);
-}
+export const ruleByCode = lookup(RULES, 'code');
 
 /** Rules covering a fact-sheet rule number. */
 export function rulesForFactRule(n: number): RuleDef[] {

@@ -4,6 +4,7 @@
  */
 import { scopeCovers, scopePatternToRegExp as sharedScopePatternToRegExp } from '../../../shared/src/armScope';
 import { GUID_PATTERN } from './identifiers';
+import type { Keyed } from './table';
 
 /** Shape of a `SCOPE_FORMATS` entry before its `id` is narrowed to `ScopeLevel`. */
 export interface ScopeFormatShape {
@@ -116,9 +117,7 @@ const SCOPE_FORMATS_LITERAL = [
 
 export type ScopeLevel = (typeof SCOPE_FORMATS_LITERAL)[number]['id'];
 
-export interface ScopeFormatDef extends Omit<ScopeFormatShape, 'id'> {
-  readonly id: ScopeLevel;
-}
+export type ScopeFormatDef = Keyed<ScopeFormatShape, 'id', ScopeLevel>;
 
 export const SCOPE_FORMATS: readonly ScopeFormatDef[] = SCOPE_FORMATS_LITERAL;
 

@@ -6,6 +6,7 @@ import { fluxAzureDocs } from './docs';
 import type { RoleId } from './roles';
 import type { ScopeLevel } from './scopes';
 import type { VersionRange } from './versions';
+import { lookup, type Keyed } from './table';
 
 export interface EndpointPatternDef {
   readonly description: string;
@@ -300,15 +301,11 @@ const AZURE_SERVICES_LITERAL = [
 
 export type AzureServiceId = (typeof AZURE_SERVICES_LITERAL)[number]['id'];
 
-export interface AzureServiceDef extends Omit<AzureServiceShape, 'id'> {
-  readonly id: AzureServiceId;
-}
+export type AzureServiceDef = Keyed<AzureServiceShape, 'id', AzureServiceId>;
 
 export const AZURE_SERVICES: readonly AzureServiceDef[] = AZURE_SERVICES_LITERAL;
 
-export function serviceById(id: string): AzureServiceDef | undefined {
-  return AZURE_SERVICES.find((s) => s.id === id);
-}
+export const serviceById = lookup(AZURE_SERVICES, 'id');
 
 /** Host of an `oci://host/path` or `host/path` reference (lower case), or undefined. */
 export function registryHost(urlOrImage: string): string | undefined {

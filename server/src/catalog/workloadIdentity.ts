@@ -4,6 +4,7 @@
  */
 import { AZURE_CLOUDS } from './clouds';
 import type { VersionRange } from './versions';
+import { lookup, type Keyed } from './table';
 
 /** Audience of the projected ServiceAccount token and of every federated identity credential. */
 export const WORKLOAD_IDENTITY_AUDIENCE = 'api://AzureADTokenExchange';
@@ -123,15 +124,11 @@ const WORKLOAD_IDENTITY_ANNOTATIONS_LITERAL = [
 
 export type WorkloadIdentityAnnotationKey = (typeof WORKLOAD_IDENTITY_ANNOTATIONS_LITERAL)[number]['key'];
 
-export interface AnnotationDef extends Omit<AnnotationShape, 'key'> {
-  readonly key: WorkloadIdentityAnnotationKey;
-}
+export type AnnotationDef = Keyed<AnnotationShape, 'key', WorkloadIdentityAnnotationKey>;
 
 export const WORKLOAD_IDENTITY_ANNOTATIONS: readonly AnnotationDef[] = WORKLOAD_IDENTITY_ANNOTATIONS_LITERAL;
 
-export function annotationDef(key: string): AnnotationDef | undefined {
-  return WORKLOAD_IDENTITY_ANNOTATIONS.find((a) => a.key === key);
-}
+export const annotationDef = lookup(WORKLOAD_IDENTITY_ANNOTATIONS, 'key');
 
 /** Annotations Flux object-level workload identity requires on the referenced ServiceAccount. */
 export const REQUIRED_SERVICE_ACCOUNT_ANNOTATIONS = [ANNOTATION_CLIENT_ID, ANNOTATION_TENANT_ID] as const;
@@ -239,15 +236,11 @@ const AZURE_ENV_VARS_LITERAL = [
 
 export type AzureEnvVarName = (typeof AZURE_ENV_VARS_LITERAL)[number]['name'];
 
-export interface EnvVarDef extends Omit<EnvVarShape, 'name'> {
-  readonly name: AzureEnvVarName;
-}
+export type EnvVarDef = Keyed<EnvVarShape, 'name', AzureEnvVarName>;
 
 export const AZURE_ENV_VARS: readonly EnvVarDef[] = AZURE_ENV_VARS_LITERAL;
 
-export function envVarDef(name: string): EnvVarDef | undefined {
-  return AZURE_ENV_VARS.find((e) => e.name === name);
-}
+export const envVarDef = lookup(AZURE_ENV_VARS, 'name');
 
 /** How Flux (and azidentity) read the send-chain string: true iff "1" or case-insensitive "true". */
 export function isTrueString(value: string): boolean {
