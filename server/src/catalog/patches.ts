@@ -25,11 +25,19 @@ import {
   projectedTokenVolume,
   projectedTokenVolumeMount,
 } from './workloadIdentity';
+import { KUSTOMIZE_CONFIG_GROUP } from './apiGroups';
 import type { Keyed } from './table';
 
 /** apiVersion/kind of the flux-system kustomize file. */
-export const KUSTOMIZE_CONFIG_API_VERSION = 'kustomize.config.k8s.io/v1beta1';
+export const KUSTOMIZE_CONFIG_API_VERSION = `${KUSTOMIZE_CONFIG_GROUP}/v1beta1`;
 export const KUSTOMIZE_CONFIG_KIND = 'Kustomization';
+/** The file names kustomize reads as a directory's kustomization, in the order it tries them. */
+export const KUSTOMIZATION_FILE_NAMES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'] as const;
+
+/** True when `basename` (a file name without directory) is one kustomize reads as a kustomization. */
+export function isKustomizationFileName(basename: string): boolean {
+  return (KUSTOMIZATION_FILE_NAMES as readonly string[]).includes(basename);
+}
 /** Resources a bootstrap flux-system kustomization.yaml lists. */
 export const FLUX_BOOTSTRAP_RESOURCES = ['gotk-components.yaml', 'gotk-sync.yaml'] as const;
 
