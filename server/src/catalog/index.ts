@@ -24,7 +24,7 @@
  * - remoteCluster   kubeConfig ConfigMap keys for remote AKS
  * - aso             Azure Service Operator RoleAssignment / FederatedIdentityCredential / UserAssignedIdentity
  * - placeholders    doc placeholders that mean "not filled in"
- * - rules           diagnostic metadata (`RULES`, `RuleCode`, `ruleByCode`)
+ * - rules/          diagnostic metadata, one file per area (`RULES`, `RuleCode`, `ruleByCode`)
  */
 export * from './apiGroups';
 export * from './versions';
