@@ -31,9 +31,9 @@ export interface AsoResourceShape {
   readonly docsUrl: string;
 }
 
-export const ASO_PRINCIPAL_TYPES = ['ServicePrincipal', 'User', 'Group', 'ForeignGroup', 'Device'] as const;
+const ASO_PRINCIPAL_TYPES = ['ServicePrincipal', 'User', 'Group', 'ForeignGroup', 'Device'] as const;
 /** `azureName` of a FederatedIdentityCredential. */
-export const FIC_AZURE_NAME_PATTERN = '^[a-zA-Z0-9]{1}[a-zA-Z0-9-_]{2,119}$';
+const FIC_AZURE_NAME_PATTERN = '^[a-zA-Z0-9]{1}[a-zA-Z0-9-_]{2,119}$';
 
 const ASO_RESOURCES_LITERAL = [
   {
@@ -193,17 +193,3 @@ export function asoResource(
     knownVersion: (def.apiVersions as readonly AsoApiVersionDef[]).some((v) => v.version === version),
   };
 }
-
-/** Notes on what ASO cannot do for Flux. */
-export const ASO_GAPS = [
-  {
-    topic: 'Azure DevOps',
-    issue: 'https://github.com/Azure/azure-service-operator/issues/3209',
-    note: 'ASO cannot manage Azure DevOps entitlements or groups.',
-  },
-  {
-    topic: 'Application certificates',
-    issue: 'https://github.com/Azure/azure-service-operator/issues/2474',
-    note: 'ASO cannot create application certificates.',
-  },
-] as const;

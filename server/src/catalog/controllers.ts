@@ -168,11 +168,6 @@ export const CONTROLLER_NAMES: readonly ControllerName[] = controllerNames.keys;
 export const isControllerName = controllerNames.is;
 export const controllerByName = lookup(CONTROLLERS, 'name');
 
-/** Controller that reconciles `kind` (first match), if any. */
-export function controllerForKind(kind: string): ControllerName | undefined {
-  return CONTROLLERS.find((c) => (c.reconciles as readonly string[]).includes(kind))?.name;
-}
-
 /** Controllers present in a Flux version (source-watcher only from 2.7). */
 export function controllersInVersion(version: string): ControllerName[] {
   return CONTROLLERS.filter((c) => inRange(version, (c as ControllerDef).versions)).map((c) => c.name);

@@ -61,7 +61,7 @@ export const APP_CERT_MOUNT = {
 } as const;
 
 /** Placeholder name kustomize ignores in strategic-merge bodies when a target is given (docs use it). */
-export const PATCH_BODY_PLACEHOLDER_NAME = 'controller';
+const PATCH_BODY_PLACEHOLDER_NAME = 'controller';
 
 /** Shape of a `PATCH_KINDS` entry before its `id` is narrowed to `PatchKindId`. */
 export interface PatchKindShape {

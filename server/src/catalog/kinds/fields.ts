@@ -176,7 +176,7 @@ export function serviceAccountName(description: string, extra: Partial<FieldDef>
   return azureField(['spec', 'serviceAccountName'], 'string', description, extra);
 }
 
-export const CLOUD_PROVIDERS: readonly EnumValueDef[] = [
+const CLOUD_PROVIDERS: readonly EnumValueDef[] = [
   {
     value: 'generic',
     description: 'No cloud login; credentials come only from `secretRef` / ServiceAccount pull secrets.',

@@ -4,10 +4,9 @@
  * One file per API group; this one joins them into `KINDS` and answers look-ups.
  */
 import { apiGroupOf } from '../apiGroups';
-import type { ControllerName } from '../controllers';
-import { keysOf, type Keyed } from '../table';
+import type { Keyed } from '../table';
 import { inRange } from '../versions';
-import type { ApiVersionDef, EnumValueDef, FieldDef, KindShape, WorkloadIdentityUseDef } from './fields';
+import type { ApiVersionDef, EnumValueDef, FieldDef, KindShape } from './fields';
 import { HELM_KINDS } from './helm';
 import { IMAGE_KINDS } from './image';
 import { KUSTOMIZE_KINDS } from './kustomize';
@@ -15,7 +14,7 @@ import { NOTIFICATION_KINDS } from './notification';
 import { SOURCE_KINDS } from './source';
 
 export type { ApiVersionDef, EnumValueDef, FieldDef, FieldType, KindShape, WorkloadIdentityUseDef } from './fields';
-export { PROVIDER_TYPES_WITH_COMMIT_STATUS_EXPR, PROVIDER_TYPES_WITH_SERVICE_ACCOUNT } from './notification';
+export { PROVIDER_TYPES_WITH_SERVICE_ACCOUNT } from './notification';
 
 const KINDS_LITERAL = [
   ...SOURCE_KINDS,
@@ -29,9 +28,6 @@ export type FluxKind = (typeof KINDS_LITERAL)[number]['kind'];
 export type KindDef = Keyed<KindShape, 'kind', FluxKind>;
 
 export const KINDS: readonly KindDef[] = KINDS_LITERAL;
-const kindNames = keysOf(KINDS, 'kind');
-export const FLUX_KINDS: readonly FluxKind[] = kindNames.keys;
-export const isFluxKind = kindNames.is;
 
 /**
  * Definition for a kind name. Give the object's `apiVersion` wherever there is one: a name alone cannot tell
@@ -100,11 +96,4 @@ export function preferredApiVersion(def: KindDef, version?: string): string {
   const v = def.apiVersions.find((a) => a.preferred && (version === undefined || inRange(version, a.served)));
   const fallback = version === undefined ? def.apiVersions[0] : def.apiVersions.find((a) => inRange(version, a.served));
   return `${def.group}/${(v ?? fallback ?? def.apiVersions[0])?.version ?? ''}`;
-}
-
-/** Kinds (with their workload identity uses) whose object-level WI needs a gate on `controller`. */
-export function workloadIdentityUsesFor(controller: ControllerName): { kind: FluxKind; use: WorkloadIdentityUseDef }[] {
-  return KINDS.flatMap((k) =>
-    k.workloadIdentity.filter((use) => use.gateControllers.includes(controller)).map((use) => ({ kind: k.kind, use })),
-  );
 }

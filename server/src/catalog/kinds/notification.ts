@@ -80,15 +80,6 @@ const PROVIDER_TYPES: readonly EnumValueDef[] = [
 
 /** Provider types whose `serviceAccountName` means something (workload identity). */
 export const PROVIDER_TYPES_WITH_SERVICE_ACCOUNT = ['azureeventhub', 'azuredevops', 'googlepubsub'] as const;
-/** Provider types that may use `commitStatusExpr` (CRD CEL rule). */
-export const PROVIDER_TYPES_WITH_COMMIT_STATUS_EXPR = [
-  'github',
-  'gitlab',
-  'gitea',
-  'bitbucketserver',
-  'bitbucket',
-  'azuredevops',
-] as const;
 
 /** Object-level workload identity of a Provider whose `spec.type` is `type`, gated on notification-controller. */
 function providerIdentity(id: string, type: string, since: string, service: 'eventHubs' | 'azureDevOps', what: string) {

@@ -28,12 +28,6 @@ export type RuleDef = Keyed<RuleShape, 'code', RuleCode>;
 
 export const RULES: readonly RuleDef[] = RULES_LITERAL;
 const ruleCodes = keysOf(RULES, 'code');
-export const RULE_CODES: readonly RuleCode[] = ruleCodes.keys;
 export const isRuleCode = ruleCodes.is;
 /** Rule metadata by code. */
 export const ruleByCode = lookup(RULES, 'code');
-
-/** Rules covering a fact-sheet rule number. */
-export function rulesForFactRule(n: number): RuleDef[] {
-  return RULES.filter((r) => (r.factRules as readonly number[]).includes(n));
-}
