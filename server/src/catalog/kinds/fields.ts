@@ -139,6 +139,11 @@ export function suspend(): FieldDef {
   });
 }
 
+/** How an object is reconciled: `spec.interval`, `spec.timeout` (with its default, if any), `spec.suspend`. */
+export function reconciliation(every: string, timeLimit: string, def?: string, required = true): FieldDef[] {
+  return [interval(every, required), timeout(timeLimit, def), suspend()];
+}
+
 /** A `LocalObjectReference` field and its required `name`. */
 export function localRef(
   base: readonly string[],
@@ -227,26 +232,25 @@ export function kubeConfig(action: string, secretRefDescription: string): FieldD
 
 /**
  * Object-level workload identity through `spec.serviceAccountName`, used when `spec.provider: azure` (or, for a
- * notification Provider, when `spec.type` is the given Azure type). One controller needs the gate.
+ * notification Provider, when `spec.type` is `providerType`). One controller needs the gate; `act` says what the
+ * controller does as the ServiceAccount's managed identity.
  */
-export function serviceAccountIdentity(use: {
-  readonly id: string;
-  readonly when?: { readonly type: string };
-  readonly since: string;
-  readonly controller: ControllerName;
-  readonly service: AzureServiceId;
-  readonly description: string;
-}): WorkloadIdentityUseDef {
+export function serviceAccountIdentity(
+  id: string,
+  use: { readonly controller: ControllerName; readonly service: AzureServiceId; readonly since: string },
+  act: string,
+  providerType?: string,
+): WorkloadIdentityUseDef {
   return {
-    id: use.id,
+    id,
     serviceAccountField: ['spec', 'serviceAccountName'],
-    requires: use.when
-      ? { path: ['spec', 'type'], values: [use.when.type] }
+    requires: providerType
+      ? { path: ['spec', 'type'], values: [providerType] }
       : { path: ['spec', 'provider'], values: ['azure'] },
     versions: { since: use.since },
     gateControllers: [use.controller],
     service: use.service,
-    description: use.description,
+    description: `${act} as the managed identity of the ServiceAccount.`,
   };
 }
 

@@ -1,17 +1,8 @@
 /** helm.toolkit.fluxcd.io: HelmRelease (remote AKS clusters; ACR charts come through a source). */
 import { FLUX_API_GROUPS } from '../apiGroups';
 import { FLUX_API_DOCS, fluxAzureDocs } from '../docs';
-import {
-  azureField,
-  field,
-  interval,
-  kubeConfig,
-  remoteAksIdentity,
-  serviceAccountName,
-  stableWithBetas,
-  suspend,
-  type KindShape,
-} from './fields';
+import { azureField, field, interval, kubeConfig, remoteAksIdentity, serviceAccountName } from './fields';
+import { stableWithBetas, suspend, type KindShape } from './fields';
 
 export const HELM_KINDS = [
   {

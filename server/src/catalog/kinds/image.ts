@@ -1,24 +1,9 @@
 /** image.toolkit.fluxcd.io: image scanning (ACR) and image update automation (Azure DevOps pushes). */
 import { FLUX_API_GROUPS } from '../apiGroups';
 import { FLUX_API_DOCS, fluxAzureDocs } from '../docs';
-import {
-  azureField,
-  DURATION,
-  field,
-  interval,
-  localRef,
-  preferred,
-  registryConnection,
-  registryProvider,
-  secretRef,
-  servedUntil,
-  serviceAccountIdentity,
-  serviceAccountName,
-  suspend,
-  timeout,
-  type ApiVersionDef,
-  type KindShape,
-} from './fields';
+import { azureField, DURATION, field, interval, localRef, preferred, reconciliation } from './fields';
+import { registryConnection, registryProvider, secretRef, servedUntil, serviceAccountIdentity } from './fields';
+import { serviceAccountName, suspend, type ApiVersionDef, type KindShape } from './fields';
 
 const IMAGE_VERSIONS: readonly ApiVersionDef[] = [
   preferred('v1', { since: '2.7' }),
@@ -71,18 +56,14 @@ export const IMAGE_KINDS = [
       ),
       ...registryConnection(),
       field(['spec', 'exclusionList'], 'array', 'Regular expressions of tags to ignore (at most 25).'),
-      interval('the registry is scanned'),
-      timeout('a registry scan'),
-      suspend(),
+      ...reconciliation('the registry is scanned', 'a registry scan'),
     ],
     workloadIdentity: [
-      serviceAccountIdentity({
-        id: 'imageRepository',
-        since: '2.6',
-        controller: 'image-reflector-controller',
-        service: 'acr',
-        description: 'List ACR tags as the managed identity of the ServiceAccount.',
-      }),
+      serviceAccountIdentity(
+        'imageRepository',
+        { controller: 'image-reflector-controller', service: 'acr', since: '2.6' },
+        'List ACR tags',
+      ),
     ],
     controllerLevel: 'Set `spec.provider: azure` and leave `spec.serviceAccountName` unset.',
     docs: { azure: fluxAzureDocs('acr'), api: FLUX_API_DOCS.ImageRepository },

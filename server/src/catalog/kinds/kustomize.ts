@@ -1,18 +1,8 @@
 /** kustomize.toolkit.fluxcd.io: Flux's Kustomization (SOPS with Key Vault, remote AKS clusters). */
 import { FLUX_API_GROUPS } from '../apiGroups';
 import { FLUX_API_DOCS, fluxAzureDocs } from '../docs';
-import {
-  azureField,
-  field,
-  interval,
-  kubeConfig,
-  localRef,
-  remoteAksIdentity,
-  serviceAccountName,
-  stableWithBetas,
-  suspend,
-  type KindShape,
-} from './fields';
+import { azureField, field, interval, kubeConfig, localRef, remoteAksIdentity, serviceAccountName } from './fields';
+import { stableWithBetas, suspend, type KindShape } from './fields';
 
 export const KUSTOMIZE_KINDS = [
   {

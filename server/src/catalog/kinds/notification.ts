@@ -1,21 +1,9 @@
 /** notification.toolkit.fluxcd.io: the alert Provider (Azure DevOps commit status, Event Hubs, Teams). */
 import { FLUX_API_GROUPS } from '../apiGroups';
 import { FLUX_API_DOCS, fluxAzureDocs } from '../docs';
-import {
-  azureField,
-  certSecretRef,
-  field,
-  preferred,
-  proxySecretRef,
-  secretRef,
-  servedUntil,
-  serviceAccountIdentity,
-  serviceAccountName,
-  suspend,
-  timeout,
-  type EnumValueDef,
-  type KindShape,
-} from './fields';
+import { azureField, certSecretRef, field, preferred, proxySecretRef, secretRef, servedUntil } from './fields';
+import { serviceAccountIdentity, serviceAccountName, suspend, timeout } from './fields';
+import type { EnumValueDef, KindShape } from './fields';
 
 // Provider `.spec.type` enum (notification-controller, v1beta3)
 
@@ -81,17 +69,7 @@ const PROVIDER_TYPES: readonly EnumValueDef[] = [
 /** Provider types whose `serviceAccountName` means something (workload identity). */
 export const PROVIDER_TYPES_WITH_SERVICE_ACCOUNT = ['azureeventhub', 'azuredevops', 'googlepubsub'] as const;
 
-/** Object-level workload identity of a Provider whose `spec.type` is `type`, gated on notification-controller. */
-function providerIdentity(id: string, type: string, since: string, service: 'eventHubs' | 'azureDevOps', what: string) {
-  return serviceAccountIdentity({
-    id,
-    when: { type },
-    since,
-    controller: 'notification-controller',
-    service,
-    description: `${what} as the managed identity of the ServiceAccount.`,
-  });
-}
+const NOTIFICATION = { controller: 'notification-controller' } as const;
 
 export const NOTIFICATION_KINDS = [
   {
@@ -139,13 +117,17 @@ export const NOTIFICATION_KINDS = [
       field(['spec', 'interval'], 'duration', 'Unused in v1beta3.', { deprecated: 'Not used by v1beta3.' }),
     ],
     workloadIdentity: [
-      providerIdentity('providerEventHub', 'azureeventhub', '2.6', 'eventHubs', 'Send to Event Hubs'),
-      providerIdentity(
+      serviceAccountIdentity(
+        'providerEventHub',
+        { ...NOTIFICATION, service: 'eventHubs', since: '2.6' },
+        'Send to Event Hubs',
+        'azureeventhub',
+      ),
+      serviceAccountIdentity(
         'providerAzureDevOps',
-        'azuredevops',
-        '2.7',
-        'azureDevOps',
+        { ...NOTIFICATION, service: 'azureDevOps', since: '2.7' },
         'Write Azure DevOps commit statuses',
+        'azuredevops',
       ),
     ],
     controllerLevel:

@@ -1,39 +1,14 @@
 /** source.toolkit.fluxcd.io: the sources source-controller fetches from ACR, Azure DevOps and Blob Storage. */
 import { FLUX_API_GROUPS } from '../apiGroups';
 import { FLUX_API_DOCS, fluxAzureDocs } from '../docs';
-import {
-  azureField,
-  certSecretRef,
-  field,
-  insecure,
-  interval,
-  preferred,
-  proxySecretRef,
-  registryConnection,
-  registryProvider,
-  secretRef,
-  servedUntil,
-  serviceAccountIdentity,
-  serviceAccountName,
-  stableWithBetas,
-  suspend,
-  timeout,
-  type KindShape,
-} from './fields';
+import { azureField, certSecretRef, field, insecure, preferred, proxySecretRef, reconciliation } from './fields';
+import { registryConnection, registryProvider, secretRef, servedUntil, serviceAccountIdentity } from './fields';
+import { serviceAccountName, stableWithBetas, type KindShape } from './fields';
 
 /** v1 plus the beta versions source-controller served in 2.6/2.7. */
 const SOURCE_VERSIONS_WITH_V1BETA1 = stableWithBetas('v1', 'v1beta2', 'v1beta1');
 
-/** `provider: azure` with `serviceAccountName` on a source: one use, gated on source-controller. */
-function sourceIdentity(id: string, since: string, service: 'acr' | 'azureDevOps' | 'blobStorage', what: string) {
-  return serviceAccountIdentity({
-    id,
-    since,
-    controller: 'source-controller',
-    service,
-    description: `${what} as the managed identity of the ServiceAccount.`,
-  });
-}
+const SOURCE = { controller: 'source-controller' } as const;
 
 export const SOURCE_KINDS = [
   {
@@ -62,11 +37,11 @@ export const SOURCE_KINDS = [
         true,
       ),
       ...registryConnection(),
-      interval('the registry is checked for a new artifact'),
-      timeout('registry operations', '60s'),
-      suspend(),
+      ...reconciliation('the registry is checked for a new artifact', 'registry operations', '60s'),
     ],
-    workloadIdentity: [sourceIdentity('ociRepository', '2.6', 'acr', 'Pull from ACR')],
+    workloadIdentity: [
+      serviceAccountIdentity('ociRepository', { ...SOURCE, service: 'acr', since: '2.6' }, 'Pull from ACR'),
+    ],
     controllerLevel:
       'Set `spec.provider: azure` and leave `spec.serviceAccountName` unset; source-controller uses its own identity (or the AKS kubelet identity).',
     docs: { azure: fluxAzureDocs('acr'), api: FLUX_API_DOCS.OCIRepository },
@@ -103,9 +78,7 @@ export const SOURCE_KINDS = [
       ),
       ...certSecretRef('Secret with TLS material (`tls.crt`, `tls.key`, `ca.crt`).'),
       insecure('OCI registries'),
-      interval('the repository index is refreshed', false),
-      timeout('index download / registry operations', '60s'),
-      suspend(),
+      ...reconciliation('the repository index is refreshed', 'index download / registry operations', '60s', false),
     ],
     workloadIdentity: [],
     controllerLevel: 'Set `spec.type: oci` and `spec.provider: azure`; source-controller uses its own identity.',
@@ -157,11 +130,15 @@ export const SOURCE_KINDS = [
       ),
       ...proxySecretRef(),
       field(['spec', 'ref'], 'object', 'Branch, tag, semver range, name or commit to check out.'),
-      interval('the remote is fetched'),
-      timeout('Git operations', '60s'),
-      suspend(),
+      ...reconciliation('the remote is fetched', 'Git operations', '60s'),
     ],
-    workloadIdentity: [sourceIdentity('gitRepository', '2.7', 'azureDevOps', 'Clone from Azure DevOps')],
+    workloadIdentity: [
+      serviceAccountIdentity(
+        'gitRepository',
+        { ...SOURCE, service: 'azureDevOps', since: '2.7' },
+        'Clone from Azure DevOps',
+      ),
+    ],
     controllerLevel: 'Set `spec.provider: azure` and leave `spec.serviceAccountName` unset (works since Flux 2.4).',
     docs: { azure: fluxAzureDocs('ado'), api: FLUX_API_DOCS.GitRepository },
   },
@@ -217,11 +194,11 @@ export const SOURCE_KINDS = [
       ...certSecretRef('TLS material; documented for the `generic` provider only.'),
       ...proxySecretRef(),
       insecure('endpoints'),
-      interval('the bucket is checked for changes'),
-      timeout('download operations', '60s'),
-      suspend(),
+      ...reconciliation('the bucket is checked for changes', 'download operations', '60s'),
     ],
-    workloadIdentity: [sourceIdentity('bucket', '2.7', 'blobStorage', 'Read the container')],
+    workloadIdentity: [
+      serviceAccountIdentity('bucket', { ...SOURCE, service: 'blobStorage', since: '2.7' }, 'Read the container'),
+    ],
     controllerLevel:
       'Set `spec.provider: azure`, no `secretRef`, no `serviceAccountName`: the chain is environment credential → workload identity → managed identity; with none the container is read anonymously.',
     docs: { azure: fluxAzureDocs('blob'), api: FLUX_API_DOCS.Bucket },
