@@ -3,15 +3,12 @@
  * RoleAssignment, FederatedIdentityCredential and UserAssignedIdentity.
  */
 import { GUID_PATTERN } from './identifiers';
+import type { FieldDef, ResourceTypeShape } from './kinds/fields';
 import type { Keyed } from './table';
 
-export interface AsoFieldDef {
-  readonly path: readonly string[];
-  readonly description: string;
-  readonly required?: boolean;
+/** A field of an ASO resource: the hover facts a Flux field has, with plain string enum values. */
+export interface AsoFieldDef extends Pick<FieldDef, 'path' | 'description' | 'required' | 'pattern'> {
   readonly enum?: readonly string[];
-  /** RegExp source. */
-  readonly pattern?: string;
   /** Field that is an alternative to this one (exactly one of them). */
   readonly alternativeTo?: readonly string[];
 }
@@ -22,12 +19,8 @@ export interface AsoApiVersionDef {
 }
 
 /** Shape of a `ASO_RESOURCES` entry before its `kind` is narrowed to `AsoKind`. */
-export interface AsoResourceShape {
-  readonly kind: string;
-  readonly group: string;
-  readonly apiVersions: readonly AsoApiVersionDef[];
+export interface AsoResourceShape extends ResourceTypeShape<AsoApiVersionDef, AsoFieldDef> {
   readonly description: string;
-  readonly fields: readonly AsoFieldDef[];
   readonly docsUrl: string;
 }
 

@@ -63,17 +63,21 @@ export interface WorkloadIdentityUseDef {
   readonly description: string;
 }
 
-/** Shape of a `KINDS` entry before its `kind` is narrowed to `FluxKind`. */
-export interface KindShape {
+/** A resource type the catalog describes (a Flux kind, an ASO resource): its group, versions and fields. */
+export interface ResourceTypeShape<Version, Field> {
   readonly kind: string;
   readonly group: string;
-  readonly apiVersions: readonly ApiVersionDef[];
+  readonly apiVersions: readonly Version[];
+  readonly fields: readonly Field[];
+}
+
+/** Shape of a `KINDS` entry before its `kind` is narrowed to `FluxKind`. */
+export interface KindShape extends ResourceTypeShape<ApiVersionDef, FieldDef> {
   readonly controller: ControllerName;
   readonly services: readonly AzureServiceId[];
   readonly summary: string;
   /** Markdown: when an object of this kind talks to Azure. */
   readonly azureWhen: string;
-  readonly fields: readonly FieldDef[];
   readonly workloadIdentity: readonly WorkloadIdentityUseDef[];
   /** Markdown: how controller-level authentication is selected for this kind. */
   readonly controllerLevel: string;

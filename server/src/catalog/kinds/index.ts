@@ -16,13 +16,14 @@ import { SOURCE_KINDS } from './source';
 export type { ApiVersionDef, EnumValueDef, FieldDef, FieldType, KindShape, WorkloadIdentityUseDef } from './fields';
 export { PROVIDER_TYPES_WITH_SERVICE_ACCOUNT } from './notification';
 
+// Each group's list is checked against KindShape where it is written.
 const KINDS_LITERAL = [
   ...SOURCE_KINDS,
   ...IMAGE_KINDS,
   ...KUSTOMIZE_KINDS,
   ...HELM_KINDS,
   ...NOTIFICATION_KINDS,
-] as const satisfies readonly KindShape[];
+] as const;
 
 export type FluxKind = (typeof KINDS_LITERAL)[number]['kind'];
 export type KindDef = Keyed<KindShape, 'kind', FluxKind>;

@@ -1,8 +1,11 @@
-/** Diagnostics about API versions and removed switches, plain-text credentials, placeholders and input. */
+/**
+ * Diagnostics about API versions and removed switches, then the hygiene of what is written: plain-text credentials,
+ * doc placeholders left in, files not analysed.
+ */
 import { FLUX_API_DOCS, OTHER_DOCS, fluxAzureDocs } from '../docs';
 import type { RuleShape } from './shape';
 
-export const VERSION_AND_SECURITY_RULES = [
+export const VERSION_RULES = [
   // ------------------------------------------------------------------ API versions and removed switches
   {
     code: 'flux-azure/api-version-removed',
