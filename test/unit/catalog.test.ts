@@ -106,15 +106,8 @@ test('inRange: since inclusive, until exclusive, patch levels ignored', () => {
 
 test('controller names are unique and include the six controllers plus source-watcher', () => {
   assert.equal(new Set(CONTROLLER_NAMES).size, CONTROLLER_NAMES.length);
-  for (const name of [
-    'source-controller',
-    'kustomize-controller',
-    'helm-controller',
-    'notification-controller',
-    'image-reflector-controller',
-    'image-automation-controller',
-    'source-watcher',
-  ]) {
+  const six = ['source', 'kustomize', 'helm', 'notification', 'image-reflector', 'image-automation'];
+  for (const name of [...six.map((c) => `${c}-controller`), 'source-watcher']) {
     assert.ok(CONTROLLER_NAMES.includes(name as never), name);
   }
   const hc = CONTROLLERS.find((c) => c.name === 'helm-controller');
