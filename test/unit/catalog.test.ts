@@ -10,10 +10,14 @@ import {
   CONTROLLERS,
   CONTROLLER_NAMES,
   EVENT_HUBS_CONNECTION_STRING_REGEX,
+  FLUX_API_GROUPS,
   FLUX_VERSIONS,
   GUID_REGEX,
   JSON6902_PATHS,
   KINDS,
+  KUSTOMIZATION_FILE_NAMES,
+  KUSTOMIZE_CONFIG_API_VERSION,
+  KUSTOMIZE_CONFIG_GROUP,
   LOCKDOWN_FLAGS,
   OBJECT_LEVEL_WI_GATE_ARG,
   PATCH_KINDS,
@@ -41,7 +45,9 @@ import {
   gatePatch,
   inRange,
   isAcrReference,
+  isKustomizationFileName,
   isPlaceholder,
+  kindByName,
   kindDef,
   lockdownPatches,
   looksLikeAzureDevOps,
@@ -100,15 +106,8 @@ test('inRange: since inclusive, until exclusive, patch levels ignored', () => {
 
 test('controller names are unique and include the six controllers plus source-watcher', () => {
   assert.equal(new Set(CONTROLLER_NAMES).size, CONTROLLER_NAMES.length);
-  for (const name of [
-    'source-controller',
-    'kustomize-controller',
-    'helm-controller',
-    'notification-controller',
-    'image-reflector-controller',
-    'image-automation-controller',
-    'source-watcher',
-  ]) {
+  const six = ['source', 'kustomize', 'helm', 'notification', 'image-reflector', 'image-automation'];
+  for (const name of [...six.map((c) => `${c}-controller`), 'source-watcher']) {
     assert.ok(CONTROLLER_NAMES.includes(name as never), name);
   }
   const hc = CONTROLLERS.find((c) => c.name === 'helm-controller');
@@ -164,6 +163,25 @@ test('kindDef resolves known group/kind, flags unknown versions, rejects other g
   assert.equal(future?.def.kind, 'OCIRepository');
   assert.equal(kindDef('kustomize.config.k8s.io/v1beta1', 'Kustomization'), undefined);
   assert.equal(kindDef('v1', 'ServiceAccount'), undefined);
+});
+
+test("kindByName with an apiVersion tells kustomize's Kustomization from Flux's", () => {
+  // kustomization.yaml's `kind: Kustomization` is kustomize's (kustomize.config.k8s.io), not Flux's.
+  assert.equal(kindByName('Kustomization', KUSTOMIZE_CONFIG_API_VERSION), undefined);
+  assert.equal(kindByName('Kustomization', `${KUSTOMIZE_CONFIG_GROUP}/v1`), undefined);
+  assert.equal(kindByName('Kustomization', 'kustomize.toolkit.fluxcd.io/v1')?.group, FLUX_API_GROUPS.kustomize);
+  assert.equal(kindByName('GitRepository', 'kustomize.toolkit.fluxcd.io/v1'), undefined);
+  assert.equal(kindByName('Kustomization')?.group, FLUX_API_GROUPS.kustomize); // no apiVersion: by name only
+});
+
+test('every kind is in one of the Flux API groups; kustomization file names', () => {
+  const groups: readonly string[] = Object.values(FLUX_API_GROUPS);
+  for (const k of KINDS) assert.ok(groups.includes(k.group), `${k.kind}: ${k.group}`);
+  assert.ok(!groups.includes(KUSTOMIZE_CONFIG_GROUP));
+  assert.deepEqual([...KUSTOMIZATION_FILE_NAMES], ['kustomization.yaml', 'kustomization.yml', 'Kustomization']);
+  assert.ok(KUSTOMIZATION_FILE_NAMES.every(isKustomizationFileName));
+  assert.equal(isKustomizationFileName('kustomization.json'), false);
+  assert.equal(isKustomizationFileName('sub/kustomization.yaml'), false);
 });
 
 test('API versions served per Flux version', () => {

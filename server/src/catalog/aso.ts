@@ -3,14 +3,12 @@
  * RoleAssignment, FederatedIdentityCredential and UserAssignedIdentity.
  */
 import { GUID_PATTERN } from './identifiers';
+import type { FieldDef, ResourceTypeShape } from './kinds/fields';
+import type { Keyed } from './table';
 
-export interface AsoFieldDef {
-  readonly path: readonly string[];
-  readonly description: string;
-  readonly required?: boolean;
+/** A field of an ASO resource: the hover facts a Flux field has, with plain string enum values. */
+export interface AsoFieldDef extends Pick<FieldDef, 'path' | 'description' | 'required' | 'pattern'> {
   readonly enum?: readonly string[];
-  /** RegExp source. */
-  readonly pattern?: string;
   /** Field that is an alternative to this one (exactly one of them). */
   readonly alternativeTo?: readonly string[];
 }
@@ -21,18 +19,14 @@ export interface AsoApiVersionDef {
 }
 
 /** Shape of a `ASO_RESOURCES` entry before its `kind` is narrowed to `AsoKind`. */
-export interface AsoResourceShape {
-  readonly kind: string;
-  readonly group: string;
-  readonly apiVersions: readonly AsoApiVersionDef[];
+export interface AsoResourceShape extends ResourceTypeShape<AsoApiVersionDef, AsoFieldDef> {
   readonly description: string;
-  readonly fields: readonly AsoFieldDef[];
   readonly docsUrl: string;
 }
 
-export const ASO_PRINCIPAL_TYPES = ['ServicePrincipal', 'User', 'Group', 'ForeignGroup', 'Device'] as const;
+const ASO_PRINCIPAL_TYPES = ['ServicePrincipal', 'User', 'Group', 'ForeignGroup', 'Device'] as const;
 /** `azureName` of a FederatedIdentityCredential. */
-export const FIC_AZURE_NAME_PATTERN = '^[a-zA-Z0-9]{1}[a-zA-Z0-9-_]{2,119}$';
+const FIC_AZURE_NAME_PATTERN = '^[a-zA-Z0-9]{1}[a-zA-Z0-9-_]{2,119}$';
 
 const ASO_RESOURCES_LITERAL = [
   {
@@ -174,9 +168,7 @@ const ASO_RESOURCES_LITERAL = [
 
 export type AsoKind = (typeof ASO_RESOURCES_LITERAL)[number]['kind'];
 
-export interface AsoResourceDef extends Omit<AsoResourceShape, 'kind'> {
-  readonly kind: AsoKind;
-}
+export type AsoResourceDef = Keyed<AsoResourceShape, 'kind', AsoKind>;
 
 export const ASO_RESOURCES: readonly AsoResourceDef[] = ASO_RESOURCES_LITERAL;
 
@@ -194,17 +186,3 @@ export function asoResource(
     knownVersion: (def.apiVersions as readonly AsoApiVersionDef[]).some((v) => v.version === version),
   };
 }
-
-/** Notes on what ASO cannot do for Flux. */
-export const ASO_GAPS = [
-  {
-    topic: 'Azure DevOps',
-    issue: 'https://github.com/Azure/azure-service-operator/issues/3209',
-    note: 'ASO cannot manage Azure DevOps entitlements or groups.',
-  },
-  {
-    topic: 'Application certificates',
-    issue: 'https://github.com/Azure/azure-service-operator/issues/2474',
-    note: 'ASO cannot create application certificates.',
-  },
-] as const;

@@ -65,10 +65,6 @@ export interface AzureCloudDef extends Omit<AzureCloudShape, 'id'> {
 }
 
 export const AZURE_CLOUDS: readonly AzureCloudDef[] = AZURE_CLOUDS_LITERAL;
-export const DEFAULT_AZURE_CLOUD: AzureCloudId = 'public';
-
-/** Legacy ACR suffix (retired Azure Germany cloud) that Flux still accepts as an ACR host. */
-export const LEGACY_ACR_SUFFIXES = ['.azurecr.de'] as const;
 
 export function cloudById(id: string): AzureCloudDef | undefined {
   return AZURE_CLOUDS.find((c) => c.id === id);

@@ -3,6 +3,7 @@
  * and which Azure-related switches they accept.
  */
 import { inRange, type VersionRange } from './versions';
+import { keysOf, lookup, type Keyed } from './table';
 
 /** Namespace Flux is installed into by bootstrap. */
 export const FLUX_NAMESPACE = 'flux-system';
@@ -157,27 +158,15 @@ const CONTROLLERS_LITERAL = [
 
 export type ControllerName = (typeof CONTROLLERS_LITERAL)[number]['name'];
 
-export interface ControllerDef extends Omit<ControllerShape, 'name'> {
-  readonly name: ControllerName;
-}
+export type ControllerDef = Keyed<ControllerShape, 'name', ControllerName>;
 
 export const CONTROLLERS: readonly ControllerDef[] = CONTROLLERS_LITERAL;
 
 /** All controller names, in catalog order. */
-export const CONTROLLER_NAMES: readonly ControllerName[] = CONTROLLERS.map((c) => c.name);
-
-export function isControllerName(name: string): name is ControllerName {
-  return (CONTROLLER_NAMES as readonly string[]).includes(name);
-}
-
-export function controllerByName(name: string): ControllerDef | undefined {
-  return CONTROLLERS.find((c) => c.name === name);
-}
-
-/** Controller that reconciles `kind` (first match), if any. */
-export function controllerForKind(kind: string): ControllerName | undefined {
-  return CONTROLLERS.find((c) => (c.reconciles as readonly string[]).includes(kind))?.name;
-}
+const controllerNames = keysOf(CONTROLLERS, 'name');
+export const CONTROLLER_NAMES: readonly ControllerName[] = controllerNames.keys;
+export const isControllerName = controllerNames.is;
+export const controllerByName = lookup(CONTROLLERS, 'name');
 
 /** Controllers present in a Flux version (source-watcher only from 2.7). */
 export function controllersInVersion(version: string): ControllerName[] {

@@ -6,7 +6,7 @@
 export const FLUX_AZURE_DOCS = 'https://fluxcd.io/flux/integrations/azure/';
 
 /** Section anchors of the Flux Azure integration page. */
-export const FLUX_AZURE_ANCHORS = {
+const FLUX_AZURE_ANCHORS = {
   identity: 'identity',
   accessManagement: 'access-management',
   grantingPermissions: 'granting-permissions',

@@ -3,7 +3,8 @@
  * The language server treats `.spec.kustomize.patches` of a FluxInstance like flux-system
  * kustomization patches.
  */
-import type { FieldDef } from './kinds';
+import { LOCKDOWN_FLAGS } from './controllers';
+import { azureField, field, type FieldDef } from './kinds/fields';
 
 export const FLUX_INSTANCE_API_VERSION = 'fluxcd.controlplane.io/v1';
 export const FLUX_INSTANCE_KIND = 'FluxInstance';
@@ -13,18 +14,19 @@ export const FLUX_INSTANCE_PATCHES_PATH = ['spec', 'kustomize', 'patches'] as co
 /** Path of the Flux version a FluxInstance installs (e.g. '2.7.x'). */
 export const FLUX_INSTANCE_VERSION_PATH = ['spec', 'distribution', 'version'] as const;
 
-export const FLUX_INSTANCE_FIELDS = [
-  {
-    path: ['spec', 'distribution', 'version'],
-    type: 'string',
-    description:
-      'Flux version to install (semver range such as `2.7.x`); the language server reads the Flux version from it.',
-    azure: false,
-  },
-  {
-    path: ['spec', 'cluster', 'type'],
-    type: 'string',
-    description: 'Cluster flavour; `azure` for AKS.',
+/** The FluxInstance setting that passes a lockdown flag (the flag's own entry names the field), on whom it lands. */
+function lockdownSetting(flag: (typeof LOCKDOWN_FLAGS)[number], on: string): FieldDef {
+  return azureField(flag.fluxInstanceField, 'string', `Sets \`${flag.flag}\` on ${on}.`, { versions: flag.versions });
+}
+const [DEFAULT_SA, DEFAULT_DECRYPTION_SA, DEFAULT_KUBECONFIG_SA] = LOCKDOWN_FLAGS;
+
+export const FLUX_INSTANCE_FIELDS: readonly FieldDef[] = [
+  field(
+    FLUX_INSTANCE_VERSION_PATH,
+    'string',
+    'Flux version to install (semver range such as `2.7.x`); the language server reads the Flux version from it.',
+  ),
+  azureField(['spec', 'cluster', 'type'], 'string', 'Cluster flavour; `azure` for AKS.', {
     enum: [
       { value: 'kubernetes', description: 'Generic Kubernetes.' },
       { value: 'openshift', description: 'OpenShift.' },
@@ -32,50 +34,25 @@ export const FLUX_INSTANCE_FIELDS = [
       { value: 'azure', description: 'AKS.', azure: true },
       { value: 'gcp', description: 'GKE.' },
     ],
-    azure: true,
-  },
-  {
-    path: ['spec', 'cluster', 'objectLevelWorkloadIdentity'],
-    type: 'boolean',
-    description:
-      'Enables the `ObjectLevelWorkloadIdentity` feature gate on the controllers that support it (Flux 2.6+).',
-    versions: { since: '2.6' },
-    azure: true,
-  },
-  {
-    path: ['spec', 'cluster', 'multitenantWorkloadIdentity'],
-    type: 'boolean',
-    description:
-      'Lock tenants to their default ServiceAccounts for cloud access; requires `objectLevelWorkloadIdentity: true` (CRD rule).',
-    versions: { since: '2.7' },
-    azure: true,
-  },
-  {
-    path: ['spec', 'cluster', 'tenantDefaultServiceAccount'],
-    type: 'string',
-    description: 'Sets `--default-service-account` on the controllers.',
-    versions: { since: '2.7' },
-    azure: true,
-  },
-  {
-    path: ['spec', 'cluster', 'tenantDefaultDecryptionServiceAccount'],
-    type: 'string',
-    description: 'Sets `--default-decryption-service-account` on kustomize-controller.',
-    versions: { since: '2.7' },
-    azure: true,
-  },
-  {
-    path: ['spec', 'cluster', 'tenantDefaultKubeConfigServiceAccount'],
-    type: 'string',
-    description: 'Sets `--default-kubeconfig-service-account` on kustomize-controller and helm-controller.',
-    versions: { since: '2.7' },
-    azure: true,
-  },
-  {
-    path: ['spec', 'kustomize', 'patches'],
-    type: 'array',
-    description:
-      'Kustomize patches applied to the Flux manifests — same shape as flux-system `kustomization.yaml` `patches` (identity, gate, lockdown).',
-    azure: true,
-  },
-] as const satisfies readonly FieldDef[];
+  }),
+  azureField(
+    ['spec', 'cluster', 'objectLevelWorkloadIdentity'],
+    'boolean',
+    'Enables the `ObjectLevelWorkloadIdentity` feature gate on the controllers that support it (Flux 2.6+).',
+    { versions: { since: '2.6' } },
+  ),
+  azureField(
+    ['spec', 'cluster', 'multitenantWorkloadIdentity'],
+    'boolean',
+    'Lock tenants to their default ServiceAccounts for cloud access; requires `objectLevelWorkloadIdentity: true` (CRD rule).',
+    { versions: { since: '2.7' } },
+  ),
+  lockdownSetting(DEFAULT_SA, 'the controllers'),
+  lockdownSetting(DEFAULT_DECRYPTION_SA, 'kustomize-controller'),
+  lockdownSetting(DEFAULT_KUBECONFIG_SA, 'kustomize-controller and helm-controller'),
+  azureField(
+    FLUX_INSTANCE_PATCHES_PATH,
+    'array',
+    'Kustomize patches applied to the Flux manifests — same shape as flux-system `kustomization.yaml` `patches` (identity, gate, lockdown).',
+  ),
+];

@@ -16,10 +16,3 @@ export function isGuid(text: string): boolean {
 
 /** Kubernetes object name (DNS-1123 subdomain, as used for ServiceAccounts and Secrets). */
 export const K8S_NAME_REGEX = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-/** Kubernetes namespace name (DNS-1123 label). */
-export const K8S_NAMESPACE_REGEX = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-
-/** Go duration as accepted by Flux `interval` fields (ms, s, m, h units). */
-export const FLUX_DURATION_REGEX = /^([0-9]+(\.[0-9]+)?(ms|s|m|h))+$/;
-/** Go duration as accepted by Flux `timeout` fields (ms, s, m units). */
-export const FLUX_TIMEOUT_REGEX = /^([0-9]+(\.[0-9]+)?(ms|s|m))+$/;

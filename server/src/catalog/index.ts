@@ -3,6 +3,8 @@
  * no other module restates a field list, role GUID, controller name, annotation key, env var,
  * flag or rule code.
  *
+ * - table           `Keyed` row type and `lookup` / `keysOf` builders every table uses
+ * - apiGroups       Flux toolkit API groups (`FLUX_API_GROUPS`), kustomize's own (`KUSTOMIZE_CONFIG_GROUP`)
  * - versions        Flux versions, `VersionRange`, `inRange`, `compareVersions`, `parseFluxVersion`
  * - identifiers     GUID / Kubernetes name / duration shapes
  * - docs            Flux Azure page anchors and API reference URLs
@@ -11,7 +13,7 @@
  * - roles           built-in roles (GUIDs, permissions, caveats), permission matching
  * - scopes          ARM scope formats, parsing, coverage, role definition ids
  * - services        ACR, Blob, Key Vault, Event Hubs, Azure DevOps, AKS, Teams; endpoint regexes
- * - kinds           Flux kinds, API versions, fields (hover text, enums), workload identity uses
+ * - kinds/         Flux kinds (one file per API group), API versions, fields (hover text, enums), workload identity uses
  * - workloadIdentity annotations, env vars, projected token, feature gate, FIC subject
  * - secrets         Bucket / SOPS / controller-cert / Provider secret shapes, quoting rules
  * - patches         flux-system patch paths, kinds, controller matrix, patch builders
@@ -22,8 +24,9 @@
  * - remoteCluster   kubeConfig ConfigMap keys for remote AKS
  * - aso             Azure Service Operator RoleAssignment / FederatedIdentityCredential / UserAssignedIdentity
  * - placeholders    doc placeholders that mean "not filled in"
- * - rules           diagnostic metadata (`RULES`, `RuleCode`, `ruleByCode`)
+ * - rules/          diagnostic metadata, one file per area (`RULES`, `RuleCode`, `ruleByCode`)
  */
+export * from './apiGroups';
 export * from './versions';
 export * from './identifiers';
 export * from './docs';

@@ -7,6 +7,7 @@ import { CONTROLLERS, LOCKDOWN_FLAGS, type ControllerDef, type ControllerName, t
 import { fluxAzureDocs } from './docs';
 import type { PatchKindId } from './patches';
 import { inRange, type VersionRange } from './versions';
+import { lookup, type Keyed } from './table';
 
 /** What an action asks the user for. */
 export type PatchActionInput = 'controllers' | 'clientId' | 'tenantId' | 'cloud' | 'certificate' | 'lockdown';
@@ -90,15 +91,11 @@ const PATCH_ACTIONS_LITERAL = [
 
 export type PatchActionId = (typeof PATCH_ACTIONS_LITERAL)[number]['id'];
 
-export interface PatchActionDef extends Omit<PatchActionShape, 'id'> {
-  readonly id: PatchActionId;
-}
+export type PatchActionDef = Keyed<PatchActionShape, 'id', PatchActionId>;
 
 export const PATCH_ACTIONS: readonly PatchActionDef[] = PATCH_ACTIONS_LITERAL;
 
-export function patchActionById(id: string): PatchActionDef | undefined {
-  return PATCH_ACTIONS.find((a) => a.id === id);
-}
+export const patchActionById = lookup(PATCH_ACTIONS, 'id');
 
 /** Actions that exist in a Flux version (all when the version is unknown). */
 export function patchActionsFor(fluxVersion: string | undefined): PatchActionDef[] {

@@ -25,10 +25,19 @@ import {
   projectedTokenVolume,
   projectedTokenVolumeMount,
 } from './workloadIdentity';
+import { KUSTOMIZE_CONFIG_GROUP } from './apiGroups';
+import type { Keyed } from './table';
 
 /** apiVersion/kind of the flux-system kustomize file. */
-export const KUSTOMIZE_CONFIG_API_VERSION = 'kustomize.config.k8s.io/v1beta1';
+export const KUSTOMIZE_CONFIG_API_VERSION = `${KUSTOMIZE_CONFIG_GROUP}/v1beta1`;
 export const KUSTOMIZE_CONFIG_KIND = 'Kustomization';
+/** The file names kustomize reads as a directory's kustomization, in the order it tries them. */
+export const KUSTOMIZATION_FILE_NAMES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'] as const;
+
+/** True when `basename` (a file name without directory) is one kustomize reads as a kustomization. */
+export function isKustomizationFileName(basename: string): boolean {
+  return (KUSTOMIZATION_FILE_NAMES as readonly string[]).includes(basename);
+}
 /** Resources a bootstrap flux-system kustomization.yaml lists. */
 export const FLUX_BOOTSTRAP_RESOURCES = ['gotk-components.yaml', 'gotk-sync.yaml'] as const;
 
@@ -52,7 +61,7 @@ export const APP_CERT_MOUNT = {
 } as const;
 
 /** Placeholder name kustomize ignores in strategic-merge bodies when a target is given (docs use it). */
-export const PATCH_BODY_PLACEHOLDER_NAME = 'controller';
+const PATCH_BODY_PLACEHOLDER_NAME = 'controller';
 
 /** Shape of a `PATCH_KINDS` entry before its `id` is narrowed to `PatchKindId`. */
 export interface PatchKindShape {
@@ -125,9 +134,7 @@ const PATCH_KINDS_LITERAL = [
 ] as const satisfies readonly PatchKindShape[];
 export type PatchKindId = (typeof PATCH_KINDS_LITERAL)[number]['id'];
 
-export interface PatchKindDef extends Omit<PatchKindShape, 'id'> {
-  readonly id: PatchKindId;
-}
+export type PatchKindDef = Keyed<PatchKindShape, 'id', PatchKindId>;
 
 export const PATCH_KINDS: readonly PatchKindDef[] = PATCH_KINDS_LITERAL;
 

@@ -10,7 +10,7 @@ export interface PlaceholderDef {
   readonly meaning: string;
 }
 
-export const PLACEHOLDER_TOKENS = [
+const PLACEHOLDER_TOKENS = [
   { token: 'CLIENT_ID', meaning: 'Client ID (GUID) of the managed identity or app registration.' },
   { token: 'TENANT_ID', meaning: 'Entra tenant ID (GUID).' },
   { token: 'SUBSCRIPTION_ID', meaning: 'Azure subscription ID (GUID).' },
@@ -47,7 +47,7 @@ const WORD_TOKENS = PLACEHOLDER_TOKENS.map((p) => p.token).filter((t) => /^[A-Z_
  * Flux post-build variables `${var}` are not placeholders and are excluded.
  * Non-global; use {@link findPlaceholders} to get all matches.
  */
-export const PLACEHOLDER_REGEX = new RegExp(
+const PLACEHOLDER_REGEX = new RegExp(
   [
     `(?<![A-Za-z0-9_])(?:${WORD_TOKENS.join('|')})(?![A-Za-z0-9_])`,
     '\\(some-controller\\)',

@@ -3,6 +3,7 @@
  * with permissions for coverage checks.
  */
 import { OTHER_DOCS } from './docs';
+import { lookup, type Keyed } from './table';
 
 /** Shape of a `ROLES` entry before its `id` is narrowed to `RoleId`. */
 export interface RoleShape {
@@ -257,9 +258,7 @@ const ROLES_LITERAL = [
 
 export type RoleId = (typeof ROLES_LITERAL)[number]['id'];
 
-export interface RoleDef extends Omit<RoleShape, 'id'> {
-  readonly id: RoleId;
-}
+export type RoleDef = Keyed<RoleShape, 'id', RoleId>;
 
 export const ROLES: readonly RoleDef[] = ROLES_LITERAL;
 
@@ -277,9 +276,7 @@ export function roleByName(name: string): RoleDef | undefined {
   return ROLES.find((r) => norm(r.name) === n || norm(r.id) === n);
 }
 
-export function roleById(id: RoleId): RoleDef {
-  return ROLES.find((r) => r.id === id) as RoleDef;
-}
+export const roleById = lookup(ROLES, 'id');
 
 /** Azure permission wildcard match ('*' matches any run of characters; case-insensitive). */
 export function permissionMatches(pattern: string, permission: string): boolean {

@@ -4,6 +4,7 @@
  */
 import { scopeCovers, scopePatternToRegExp as sharedScopePatternToRegExp } from '../../../shared/src/armScope';
 import { GUID_PATTERN } from './identifiers';
+import type { Keyed } from './table';
 
 /** Shape of a `SCOPE_FORMATS` entry before its `id` is narrowed to `ScopeLevel`. */
 export interface ScopeFormatShape {
@@ -116,9 +117,7 @@ const SCOPE_FORMATS_LITERAL = [
 
 export type ScopeLevel = (typeof SCOPE_FORMATS_LITERAL)[number]['id'];
 
-export interface ScopeFormatDef extends Omit<ScopeFormatShape, 'id'> {
-  readonly id: ScopeLevel;
-}
+export type ScopeFormatDef = Keyed<ScopeFormatShape, 'id', ScopeLevel>;
 
 export const SCOPE_FORMATS: readonly ScopeFormatDef[] = SCOPE_FORMATS_LITERAL;
 
@@ -128,13 +127,8 @@ const PLACEHOLDER_PATTERNS: Readonly<Record<string, string>> = {
 };
 
 /** Builds an anchored, case-insensitive RegExp from a `{placeholder}` pattern; placeholders become named groups. */
-export function scopePatternToRegExp(pattern: string): RegExp {
+function scopePatternToRegExp(pattern: string): RegExp {
   return sharedScopePatternToRegExp(pattern, PLACEHOLDER_PATTERNS);
-}
-
-/** Placeholder names of a pattern, in order. */
-export function scopePlaceholders(pattern: string): string[] {
-  return [...pattern.matchAll(/\{([A-Za-z][A-Za-z0-9]*)\}/g)].map((m) => m[1] as string);
 }
 
 /** Scope formats with their derived RegExp. */
@@ -173,7 +167,7 @@ export const ROLE_DEFINITION_ID_PATTERN = '/providers/Microsoft.Authorization/ro
 /** Also accepted when assigning at subscription scope. */
 export const SUBSCRIPTION_ROLE_DEFINITION_ID_PATTERN =
   '/subscriptions/{subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/{roleGuid}';
-export const ROLE_DEFINITION_ID_REGEX = new RegExp(
+const ROLE_DEFINITION_ID_REGEX = new RegExp(
   `^(?:/subscriptions/(?<subscriptionId>${GUID_PATTERN}))?/providers/Microsoft\\.Authorization/roleDefinitions/(?<roleGuid>${GUID_PATTERN})$`,
   'i',
 );

@@ -38,7 +38,7 @@ export interface SecretRefDef {
 
 const exact = (keys: readonly string[]) => keys.map((key) => ({ key, match: 'exact' as const }));
 
-export const SECRET_REFS: readonly SecretRefDef[] = [
+const SECRET_REFS: readonly SecretRefDef[] = [
   {
     kind: 'OCIRepository',
     path: ['spec', 'secretRef'],
@@ -100,7 +100,7 @@ export function secretSuits(ref: SecretRefDef, secret: { keys: readonly string[]
   return true;
 }
 
-export function conditionHolds(condition: FieldCondition, read: (path: readonly string[]) => string | undefined) {
+function conditionHolds(condition: FieldCondition, read: (path: readonly string[]) => string | undefined) {
   const value = read(condition.path);
   return value === undefined || value === '' ? condition.whenUnset : condition.values.includes(value);
 }
@@ -119,7 +119,7 @@ export interface FieldApplicabilityDef {
   readonly reason: string;
 }
 
-export const FIELD_APPLICABILITY: readonly FieldApplicabilityDef[] = [
+const FIELD_APPLICABILITY: readonly FieldApplicabilityDef[] = [
   {
     kind: 'Bucket',
     path: ['spec', 'serviceAccountName'],

@@ -21,49 +21,45 @@ export interface KeySetDef {
   readonly optional: readonly string[];
 }
 
+/** A Secret key; a credential (a secret or PEM value) is sensitive, anything else is not. */
+function secretKey<const K extends string>(
+  key: K,
+  valueType: SecretKeyDef['valueType'],
+  description: string,
+): SecretKeyDef & { readonly key: K } {
+  return { key, description, valueType, sensitive: valueType === 'secret' || valueType === 'pem' };
+}
+
+// The Entra keys that Bucket Secrets and `sops.azure-kv` documents both read, with the same meaning.
+const TENANT_ID = secretKey('tenantId', 'guid', 'Entra tenant ID.');
+const CLIENT_SECRET = secretKey('clientSecret', 'secret', 'App registration client secret.');
+const CLIENT_CERTIFICATE_PASSWORD = secretKey(
+  'clientCertificatePassword',
+  'secret',
+  'Password of an encrypted private key.',
+);
+
 // ---------------------------------------------------------------------------------------------
 // Bucket (provider: azure) secretRef
 
 export const BUCKET_AZURE_SECRET_KEYS = [
-  { key: 'tenantId', description: 'Entra tenant ID.', valueType: 'guid', sensitive: false },
-  {
-    key: 'clientId',
-    description: 'Client ID of the app registration or managed identity.',
-    valueType: 'guid',
-    sensitive: false,
-  },
-  { key: 'clientSecret', description: 'App registration client secret.', valueType: 'secret', sensitive: true },
-  {
-    key: 'clientCertificate',
-    description: 'PEM with the app certificate **and** its private key.',
-    valueType: 'pem',
-    sensitive: true,
-  },
-  {
-    key: 'clientCertificatePassword',
-    description: 'Password of an encrypted private key.',
-    valueType: 'secret',
-    sensitive: true,
-  },
-  {
-    key: 'clientCertificateSendChain',
-    description: 'Send the x5c chain. Read as a **string**: true iff `"1"` or `"true"` — quote it in `stringData`.',
-    valueType: 'boolString',
-    sensitive: false,
-  },
-  {
-    key: 'authorityHost',
-    description: 'Entra login host for sovereign clouds (optional with any Entra method).',
-    valueType: 'url',
-    sensitive: false,
-  },
-  { key: 'accountKey', description: 'Storage account shared key.', valueType: 'secret', sensitive: true },
-  {
-    key: 'sasKey',
-    description: 'SAS token (leading `?` optional); merged into the endpoint query, winning on conflicts.',
-    valueType: 'secret',
-    sensitive: true,
-  },
+  TENANT_ID,
+  secretKey('clientId', 'guid', 'Client ID of the app registration or managed identity.'),
+  CLIENT_SECRET,
+  secretKey('clientCertificate', 'pem', 'PEM with the app certificate **and** its private key.'),
+  CLIENT_CERTIFICATE_PASSWORD,
+  secretKey(
+    'clientCertificateSendChain',
+    'boolString',
+    'Send the x5c chain. Read as a **string**: true iff `"1"` or `"true"` — quote it in `stringData`.',
+  ),
+  secretKey('authorityHost', 'url', 'Entra login host for sovereign clouds (optional with any Entra method).'),
+  secretKey('accountKey', 'secret', 'Storage account shared key.'),
+  secretKey(
+    'sasKey',
+    'secret',
+    'SAS token (leading `?` optional); merged into the endpoint query, winning on conflicts.',
+  ),
 ] as const satisfies readonly SecretKeyDef[];
 
 // Entra credential sets that Bucket Secrets and `sops.azure-kv` documents share (the same key names and meaning;
@@ -109,31 +105,20 @@ export function matchBucketKeySets(keys: Iterable<string>): KeySetDef[] {
 export const SOPS_AZURE_KV_KEY = 'sops.azure-kv';
 
 export const SOPS_AZURE_KV_FIELDS = [
-  { key: 'tenantId', description: 'Entra tenant ID.', valueType: 'guid', sensitive: false },
-  { key: 'clientId', description: 'Client ID (alone = managed identity).', valueType: 'guid', sensitive: false },
-  { key: 'clientSecret', description: 'App registration client secret.', valueType: 'secret', sensitive: true },
-  { key: 'clientCertificate', description: 'PEM with certificate and private key.', valueType: 'pem', sensitive: true },
-  {
-    key: 'clientCertificatePassword',
-    description: 'Password of an encrypted private key.',
-    valueType: 'secret',
-    sensitive: true,
-  },
-  {
-    key: 'clientCertificateSendChain',
-    description: 'Send the x5c chain. A Go **bool**: write an unquoted `true`; a quoted `"true"` fails to parse.',
-    valueType: 'bool',
-    sensitive: false,
-  },
-  { key: 'authorityHost', description: 'Entra login host for sovereign clouds.', valueType: 'url', sensitive: false },
-  { key: 'appId', description: '`az ad sp create-for-rbac` output: client ID.', valueType: 'guid', sensitive: false },
-  { key: 'tenant', description: '`az ad sp create-for-rbac` output: tenant ID.', valueType: 'guid', sensitive: false },
-  {
-    key: 'password',
-    description: '`az ad sp create-for-rbac` output: client secret.',
-    valueType: 'secret',
-    sensitive: true,
-  },
+  TENANT_ID,
+  secretKey('clientId', 'guid', 'Client ID (alone = managed identity).'),
+  CLIENT_SECRET,
+  secretKey('clientCertificate', 'pem', 'PEM with certificate and private key.'),
+  CLIENT_CERTIFICATE_PASSWORD,
+  secretKey(
+    'clientCertificateSendChain',
+    'bool',
+    'Send the x5c chain. A Go **bool**: write an unquoted `true`; a quoted `"true"` fails to parse.',
+  ),
+  secretKey('authorityHost', 'url', 'Entra login host for sovereign clouds.'),
+  secretKey('appId', 'guid', '`az ad sp create-for-rbac` output: client ID.'),
+  secretKey('tenant', 'guid', '`az ad sp create-for-rbac` output: tenant ID.'),
+  secretKey('password', 'secret', '`az ad sp create-for-rbac` output: client secret.'),
 ] as const satisfies readonly SecretKeyDef[];
 
 /** Accepted `sops.azure-kv` combinations, in the order kustomize-controller tries them. */
@@ -185,22 +170,20 @@ export const CONTROLLER_CERT_SECRET_KEYS = {
 // Provider secrets
 
 export const PROVIDER_SECRET_KEYS = [
-  {
-    key: 'address',
-    description: 'Overrides `spec.address`. `azureeventhub`: SAS connection string; `msteams`: webhook URL.',
-    valueType: 'secret',
-    sensitive: true,
-  },
-  {
-    key: 'token',
-    description: '`azuredevops`: PAT with commit-status rights. `azureeventhub`: JWT (deprecated since Flux 2.7).',
-    valueType: 'secret',
-    sensitive: true,
-  },
-  { key: 'username', description: 'Basic-auth user.', valueType: 'string', sensitive: false },
-  { key: 'password', description: 'Basic-auth password.', valueType: 'secret', sensitive: true },
-  { key: 'headers', description: 'Extra HTTP headers (YAML map).', valueType: 'string', sensitive: false },
-  { key: 'proxy', description: 'Proxy URL (deprecated; use `proxySecretRef`).', valueType: 'url', sensitive: false },
+  secretKey(
+    'address',
+    'secret',
+    'Overrides `spec.address`. `azureeventhub`: SAS connection string; `msteams`: webhook URL.',
+  ),
+  secretKey(
+    'token',
+    'secret',
+    '`azuredevops`: PAT with commit-status rights. `azureeventhub`: JWT (deprecated since Flux 2.7).',
+  ),
+  secretKey('username', 'string', 'Basic-auth user.'),
+  secretKey('password', 'secret', 'Basic-auth password.'),
+  secretKey('headers', 'string', 'Extra HTTP headers (YAML map).'),
+  secretKey('proxy', 'url', 'Proxy URL (deprecated; use `proxySecretRef`).'),
 ] as const satisfies readonly SecretKeyDef[];
 
 /** Keys that count as "static credentials" conflicting with Provider `serviceAccountName`. */

@@ -6,6 +6,7 @@ import { fluxAzureDocs } from './docs';
 import type { RoleId } from './roles';
 import type { ScopeLevel } from './scopes';
 import type { VersionRange } from './versions';
+import { lookup, type Keyed } from './table';
 
 export interface EndpointPatternDef {
   readonly description: string;
@@ -58,21 +59,19 @@ export const BLOB_ENDPOINT_REGEX =
 /** The only Azure DevOps Git URL form Flux accepts with `provider: azure`. Groups: org, project, repo. */
 export const ADO_GIT_URL_REGEX = /^https:\/\/dev\.azure\.com\/([^/?#\s]+)\/([^/?#\s]+)\/_git\/([^/?#\s]+)$/;
 /** URLs that are Azure DevOps but not in the accepted form (SSH, legacy visualstudio.com, user-info prefix). */
-export const ADO_OTHER_URL_REGEX =
+const ADO_OTHER_URL_REGEX =
   /^(?:ssh:\/\/[^/]*ssh\.dev\.azure\.com\/|git@ssh\.dev\.azure\.com:|https:\/\/[^/]+\.visualstudio\.com\/|https:\/\/[^/@]+@dev\.azure\.com\/)/;
 /** A short Event Hubs namespace name or a full namespace host in one of the clouds. */
-export const EVENT_HUBS_NAMESPACE_REGEX =
+const EVENT_HUBS_NAMESPACE_REGEX =
   /^[A-Za-z][A-Za-z0-9-]{4,48}[A-Za-z0-9](?:\.servicebus\.(?:windows\.net|usgovcloudapi\.net|chinacloudapi\.cn))?$/;
 /** Event Hubs SAS connection string (the Secret `address` of an azureeventhub Provider). */
 export const EVENT_HUBS_CONNECTION_STRING_REGEX =
   /^Endpoint=sb:\/\/[^;]+;SharedAccessKeyName=[^;]+;SharedAccessKey=[^;]+(?:;EntityPath=[^;]+)?;?$/;
-/** Legacy Office 365 connector webhook host suffix (msteams uses the old card format for these). */
-export const TEAMS_LEGACY_WEBHOOK_HOST_SUFFIX = '.webhook.office.com';
 
 /** Azure DevOps first-party application id (token audience). */
-export const AZURE_DEVOPS_APP_ID = '499b84ac-1321-427f-aa17-267ca6975798';
+const AZURE_DEVOPS_APP_ID = '499b84ac-1321-427f-aa17-267ca6975798';
 /** AKS AAD server application id (token audience). */
-export const AKS_AAD_SERVER_APP_ID = '6dae42f8-4368-4678-94ff-3960e28e3630';
+const AKS_AAD_SERVER_APP_ID = '6dae42f8-4368-4678-94ff-3960e28e3630';
 
 const AZURE_SERVICES_LITERAL = [
   {
@@ -300,15 +299,11 @@ const AZURE_SERVICES_LITERAL = [
 
 export type AzureServiceId = (typeof AZURE_SERVICES_LITERAL)[number]['id'];
 
-export interface AzureServiceDef extends Omit<AzureServiceShape, 'id'> {
-  readonly id: AzureServiceId;
-}
+export type AzureServiceDef = Keyed<AzureServiceShape, 'id', AzureServiceId>;
 
 export const AZURE_SERVICES: readonly AzureServiceDef[] = AZURE_SERVICES_LITERAL;
 
-export function serviceById(id: string): AzureServiceDef | undefined {
-  return AZURE_SERVICES.find((s) => s.id === id);
-}
+export const serviceById = lookup(AZURE_SERVICES, 'id');
 
 /** Host of an `oci://host/path` or `host/path` reference (lower case), or undefined. */
 export function registryHost(urlOrImage: string): string | undefined {

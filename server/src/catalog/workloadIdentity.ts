@@ -4,6 +4,7 @@
  */
 import { AZURE_CLOUDS } from './clouds';
 import type { VersionRange } from './versions';
+import { lookup, type Keyed } from './table';
 
 /** Audience of the projected ServiceAccount token and of every federated identity credential. */
 export const WORKLOAD_IDENTITY_AUDIENCE = 'api://AzureADTokenExchange';
@@ -123,15 +124,11 @@ const WORKLOAD_IDENTITY_ANNOTATIONS_LITERAL = [
 
 export type WorkloadIdentityAnnotationKey = (typeof WORKLOAD_IDENTITY_ANNOTATIONS_LITERAL)[number]['key'];
 
-export interface AnnotationDef extends Omit<AnnotationShape, 'key'> {
-  readonly key: WorkloadIdentityAnnotationKey;
-}
+export type AnnotationDef = Keyed<AnnotationShape, 'key', WorkloadIdentityAnnotationKey>;
 
 export const WORKLOAD_IDENTITY_ANNOTATIONS: readonly AnnotationDef[] = WORKLOAD_IDENTITY_ANNOTATIONS_LITERAL;
 
-export function annotationDef(key: string): AnnotationDef | undefined {
-  return WORKLOAD_IDENTITY_ANNOTATIONS.find((a) => a.key === key);
-}
+export const annotationDef = lookup(WORKLOAD_IDENTITY_ANNOTATIONS, 'key');
 
 /** Annotations Flux object-level workload identity requires on the referenced ServiceAccount. */
 export const REQUIRED_SERVICE_ACCOUNT_ANNOTATIONS = [ANNOTATION_CLIENT_ID, ANNOTATION_TENANT_ID] as const;
@@ -161,7 +158,7 @@ export const ENV_FEDERATED_TOKEN_FILE = 'AZURE_FEDERATED_TOKEN_FILE';
 export const ENV_CLIENT_CERTIFICATE_PATH = 'AZURE_CLIENT_CERTIFICATE_PATH';
 export const ENV_CLIENT_CERTIFICATE_PASSWORD = 'AZURE_CLIENT_CERTIFICATE_PASSWORD';
 export const ENV_CLIENT_SEND_CERTIFICATE_CHAIN = 'AZURE_CLIENT_SEND_CERTIFICATE_CHAIN';
-export const ENV_ENVIRONMENT_FILEPATH = 'AZURE_ENVIRONMENT_FILEPATH';
+const ENV_ENVIRONMENT_FILEPATH = 'AZURE_ENVIRONMENT_FILEPATH';
 export const ENV_CLIENT_SECRET = 'AZURE_CLIENT_SECRET';
 
 const AZURE_ENV_VARS_LITERAL = [
@@ -239,20 +236,11 @@ const AZURE_ENV_VARS_LITERAL = [
 
 export type AzureEnvVarName = (typeof AZURE_ENV_VARS_LITERAL)[number]['name'];
 
-export interface EnvVarDef extends Omit<EnvVarShape, 'name'> {
-  readonly name: AzureEnvVarName;
-}
+export type EnvVarDef = Keyed<EnvVarShape, 'name', AzureEnvVarName>;
 
 export const AZURE_ENV_VARS: readonly EnvVarDef[] = AZURE_ENV_VARS_LITERAL;
 
-export function envVarDef(name: string): EnvVarDef | undefined {
-  return AZURE_ENV_VARS.find((e) => e.name === name);
-}
-
-/** How Flux (and azidentity) read the send-chain string: true iff "1" or case-insensitive "true". */
-export function isTrueString(value: string): boolean {
-  return value === '1' || value.toLowerCase() === 'true';
-}
+export const envVarDef = lookup(AZURE_ENV_VARS, 'name');
 
 // ---------------------------------------------------------------------------------------------
 // Projected token (non-AKS controller level) and AKS webhook injection
@@ -351,7 +339,7 @@ export function isMiscasedGateName(name: string): boolean {
 
 export const SERVICE_ACCOUNT_SUBJECT_PREFIX = 'system:serviceaccount:';
 /** Subject format, groups = namespace, name. Case-sensitive in Entra. */
-export const SERVICE_ACCOUNT_SUBJECT_REGEX =
+const SERVICE_ACCOUNT_SUBJECT_REGEX =
   /^system:serviceaccount:([a-z0-9]([-a-z0-9]*[a-z0-9])?):([a-z0-9]([-.a-z0-9]*[a-z0-9])?)$/;
 
 /** `system:serviceaccount:<namespace>:<name>`. */
@@ -364,35 +352,3 @@ export function parseServiceAccountSubject(subject: string): { namespace: string
   const m = SERVICE_ACCOUNT_SUBJECT_REGEX.exec(subject);
   return m ? { namespace: m[1] as string, name: m[3] as string } : undefined;
 }
-
-/** Identity types Entra can authenticate for Flux. */
-export const IDENTITY_TYPES = [
-  { id: 'managedIdentity', name: 'User-assigned managed identity', secretLess: true, workloadIdentityFederation: true },
-  {
-    id: 'application',
-    name: 'Entra application (service principal)',
-    secretLess: false,
-    workloadIdentityFederation: false,
-  },
-] as const;
-
-/** Where Flux can get its Azure identity from. */
-export const AUTH_LEVELS = [
-  {
-    id: 'object',
-    name: 'Object level',
-    description:
-      'Per object via a ServiceAccount (workload identity) or a Secret (Bucket/SOPS app certificate). Needs the ObjectLevelWorkloadIdentity gate for workload identity.',
-  },
-  {
-    id: 'controller',
-    name: 'Controller level',
-    description:
-      "The controller's own ServiceAccount/Deployment is patched; objects set `provider: azure` and no ServiceAccount.",
-  },
-  {
-    id: 'node',
-    name: 'Node level',
-    description: 'AKS kubelet identity; documented and tested only for ACR; objects still set `provider: azure`.',
-  },
-] as const;

@@ -1,0 +1,85 @@
+/** Diagnostics from the Azure side: ASO manifests and what Azure reports (roles, identities). */
+import { OTHER_DOCS, fluxAzureDocs } from '../docs';
+import type { RuleShape } from './shape';
+
+export const AZURE_RULES = [
+  // ------------------------------------------------------------------ Azure side (ASO manifests / Azure data)
+  {
+    code: 'flux-azure/fic-subject',
+    severity: 'error',
+    category: 'azure',
+    title: 'Federated credential subject is malformed',
+    explanation:
+      "The subject must be exactly `system:serviceaccount:<namespace>:<name>`; Entra compares it case-sensitively, so any difference means the token exchange is refused.\n\nFix: use the ServiceAccount's namespace and name.",
+    factRules: [29],
+    docsUrl: fluxAzureDocs('supportedIdentityTypes'),
+    quickFix: true,
+    manifestCheckable: true,
+    crossFile: false,
+  },
+  {
+    code: 'flux-azure/fic-audience',
+    severity: 'error',
+    category: 'azure',
+    title: 'Federated credential audience must be api://AzureADTokenExchange',
+    explanation:
+      'Flux requests tokens for `api://AzureADTokenExchange`; a credential with another audience never matches.\n\nFix: set `audiences: ["api://AzureADTokenExchange"]`.',
+    factRules: [29],
+    docsUrl: fluxAzureDocs('supportedIdentityTypes'),
+    quickFix: true,
+    manifestCheckable: true,
+    crossFile: false,
+  },
+  {
+    code: 'flux-azure/scope-format',
+    severity: 'error',
+    category: 'azure',
+    title: 'Not a recognised ARM scope',
+    explanation:
+      'Role assignment scopes are ARM ids: management group, subscription, resource group or resource (`/subscriptions/{id}/resourceGroups/{rg}/providers/...`). A malformed scope is rejected by ARM.',
+    factRules: [30],
+    docsUrl: fluxAzureDocs('authorization'),
+    quickFix: false,
+    manifestCheckable: true,
+    crossFile: false,
+  },
+  {
+    code: 'flux-azure/role-mismatch',
+    severity: 'warning',
+    category: 'azure',
+    title: 'Role does not match the integration',
+    explanation:
+      'The granted role does not carry the permission the Flux integration uses (e.g. Owner/Contributor have no data actions, so they do not allow reading blobs or decrypting with Key Vault keys), or grants far more than needed.\n\nFix: grant the recommended role.',
+    factRules: [30],
+    docsUrl: fluxAzureDocs('authorization'),
+    quickFix: true,
+    manifestCheckable: true,
+    crossFile: true,
+  },
+  {
+    code: 'flux-azure/keyvault-permission-model',
+    severity: 'information',
+    category: 'azure',
+    title: 'Key Vault Crypto User needs the RBAC permission model',
+    explanation:
+      'Vaults on legacy access policies ignore Azure RBAC data roles; grant an access policy with key `get` and `decrypt`, or switch the vault to Azure RBAC.',
+    factRules: [31],
+    docsUrl: OTHER_DOCS.keyVaultRbac,
+    quickFix: false,
+    manifestCheckable: false,
+    crossFile: false,
+  },
+  {
+    code: 'flux-azure/acr-abac-mode',
+    severity: 'information',
+    category: 'azure',
+    title: 'ABAC-mode registries ignore AcrPull',
+    explanation:
+      'Registries in "RBAC Registry + ABAC Repository Permissions" mode do not honour AcrPull/AcrPush; grant **Container Registry Repository Reader**.',
+    factRules: [31],
+    docsUrl: OTHER_DOCS.acrAbac,
+    quickFix: false,
+    manifestCheckable: false,
+    crossFile: false,
+  },
+] as const satisfies readonly RuleShape[];
