@@ -100,7 +100,7 @@ export class AzureController implements vscode.Disposable {
     let timer: ReturnType<typeof setTimeout> | undefined;
     try {
       this.catalog = await Promise.race([
-        client.sendRequest<IntegrationsResult>(IntegrationsRequest.method, {}, cancel.token),
+        client.sendRequest(IntegrationsRequest, cancel.token),
         new Promise<never>((_, reject) => {
           timer = setTimeout(() => {
             cancel.cancel();
@@ -232,7 +232,7 @@ export class AzureController implements vscode.Disposable {
       name: `${identity}-${grant.roleName}`,
       ...(integration.namespace ? { namespace: integration.namespace } : {}),
     };
-    return (await this.client()).sendRequest<GrantTextResult>(GrantTextRequest.method, params);
+    return (await this.client()).sendRequest(GrantTextRequest, params);
   }
 
   private async copy(text: string | undefined, what: string): Promise<string | undefined> {
