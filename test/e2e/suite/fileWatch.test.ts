@@ -7,16 +7,15 @@ import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { FileEvent } from 'vscode-languageclient/node';
-import { extension, waitFor } from '../helpers';
+import { runningExtension, waitFor } from '../helpers';
 
 /** How long the test keeps listening after the first events: well past the client's 250 ms batching of events. */
 const SETTLE_MS = 2_000;
 
 describe('file watching in a real VS Code', () => {
   it('sends each file event VS Code reports to the server once', async () => {
-    const client = (await extension().activate()).client;
+    const client = (await runningExtension()).client;
     assert.ok(client, 'the extension has a language client');
-    await waitFor('the language client to run', async () => (client.isRunning() ? true : undefined));
     const folder = vscode.workspace.workspaceFolders?.[0];
     assert.ok(folder, 'a workspace folder is open');
     const name = `flux-azure-watch-${process.pid}.yaml`;
