@@ -6,7 +6,8 @@
 //   3. UI checks of highlighting and the patch code actions (scripts/ui-patch-check.mjs), screenshots in
 //      test-results/highlight.png, code-actions.png, patch-quickpick.png, patch-applied.png.
 // Prints one line per test and finally `e2e: N passed, N failed`; exits non-zero on any failure or if nothing ran.
-//   node scripts/e2e.mjs [--no-ui] [--no-build]
+//   node scripts/e2e.mjs [--no-ui] [--no-build] [--grep <pattern>]   (--grep: only the extension-host tests whose
+//   full title matches; the packaging and UI checks run unless --no-ui)
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -27,6 +28,8 @@ const resultsDir = join(root, 'test-results');
 const resultsFile = join(resultsDir, 'e2e-results.json');
 const withUi = !process.argv.includes('--no-ui');
 const withBuild = !process.argv.includes('--no-build');
+const grepAt = process.argv.indexOf('--grep');
+const grep = grepAt >= 0 ? process.argv[grepAt + 1] : undefined;
 
 function log(message) {
   process.stderr.write(`[e2e] ${message}\n`);
@@ -49,7 +52,7 @@ async function runExtensionHostTests() {
       extensionDevelopmentPath: root,
       extensionTestsPath: join(root, 'test', 'out', 'e2e', 'index.js'),
       launchArgs: [workspace],
-      extensionTestsEnv: { FLUX_AZURE_TEST_RESULTS: resultsFile },
+      extensionTestsEnv: { FLUX_AZURE_TEST_RESULTS: resultsFile, ...(grep ? { FLUX_AZURE_E2E_GREP: grep } : {}) },
     });
   } catch (error) {
     runError = error instanceof Error ? error.message : String(error);

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { Commands } from '../../shared/src/protocol';
 import { createLanguageClient } from './languageClient';
 import { patchCommandTable } from './patchCommands';
+import { shutDown } from './shutDown';
 import { AzureController } from './views/azureViews';
 import type { LanguageClient } from 'vscode-languageclient/node';
 
@@ -56,7 +57,6 @@ export class FluxAzureContext {
   }
 
   async dispose(): Promise<void> {
-    await this.client?.stop();
-    for (const d of this.disposables.splice(0)) d.dispose();
+    await shutDown(this.client, this.disposables, (message) => this.output.appendLine(message));
   }
 }

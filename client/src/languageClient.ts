@@ -21,10 +21,9 @@ export function createLanguageClient(context: vscode.ExtensionContext, output: v
       { scheme: 'file', language: 'yaml' },
       { scheme: 'untitled', language: 'yaml' },
     ],
-    synchronize: {
-      configurationSection: SETTINGS_SECTION,
-      fileEvents: vscode.workspace.createFileSystemWatcher('**/*.{yaml,yml}'),
-    },
+    // No `fileEvents` here: the server registers its own watcher for YAML files (dynamic registration of
+    // workspace/didChangeWatchedFiles, server/src/session.ts); a second one on this side sent every change twice.
+    synchronize: { configurationSection: SETTINGS_SECTION },
     outputChannel: output,
     traceOutputChannel: redactingChannel(output),
     diagnosticCollectionName: EXTENSION_SOURCE,

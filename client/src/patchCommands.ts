@@ -11,7 +11,6 @@ import {
   type PatchCommandArgs,
   type PatchContext,
   type PatchEditParams,
-  type PatchEditResult,
 } from '../../shared/src/protocol';
 
 /**
@@ -86,16 +85,14 @@ export async function runPatchCommand(
     const action = await pickAction(context, args);
     const answers = await askAnswers(context, action, args);
     const params: PatchEditParams = { uri, action: action.id, ...(target ? { target } : {}), ...answers };
-    const result = (await client.sendRequest(PatchEditRequest.method, params)) as PatchEditResult;
+    const result = await client.sendRequest(PatchEditRequest, params);
     if (result.error) return fail(result.error);
     if (!result.edit) {
       if (!args.quiet)
         void vscode.window.showInformationMessage(`${TITLE}: nothing to change. ${result.notes.join(' ')}`);
       return { applied: false, notes: result.notes, ...(result.uri ? { uri: result.uri } : {}) };
     }
-    const edit = await client.protocol2CodeConverter.asWorkspaceEdit(
-      result.edit as Parameters<typeof client.protocol2CodeConverter.asWorkspaceEdit>[0],
-    );
+    const edit = await client.protocol2CodeConverter.asWorkspaceEdit(result.edit);
     const applied = !!edit && (await vscode.workspace.applyEdit(edit));
     if (!applied) return fail('VS Code refused the edit (the file changed meanwhile?). Try again.');
     if (!args.quiet && result.uri) {
@@ -115,8 +112,7 @@ async function requestContext(
   uri: string,
   target: string | undefined,
 ): Promise<PatchContext | undefined> {
-  return ((await client.sendRequest(PatchContextRequest.method, { uri, ...(target ? { target } : {}) })) ??
-    undefined) as PatchContext | undefined;
+  return (await client.sendRequest(PatchContextRequest, { uri, ...(target ? { target } : {}) })) ?? undefined;
 }
 
 async function pickAction(context: PatchContext, args: PatchCommandArgs): Promise<PatchActionInfo> {

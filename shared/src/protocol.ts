@@ -1,7 +1,10 @@
 /**
  * Names shared by the client and the language server. Everything that crosses the wire between the two
- * sides (custom requests, command ids, setting keys) is declared here once.
+ * sides (custom requests, command ids, setting keys) is declared here once. Requests are typed message
+ * signatures: `client.sendRequest(X, params)` and `connection.onRequest(X, handler)` infer their parameter
+ * and result types from `X`, so neither side restates (or casts to) them; `X.method` is the method name.
  */
+import { RequestType, RequestType0, type WorkspaceEdit } from 'vscode-languageserver-protocol';
 
 /** The extension's name as shown in diagnostics (`source`) and logs. */
 export const EXTENSION_SOURCE = 'flux-azure';
@@ -140,8 +143,8 @@ export interface IntegrationsResult {
   scopeFormats: ScopeFormatInfo[];
 }
 
-/** `fluxAzure/integrations`: the workspace's Azure integrations plus the catalog data the tree needs. */
-export const IntegrationsRequest = { method: 'fluxAzure/integrations' } as const;
+/** `fluxAzure/integrations` (no parameters): the workspace's Azure integrations plus the catalog data the tree needs. */
+export const IntegrationsRequest = new RequestType0<IntegrationsResult, void>('fluxAzure/integrations');
 
 export interface GrantTextParams {
   /** Scope to grant on (the narrowest correct one). */
@@ -161,7 +164,7 @@ export interface GrantTextResult {
 }
 
 /** `fluxAzure/grantText`: the CLI command and the ASO manifest that grant a role. */
-export const GrantTextRequest = { method: 'fluxAzure/grantText' } as const;
+export const GrantTextRequest = new RequestType<GrantTextParams, GrantTextResult, void>('fluxAzure/grantText');
 
 // ---------------------------------------------------------------------------------------------------------------
 // Controller patches (code actions and commands that write flux-system patches or FluxInstance fields)
@@ -176,10 +179,15 @@ export const PatchCommands = {
   lockdown: 'fluxAzure.addLockdownPatch',
 } as const;
 
-/** `PatchContextParams` -> `PatchContext`: what the client needs to ask the user before inserting a patch. */
-export const PatchContextRequest = { method: 'fluxAzure/patchContext' } as const;
-/** `PatchEditParams` -> `PatchEditResult`: the edit for the user's answers. */
-export const PatchEditRequest = { method: 'fluxAzure/patchEdit' } as const;
+/**
+ * `fluxAzure/patchContext`: what the client needs to ask the user before inserting a patch; `null` when the
+ * server cannot read the document.
+ */
+export const PatchContextRequest = new RequestType<PatchContextParams, PatchContext | null, void>(
+  'fluxAzure/patchContext',
+);
+/** `fluxAzure/patchEdit`: the edit for the user's answers. */
+export const PatchEditRequest = new RequestType<PatchEditParams, PatchEditResult, void>('fluxAzure/patchEdit');
 
 /** Ids of the patch actions (the server's catalog defines them; the client only passes them through). */
 export type PatchActionName =
@@ -270,8 +278,8 @@ export interface PatchEditParams extends PatchAnswers {
 }
 
 export interface PatchEditResult {
-  /** A `WorkspaceEdit` (LSP shape); absent when nothing needs to change or on error. */
-  edit?: unknown;
+  /** Absent when nothing needs to change or on error. */
+  edit?: WorkspaceEdit;
   /** What the edit does / why parts were skipped. */
   notes: string[];
   error?: string;

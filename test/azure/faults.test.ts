@@ -8,7 +8,7 @@ import { after, afterEach, before, describe, test } from 'node:test';
 import type { SessionOptions } from '../../client/src/azure/session';
 import type { ArmTuning } from '../../client/src/azure/arm';
 import type { IntegrationsResult } from '../../shared/src/protocol';
-import { startStandIn, type StandIn } from './standIn';
+import { startStandIn, throttling, type StandIn } from './standIn';
 import { cloudOf, examplesCatalog, knownRoles, render, TestController, walk, type Row } from './treeHarness';
 import { OPERATOR, SUB_FABRIKAM, SUB_PROD, SUB_STAGING, T1 } from './world';
 
@@ -141,17 +141,7 @@ describe('My access when ARM misbehaves', () => {
   });
 
   test('429 with a short Retry-After: waited out, then the data', BOUND, async () => {
-    standIn.fault(
-      ASSIGNMENTS_OF(SUB_PROD),
-      {
-        kind: 'status',
-        status: 429,
-        code: 'TooManyRequests',
-        message: 'The request is being throttled.',
-        headers: { 'retry-after': '1' },
-      },
-      1,
-    );
+    standIn.fault(ASSIGNMENTS_OF(SUB_PROD), throttling(1), 1);
     const { value: rows, ms } = await timed(() => walk(controller().access));
     assertHealthy(rows);
     assert.ok(ms >= 900, `waited ${ms} ms for Retry-After: 1`);
@@ -160,13 +150,7 @@ describe('My access when ARM misbehaves', () => {
 
   test('429 with a Retry-After of an hour: not waited out; says when to retry, offers Retry', BOUND, async () => {
     const before = standIn.requests.length;
-    standIn.fault(ASSIGNMENTS_OF(SUB_PROD), {
-      kind: 'status',
-      status: 429,
-      code: 'TooManyRequests',
-      message: 'The request is being throttled.',
-      headers: { 'retry-after': '3600' },
-    });
+    standIn.fault(ASSIGNMENTS_OF(SUB_PROD), throttling(3600));
     const { value: rows, ms } = await timed(() => walk(controller().access));
     assert.ok(ms < 5000, `took ${ms} ms`);
     const prod = find(

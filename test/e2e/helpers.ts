@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { join } from 'node:path';
+import { stringify } from 'yaml';
 import type { FluxAzureContext } from '../../client/src/context';
 
 export const EXTENSION_ID = 'flux-azure-tools.flux-azure';
@@ -8,6 +9,24 @@ export function extension(): vscode.Extension<FluxAzureContext> {
   const ext = vscode.extensions.getExtension<FluxAzureContext>(EXTENSION_ID);
   if (!ext) throw new Error(`extension ${EXTENSION_ID} is not installed in this VS Code`);
   return ext;
+}
+
+/** The extension, activated, once its language client runs. */
+export async function runningExtension(): Promise<FluxAzureContext> {
+  const ext = extension();
+  const api = ext.isActive ? ext.exports : await ext.activate();
+  await waitFor('the language client', async () => (api.client?.isRunning() ? true : undefined));
+  return api;
+}
+
+/** A Flux Operator FluxInstance (Flux 2.7 from ghcr.io/fluxcd) with the given `spec.cluster`, as YAML text. */
+export function fluxInstanceYaml(cluster: Record<string, unknown>): string {
+  return stringify({
+    apiVersion: 'fluxcd.controlplane.io/v1',
+    kind: 'FluxInstance',
+    metadata: { name: 'flux', namespace: 'flux-system' },
+    spec: { distribution: { version: '2.7.x', registry: 'ghcr.io/fluxcd' }, cluster },
+  });
 }
 
 /** Polls `probe` until it returns a value other than undefined; no fixed sleeps, just a short back-off. */

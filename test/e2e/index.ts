@@ -15,6 +15,9 @@ interface TestRecord {
 
 export function run(): Promise<void> {
   const mocha = new Mocha({ ui: 'bdd', timeout: 60_000, color: false, reporter: 'spec' });
+  // `node scripts/e2e.mjs --grep <pattern>`: only the tests whose full title matches.
+  const grep = process.env.FLUX_AZURE_E2E_GREP;
+  if (grep) mocha.grep(grep);
   const suiteDir = join(__dirname, 'suite');
   for (const name of readdirSync(suiteDir).sort()) {
     if (name.endsWith('.test.js')) mocha.addFile(join(suiteDir, name));

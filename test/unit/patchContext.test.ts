@@ -4,6 +4,7 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parse } from 'yaml';
+import type { TextDocumentEdit } from 'vscode-languageserver-protocol';
 import { DEFAULT_SETTINGS, PatchCommands, type PatchCommandArgs } from '../../shared/src/protocol';
 import { parseManifest } from '../../server/src/document/manifest';
 import {
@@ -143,8 +144,7 @@ test('a Flux object offers the controller change it needs, and the edit goes to 
   );
   assert.equal(result.error, undefined);
   assert.equal(result.uri, r.uri('clusters/prod/flux-system/kustomization.yaml'));
-  const change = (result.edit as { documentChanges: { textDocument: { uri: string }; edits: never[] }[] })
-    .documentChanges[0]!;
+  const change = result.edit!.documentChanges![0] as TextDocumentEdit;
   assert.equal(change.textDocument.uri, result.uri);
   const target = r.file('clusters/prod/flux-system/kustomization.yaml');
   const text = applyTextEdits(target.text, change.edits, target.lines);
@@ -200,7 +200,7 @@ test('a FluxInstance gets the objectLevelWorkloadIdentity field instead of the g
   assert.deepEqual(gate.fluxInstanceFields, ['spec.cluster.objectLevelWorkloadIdentity']);
   assert.deepEqual(gate.inputs, []);
   const result = providePatchEdit({ uri: file.uri, action: 'objectLevelWorkloadIdentity' }, file, r.ctx, r.load);
-  const edits = (result.edit as { documentChanges: { edits: never[] }[] }).documentChanges[0]!.edits;
+  const edits = (result.edit!.documentChanges![0] as TextDocumentEdit).edits;
   const text = applyTextEdits(file.text, edits, file.lines);
   assert.equal(
     (parse(text) as { spec: { cluster: { objectLevelWorkloadIdentity: boolean } } }).spec.cluster

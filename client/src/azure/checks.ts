@@ -116,83 +116,104 @@ function resourcesOf(
   return found;
 }
 
-async function checkInTenants(
+/**
+ * Runs `read` on every item at once (the shared limiter bounds the ARM calls) and returns the subscriptions that
+ * could not be searched. A subscription of another tenant (a delegated one) is skipped, not a failure.
+ */
+async function searchSubscriptions<T extends { s: Sub }>(
+  items: readonly T[],
+  read: (item: T) => Promise<void>,
+  signal: AbortSignal,
+): Promise<string[]> {
+  const failures: string[] = [];
+  await mapLimit(
+    items,
+    items.length || 1,
+    async (item) => {
+      try {
+        await read(item);
+      } catch (err) {
+        if (isAbort(err)) throw err;
+        if (!wrongTenant(err)) failures.push(`${item.s.displayName} (${describeError(err).kind})`);
+      }
+    },
+    signal,
+  );
+  return failures;
+}
+
+/** The answer of a lookup that found nothing: with a note when some subscriptions could not be searched. */
+function notFound(failures: readonly string[]): Lookup<undefined> {
+  return failures.length > 0 ? { value: undefined, note: unsearched(failures) } : { value: undefined };
+}
+
+/** 1. client id -> principal id, from the user-assigned identities of every subscription. */
+async function principalLookup(
   ctx: LoadContext,
   cache: RunCache,
   tenants: readonly TenantRef[],
-  integrations: readonly AzureIntegration[],
   signal: AbortSignal,
-): Promise<ReadinessView[]> {
+): Promise<(clientId: string) => Lookup<string | undefined>> {
   const subs = tenants.flatMap((t) => t.subscriptions);
-  const tenantError = tenants.find((t) => t.error)?.error;
-
-  // 1. client id -> principal id, from the user-assigned identities of every subscription.
   const principals = new Map<string, string>();
-  const identityErrors: string[] = [];
-  await mapLimit(
-    subs,
-    subs.length || 1,
-    async (s) => {
-      try {
-        for (const [clientId, principalId] of await identitiesOf(ctx, cache, s, signal))
-          principals.set(clientId, principalId);
-      } catch (err) {
-        if (isAbort(err)) throw err;
-        if (!wrongTenant(err)) identityErrors.push(`${s.displayName} (${describeError(err).kind})`);
-      }
+  const failures = await searchSubscriptions(
+    subs.map((s) => ({ s })),
+    async ({ s }) => {
+      for (const [clientId, principalId] of await identitiesOf(ctx, cache, s, signal))
+        principals.set(clientId, principalId);
     },
     signal,
   );
-  const principalOf = (clientId: string): Lookup<string | undefined> => {
+  return (clientId) => {
     const found = principals.get(clientId.toLowerCase());
     if (found) return { value: found };
-    if (subs.length === 0) return { error: tenantError?.message ?? 'no subscriptions to search' };
-    return identityErrors.length > 0 ? { value: undefined, note: unsearched(identityErrors) } : { value: undefined };
+    if (subs.length === 0)
+      return { error: tenants.find((t) => t.error)?.error?.message ?? 'no subscriptions to search' };
+    return notFound(failures);
   };
+}
 
-  // 2. The resources, listed per (subscription, type) and matched by name.
+/** 2. The resources, listed per (subscription, type) and matched by name. */
+async function resourceLookup(
+  ctx: LoadContext,
+  cache: RunCache,
+  subs: readonly Sub[],
+  integrations: readonly AzureIntegration[],
+  signal: AbortSignal,
+): Promise<(i: AzureIntegration) => Lookup<string | undefined>> {
   const types = [...new Set(integrations.map((i) => i.resource!.armType))];
   const resourceIds = new Map<string, string>(); // `${type}/${name}` lower -> id
-  const resourceErrors: string[] = [];
-  await mapLimit(
+  const failures = await searchSubscriptions(
     subs.flatMap((s) => types.map((type) => ({ s, type }))),
-    subs.length * types.length || 1,
     async ({ s, type }) => {
-      try {
-        for (const [name, id] of await resourcesOf(ctx, cache, s, type, signal))
-          resourceIds.set(`${type}/${name}`.toLowerCase(), id);
-      } catch (err) {
-        if (isAbort(err)) throw err;
-        if (!wrongTenant(err)) resourceErrors.push(`${s.displayName} (${describeError(err).kind})`);
-      }
+      for (const [name, id] of await resourcesOf(ctx, cache, s, type, signal))
+        resourceIds.set(`${type}/${name}`.toLowerCase(), id);
     },
     signal,
   );
-  const resourceOf = (i: AzureIntegration): Lookup<string | undefined> => {
+  return (i) => {
     const id = resourceIds.get(`${i.resource!.armType}/${i.resource!.name}`.toLowerCase());
-    if (id) return { value: id };
-    return resourceErrors.length > 0 ? { value: undefined, note: unsearched(resourceErrors) } : { value: undefined };
+    return id ? { value: id } : notFound(failures);
   };
+}
 
-  // 3. Assignments of each principal at each target scope, once per pair.
-  const checks = new Map<string, { scope: string; principalId: string; tenantId: string }>();
-  const facts = new Map<string, ReadinessFacts>();
-  for (const i of integrations) {
-    const principal = principalOf(i.identity!.clientId!);
-    const resourceId = resourceOf(i);
-    const f: ReadinessFacts = { principal, resourceId };
-    if ('value' in principal && principal.value && 'value' in resourceId && resourceId.value) {
-      const scope = targetScopeOf(i, resourceId.value);
-      const sub = subs.find((s) => s.subscriptionId.toLowerCase() === subscriptionOf(scope));
-      checks.set(`${scope.toLowerCase()}|${principal.value}`, {
-        scope,
-        principalId: principal.value,
-        tenantId: sub?.tenantId ?? tenants[0]!.tenantId,
-      });
-      f.tenantId = sub?.tenantId ?? tenants[0]!.tenantId;
-    }
-    facts.set(i.key, f);
-  }
+/** A principal's assignments to read at a target scope, keyed `scope|principal` (lower-case scope). */
+interface AssignmentCheck {
+  scope: string;
+  principalId: string;
+  tenantId: string;
+}
+
+function checkKey(scope: string, principalId: string): string {
+  return `${scope.toLowerCase()}|${principalId}`;
+}
+
+/** 3. Assignments of each principal at each target scope, once per pair. */
+async function readAssignments(
+  ctx: LoadContext,
+  checks: ReadonlyMap<string, AssignmentCheck>,
+  signal: AbortSignal,
+): Promise<Map<string, Lookup<AssignmentView[]>>> {
   const assignments = new Map<string, Lookup<AssignmentView[]>>();
   await mapLimit(
     [...checks],
@@ -221,13 +242,42 @@ async function checkInTenants(
     },
     signal,
   );
+  return assignments;
+}
+
+async function checkInTenants(
+  ctx: LoadContext,
+  cache: RunCache,
+  tenants: readonly TenantRef[],
+  integrations: readonly AzureIntegration[],
+  signal: AbortSignal,
+): Promise<ReadinessView[]> {
+  const subs = tenants.flatMap((t) => t.subscriptions);
+  const principalOf = await principalLookup(ctx, cache, tenants, signal);
+  const resourceOf = await resourceLookup(ctx, cache, subs, integrations, signal);
+
+  // What the manifests and the lookups decide, and the assignment reads that decide the rest.
+  const checks = new Map<string, AssignmentCheck>();
+  const facts = new Map<string, ReadinessFacts>();
+  for (const i of integrations) {
+    const principal = principalOf(i.identity!.clientId!);
+    const resourceId = resourceOf(i);
+    const f: ReadinessFacts = { principal, resourceId };
+    if ('value' in principal && principal.value && 'value' in resourceId && resourceId.value) {
+      const scope = targetScopeOf(i, resourceId.value);
+      const sub = subs.find((s) => s.subscriptionId.toLowerCase() === subscriptionOf(scope));
+      f.tenantId = sub?.tenantId ?? tenants[0]!.tenantId;
+      checks.set(checkKey(scope, principal.value), { scope, principalId: principal.value, tenantId: f.tenantId });
+    }
+    facts.set(i.key, f);
+  }
+  const assignments = await readAssignments(ctx, checks, signal);
 
   return integrations.map((i) => {
     const f = facts.get(i.key)!;
     const principal = f.principal && 'value' in f.principal ? f.principal.value : undefined;
     const resource = f.resourceId && 'value' in f.resourceId ? f.resourceId.value : undefined;
-    if (principal && resource)
-      f.assignments = assignments.get(`${targetScopeOf(i, resource).toLowerCase()}|${principal}`);
+    if (principal && resource) f.assignments = assignments.get(checkKey(targetScopeOf(i, resource), principal));
     return decideReadiness(i, f);
   });
 }

@@ -2,20 +2,16 @@
  * Plain data the Azure chunk hands to the tree (no SDK types, no vscode types), so the view can be rendered and
  * tested without loading the Azure SDK.
  */
+import type { AzureCloudInfo } from '../../../shared/src/protocol';
 
 /** How the extension signs in to Azure (setting `fluxAzure.azure.signInMethod`). */
 export type SignInMethod = 'vscode' | 'azureCli' | 'environment' | 'deviceCode';
 
-/** The cloud to talk to, resolved from the settings and the server's cloud catalog. */
-export interface CloudEndpoints {
-  /** Catalog id (`public`, `usgov`, `china`) or `custom`. */
-  id: string;
-  name: string;
-  armEndpoint: string;
-  /** Audience of ARM tokens; the token scope is `<audience>/.default`. */
-  armAudience: string;
-  authorityHost: string;
-  portalUrl: string;
+/**
+ * The cloud to talk to, resolved from the settings and the server's cloud catalog: a catalog cloud (`public`,
+ * `usgov`, `china`) or `custom` from the settings. The token scope of ARM is `<armAudience>/.default`.
+ */
+export interface CloudEndpoints extends AzureCloudInfo {
   /** VS Code authentication provider: `microsoft` or `microsoft-sovereign-cloud`. */
   vscodeProvider: string;
   /** Extra trusted CA certificates (PEM) for the cloud's endpoints (private clouds). */

@@ -95,135 +95,202 @@ function openCommand(location: ManifestLocation): vscode.Command {
   return { command: Commands.azureOpenManifest, title: 'Open manifest', arguments: [location] };
 }
 
+const { None, Collapsed, Expanded } = vscode.TreeItemCollapsibleState;
+
+/** What a node's TreeItem shows; `treeItem` builds the item from it. */
+interface ItemLook {
+  label: string;
+  state: vscode.TreeItemCollapsibleState;
+  id?: string;
+  description?: string;
+  tooltip?: string | vscode.MarkdownString;
+  icon?: vscode.ThemeIcon;
+  command?: vscode.Command;
+  contextValue?: string;
+}
+
+type NodeOf<T extends AzureNode['type']> = Extract<AzureNode, { type: T }>;
+
 /** The TreeItem of a node. `id`s are stable so expansion survives a refresh. */
 export function toTreeItem(node: AzureNode, hasChildren: boolean): vscode.TreeItem {
-  const collapsible = hasChildren ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None;
+  return treeItem(lookOf(node, hasChildren ? Collapsed : None));
+}
+
+function treeItem(look: ItemLook): vscode.TreeItem {
+  const item = new vscode.TreeItem(look.label, look.state);
+  item.id = look.id;
+  item.description = look.description;
+  item.tooltip = look.tooltip;
+  item.iconPath = look.icon;
+  item.command = look.command;
+  item.contextValue = look.contextValue;
+  return item;
+}
+
+function lookOf(node: AzureNode, collapsible: vscode.TreeItemCollapsibleState): ItemLook {
   switch (node.type) {
-    case 'message': {
-      const item = new vscode.TreeItem(node.label, vscode.TreeItemCollapsibleState.None);
-      item.description = node.description;
-      item.tooltip = node.tooltip ?? node.description;
-      if (node.icon) item.iconPath = icon(node.icon, node.kind === 'error' ? 'errorForeground' : undefined);
-      item.command = node.command;
-      item.contextValue = `message.${node.kind ?? 'info'}`;
-      return item;
-    }
-    case 'account': {
-      const item = new vscode.TreeItem(node.account.label, vscode.TreeItemCollapsibleState.Expanded);
-      item.id = `account:${node.account.label}`;
-      item.description = node.account.method;
-      item.iconPath = icon('account');
-      item.contextValue = 'azureAccount';
-      return item;
-    }
-    case 'tenant': {
-      const t = node.tenant;
-      const item = new vscode.TreeItem(t.displayName, vscode.TreeItemCollapsibleState.Expanded);
-      item.id = `tenant:${t.tenantId}`;
-      item.description = t.defaultDomain ?? t.tenantId;
-      item.tooltip = new vscode.MarkdownString(
-        `**${t.displayName}**\n\nTenant \`${t.tenantId}\`${t.objectId ? `\n\nYour object id here: \`${t.objectId}\`` : ''}`,
-      );
-      item.iconPath = icon('organization');
-      item.contextValue = 'azureTenant';
-      return item;
-    }
-    case 'subscription': {
-      const s = node.subscription;
-      const item = new vscode.TreeItem(s.displayName, collapsible);
-      item.id = `subscription:${s.subscriptionId}`;
-      item.description = s.error
-        ? s.error.message
-        : `${s.assignments.length} role assignment${s.assignments.length === 1 ? '' : 's'}`;
-      item.tooltip = new vscode.MarkdownString(
-        `**${s.displayName}**\n\nSubscription \`${s.subscriptionId}\`\n\nTenant \`${s.tenantId}\``,
-      );
-      item.iconPath = s.error ? icon('warning', 'list.warningForeground') : icon('key');
-      item.contextValue = 'azureScope';
-      return item;
-    }
-    case 'scope': {
-      const item = new vscode.TreeItem(node.name, vscode.TreeItemCollapsibleState.Expanded);
-      item.id = `scope:${node.tenantId}:${node.scope.toLowerCase()}`;
-      item.description = node.level;
-      item.tooltip = node.scope;
-      item.iconPath = icon(
-        node.level.startsWith('Management') || node.scope === '/'
-          ? 'type-hierarchy'
-          : node.level === 'Subscription'
-            ? 'key'
-            : node.level === 'Resource group'
-              ? 'folder'
-              : 'symbol-field',
-      );
-      item.contextValue = 'azureScope';
-      return item;
-    }
-    case 'assignment': {
-      const a = node.assignment;
-      const item = new vscode.TreeItem(a.roleName, vscode.TreeItemCollapsibleState.None);
-      item.id = `assignment:${a.id}`;
-      const parts = [a.viaGroup ? `via group ${a.principalId}` : 'direct'];
-      if (a.condition) parts.push('condition');
-      item.description = parts.join(' · ');
-      const md = new vscode.MarkdownString(
-        `**${a.roleName}**\n\nScope: \`${a.scope}\`\n\nRole definition: \`${a.roleDefinitionId}\`\n\nPrincipal: \`${a.principalId}\`${a.principalType ? ` (${a.principalType})` : ''}${a.viaGroup ? ' — a group you belong to' : ''}`,
-      );
-      if (a.condition) md.appendMarkdown(`\n\nCondition:\n\n\`\`\`\n${a.condition}\n\`\`\``);
-      item.tooltip = md;
-      item.iconPath = icon(a.viaGroup ? 'organization' : 'person');
-      item.contextValue = 'azureAssignment';
-      return item;
-    }
-    case 'cluster': {
-      const item = new vscode.TreeItem(node.label, vscode.TreeItemCollapsibleState.Expanded);
-      item.id = `cluster:${node.label}`;
-      const count = (state: string) => node.rows.filter((r) => (r.result?.state ?? 'unknown') === state).length;
-      item.description = `${count('ok')} ✓  ${count('missing')} ✗  ${count('unknown')} ?`;
-      item.iconPath = icon('server-environment');
-      return item;
-    }
-    case 'integration': {
-      const { integration: i, result } = node.row;
-      const state = result?.state ?? 'unknown';
-      const label = `${i.object.kind} ${i.object.namespace ? `${i.object.namespace}/` : ''}${i.object.name}`;
-      const item = new vscode.TreeItem(label, collapsible);
-      item.id = `integration:${node.cluster}:${i.key}`;
-      const target =
-        i.resource?.display ??
-        (i.need.kind === 'adoGroup' && i.need.organization
-          ? `dev.azure.com/${i.need.organization}/${i.need.project}`
-          : i.service.name);
-      item.description = `${STATE_MARK[state]} ${i.service.abbreviation} ${target} — ${result?.summary ?? 'not checked'}`;
-      const [iconId, color] = STATE_ICON[state]!;
-      item.iconPath = icon(iconId, color);
-      const md = new vscode.MarkdownString(
-        `**${label}** → ${i.service.name}\n\n${STATE_MARK[state]} ${result?.summary ?? 'Not checked yet.'}` +
-          (i.identity
-            ? `\n\nIdentity: ${i.identity.label}${i.identity.clientId ? ` (client id \`${i.identity.clientId}\`)` : ''}`
-            : '') +
-          (i.need.kind === 'azureRole'
-            ? `\n\nNeeds: ${i.need.roles[0]?.name} (or ${i.need.roles
-                .slice(1)
-                .map((r) => r.name)
-                .join(', ')})`
-            : `\n\nNeeds: Azure DevOps group '${i.need.group}'`),
-      );
-      item.tooltip = md;
-      item.command = openCommand(i.object.location);
-      item.contextValue = `integration.${state}${result?.principalId ? '.principal' : ''}${result?.targetScope ? '.scope' : ''}`;
-      return item;
-    }
-    case 'detail': {
-      const item = new vscode.TreeItem(node.label, vscode.TreeItemCollapsibleState.None);
-      item.description = node.description;
-      item.tooltip = node.tooltip ?? node.description;
-      if (node.icon) item.iconPath = icon(node.icon);
-      if (node.location) item.command = openCommand(node.location);
-      item.contextValue = node.copy ? 'azureDetail.copy' : 'azureDetail';
-      return item;
-    }
+    case 'message':
+      return {
+        ...leafLook(node),
+        icon: node.icon ? icon(node.icon, node.kind === 'error' ? 'errorForeground' : undefined) : undefined,
+        command: node.command,
+        contextValue: `message.${node.kind ?? 'info'}`,
+      };
+    case 'detail':
+      return {
+        ...leafLook(node),
+        icon: node.icon ? icon(node.icon) : undefined,
+        command: node.location ? openCommand(node.location) : undefined,
+        contextValue: node.copy ? 'azureDetail.copy' : 'azureDetail',
+      };
+    case 'account':
+      return {
+        label: node.account.label,
+        state: Expanded,
+        id: `account:${node.account.label}`,
+        description: node.account.method,
+        icon: icon('account'),
+        contextValue: 'azureAccount',
+      };
+    case 'tenant':
+      return tenantLook(node.tenant);
+    case 'subscription':
+      return subscriptionLook(node.subscription, collapsible);
+    case 'scope':
+      return scopeLook(node);
+    case 'assignment':
+      return assignmentLook(node.assignment);
+    case 'cluster':
+      return clusterLook(node);
+    case 'integration':
+      return integrationLook(node, collapsible);
   }
+}
+
+/** Messages and details: leaves whose tooltip defaults to their description. */
+function leafLook(node: { label: string; description?: string; tooltip?: string }): ItemLook {
+  return { label: node.label, state: None, description: node.description, tooltip: node.tooltip ?? node.description };
+}
+
+function tenantLook(t: TenantAccess): ItemLook {
+  return {
+    label: t.displayName,
+    state: Expanded,
+    id: `tenant:${t.tenantId}`,
+    description: t.defaultDomain ?? t.tenantId,
+    tooltip: new vscode.MarkdownString(
+      `**${t.displayName}**\n\nTenant \`${t.tenantId}\`${t.objectId ? `\n\nYour object id here: \`${t.objectId}\`` : ''}`,
+    ),
+    icon: icon('organization'),
+    contextValue: 'azureTenant',
+  };
+}
+
+function subscriptionLook(s: SubscriptionAccess, collapsible: vscode.TreeItemCollapsibleState): ItemLook {
+  return {
+    label: s.displayName,
+    state: collapsible,
+    id: `subscription:${s.subscriptionId}`,
+    description: s.error
+      ? s.error.message
+      : `${s.assignments.length} role assignment${s.assignments.length === 1 ? '' : 's'}`,
+    tooltip: new vscode.MarkdownString(
+      `**${s.displayName}**\n\nSubscription \`${s.subscriptionId}\`\n\nTenant \`${s.tenantId}\``,
+    ),
+    icon: s.error ? icon('warning', 'list.warningForeground') : icon('key'),
+    contextValue: 'azureScope',
+  };
+}
+
+/** Icon of a scope by its level: hierarchy above subscriptions, key, folder, resource. */
+function scopeIcon(node: NodeOf<'scope'>): string {
+  if (node.level.startsWith('Management') || node.scope === '/') return 'type-hierarchy';
+  if (node.level === 'Subscription') return 'key';
+  return node.level === 'Resource group' ? 'folder' : 'symbol-field';
+}
+
+function scopeLook(node: NodeOf<'scope'>): ItemLook {
+  return {
+    label: node.name,
+    state: Expanded,
+    id: `scope:${node.tenantId}:${node.scope.toLowerCase()}`,
+    description: node.level,
+    tooltip: node.scope,
+    icon: icon(scopeIcon(node)),
+    contextValue: 'azureScope',
+  };
+}
+
+function assignmentLook(a: AssignmentView): ItemLook {
+  const parts = [a.viaGroup ? `via group ${a.principalId}` : 'direct'];
+  if (a.condition) parts.push('condition');
+  const tooltip = new vscode.MarkdownString(
+    `**${a.roleName}**\n\nScope: \`${a.scope}\`\n\nRole definition: \`${a.roleDefinitionId}\`\n\nPrincipal: \`${a.principalId}\`${a.principalType ? ` (${a.principalType})` : ''}${a.viaGroup ? ' — a group you belong to' : ''}`,
+  );
+  if (a.condition) tooltip.appendMarkdown(`\n\nCondition:\n\n\`\`\`\n${a.condition}\n\`\`\``);
+  return {
+    label: a.roleName,
+    state: None,
+    id: `assignment:${a.id}`,
+    description: parts.join(' · '),
+    tooltip,
+    icon: icon(a.viaGroup ? 'organization' : 'person'),
+    contextValue: 'azureAssignment',
+  };
+}
+
+function clusterLook(node: NodeOf<'cluster'>): ItemLook {
+  const count = (state: string) => node.rows.filter((r) => (r.result?.state ?? 'unknown') === state).length;
+  return {
+    label: node.label,
+    state: Expanded,
+    id: `cluster:${node.label}`,
+    description: `${count('ok')} ✓  ${count('missing')} ✗  ${count('unknown')} ?`,
+    icon: icon('server-environment'),
+  };
+}
+
+function integrationLook(node: NodeOf<'integration'>, collapsible: vscode.TreeItemCollapsibleState): ItemLook {
+  const { integration: i, result } = node.row;
+  const state = result?.state ?? 'unknown';
+  const label = `${i.object.kind} ${i.object.namespace ? `${i.object.namespace}/` : ''}${i.object.name}`;
+  const [iconId, color] = STATE_ICON[state]!;
+  return {
+    label,
+    state: collapsible,
+    id: `integration:${node.cluster}:${i.key}`,
+    description: `${STATE_MARK[state]} ${i.service.abbreviation} ${integrationTarget(i)} — ${result?.summary ?? 'not checked'}`,
+    tooltip: new vscode.MarkdownString(
+      `**${label}** → ${i.service.name}\n\n${STATE_MARK[state]} ${result?.summary ?? 'Not checked yet.'}` +
+        identityLine(i) +
+        needLine(i),
+    ),
+    icon: icon(iconId, color),
+    command: openCommand(i.object.location),
+    contextValue: `integration.${state}${result?.principalId ? '.principal' : ''}${result?.targetScope ? '.scope' : ''}`,
+  };
+}
+
+/** What the integration points at: the resource as written, the Azure DevOps project, else the service. */
+function integrationTarget(i: AzureIntegration): string {
+  if (i.resource) return i.resource.display;
+  if (i.need.kind === 'adoGroup' && i.need.organization)
+    return `dev.azure.com/${i.need.organization}/${i.need.project}`;
+  return i.service.name;
+}
+
+function identityLine(i: AzureIntegration): string {
+  if (!i.identity) return '';
+  return `\n\nIdentity: ${i.identity.label}${i.identity.clientId ? ` (client id \`${i.identity.clientId}\`)` : ''}`;
+}
+
+function needLine(i: AzureIntegration): string {
+  if (i.need.kind !== 'azureRole') return `\n\nNeeds: Azure DevOps group '${i.need.group}'`;
+  const others = i.need.roles
+    .slice(1)
+    .map((r) => r.name)
+    .join(', ');
+  return `\n\nNeeds: ${i.need.roles[0]?.name} (or ${others})`;
 }
 
 /** The detail rows under an integration: identity, principal, resource, need, covering grant or what to grant. */

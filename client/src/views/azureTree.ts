@@ -16,14 +16,14 @@ import {
   toTreeItem,
 } from './azureNodes';
 import { scopeNodes } from './scopeGroups';
-import type { AzureController } from './azureViews';
+import type { AzureTreeHost } from './treeHost';
 
 abstract class AzureTreeProvider implements vscode.TreeDataProvider<AzureNode> {
   private readonly changed = new vscode.EventEmitter<AzureNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
 
   constructor(
-    protected readonly controller: AzureController,
+    protected readonly controller: AzureTreeHost,
     readonly viewId: string,
   ) {}
 

@@ -22,6 +22,7 @@ import { redact } from '../azure/redact';
 import { loadAzureChunk } from './azureChunk';
 import type { AzureNode } from './azureNodes';
 import { AccessTreeProvider, ReadinessTreeProvider } from './azureTree';
+import type { AzureTreeHost } from './treeHost';
 
 /** How long the readiness view waits for the language server's list of integrations. */
 const CATALOG_TIMEOUT_MS = 60_000;
@@ -35,7 +36,7 @@ function vscodeProviderFor(cloudId: string): string {
   return cloudId === 'public' ? 'microsoft' : 'microsoft-sovereign-cloud';
 }
 
-export class AzureController implements vscode.Disposable {
+export class AzureController implements AzureTreeHost, vscode.Disposable {
   readonly access: AccessTreeProvider;
   readonly readiness: ReadinessTreeProvider;
   readonly accessView: vscode.TreeView<AzureNode>;
@@ -100,7 +101,7 @@ export class AzureController implements vscode.Disposable {
     let timer: ReturnType<typeof setTimeout> | undefined;
     try {
       this.catalog = await Promise.race([
-        client.sendRequest<IntegrationsResult>(IntegrationsRequest.method, {}, cancel.token),
+        client.sendRequest(IntegrationsRequest, cancel.token),
         new Promise<never>((_, reject) => {
           timer = setTimeout(() => {
             cancel.cancel();
@@ -232,7 +233,7 @@ export class AzureController implements vscode.Disposable {
       name: `${identity}-${grant.roleName}`,
       ...(integration.namespace ? { namespace: integration.namespace } : {}),
     };
-    return (await this.client()).sendRequest<GrantTextResult>(GrantTextRequest.method, params);
+    return (await this.client()).sendRequest(GrantTextRequest, params);
   }
 
   private async copy(text: string | undefined, what: string): Promise<string | undefined> {

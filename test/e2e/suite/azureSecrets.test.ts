@@ -10,19 +10,10 @@ import * as vscode from 'vscode';
 import type { AzureNode } from '../../../client/src/views/azureNodes';
 import type { AzureController } from '../../../client/src/views/azureViews';
 import { startStandIn, type StandIn } from '../../azure/standIn';
-import { LEAK_MARKER, OPERATOR, SUB_PROD, SUB_STAGING, T1 } from '../../azure/world';
+import { LEAK_MARKER, OPERATOR, SUB_PROD, SUB_STAGING } from '../../azure/world';
+import { AZURE_SETTINGS, resetAzureSettings, useStandInCloud } from '../azureSettings';
 import { extension } from '../helpers';
 
-const SETTINGS = 'fluxAzure.azure';
-const SETTING_KEYS = [
-  'cloud',
-  'signInMethod',
-  'customCloud.resourceManagerEndpoint',
-  'customCloud.tokenAudience',
-  'customCloud.authorityHost',
-  'customCloud.portalUrl',
-  'customCloud.certificateAuthorityFile',
-];
 let standIn: StandIn;
 let azure: AzureController;
 const seen: { where: string; text: string }[] = [];
@@ -78,7 +69,7 @@ function assertNoLeaks(): void {
 /** A new session (new credential from the environment): the settings change, as a user's edit would. */
 async function newSession(portal: string): Promise<void> {
   await vscode.workspace
-    .getConfiguration(SETTINGS)
+    .getConfiguration(AZURE_SETTINGS)
     .update('customCloud.portalUrl', portal, vscode.ConfigurationTarget.Global);
   await vscode.commands.executeCommand('fluxAzure.azure.refresh');
 }
@@ -90,10 +81,6 @@ describe('No credential leaks from the Azure views in a real VS Code (trace verb
   before(async function () {
     this.timeout(120_000);
     standIn = await startStandIn();
-    process.env.AZURE_TENANT_ID = T1;
-    process.env.AZURE_CLIENT_ID = OPERATOR.clientId;
-    process.env.AZURE_CLIENT_SECRET = OPERATOR.secret;
-    delete process.env.AZURE_CLIENT_CERTIFICATE_PATH;
     const ext = extension();
     const api = ext.isActive ? ext.exports : await ext.activate();
     azure = api.azure;
@@ -104,14 +91,7 @@ describe('No credential leaks from the Azure views in a real VS Code (trace verb
     for (const key of ['log', 'info', 'warn', 'error', 'debug'] as const) record(console, key, `console.${key}`);
     const global = vscode.ConfigurationTarget.Global;
     await vscode.workspace.getConfiguration('fluxAzure').update('trace.server', 'verbose', global);
-    const config = vscode.workspace.getConfiguration(SETTINGS);
-    await config.update('cloud', 'custom', global);
-    await config.update('signInMethod', 'environment', global);
-    await config.update('customCloud.resourceManagerEndpoint', standIn.url, global);
-    await config.update('customCloud.tokenAudience', standIn.audience, global);
-    await config.update('customCloud.authorityHost', standIn.url, global);
-    await config.update('customCloud.portalUrl', 'https://portal.contoso-private.test', global);
-    await config.update('customCloud.certificateAuthorityFile', standIn.caFile, global);
+    await useStandInCloud(standIn);
     await vscode.commands.executeCommand('workbench.view.extension.fluxAzure');
     await vscode.commands.executeCommand('fluxAzure.azure.refresh');
   });
@@ -124,10 +104,7 @@ describe('No credential leaks from the Azure views in a real VS Code (trace verb
     for (const undo of restore.splice(0).reverse()) undo();
     const global = vscode.ConfigurationTarget.Global;
     await vscode.workspace.getConfiguration('fluxAzure').update('trace.server', undefined, global);
-    const config = vscode.workspace.getConfiguration(SETTINGS);
-    for (const key of SETTING_KEYS) await config.update(key, undefined, global);
-    process.env.AZURE_CLIENT_SECRET = OPERATOR.secret;
-    delete process.env.AZURE_CLIENT_CERTIFICATE_PATH;
+    await resetAzureSettings();
     await standIn?.stop();
   });
 

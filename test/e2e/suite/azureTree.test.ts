@@ -8,11 +8,11 @@ import * as vscode from 'vscode';
 import type { AzureNode } from '../../../client/src/views/azureNodes';
 import type { AzureController } from '../../../client/src/views/azureViews';
 import { startStandIn, type StandIn } from '../../azure/standIn';
-import { OPERATOR, REGISTRY, SUB_SHARED, T1, principalOf } from '../../azure/world';
+import { REGISTRY, SUB_SHARED, principalOf } from '../../azure/world';
+import { resetAzureSettings, useStandInCloud } from '../azureSettings';
 import { extension, waitFor } from '../helpers';
 import { recordMetric } from '../metrics';
 
-const SETTINGS = 'fluxAzure.azure';
 let standIn: StandIn;
 let azure: AzureController;
 
@@ -57,19 +57,7 @@ describe('Azure permissions view in a real VS Code', () => {
   before(async function () {
     this.timeout(120_000);
     standIn = await startStandIn();
-    // What a user of the environment sign-in method has in VS Code's environment.
-    process.env.AZURE_TENANT_ID = T1;
-    process.env.AZURE_CLIENT_ID = OPERATOR.clientId;
-    process.env.AZURE_CLIENT_SECRET = OPERATOR.secret;
-    const config = vscode.workspace.getConfiguration(SETTINGS);
-    const global = vscode.ConfigurationTarget.Global;
-    await config.update('cloud', 'custom', global);
-    await config.update('signInMethod', 'environment', global);
-    await config.update('customCloud.resourceManagerEndpoint', standIn.url, global);
-    await config.update('customCloud.tokenAudience', standIn.audience, global);
-    await config.update('customCloud.authorityHost', standIn.url, global);
-    await config.update('customCloud.portalUrl', 'https://portal.contoso-private.test', global);
-    await config.update('customCloud.certificateAuthorityFile', standIn.caFile, global);
+    await useStandInCloud(standIn);
     const ext = extension();
     const api = ext.isActive ? ext.exports : await ext.activate();
     azure = api.azure;
@@ -78,17 +66,7 @@ describe('Azure permissions view in a real VS Code', () => {
   });
 
   after(async () => {
-    const config = vscode.workspace.getConfiguration(SETTINGS);
-    for (const key of [
-      'cloud',
-      'signInMethod',
-      'customCloud.resourceManagerEndpoint',
-      'customCloud.tokenAudience',
-      'customCloud.authorityHost',
-      'customCloud.portalUrl',
-      'customCloud.certificateAuthorityFile',
-    ])
-      await config.update(key, undefined, vscode.ConfigurationTarget.Global);
+    await resetAzureSettings();
     await standIn?.stop();
   });
 

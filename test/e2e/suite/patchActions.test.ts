@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import { parseAllDocuments, parse } from 'yaml';
 import { PatchCommands, type PatchCommandArgs } from '../../../shared/src/protocol';
 import type { PatchCommandResult } from '../../../client/src/patchCommands';
-import { closeAll, extension, problems, waitFor } from '../helpers';
+import { closeAll, fluxInstanceYaml, problems, runningExtension, waitFor } from '../helpers';
 
 const CLIENT = '11111111-2222-3333-4444-555555555555';
 const TENANT = '66666666-7777-8888-9999-000000000000';
@@ -18,12 +18,6 @@ const BARE = [
   '  - gotk-sync.yaml',
   '',
 ].join('\n');
-
-async function activate(): Promise<void> {
-  const ext = extension();
-  const api = ext.isActive ? ext.exports : await ext.activate();
-  await waitFor('the language client', async () => (api.client?.isRunning() ? true : undefined));
-}
 
 let untitledCount = 0;
 
@@ -91,7 +85,7 @@ const ACTIONS: { command: string; args: PatchCommandArgs; expect: RegExp }[] = [
 ];
 
 describe('controller patch actions in a real VS Code', () => {
-  before(activate);
+  before(runningExtension);
   afterEach(closeAll);
 
   it('offers the patch actions as refactorings in a flux-system kustomization.yaml', async () => {
@@ -184,22 +178,7 @@ describe('controller patch actions in a real VS Code', () => {
   });
 
   it('sets the FluxInstance field instead of a gate patch, and puts identity patches in spec.kustomize.patches', async () => {
-    const document = await untitled(
-      [
-        'apiVersion: fluxcd.controlplane.io/v1',
-        'kind: FluxInstance',
-        'metadata:',
-        '  name: flux',
-        '  namespace: flux-system',
-        'spec:',
-        '  distribution:',
-        '    version: "2.7.x"',
-        '    registry: ghcr.io/fluxcd',
-        '  cluster:',
-        '    type: azure',
-        '',
-      ].join('\n'),
-    );
+    const document = await untitled(fluxInstanceYaml({ type: 'azure' }));
     const gate = await run(PatchCommands.objectLevelWorkloadIdentity, { uri: document.uri.toString() });
     assert.equal(gate?.applied, true, JSON.stringify(gate));
     const identity = await run(PatchCommands.aksWorkloadIdentity, {

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { parseAllDocuments } from 'yaml';
-import { closeAll, extension, problems, waitFor } from '../helpers';
+import { closeAll, extension, problems, runningExtension, waitFor } from '../helpers';
 
 interface SnippetJson {
   prefix: string;
@@ -27,11 +27,7 @@ const KUSTOMIZATION_HEAD = [
 ].join('\n');
 
 describe('snippets in a real VS Code', () => {
-  before(async () => {
-    const ext = extension();
-    const api = ext.isActive ? ext.exports : await ext.activate();
-    await waitFor('the language client', async () => (api.client?.isRunning() ? true : undefined));
-  });
+  before(runningExtension);
   afterEach(closeAll);
 
   it('are offered by completion under the flux-azure- prefix', async () => {

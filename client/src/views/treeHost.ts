@@ -1,0 +1,19 @@
+/**
+ * What the tree providers (azureTree.ts) need from the views' controller (azureViews.ts, which creates them): its
+ * own module, so that the providers and the controller do not import each other and tests can host the providers
+ * without VS Code.
+ */
+import type { IntegrationsResult } from '../../../shared/src/protocol';
+import type { LoadError } from '../azure/model';
+import type { AzureSession } from '../azure/session';
+
+export interface AzureTreeHost {
+  /** The server's last answer to `fluxAzure/integrations` (scope formats for "My access"). */
+  readonly catalog: IntegrationsResult | undefined;
+  loadCatalog(): Promise<IntegrationsResult>;
+  /** The Azure session for the current settings. */
+  session(): Promise<AzureSession>;
+  /** A failure as a tree item can say it. */
+  describe(err: unknown): LoadError;
+  log(message: string): void;
+}
