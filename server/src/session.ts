@@ -29,7 +29,7 @@ import { declinedDiagnostic, diagnosticsSteps } from './features/diagnostics';
 import { factsSteps } from './workspace/facts';
 import { ValidationQueue } from './validation';
 import { INITIALIZE_RESULT } from './capabilities';
-import { warmUp, warmUpRequests } from './warmUp';
+import { warmUp, warmUpRequests } from './startup/warmUp';
 import { provideHover } from './features/hover';
 import { provideCodeActions } from './features/codeActions';
 import { provideCompletion } from './features/completion';

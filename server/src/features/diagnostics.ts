@@ -1,4 +1,4 @@
-import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver';
+import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver-types';
 import { EXTENSION_SOURCE } from '../../../shared/src/protocol';
 import { isPlaceholder, ruleByCode, FLUX_AZURE_DOCS } from '../catalog';
 import type { Chunk, ManifestDoc, ManifestFile } from '../document/manifest';
