@@ -1,6 +1,14 @@
 import { Schema } from 'yaml';
-import type { MapNode, PairNode, ScalarNode, ScalarStyle, SeqNode, YamlNode } from './nodes';
-import type { OffsetMap } from './parse';
+import {
+  pairNode,
+  type MapNode,
+  type OffsetMap,
+  type PairNode,
+  type ScalarNode,
+  type ScalarStyle,
+  type SeqNode,
+  type YamlNode,
+} from './nodes';
 
 /**
  * A fast path for the YAML that Kubernetes manifests are made of: block maps and sequences, single-line plain and
@@ -89,12 +97,8 @@ class BlockParser {
     if (ls >= this.n) return marker ? this.scalar(null, '', 'plain', 3, 3) : undefined;
     const ind = this.indentOf(ls);
     const c = ls + ind;
-    let root: YamlNode;
-    if (this.isSeqIndicator(c)) root = this.blockSeq(c, ind);
-    else {
-      if (this.isDocMarker(ls)) throw BAIL;
-      root = this.blockMap(c, ind);
-    }
+    if (!this.isSeqIndicator(c) && this.isDocMarker(ls)) throw BAIL;
+    const root = this.blockCollection(c, ind);
     if (this.contentLine(this.pos) < this.n) throw BAIL; // content the structure above does not explain
     return root;
   }
@@ -164,8 +168,7 @@ class BlockParser {
   /** After a same-line value ending at `end`: the rest of the line must be blank or a comment. */
   private finishLine(end: number, le: number): void {
     const { src } = this;
-    let i = end;
-    while (i < le && src.charCodeAt(i) === SPACE) i++;
+    const i = this.skipSpaces(end, le);
     if (i < le && !(src.charCodeAt(i) === HASH && i > end)) throw BAIL;
     this.pos = this.nextLine(end);
     this.trail = this.pos;
@@ -182,46 +185,25 @@ class BlockParser {
     if (++this.depth > MAX_DEPTH) throw BAIL;
   }
 
-  /** A block map whose first key starts at `first`; its keys sit at column `ind`. */
-  private blockMap(first: number, ind: number): MapNode {
+  /**
+   * A block sequence (when a `-` is at `first`) or map (a key is at `first`) whose entries sit in column `ind`. The
+   * next content line in that column continues it when it holds the same kind of entry; a `-` there after a map's
+   * entry would be a sequence beside its keys, which the fast path does not take.
+   */
+  private blockCollection(first: number, ind: number): MapNode | SeqNode {
     this.enter();
-    const pairs: PairNode[] = [];
-    let kp = first;
-    let end: number;
-    for (;;) {
-      const key = this.keyAt(kp);
-      if (!key) throw BAIL;
-      const value = this.valueAfter(key.after, ind, true);
-      pairs.push({
-        type: 'pair',
-        key: key.node,
-        value,
-        start: key.node.start,
-        end: value.end > key.node.end ? value.end : key.node.end,
-      });
-      this.resolveTrivia(ind);
-      end = this.trail;
-      const ls = this.pos;
-      if (ls >= this.n) break;
-      const ind2 = this.indentOf(ls);
-      if (ind2 < ind || (ind2 === 0 && this.isDocMarker(ls))) break;
-      if (ind2 > ind || this.isSeqIndicator(ls + ind2)) throw BAIL;
-      this.pendingIndent = -1; // the comments lead the next pair
-      kp = ls + ind;
-    }
-    this.depth--;
-    this.closeCollection(ind);
-    return { type: 'map', pairs, flow: false, start: this.map(first), end: this.map(end) };
-  }
-
-  /** A block sequence whose first `-` is at `first`, in column `ind`. */
-  private blockSeq(first: number, ind: number): SeqNode {
-    this.enter();
+    const isSeq = this.isSeqIndicator(first);
     const items: YamlNode[] = [];
-    let dp = first;
+    const pairs: PairNode[] = [];
+    let at = first;
     let end: number;
     for (;;) {
-      items.push(this.seqItem(dp, ind));
+      if (isSeq) items.push(this.entryValue(at, ind, true));
+      else {
+        const key = this.keyAt(at);
+        if (!key) throw BAIL;
+        pairs.push(pairNode(key.node, this.entryValue(key.after, ind, false)));
+      }
       this.resolveTrivia(ind);
       end = this.trail;
       const ls = this.pos;
@@ -229,13 +211,20 @@ class BlockParser {
       const ind2 = this.indentOf(ls);
       if (ind2 < ind) break;
       if (ind2 > ind) throw BAIL;
-      if (!this.isSeqIndicator(ls + ind)) break; // the next key of the map holding this (compact) sequence
-      this.pendingIndent = -1;
-      dp = ls + ind;
+      const dash = this.isSeqIndicator(ls + ind);
+      // A sequence ends at the next key of the map holding it (compact sequence); a top-level map at `---`.
+      if (isSeq ? !dash : ind === 0 && this.isDocMarker(ls)) break;
+      if (!isSeq && dash) throw BAIL;
+      this.pendingIndent = -1; // the comments lead the next entry
+      at = ls + ind;
     }
     this.depth--;
     this.closeCollection(ind);
-    return { type: 'seq', items, flow: false, start: this.map(first), end: this.map(end) };
+    const start = this.map(first);
+    const stop = this.map(end);
+    return isSeq
+      ? { type: 'seq', items, flow: false, start, end: stop }
+      : { type: 'map', pairs, flow: false, start, end: stop };
   }
 
   /**
@@ -292,27 +281,19 @@ class BlockParser {
     this.kind = 'collection';
   }
 
-  /** The item after the `-` at `dp` of a sequence in column `ind`. */
-  private seqItem(dp: number, ind: number): YamlNode {
-    const { src } = this;
-    let c = dp + 1;
-    while (src.charCodeAt(c) === SPACE) c++;
-    const le = this.lineEnd(dp);
-    if (c >= le || src.charCodeAt(c) === HASH) return this.valueOnNextLines(c, le, ind, false);
-    const col = ind + (c - dp);
-    if (this.isSeqIndicator(c)) return this.blockSeq(c, col);
-    if (this.keyAt(c)) return this.blockMap(c, col);
-    return this.inlineValue(c, le, ind);
-  }
-
-  /** The value after the `:` of a key (at `after`), in a map in column `ind`. */
-  private valueAfter(after: number, ind: number, mapValue: boolean): YamlNode {
-    const { src } = this;
-    let c = after;
-    while (src.charCodeAt(c) === SPACE) c++;
-    const le = this.lineEnd(after);
-    if (c >= le || src.charCodeAt(c) === HASH) return this.valueOnNextLines(c, le, ind, mapValue);
-    if (this.isSeqIndicator(c)) throw BAIL; // `key: - x`
+  /**
+   * The value of a sequence entry (`inSeq`: `at` is its `-`) or of a map entry (`at` is just past its key's `:`),
+   * in a collection in column `ind`.
+   */
+  private entryValue(at: number, ind: number, inSeq: boolean): YamlNode {
+    const le = this.lineEnd(at);
+    const c = this.skipSpaces(inSeq ? at + 1 : at, le);
+    if (c >= le || this.src.charCodeAt(c) === HASH) return this.valueOnNextLines(c, le, ind, !inSeq);
+    if (this.isSeqIndicator(c)) {
+      if (!inSeq) throw BAIL; // `key: - x`
+      return this.blockCollection(c, ind + (c - at));
+    }
+    if (inSeq && this.keyAt(c)) return this.blockCollection(c, ind + (c - at));
     return this.inlineValue(c, le, ind);
   }
 
@@ -324,11 +305,10 @@ class BlockParser {
       const ind2 = this.indentOf(ls);
       const first = ls + ind2;
       if (ind2 > ind) {
-        if (this.isSeqIndicator(first)) return this.blockSeq(first, ind2);
-        if (this.keyAt(first)) return this.blockMap(first, ind2);
+        if (this.isSeqIndicator(first) || this.keyAt(first)) return this.blockCollection(first, ind2);
         throw BAIL; // a scalar on its own line
       }
-      if (mapValue && ind2 === ind && this.isSeqIndicator(first)) return this.blockSeq(first, ind2);
+      if (mapValue && ind2 === ind && this.isSeqIndicator(first)) return this.blockCollection(first, ind2);
     }
     this.pos = after;
     this.kind = 'null';
@@ -345,7 +325,7 @@ class BlockParser {
     if (ch === QUOTE_DOUBLE || ch === QUOTE_SINGLE) {
       const q = this.quoted(c, le);
       this.finishLine(q.end, le);
-      return this.scalar(q.value, q.value, ch === QUOTE_DOUBLE ? 'double' : 'single', c, q.end);
+      return q.node;
     }
     if (ch === 91 /* [ */ || ch === 123 /* { */) {
       const node = this.flowCollection(c, le);
@@ -384,14 +364,10 @@ class BlockParser {
     const ch = src.charCodeAt(c);
     if (ch === QUOTE_DOUBLE || ch === QUOTE_SINGLE) {
       const q = this.quoted(c, le);
-      let j = q.end;
-      while (src.charCodeAt(j) === SPACE) j++;
+      const j = this.skipSpaces(q.end, le);
       if (j >= le || src.charCodeAt(j) !== COLON || !this.isBreakOrSpace(j + 1, le)) return undefined;
       if (q.end - c > MAX_KEY_LENGTH) throw BAIL;
-      return {
-        node: this.scalar(q.value, q.value, ch === QUOTE_DOUBLE ? 'double' : 'single', c, q.end),
-        after: j + 1,
-      };
+      return { node: q.node, after: j + 1 };
     }
     if (!this.plainStart(c, le)) return undefined;
     for (let i = c + 1; i < le; i++) {
@@ -408,8 +384,8 @@ class BlockParser {
     return undefined;
   }
 
-  /** A quoted scalar that closes on its line. */
-  private quoted(c: number, le: number): { value: string; end: number } {
+  /** A quoted scalar that closes on its line, and the offset after its closing quote. */
+  private quoted(c: number, le: number): { node: ScalarNode; end: number } {
     const { src } = this;
     if (src.charCodeAt(c) === QUOTE_SINGLE) {
       let value = '';
@@ -423,7 +399,7 @@ class BlockParser {
           i = j + 2;
           continue;
         }
-        return { value, end: j + 1 };
+        return this.quotedNode(value, 'single', c, j + 1);
       }
     }
     let value = '';
@@ -437,7 +413,7 @@ class BlockParser {
       }
       if (j >= le) throw BAIL;
       value += src.slice(i, j);
-      if (src.charCodeAt(j) === QUOTE_DOUBLE) return { value, end: j + 1 };
+      if (src.charCodeAt(j) === QUOTE_DOUBLE) return this.quotedNode(value, 'double', c, j + 1);
       const e = src[j + 1];
       if (j + 1 >= le) throw BAIL; // escaped line break
       const simple = ESCAPES[e];
@@ -454,6 +430,10 @@ class BlockParser {
       value += String.fromCodePoint(code);
       i = j + 2 + len;
     }
+  }
+
+  private quotedNode(value: string, style: ScalarStyle, c: number, end: number): { node: ScalarNode; end: number } {
+    return { node: this.scalar(value, value, style, c, end), end };
   }
 
   /** End of the last flow collection parsed. */
@@ -478,13 +458,7 @@ class BlockParser {
         if (src.charCodeAt(j) !== COLON || !this.isBreakOrSpace(j + 1, le)) throw BAIL;
         j = this.skipSpaces(j + 1, le);
         const value = this.flowItem(j, le, false);
-        pairs.push({
-          type: 'pair',
-          key,
-          value,
-          start: key.start,
-          end: value.end > key.end ? value.end : key.end,
-        });
+        pairs.push(pairNode(key, value));
       }
       i = this.skipSpaces(this.flowEnd, le);
       const x = src.charCodeAt(i);
@@ -512,7 +486,7 @@ class BlockParser {
       const q = this.quoted(c, le);
       this.flowEnd = q.end;
       if (!atKey && src.charCodeAt(this.skipSpaces(q.end, le)) === COLON) throw BAIL; // an implicit pair
-      return this.scalar(q.value, q.value, ch === QUOTE_DOUBLE ? 'double' : 'single', c, q.end);
+      return q.node;
     }
     if (!this.plainStart(c, le)) throw BAIL;
     let end = c;
