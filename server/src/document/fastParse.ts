@@ -1,14 +1,6 @@
-import { Schema } from 'yaml';
-import {
-  pairNode,
-  type MapNode,
-  type OffsetMap,
-  type PairNode,
-  type ScalarNode,
-  type ScalarStyle,
-  type SeqNode,
-  type YamlNode,
-} from './nodes';
+import type { MapNode, OffsetMap, PairNode, ScalarNode, ScalarStyle, SeqNode, YamlNode } from './nodes';
+import { pairNode } from './nodes';
+import { resolvePlain } from './plainScalars';
 
 /**
  * A fast path for the YAML that Kubernetes manifests are made of: block maps and sequences, single-line plain and
@@ -135,8 +127,7 @@ class BlockParser {
   private contentLine(p: number): number {
     const { src, n } = this;
     while (p < n) {
-      let c = p;
-      while (src.charCodeAt(c) === SPACE) c++;
+      const c = p + this.indentOf(p);
       if (c >= n) return n;
       const ch = src.charCodeAt(c);
       if (ch === LF || (ch === CR && src.charCodeAt(c + 1) === LF) || ch === HASH) {
@@ -179,6 +170,13 @@ class BlockParser {
 
   private scalar(value: ScalarNode['value'], text: string, style: ScalarStyle, start: number, end: number): ScalarNode {
     return { type: 'scalar', value, text, style, start: this.map(start), end: this.map(end) };
+  }
+
+  /** A plain scalar; `yaml` gives a few (merge keys, values its tags reject) a meaning the fast path does not copy. */
+  private plain(text: string, atKey: boolean, start: number, end: number): ScalarNode {
+    const value = resolvePlain(text, atKey);
+    if (value === undefined) throw BAIL;
+    return this.scalar(value, text, 'plain', start, end);
   }
 
   private enter(): void {
@@ -343,11 +341,8 @@ class BlockParser {
       if (x !== SPACE) end = i + 1;
     }
     const text = src.slice(c, end);
-    this.pos = this.nextLine(end);
-    this.trail = this.pos;
-    this.kind = 'flow';
-    const value = resolvePlain(text, false);
-    return this.scalar(value, text, 'plain', c, end);
+    this.finishLine(end, le);
+    return this.plain(text, false, c, end);
   }
 
   private plainStart(c: number, le: number): boolean {
@@ -377,7 +372,7 @@ class BlockParser {
         while (src.charCodeAt(end - 1) === SPACE) end--;
         if (end - c > MAX_KEY_LENGTH) throw BAIL;
         const text = src.slice(c, end);
-        return { node: this.scalar(resolvePlain(text, true), text, 'plain', c, end), after: i + 1 };
+        return { node: this.plain(text, true, c, end), after: i + 1 };
       }
       if (x === HASH && src.charCodeAt(i - 1) === SPACE) return undefined;
     }
@@ -508,7 +503,7 @@ class BlockParser {
     if (x === 91 || x === 123) throw BAIL;
     const text = src.slice(c, end);
     this.flowEnd = end;
-    return this.scalar(resolvePlain(text, atKey), text, 'plain', c, end);
+    return this.plain(text, atKey, c, end);
   }
 
   /** A `|` or `>` block scalar whose header is at `c`, below a node in column `parentIndent`. */
@@ -527,23 +522,9 @@ class BlockParser {
     const le = this.lineEnd(c);
     this.finishLine(i, le); // only a comment may follow the header
     let p = this.pos;
-    if (p >= n) throw BAIL;
-
-    // Indentation: that of the first non-empty line; leading empty lines may not be longer.
+    // The indentation is that of the first non-empty line (-1 before it); leading empty lines may not be longer.
     let blockIndent = -1;
     let leadingEmpty = 0;
-    for (let q = p; q < n; q = this.nextLine(q)) {
-      const s = this.indentOf(q);
-      const e = this.lineEnd(q);
-      if (q + s >= e) {
-        if (s > leadingEmpty) leadingEmpty = s;
-        continue;
-      }
-      blockIndent = s;
-      break;
-    }
-    if (blockIndent <= parentIndent || leadingEmpty > blockIndent) throw BAIL;
-
     let value = '';
     let emptyLines = 0;
     let seenContent = false;
@@ -552,10 +533,15 @@ class BlockParser {
       const s = this.indentOf(p);
       const e = this.lineEnd(p);
       if (p + s >= e) {
-        if (s > blockIndent) throw BAIL; // a line of spaces is content
+        if (blockIndent < 0) leadingEmpty = Math.max(leadingEmpty, s);
+        else if (s > blockIndent) throw BAIL; // a line of spaces is content
         emptyLines++;
         p = this.nextLine(p);
         continue;
+      }
+      if (blockIndent < 0) {
+        if (s <= parentIndent || leadingEmpty > s) throw BAIL;
+        blockIndent = s;
       }
       if (s < blockIndent) break;
       const text = src.slice(p + blockIndent, e);
@@ -569,6 +555,7 @@ class BlockParser {
       p = this.nextLine(p);
       end = p;
     }
+    if (blockIndent < 0) throw BAIL; // no content
     if (!strip) value += '\n';
     this.pos = end;
     this.trail = end;
@@ -596,52 +583,3 @@ const ESCAPES: Record<string, string | undefined> = {
   '/': '/',
   '\\': '\\',
 };
-
-// ---- plain scalar values, resolved by the `yaml` package's own YAML 1.1 tags ----------------------------------
-
-interface ResolvingTag {
-  default?: boolean | 'key';
-  test?: RegExp;
-  resolve: (value: string, onError: (message: string) => void, options: object) => unknown;
-}
-
-const TAGS = (new Schema({ schema: 'yaml-1.1' }).tags as unknown as ResolvingTag[]).filter(
-  (t) => t.test !== undefined && t.default !== false,
-);
-const RESOLVE_OPTIONS = { intAsBigInt: false };
-
-/** Letters that can start a non-string: booleans and null (`yes`, `No`, `TRUE`, `off`, `null`...), `e5` floats. */
-const WORD_STARTS = new Set('yYnNtTfFoOeE'.split('').map((c) => c.charCodeAt(0)));
-/** Resolved values of plain scalars that may not be strings, for values and for keys (`<<` is special there). */
-const resolved = new Map<string, ScalarNode['value']>();
-const resolvedKeys = new Map<string, ScalarNode['value']>();
-
-/** The value of a plain scalar, as `yaml` resolves it with the YAML 1.1 schema. */
-function resolvePlain(text: string, atKey: boolean): ScalarNode['value'] {
-  const c = text.charCodeAt(0);
-  const letter = (c >= 97 && c <= 122) || (c >= 65 && c <= 90);
-  if (letter ? !WORD_STARTS.has(c) : c > 127 || !CAN_START_NON_STRING.has(c)) return text;
-  const cache = atKey ? resolvedKeys : resolved;
-  const cached = cache.get(text);
-  if (cached !== undefined || cache.has(text)) return cached ?? null;
-  let value: ScalarNode['value'] = text;
-  for (const tag of TAGS) {
-    if (tag.default === 'key' ? !atKey : tag.default !== true) continue;
-    if (!tag.test!.test(text)) continue;
-    if (tag.default === 'key') throw BAIL; // `<<` merge keys
-    let failed = false;
-    const result = tag.resolve(text, () => (failed = true), RESOLVE_OPTIONS) as
-      { value?: unknown } | ScalarNode['value'];
-    if (failed) throw BAIL;
-    value = (
-      result !== null && typeof result === 'object' && 'value' in result ? result.value : result
-    ) as ScalarNode['value'];
-    break;
-  }
-  if (cache.size > 10_000) cache.clear();
-  cache.set(text, value);
-  return value;
-}
-
-/** Non-letter first characters of YAML 1.1 numbers, timestamps, null (`~`) and merge keys (`<<`). */
-const CAN_START_NON_STRING = new Set('0123456789+-.~<'.split('').map((c) => c.charCodeAt(0)));

@@ -1,14 +1,6 @@
 import { isAlias, isMap, isPair, isScalar, isSeq, parseDocument, Scalar, type Node as YNode } from 'yaml';
-import {
-  pairNode,
-  type MapNode,
-  type OffsetMap,
-  type PairNode,
-  type ScalarNode,
-  type ScalarStyle,
-  type SeqNode,
-  type YamlNode,
-} from './nodes';
+import type { MapNode, OffsetMap, PairNode, ScalarNode, ScalarStyle, SeqNode, YamlNode } from './nodes';
+import { pairNode } from './nodes';
 import { parseBlockYaml } from './fastParse';
 
 export interface ParsedYaml {
