@@ -30,7 +30,7 @@ const common = {
   metafile: true,
 };
 
-/** Leaves imports matching `filter` to the loader, which hands over the loading bundle's copy (codeCache.ts). */
+/** Leaves imports matching `filter` to the loader, which hands over the loading bundle's copy (startup/codeCache.ts). */
 function provided(filter) {
   return { name: 'provided', setup: (b) => b.onResolve({ filter }, ({ path }) => ({ path, external: true })) };
 }
@@ -65,7 +65,7 @@ const results = await Promise.all([
     external: ['vscode'],
   }),
   // The language server in three bundles, so that `initialize` is answered before most of the code is even parsed:
-  // server.js (entry: loads the others through V8's code cache, server/src/codeCache.ts), shell.js (the protocol
+  // server.js (entry: loads the others through V8's code cache, server/src/startup/codeCache.ts), shell.js (the protocol
   // library and the `initialize` answer) and session.js (everything else, loaded after `initialize`; it uses the
   // shell's copy of the protocol library and the entry's code cache module, handed over at load).
   build({
@@ -75,11 +75,11 @@ const results = await Promise.all([
   }),
   build({
     ...common,
-    entryPoints: ['server/src/shell.ts'],
+    entryPoints: ['server/src/startup/shell.ts'],
     outfile: 'server/out/shell.js',
     // vscode-jsonrpc and vscode-languageserver load `crypto` and `child_process` at startup for rarely used
     // functions: load them on first use instead.
-    alias: { crypto: './server/src/lazyCrypto.ts', child_process: './server/src/lazyChildProcess.ts' },
+    alias: { crypto: './server/src/startup/lazyCrypto.ts', child_process: './server/src/startup/lazyChildProcess.ts' },
     plugins: [provided(/^\.\/codeCache$/)],
     // Start-up reads and deserialises this bundle before anything else: smaller is faster (~6 ms), and it is
     // library code nobody steps through.
@@ -89,7 +89,7 @@ const results = await Promise.all([
     ...common,
     entryPoints: ['server/src/session.ts'],
     outfile: 'server/out/session.js',
-    plugins: [provided(/^vscode-languageserver(\/node)?$/)],
+    plugins: [provided(/^vscode-languageserver(\/node|-types|-protocol)?$/)],
   }),
   build({
     ...common,

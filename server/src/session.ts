@@ -4,7 +4,6 @@ import {
   FileChangeType,
   LSPErrorCodes,
   ResponseError,
-  type CancellationToken,
   type Connection,
   type InitializeParams,
   type InitializeResult,
@@ -15,15 +14,12 @@ import {
   PatchContextRequest,
   PatchEditRequest,
   SETTINGS_SECTION,
-  type GrantTextParams,
-  type PatchContextParams,
-  type PatchEditParams,
   type ServerSettings,
 } from '../../shared/src/protocol';
 import { uriToPath } from './workspace/files';
 import { ValidationQueue } from './validation';
 import { INITIALIZE_RESULT } from './capabilities';
-import { warmUp, warmUpRequests } from './warmUp';
+import { warmUp, warmUpRequests } from './startup/warmUp';
 import { CancelledError, createFluxService } from './service';
 
 /** How long diagnostics wait after the last edit before they are computed. */
@@ -160,16 +156,12 @@ export function startSession(
   );
 
   // Azure permissions view: the workspace's integrations (open documents as edited, the rest from disk).
-  connection.onRequest(IntegrationsRequest.method, (_: unknown, token: CancellationToken) =>
-    request('integrations', () => service.integrations(token)),
-  );
-  connection.onRequest(GrantTextRequest.method, (params: GrantTextParams) =>
-    request('grantText', async () => service.grantText(params)),
-  );
-  connection.onRequest(PatchContextRequest.method, (params: PatchContextParams, token: CancellationToken) =>
+  connection.onRequest(IntegrationsRequest, (token) => request('integrations', () => service.integrations(token)));
+  connection.onRequest(GrantTextRequest, (params) => request('grantText', async () => service.grantText(params)));
+  connection.onRequest(PatchContextRequest, (params, token) =>
     request('patchContext', () => service.patchContext(params, token), null),
   );
-  connection.onRequest(PatchEditRequest.method, (params: PatchEditParams, token: CancellationToken) =>
+  connection.onRequest(PatchEditRequest, (params, token) =>
     request('patchEdit', () => service.patchEdit(params, token), {
       notes: [],
       error: 'the language server failed to compute the edit (see its log)',

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { LspClient, positionOf } from './lspClient';
 
 /**
- * The server's compiled-code cache (server/src/codeCache.ts): written once the server is warm, used by the next start,
+ * The server's compiled-code cache (server/src/startup/codeCache.ts): written once the server is warm, used by the next start,
  * and never able to break the server — a corrupt, stale or unwritable cache only means compiling from source.
  */
 const home = mkdtempSync(join(tmpdir(), 'flux-azure-cc-home-'));

@@ -16,11 +16,11 @@ const ENTRY_POINTS = new Set([
   'client/src/extension.ts',
   'client/src/azure/index.ts',
   'server/src/server.ts',
-  'server/src/shell.ts',
+  'server/src/startup/shell.ts',
   'server/src/session.ts',
   'server/src/cli.ts',
-  'server/src/lazyCrypto.ts',
-  'server/src/lazyChildProcess.ts',
+  'server/src/startup/lazyCrypto.ts',
+  'server/src/startup/lazyChildProcess.ts',
 ]);
 /** Exports scripts (plain .mjs, outside the TypeScript program) import. */
 const USED_BY_SCRIPTS = new Set([

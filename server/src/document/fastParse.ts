@@ -1,6 +1,6 @@
-import { Schema } from 'yaml';
-import type { MapNode, PairNode, ScalarNode, ScalarStyle, SeqNode, YamlNode } from './nodes';
-import type { OffsetMap } from './parse';
+import type { MapNode, OffsetMap, PairNode, ScalarNode, ScalarStyle, SeqNode, YamlNode } from './nodes';
+import { pairNode } from './nodes';
+import { resolvePlain } from './plainScalars';
 
 /**
  * A fast path for the YAML that Kubernetes manifests are made of: block maps and sequences, single-line plain and
@@ -89,12 +89,8 @@ class BlockParser {
     if (ls >= this.n) return marker ? this.scalar(null, '', 'plain', 3, 3) : undefined;
     const ind = this.indentOf(ls);
     const c = ls + ind;
-    let root: YamlNode;
-    if (this.isSeqIndicator(c)) root = this.blockSeq(c, ind);
-    else {
-      if (this.isDocMarker(ls)) throw BAIL;
-      root = this.blockMap(c, ind);
-    }
+    if (!this.isSeqIndicator(c) && this.isDocMarker(ls)) throw BAIL;
+    const root = this.blockCollection(c, ind);
     if (this.contentLine(this.pos) < this.n) throw BAIL; // content the structure above does not explain
     return root;
   }
@@ -131,8 +127,7 @@ class BlockParser {
   private contentLine(p: number): number {
     const { src, n } = this;
     while (p < n) {
-      let c = p;
-      while (src.charCodeAt(c) === SPACE) c++;
+      const c = p + this.indentOf(p);
       if (c >= n) return n;
       const ch = src.charCodeAt(c);
       if (ch === LF || (ch === CR && src.charCodeAt(c + 1) === LF) || ch === HASH) {
@@ -164,8 +159,7 @@ class BlockParser {
   /** After a same-line value ending at `end`: the rest of the line must be blank or a comment. */
   private finishLine(end: number, le: number): void {
     const { src } = this;
-    let i = end;
-    while (i < le && src.charCodeAt(i) === SPACE) i++;
+    const i = this.skipSpaces(end, le);
     if (i < le && !(src.charCodeAt(i) === HASH && i > end)) throw BAIL;
     this.pos = this.nextLine(end);
     this.trail = this.pos;
@@ -178,50 +172,36 @@ class BlockParser {
     return { type: 'scalar', value, text, style, start: this.map(start), end: this.map(end) };
   }
 
+  /** A plain scalar; `yaml` gives a few (merge keys, values its tags reject) a meaning the fast path does not copy. */
+  private plain(text: string, atKey: boolean, start: number, end: number): ScalarNode {
+    const value = resolvePlain(text, atKey);
+    if (value === undefined) throw BAIL;
+    return this.scalar(value, text, 'plain', start, end);
+  }
+
   private enter(): void {
     if (++this.depth > MAX_DEPTH) throw BAIL;
   }
 
-  /** A block map whose first key starts at `first`; its keys sit at column `ind`. */
-  private blockMap(first: number, ind: number): MapNode {
+  /**
+   * A block sequence (when a `-` is at `first`) or map (a key is at `first`) whose entries sit in column `ind`. The
+   * next content line in that column continues it when it holds the same kind of entry; a `-` there after a map's
+   * entry would be a sequence beside its keys, which the fast path does not take.
+   */
+  private blockCollection(first: number, ind: number): MapNode | SeqNode {
     this.enter();
-    const pairs: PairNode[] = [];
-    let kp = first;
-    let end: number;
-    for (;;) {
-      const key = this.keyAt(kp);
-      if (!key) throw BAIL;
-      const value = this.valueAfter(key.after, ind, true);
-      pairs.push({
-        type: 'pair',
-        key: key.node,
-        value,
-        start: key.node.start,
-        end: value.end > key.node.end ? value.end : key.node.end,
-      });
-      this.resolveTrivia(ind);
-      end = this.trail;
-      const ls = this.pos;
-      if (ls >= this.n) break;
-      const ind2 = this.indentOf(ls);
-      if (ind2 < ind || (ind2 === 0 && this.isDocMarker(ls))) break;
-      if (ind2 > ind || this.isSeqIndicator(ls + ind2)) throw BAIL;
-      this.pendingIndent = -1; // the comments lead the next pair
-      kp = ls + ind;
-    }
-    this.depth--;
-    this.closeCollection(ind);
-    return { type: 'map', pairs, flow: false, start: this.map(first), end: this.map(end) };
-  }
-
-  /** A block sequence whose first `-` is at `first`, in column `ind`. */
-  private blockSeq(first: number, ind: number): SeqNode {
-    this.enter();
+    const isSeq = this.isSeqIndicator(first);
     const items: YamlNode[] = [];
-    let dp = first;
+    const pairs: PairNode[] = [];
+    let at = first;
     let end: number;
     for (;;) {
-      items.push(this.seqItem(dp, ind));
+      if (isSeq) items.push(this.entryValue(at, ind, true));
+      else {
+        const key = this.keyAt(at);
+        if (!key) throw BAIL;
+        pairs.push(pairNode(key.node, this.entryValue(key.after, ind, false)));
+      }
       this.resolveTrivia(ind);
       end = this.trail;
       const ls = this.pos;
@@ -229,13 +209,20 @@ class BlockParser {
       const ind2 = this.indentOf(ls);
       if (ind2 < ind) break;
       if (ind2 > ind) throw BAIL;
-      if (!this.isSeqIndicator(ls + ind)) break; // the next key of the map holding this (compact) sequence
-      this.pendingIndent = -1;
-      dp = ls + ind;
+      const dash = this.isSeqIndicator(ls + ind);
+      // A sequence ends at the next key of the map holding it (compact sequence); a top-level map at `---`.
+      if (isSeq ? !dash : ind === 0 && this.isDocMarker(ls)) break;
+      if (!isSeq && dash) throw BAIL;
+      this.pendingIndent = -1; // the comments lead the next entry
+      at = ls + ind;
     }
     this.depth--;
     this.closeCollection(ind);
-    return { type: 'seq', items, flow: false, start: this.map(first), end: this.map(end) };
+    const start = this.map(first);
+    const stop = this.map(end);
+    return isSeq
+      ? { type: 'seq', items, flow: false, start, end: stop }
+      : { type: 'map', pairs, flow: false, start, end: stop };
   }
 
   /**
@@ -292,27 +279,19 @@ class BlockParser {
     this.kind = 'collection';
   }
 
-  /** The item after the `-` at `dp` of a sequence in column `ind`. */
-  private seqItem(dp: number, ind: number): YamlNode {
-    const { src } = this;
-    let c = dp + 1;
-    while (src.charCodeAt(c) === SPACE) c++;
-    const le = this.lineEnd(dp);
-    if (c >= le || src.charCodeAt(c) === HASH) return this.valueOnNextLines(c, le, ind, false);
-    const col = ind + (c - dp);
-    if (this.isSeqIndicator(c)) return this.blockSeq(c, col);
-    if (this.keyAt(c)) return this.blockMap(c, col);
-    return this.inlineValue(c, le, ind);
-  }
-
-  /** The value after the `:` of a key (at `after`), in a map in column `ind`. */
-  private valueAfter(after: number, ind: number, mapValue: boolean): YamlNode {
-    const { src } = this;
-    let c = after;
-    while (src.charCodeAt(c) === SPACE) c++;
-    const le = this.lineEnd(after);
-    if (c >= le || src.charCodeAt(c) === HASH) return this.valueOnNextLines(c, le, ind, mapValue);
-    if (this.isSeqIndicator(c)) throw BAIL; // `key: - x`
+  /**
+   * The value of a sequence entry (`inSeq`: `at` is its `-`) or of a map entry (`at` is just past its key's `:`),
+   * in a collection in column `ind`.
+   */
+  private entryValue(at: number, ind: number, inSeq: boolean): YamlNode {
+    const le = this.lineEnd(at);
+    const c = this.skipSpaces(inSeq ? at + 1 : at, le);
+    if (c >= le || this.src.charCodeAt(c) === HASH) return this.valueOnNextLines(c, le, ind, !inSeq);
+    if (this.isSeqIndicator(c)) {
+      if (!inSeq) throw BAIL; // `key: - x`
+      return this.blockCollection(c, ind + (c - at));
+    }
+    if (inSeq && this.keyAt(c)) return this.blockCollection(c, ind + (c - at));
     return this.inlineValue(c, le, ind);
   }
 
@@ -324,11 +303,10 @@ class BlockParser {
       const ind2 = this.indentOf(ls);
       const first = ls + ind2;
       if (ind2 > ind) {
-        if (this.isSeqIndicator(first)) return this.blockSeq(first, ind2);
-        if (this.keyAt(first)) return this.blockMap(first, ind2);
+        if (this.isSeqIndicator(first) || this.keyAt(first)) return this.blockCollection(first, ind2);
         throw BAIL; // a scalar on its own line
       }
-      if (mapValue && ind2 === ind && this.isSeqIndicator(first)) return this.blockSeq(first, ind2);
+      if (mapValue && ind2 === ind && this.isSeqIndicator(first)) return this.blockCollection(first, ind2);
     }
     this.pos = after;
     this.kind = 'null';
@@ -345,7 +323,7 @@ class BlockParser {
     if (ch === QUOTE_DOUBLE || ch === QUOTE_SINGLE) {
       const q = this.quoted(c, le);
       this.finishLine(q.end, le);
-      return this.scalar(q.value, q.value, ch === QUOTE_DOUBLE ? 'double' : 'single', c, q.end);
+      return q.node;
     }
     if (ch === 91 /* [ */ || ch === 123 /* { */) {
       const node = this.flowCollection(c, le);
@@ -363,11 +341,8 @@ class BlockParser {
       if (x !== SPACE) end = i + 1;
     }
     const text = src.slice(c, end);
-    this.pos = this.nextLine(end);
-    this.trail = this.pos;
-    this.kind = 'flow';
-    const value = resolvePlain(text, false);
-    return this.scalar(value, text, 'plain', c, end);
+    this.finishLine(end, le);
+    return this.plain(text, false, c, end);
   }
 
   private plainStart(c: number, le: number): boolean {
@@ -384,14 +359,10 @@ class BlockParser {
     const ch = src.charCodeAt(c);
     if (ch === QUOTE_DOUBLE || ch === QUOTE_SINGLE) {
       const q = this.quoted(c, le);
-      let j = q.end;
-      while (src.charCodeAt(j) === SPACE) j++;
+      const j = this.skipSpaces(q.end, le);
       if (j >= le || src.charCodeAt(j) !== COLON || !this.isBreakOrSpace(j + 1, le)) return undefined;
       if (q.end - c > MAX_KEY_LENGTH) throw BAIL;
-      return {
-        node: this.scalar(q.value, q.value, ch === QUOTE_DOUBLE ? 'double' : 'single', c, q.end),
-        after: j + 1,
-      };
+      return { node: q.node, after: j + 1 };
     }
     if (!this.plainStart(c, le)) return undefined;
     for (let i = c + 1; i < le; i++) {
@@ -401,15 +372,15 @@ class BlockParser {
         while (src.charCodeAt(end - 1) === SPACE) end--;
         if (end - c > MAX_KEY_LENGTH) throw BAIL;
         const text = src.slice(c, end);
-        return { node: this.scalar(resolvePlain(text, true), text, 'plain', c, end), after: i + 1 };
+        return { node: this.plain(text, true, c, end), after: i + 1 };
       }
       if (x === HASH && src.charCodeAt(i - 1) === SPACE) return undefined;
     }
     return undefined;
   }
 
-  /** A quoted scalar that closes on its line. */
-  private quoted(c: number, le: number): { value: string; end: number } {
+  /** A quoted scalar that closes on its line, and the offset after its closing quote. */
+  private quoted(c: number, le: number): { node: ScalarNode; end: number } {
     const { src } = this;
     if (src.charCodeAt(c) === QUOTE_SINGLE) {
       let value = '';
@@ -423,7 +394,7 @@ class BlockParser {
           i = j + 2;
           continue;
         }
-        return { value, end: j + 1 };
+        return this.quotedNode(value, 'single', c, j + 1);
       }
     }
     let value = '';
@@ -437,7 +408,7 @@ class BlockParser {
       }
       if (j >= le) throw BAIL;
       value += src.slice(i, j);
-      if (src.charCodeAt(j) === QUOTE_DOUBLE) return { value, end: j + 1 };
+      if (src.charCodeAt(j) === QUOTE_DOUBLE) return this.quotedNode(value, 'double', c, j + 1);
       const e = src[j + 1];
       if (j + 1 >= le) throw BAIL; // escaped line break
       const simple = ESCAPES[e];
@@ -454,6 +425,10 @@ class BlockParser {
       value += String.fromCodePoint(code);
       i = j + 2 + len;
     }
+  }
+
+  private quotedNode(value: string, style: ScalarStyle, c: number, end: number): { node: ScalarNode; end: number } {
+    return { node: this.scalar(value, value, style, c, end), end };
   }
 
   /** End of the last flow collection parsed. */
@@ -478,13 +453,7 @@ class BlockParser {
         if (src.charCodeAt(j) !== COLON || !this.isBreakOrSpace(j + 1, le)) throw BAIL;
         j = this.skipSpaces(j + 1, le);
         const value = this.flowItem(j, le, false);
-        pairs.push({
-          type: 'pair',
-          key,
-          value,
-          start: key.start,
-          end: value.end > key.end ? value.end : key.end,
-        });
+        pairs.push(pairNode(key, value));
       }
       i = this.skipSpaces(this.flowEnd, le);
       const x = src.charCodeAt(i);
@@ -512,7 +481,7 @@ class BlockParser {
       const q = this.quoted(c, le);
       this.flowEnd = q.end;
       if (!atKey && src.charCodeAt(this.skipSpaces(q.end, le)) === COLON) throw BAIL; // an implicit pair
-      return this.scalar(q.value, q.value, ch === QUOTE_DOUBLE ? 'double' : 'single', c, q.end);
+      return q.node;
     }
     if (!this.plainStart(c, le)) throw BAIL;
     let end = c;
@@ -534,7 +503,7 @@ class BlockParser {
     if (x === 91 || x === 123) throw BAIL;
     const text = src.slice(c, end);
     this.flowEnd = end;
-    return this.scalar(resolvePlain(text, atKey), text, 'plain', c, end);
+    return this.plain(text, atKey, c, end);
   }
 
   /** A `|` or `>` block scalar whose header is at `c`, below a node in column `parentIndent`. */
@@ -553,23 +522,9 @@ class BlockParser {
     const le = this.lineEnd(c);
     this.finishLine(i, le); // only a comment may follow the header
     let p = this.pos;
-    if (p >= n) throw BAIL;
-
-    // Indentation: that of the first non-empty line; leading empty lines may not be longer.
+    // The indentation is that of the first non-empty line (-1 before it); leading empty lines may not be longer.
     let blockIndent = -1;
     let leadingEmpty = 0;
-    for (let q = p; q < n; q = this.nextLine(q)) {
-      const s = this.indentOf(q);
-      const e = this.lineEnd(q);
-      if (q + s >= e) {
-        if (s > leadingEmpty) leadingEmpty = s;
-        continue;
-      }
-      blockIndent = s;
-      break;
-    }
-    if (blockIndent <= parentIndent || leadingEmpty > blockIndent) throw BAIL;
-
     let value = '';
     let emptyLines = 0;
     let seenContent = false;
@@ -578,10 +533,15 @@ class BlockParser {
       const s = this.indentOf(p);
       const e = this.lineEnd(p);
       if (p + s >= e) {
-        if (s > blockIndent) throw BAIL; // a line of spaces is content
+        if (blockIndent < 0) leadingEmpty = Math.max(leadingEmpty, s);
+        else if (s > blockIndent) throw BAIL; // a line of spaces is content
         emptyLines++;
         p = this.nextLine(p);
         continue;
+      }
+      if (blockIndent < 0) {
+        if (s <= parentIndent || leadingEmpty > s) throw BAIL;
+        blockIndent = s;
       }
       if (s < blockIndent) break;
       const text = src.slice(p + blockIndent, e);
@@ -595,6 +555,7 @@ class BlockParser {
       p = this.nextLine(p);
       end = p;
     }
+    if (blockIndent < 0) throw BAIL; // no content
     if (!strip) value += '\n';
     this.pos = end;
     this.trail = end;
@@ -622,52 +583,3 @@ const ESCAPES: Record<string, string | undefined> = {
   '/': '/',
   '\\': '\\',
 };
-
-// ---- plain scalar values, resolved by the `yaml` package's own YAML 1.1 tags ----------------------------------
-
-interface ResolvingTag {
-  default?: boolean | 'key';
-  test?: RegExp;
-  resolve: (value: string, onError: (message: string) => void, options: object) => unknown;
-}
-
-const TAGS = (new Schema({ schema: 'yaml-1.1' }).tags as unknown as ResolvingTag[]).filter(
-  (t) => t.test !== undefined && t.default !== false,
-);
-const RESOLVE_OPTIONS = { intAsBigInt: false };
-
-/** Letters that can start a non-string: booleans and null (`yes`, `No`, `TRUE`, `off`, `null`...), `e5` floats. */
-const WORD_STARTS = new Set('yYnNtTfFoOeE'.split('').map((c) => c.charCodeAt(0)));
-/** Resolved values of plain scalars that may not be strings, for values and for keys (`<<` is special there). */
-const resolved = new Map<string, ScalarNode['value']>();
-const resolvedKeys = new Map<string, ScalarNode['value']>();
-
-/** The value of a plain scalar, as `yaml` resolves it with the YAML 1.1 schema. */
-function resolvePlain(text: string, atKey: boolean): ScalarNode['value'] {
-  const c = text.charCodeAt(0);
-  const letter = (c >= 97 && c <= 122) || (c >= 65 && c <= 90);
-  if (letter ? !WORD_STARTS.has(c) : c > 127 || !CAN_START_NON_STRING.has(c)) return text;
-  const cache = atKey ? resolvedKeys : resolved;
-  const cached = cache.get(text);
-  if (cached !== undefined || cache.has(text)) return cached ?? null;
-  let value: ScalarNode['value'] = text;
-  for (const tag of TAGS) {
-    if (tag.default === 'key' ? !atKey : tag.default !== true) continue;
-    if (!tag.test!.test(text)) continue;
-    if (tag.default === 'key') throw BAIL; // `<<` merge keys
-    let failed = false;
-    const result = tag.resolve(text, () => (failed = true), RESOLVE_OPTIONS) as
-      { value?: unknown } | ScalarNode['value'];
-    if (failed) throw BAIL;
-    value = (
-      result !== null && typeof result === 'object' && 'value' in result ? result.value : result
-    ) as ScalarNode['value'];
-    break;
-  }
-  if (cache.size > 10_000) cache.clear();
-  cache.set(text, value);
-  return value;
-}
-
-/** Non-letter first characters of YAML 1.1 numbers, timestamps, null (`~`) and merge keys (`<<`). */
-const CAN_START_NON_STRING = new Set('0123456789+-.~<'.split('').map((c) => c.charCodeAt(0)));

@@ -1,4 +1,5 @@
-import { parseYaml, type OffsetMap } from './parse';
+import type { OffsetMap } from './nodes';
+import { parseYaml } from './parse';
 import type { ScalarNode, YamlNode } from './nodes';
 
 /** YAML found inside a scalar (a kustomize `patch: |`, a `sops.azure-kv: |` entry, a base64 `data` value). */

@@ -50,6 +50,14 @@ export interface AliasNode extends Span {
 
 export type YamlNode = ScalarNode | MapNode | SeqNode | AliasNode;
 
+/** Maps an offset in the parsed text to an offset in the document chunk the nodes should report. */
+export type OffsetMap = (offset: number) => number;
+
+/** A pair spans its key and its value (a null value: the key), as both parsers build it. */
+export function pairNode(key: ScalarNode, value: YamlNode | undefined): PairNode {
+  return { type: 'pair', key, value, start: key.start, end: value && value.end > key.end ? value.end : key.end };
+}
+
 export function isMap(node: YamlNode | undefined): node is MapNode {
   return node?.type === 'map';
 }

@@ -1,9 +1,7 @@
 import { isAlias, isMap, isPair, isScalar, isSeq, parseDocument, Scalar, type Node as YNode } from 'yaml';
-import type { MapNode, PairNode, ScalarNode, ScalarStyle, SeqNode, YamlNode } from './nodes';
+import type { MapNode, OffsetMap, PairNode, ScalarNode, ScalarStyle, SeqNode, YamlNode } from './nodes';
+import { pairNode } from './nodes';
 import { parseBlockYaml } from './fastParse';
-
-/** Maps an offset in the parsed text to an offset in the document chunk the nodes should report. */
-export type OffsetMap = (offset: number) => number;
 
 export interface ParsedYaml {
   readonly root: YamlNode | undefined;
@@ -53,13 +51,7 @@ function convert(node: YNode, map: OffsetMap, depth: number): YamlNode | undefin
       if (!keyNode || !isScalar(keyNode)) continue;
       const key = scalar(keyNode, map(keyNode.range?.[0] ?? 0), map(keyNode.range?.[1] ?? 0));
       const value = item.value ? convert(item.value as YNode, map, depth + 1) : undefined;
-      pairs.push({
-        type: 'pair',
-        key,
-        value,
-        start: key.start,
-        end: value && value.end > key.end ? value.end : key.end,
-      });
+      pairs.push(pairNode(key, value));
     }
     const result: MapNode = { type: 'map', pairs, flow: !!node.flow, start, end };
     return result;

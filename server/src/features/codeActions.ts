@@ -5,7 +5,7 @@ import {
   type Range,
   type TextDocumentEdit,
   type WorkspaceEdit,
-} from 'vscode-languageserver';
+} from 'vscode-languageserver-types';
 import { EXTENSION_SOURCE } from '../../../shared/src/protocol';
 import type { ManifestFile } from '../document/manifest';
 import type { FeatureContext } from './context';

@@ -1,4 +1,4 @@
-import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver';
+import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver-types';
 import { EXTENSION_SOURCE } from '../../../shared/src/protocol';
 import { isPlaceholder, ruleByCode, FLUX_AZURE_DOCS } from '../catalog';
 import type { ManifestDoc, ManifestFile } from '../document/manifest';
@@ -80,7 +80,7 @@ const ALL_FACTS = SERVICE_ACCOUNTS | SECRETS | CLUSTER | IDENTITY_REFS;
  * What each `WorkspaceIndex` query reads. Keyed by the index's own member names, so renaming a query without this
  * table fails to compile; a member not listed counts as reading everything (correct, only slower).
  */
-export const QUERY_READS = {
+const QUERY_READS = {
   serviceAccounts: SERVICE_ACCOUNTS | CLUSTER,
   allServiceAccounts: SERVICE_ACCOUNTS | CLUSTER,
   secrets: SECRETS | CLUSTER,

@@ -81,7 +81,7 @@ interface Decryptor {
 
 const key = (namespace: string | undefined, name: string) => `${namespace ?? ''}/${name}`;
 
-export function findIntegrations(files: readonly ManifestFile[], index: WorkspaceIndex): AzureIntegration[] {
+function findIntegrations(files: readonly ManifestFile[], index: WorkspaceIndex): AzureIntegration[] {
   const lookups: Lookups = {
     index,
     secrets: new Map(),

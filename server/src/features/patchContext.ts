@@ -1,5 +1,5 @@
 import { basename, dirname, join } from 'node:path';
-import { CodeActionKind, type CodeAction, type Range, type WorkspaceEdit } from 'vscode-languageserver';
+import { CodeActionKind, type CodeAction, type Range, type WorkspaceEdit } from 'vscode-languageserver-types';
 import {
   PatchCommands,
   type PatchActionName,

@@ -70,7 +70,7 @@ export async function readYamlFile(path: string): Promise<ReadResult | undefined
 }
 
 /** `readYamlFile`, synchronously (the workspace scan reads many small files; see `WorkspaceIndex.scan`). */
-export function readYamlFileSync(path: string): ReadResult | undefined {
+function readYamlFileSync(path: string): ReadResult | undefined {
   let fd: number | undefined;
   try {
     fd = openSync(path, 'r');

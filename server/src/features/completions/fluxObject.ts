@@ -1,5 +1,5 @@
 import type { CompletionItem } from 'vscode-languageserver';
-import { CompletionItemKind } from 'vscode-languageserver';
+import { CompletionItemKind } from 'vscode-languageserver-types';
 import {
   BLOB_ENDPOINT_REGEX,
   describeRange,

@@ -4,7 +4,7 @@ import {
   InsertTextFormat,
   InsertTextMode,
   type CompletionItem,
-} from 'vscode-languageserver';
+} from 'vscode-languageserver-types';
 import type { CompletionCursor } from '../completionCursor';
 
 /** Re-opens the suggest widget after an item is accepted, so the value's own completions show at once. */

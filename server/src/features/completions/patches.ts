@@ -1,4 +1,4 @@
-import { CompletionItemKind, type CompletionItem } from 'vscode-languageserver';
+import { CompletionItemKind, type CompletionItem } from 'vscode-languageserver-types';
 import {
   APP_CERT_MOUNT,
   AZURE_ENV_VARS,

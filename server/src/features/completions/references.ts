@@ -1,4 +1,4 @@
-import { CompletionItemKind, type CompletionItem } from 'vscode-languageserver';
+import { CompletionItemKind, type CompletionItem } from 'vscode-languageserver-types';
 import {
   ANNOTATION_CLIENT_ID,
   ANNOTATION_TENANT_ID,

@@ -1,4 +1,4 @@
-import { CompletionItemKind, type CompletionItem } from 'vscode-languageserver';
+import { CompletionItemKind, type CompletionItem } from 'vscode-languageserver-types';
 import {
   AKS_WEBHOOK_INJECTION,
   ANNOTATION_TENANT_ID,

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { InitializeParams } from 'vscode-languageserver/node';
-import { INITIALIZE_RESULT } from './capabilities';
+import { INITIALIZE_RESULT } from '../capabilities';
 import { captureCodeCache, loadBundle, saveCodeCaches } from './codeCache';
 
 // The library's CommonJS exports object itself (an `import * as` would make esbuild copy its hundreds of exports at
@@ -26,7 +26,11 @@ connection.onInitialized(() => {
   const session = loadBundle(join(__dirname, 'session.js'), {
     'vscode-languageserver': lsp,
     'vscode-languageserver/node': lsp,
-  }) as typeof import('./session');
+    // the features' constants (CompletionItemKind, …): the protocol library re-exports the same objects
+    'vscode-languageserver-types': lsp,
+    // the typed requests of shared/src/protocol.ts (RequestType): the same library's objects
+    'vscode-languageserver-protocol': lsp,
+  }) as typeof import('../session');
   session.startSession(connection, initializeParams, { warm: saveCodeCaches });
 });
 connection.listen();

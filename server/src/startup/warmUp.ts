@@ -6,11 +6,11 @@ import {
   StreamMessageReader,
   StreamMessageWriter,
 } from 'vscode-languageserver/node';
-import { parseManifest } from './document/manifest';
-import { provideCompletion } from './features/completion';
-import type { FeatureContext } from './features/context';
-import { computeDiagnostics } from './features/diagnostics';
-import { provideHover } from './features/hover';
+import { parseManifest } from '../document/manifest';
+import { provideCompletion } from '../features/completion';
+import type { FeatureContext } from '../features/context';
+import { computeDiagnostics } from '../features/diagnostics';
+import { provideHover } from '../features/hover';
 
 /** Flux-on-Azure documents that exercise the parser, the rules, completion and hover. */
 const SAMPLE = [
