@@ -15,9 +15,8 @@ import {
   type PatchRequest,
 } from '../../server/src/features/patchEdits';
 import { WorkspaceIndex } from '../../server/src/workspace/workspaceIndex';
+import { CLIENT_ID as CLIENT, FLUX_INSTANCE_LINES, TENANT_ID as TENANT } from './fixtures';
 
-const CLIENT = '11111111-2222-3333-4444-555555555555';
-const TENANT = '66666666-7777-8888-9999-000000000000';
 const OTHER = 'aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee';
 const EXAMPLES = join(__dirname, '..', '..', '..', 'examples');
 
@@ -241,14 +240,7 @@ test('resources written at column 0 make new patch items column 0 too', () => {
 
 const FLUX_INSTANCE = [
   '# Flux Operator',
-  'apiVersion: fluxcd.controlplane.io/v1',
-  'kind: FluxInstance',
-  'metadata:',
-  '  name: flux',
-  '  namespace: flux-system',
-  'spec:',
-  '  distribution:',
-  '    version: "2.7.x"',
+  ...FLUX_INSTANCE_LINES,
   '    registry: ghcr.io/fluxcd',
   '  cluster:',
   '    type: azure # AKS',

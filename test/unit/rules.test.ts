@@ -1,63 +1,25 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
 import { analyzeFolder } from './analyze';
+import { COMPONENTS, GATE_PATCH_LINES, ociRepository as OCI, SERVICE_ACCOUNT as SA, writeTree } from './fixtures';
 
 /** Writes a small repository to a temp folder and returns the `file:line code` of every diagnostic. */
 async function lint(files: Record<string, string>, fluxVersion = ''): Promise<string[]> {
-  const root = mkdtempSync(join(tmpdir(), 'flux-azure-rules-'));
-  for (const [path, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(root, path)), { recursive: true });
-    writeFileSync(join(root, path), text);
-  }
+  const root = writeTree(files, 'flux-azure-rules-');
   return (await analyzeFolder(root, { fluxVersion })).map(
     ({ file, d }) => `${file}:${d.range.start.line + 1}:${d.range.start.character + 1} ${d.code}`,
   );
 }
 
-const COMPONENTS = '# Flux Version: v2.7.0\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: flux-system\n';
 const GATE_KUSTOMIZATION = [
   'apiVersion: kustomize.config.k8s.io/v1beta1',
   'kind: Kustomization',
   'resources:',
   '  - gotk-components.yaml',
-  'patches:',
-  '  - patch: |',
-  '      - op: add',
-  '        path: /spec/template/spec/containers/0/args/-',
-  '        value: --feature-gates=ObjectLevelWorkloadIdentity=true',
-  '    target:',
-  '      kind: Deployment',
+  ...GATE_PATCH_LINES,
   '      name: (source-controller)',
   '',
 ].join('\n');
-const SA = [
-  'apiVersion: v1',
-  'kind: ServiceAccount',
-  'metadata:',
-  '  name: acr',
-  '  namespace: apps',
-  '  annotations:',
-  '    azure.workload.identity/client-id: 11111111-2222-3333-4444-555555555555',
-  '    azure.workload.identity/tenant-id: 66666666-7777-8888-9999-000000000000',
-  '',
-].join('\n');
-const OCI = (extra = '') =>
-  [
-    'apiVersion: source.toolkit.fluxcd.io/v1',
-    'kind: OCIRepository',
-    'metadata:',
-    '  name: app',
-    '  namespace: apps',
-    'spec:',
-    '  interval: 5m',
-    '  url: oci://contoso.azurecr.io/app',
-    '  provider: azure',
-    '  serviceAccountName: acr',
-    extra,
-  ].join('\n');
 
 test('gate present, SA annotated: an object-level OCIRepository is clean', async () => {
   const found = await lint({
