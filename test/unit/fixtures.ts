@@ -71,3 +71,19 @@ export const GATE_PATCH_LINES = [
   '    target:',
   '      kind: Deployment',
 ];
+
+/** A kustomize `patches:` item: the patch `body` (its lines, indented under `patch: |`) and its target. */
+export function patchItem(body: readonly string[], name: string, kind = 'Deployment'): string[] {
+  return [
+    '  - patch: |',
+    ...body.map((line) => `      ${line}`),
+    '    target:',
+    `      kind: ${kind}`,
+    `      name: ${name}`,
+  ];
+}
+
+/** A kustomize.config.k8s.io Kustomization with nothing but `patches:` (the lines of its items). */
+export function patchesKustomization(items: readonly string[], eol = '\n'): string {
+  return ['apiVersion: kustomize.config.k8s.io/v1beta1', 'kind: Kustomization', 'patches:', ...items, ''].join(eol);
+}
