@@ -49,6 +49,22 @@ export function ociRepository(extra = ''): string {
   ].join('\n');
 }
 
+/** The Bucket `apps/config` on Azure Blob storage, with no credentials; `extra` is its last line. */
+export const bucket = (extra = ''): string =>
+  [
+    'apiVersion: source.toolkit.fluxcd.io/v1',
+    'kind: Bucket',
+    'metadata:',
+    '  name: config',
+    '  namespace: apps',
+    'spec:',
+    '  interval: 5m',
+    '  provider: azure',
+    '  bucketName: config',
+    '  endpoint: https://fleetstore.blob.core.windows.net',
+    extra,
+  ].join('\n');
+
 /** The lines of a FluxInstance `flux-system/flux` of Flux 2.7, up to its distribution version. */
 export const FLUX_INSTANCE_LINES = [
   'apiVersion: fluxcd.controlplane.io/v1',

@@ -5,6 +5,7 @@ import {
   CLIENT_ID,
   COMPONENTS,
   GATE_PATCH_LINES,
+  bucket,
   ociRepository as OCI,
   patchesKustomization,
   patchItem,
@@ -29,22 +30,6 @@ const GATE_KUSTOMIZATION = [
   '      name: (source-controller)',
   '',
 ].join('\n');
-
-/** The Bucket `apps/config` on Azure Blob storage, with no credentials; `extra` is its last line. */
-const bucket = (extra = '') =>
-  [
-    'apiVersion: source.toolkit.fluxcd.io/v1',
-    'kind: Bucket',
-    'metadata:',
-    '  name: config',
-    '  namespace: apps',
-    'spec:',
-    '  interval: 5m',
-    '  provider: azure',
-    '  bucketName: config',
-    '  endpoint: https://fleetstore.blob.core.windows.net',
-    extra,
-  ].join('\n');
 
 test('gate present, SA annotated: an object-level OCIRepository is clean', async () => {
   const found = await lint({
