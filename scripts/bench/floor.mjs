@@ -1,22 +1,11 @@
 // The parse floor: what the `yaml` package alone takes on a target's text, in a fresh process (run as a child of
 // bench.mjs). Prints JSON: cold (first parse, as a server's first open pays it), warm (median of the next runs) and
 // cst (lexer + CST parser only, warm median), all in ms. For a directory, every YAML file below it is parsed.
-import { readFileSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { Parser, parseAllDocuments } from 'yaml';
 import { median } from './stats.mjs';
-
-function yamlFiles(path) {
-  if (!statSync(path).isDirectory()) return [path];
-  const out = [];
-  for (const entry of readdirSync(path, { withFileTypes: true })) {
-    const p = join(path, entry.name);
-    if (entry.isDirectory()) out.push(...yamlFiles(p));
-    else if (/\.ya?ml$/i.test(entry.name)) out.push(p);
-  }
-  return out.sort();
-}
+import { yamlFiles } from './yamlFiles.mjs';
 
 const [target, repsArg] = process.argv.slice(2);
 const reps = Number(repsArg ?? 5);

@@ -30,14 +30,19 @@ function makeDocs(rand) {
       .map((n) => Array.from({ length: n }, () => '0123456789abcdef'[Math.floor(rand() * 16)]).join(''))
       .join('-');
   const interval = () => pick(['1m', '5m', '10m', '1h']);
-  const meta = (name, ns) => ['metadata:', `  name: ${name}`, `  namespace: ${ns}`];
+  /** apiVersion, kind and metadata of an object with a fresh name in `ns`. */
+  const head = (apiVersion, kind, ns) => [
+    `apiVersion: ${apiVersion}`,
+    `kind: ${kind}`,
+    'metadata:',
+    `  name: ${id()}`,
+    `  namespace: ${ns}`,
+  ];
   const acr = () => `${pick(WORDS)}registry.azurecr.io`;
 
   return {
     ServiceAccount: (ns) => [
-      'apiVersion: v1',
-      'kind: ServiceAccount',
-      ...meta(id(), ns),
+      ...head('v1', 'ServiceAccount', ns),
       '  annotations:',
       `    azure.workload.identity/client-id: ${guid()}`,
       `    azure.workload.identity/tenant-id: ${guid()}`,
@@ -45,9 +50,7 @@ function makeDocs(rand) {
       '    azure.workload.identity/use: "true"',
     ],
     OCIRepository: (ns) => [
-      `apiVersion: source.toolkit.fluxcd.io/${pick(['v1', 'v1beta2'])}`,
-      'kind: OCIRepository',
-      ...meta(id(), ns),
+      ...head(`source.toolkit.fluxcd.io/${pick(['v1', 'v1beta2'])}`, 'OCIRepository', ns),
       'spec:',
       `  interval: ${interval()}`,
       `  url: oci://${acr()}/manifests/${pick(WORDS)}`,
@@ -58,9 +61,7 @@ function makeDocs(rand) {
       '    provider: cosign',
     ],
     GitRepository: (ns) => [
-      'apiVersion: source.toolkit.fluxcd.io/v1',
-      'kind: GitRepository',
-      ...meta(id(), ns),
+      ...head('source.toolkit.fluxcd.io/v1', 'GitRepository', ns),
       'spec:',
       `  interval: ${interval()}`,
       `  url: https://dev.azure.com/${pick(WORDS)}/${pick(WORDS)}/_git/${pick(WORDS)}`,
@@ -70,9 +71,7 @@ function makeDocs(rand) {
       `    name: ${id()}-git`,
     ],
     Bucket: (ns) => [
-      'apiVersion: source.toolkit.fluxcd.io/v1',
-      'kind: Bucket',
-      ...meta(id(), ns),
+      ...head('source.toolkit.fluxcd.io/v1', 'Bucket', ns),
       'spec:',
       `  interval: ${interval()}`,
       '  provider: azure',
@@ -80,9 +79,7 @@ function makeDocs(rand) {
       `  endpoint: https://${pick(WORDS)}store.blob.core.windows.net`,
     ],
     HelmRepository: (ns) => [
-      'apiVersion: source.toolkit.fluxcd.io/v1',
-      'kind: HelmRepository',
-      ...meta(id(), ns),
+      ...head('source.toolkit.fluxcd.io/v1', 'HelmRepository', ns),
       'spec:',
       '  type: oci',
       `  interval: ${interval()}`,
@@ -90,18 +87,14 @@ function makeDocs(rand) {
       '  provider: azure',
     ],
     ImageRepository: (ns) => [
-      'apiVersion: image.toolkit.fluxcd.io/v1beta2',
-      'kind: ImageRepository',
-      ...meta(id(), ns),
+      ...head('image.toolkit.fluxcd.io/v1beta2', 'ImageRepository', ns),
       'spec:',
       `  image: ${acr()}/${pick(WORDS)}`,
       `  interval: ${interval()}`,
       '  provider: azure',
     ],
     ImagePolicy: (ns) => [
-      'apiVersion: image.toolkit.fluxcd.io/v1beta2',
-      'kind: ImagePolicy',
-      ...meta(id(), ns),
+      ...head('image.toolkit.fluxcd.io/v1beta2', 'ImagePolicy', ns),
       'spec:',
       '  imageRepositoryRef:',
       `    name: ${id()}`,
@@ -110,9 +103,7 @@ function makeDocs(rand) {
       "      range: '>=1.0.0'",
     ],
     Kustomization: (ns) => [
-      'apiVersion: kustomize.toolkit.fluxcd.io/v1',
-      'kind: Kustomization',
-      ...meta(id(), ns),
+      ...head('kustomize.toolkit.fluxcd.io/v1', 'Kustomization', ns),
       'spec:',
       `  interval: ${interval()}`,
       `  path: ./apps/${pick(WORDS)}/${pick(REGIONS)}`,
@@ -127,9 +118,7 @@ function makeDocs(rand) {
       `      region: ${pick(REGIONS)}`,
     ],
     Provider: (ns) => [
-      'apiVersion: notification.toolkit.fluxcd.io/v1beta3',
-      'kind: Provider',
-      ...meta(id(), ns),
+      ...head('notification.toolkit.fluxcd.io/v1beta3', 'Provider', ns),
       'spec:',
       '  type: azureeventhub',
       `  address: ${pick(WORDS)}-hub`,
@@ -137,9 +126,7 @@ function makeDocs(rand) {
       `    name: ${id()}-hub`,
     ],
     Alert: (ns) => [
-      'apiVersion: notification.toolkit.fluxcd.io/v1beta3',
-      'kind: Alert',
-      ...meta(id(), ns),
+      ...head('notification.toolkit.fluxcd.io/v1beta3', 'Alert', ns),
       'spec:',
       '  providerRef:',
       `    name: ${id()}`,
@@ -148,18 +135,9 @@ function makeDocs(rand) {
       '    - kind: Kustomization',
       "      name: '*'",
     ],
-    Secret: (ns) => [
-      'apiVersion: v1',
-      'kind: Secret',
-      ...meta(id(), ns),
-      'type: Opaque',
-      'stringData:',
-      `  accountName: ${pick(WORDS)}store`,
-    ],
+    Secret: (ns) => [...head('v1', 'Secret', ns), 'type: Opaque', 'stringData:', `  accountName: ${pick(WORDS)}store`],
     Deployment: (ns) => [
-      'apiVersion: apps/v1',
-      'kind: Deployment',
-      ...meta(id(), ns),
+      ...head('apps/v1', 'Deployment', ns),
       'spec:',
       '  replicas: 2',
       '  selector:',

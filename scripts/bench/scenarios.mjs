@@ -1,13 +1,14 @@
 // What is measured, per target, in a fresh server process. Single files: open, re-open, completion, hover,
 // completion right after typing a new key, and a burst of typing. Workspaces: open every file at once, then one at a
 // time, then requests with everything open. Probe positions are found in the text by regex, so any corpus works.
-import { readFileSync, readdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { pathToFileURL } from 'node:url';
 import { BenchClient } from './lspClient.mjs';
 import { percentile } from './stats.mjs';
+import { yamlFiles } from './yamlFiles.mjs';
 
 /** Keys whose hover every Flux-aware server should answer. */
 const HOVER_KEY =
@@ -41,16 +42,6 @@ export function probePositions(text, n) {
     hover: spread(hover, n),
     burst: names[Math.floor(names.length / 2)],
   };
-}
-
-function listYaml(dir) {
-  const out = [];
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) out.push(...listYaml(path));
-    else if (/\.ya?ml$/i.test(entry.name)) out.push(path);
-  }
-  return out.sort();
 }
 
 /**
@@ -167,7 +158,7 @@ export async function workspaceScenario({ server, target, options, record }) {
   try {
     record('initialize', await client.start(target.dir), 'ms');
     await sleep(options.postInitMs);
-    const files = listYaml(target.dir);
+    const files = yamlFiles(target.dir);
     const sample = spread(files, Math.max(1, Math.min(options.workspaceSample, Math.floor(files.length / 10))));
     const sampled = new Set(sample);
     const bulk = files.filter((f) => !sampled.has(f));

@@ -9,7 +9,7 @@
 // shipped bundles stay as they are); the last figure is the time to load the session bundle itself, which the split
 // keeps out of `initialize`.
 import { build } from 'esbuild';
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -23,22 +23,12 @@ const PARTS = join(ROOT, 'build', 'startup-parts');
 const spawnsArg = process.argv.indexOf('--spawns');
 const SPAWNS = spawnsArg > 0 ? Number(process.argv[spawnsArg + 1]) : 10;
 
+// The probe: a real example manifest (a ServiceAccount and an OCIRepository on ACR), opened under a name outside the
+// workspace; hover and completion go to its `provider: azure` line.
+const PROBE = readFileSync(join(ROOT, 'examples', 'apps', 'base', 'podinfo', 'source.yaml'), 'utf8');
 const URI = pathToFileURL(join(tmpdir(), 'flux-azure-startup-probe.yaml')).href;
-const TEXT = [
-  'apiVersion: source.toolkit.fluxcd.io/v1',
-  'kind: OCIRepository',
-  'metadata:',
-  '  name: app',
-  '  namespace: flux-system',
-  'spec:',
-  '  interval: 5m',
-  '  url: oci://contoso.azurecr.io/manifests/app',
-  '  provider: azure',
-  '  ref:',
-  '    tag: latest',
-  '',
-].join('\n');
-const PROVIDER_LINE = 8;
+const PROVIDER_LINE = PROBE.split(/\r?\n/).indexOf('  provider: azure');
+if (PROVIDER_LINE < 0) throw new Error('no `  provider: azure` line in the probe file');
 
 const BUNDLE = { bundle: true, platform: 'node', format: 'cjs', logLevel: 'warning', absWorkingDir: ROOT };
 
@@ -124,7 +114,7 @@ async function startOnce(variant, warmCache) {
   try {
     const initialize = await client.start(join(ROOT, 'examples'));
     const opened = performance.now();
-    client.notify('textDocument/didOpen', { textDocument: { uri: URI, languageId: 'yaml', version: 1, text: TEXT } });
+    client.notify('textDocument/didOpen', { textDocument: { uri: URI, languageId: 'yaml', version: 1, text: PROBE } });
     const diagnostics = (await client.diagnosticsAfter(URI, opened))?.t - opened;
     await client.idle(); // the scan and the warm-up are done (and the code cache written)
     if (warmCache) await sleep(1000);

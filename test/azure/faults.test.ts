@@ -9,7 +9,8 @@ import type { SessionOptions } from '../../client/src/azure/session';
 import type { ArmTuning } from '../../client/src/azure/arm';
 import type { IntegrationsResult } from '../../shared/src/protocol';
 import { startStandIn, throttling, type StandIn } from './standIn';
-import { cloudOf, examplesCatalog, knownRoles, render, TestController, walk, type Row } from './treeHarness';
+import { cloudOf, examplesCatalog, knownRoles } from './cloud';
+import { render, TestController, walk, type Row } from './treeHarness';
 import { OPERATOR, SUB_FABRIKAM, SUB_PROD, SUB_STAGING, T1 } from './world';
 
 /** No test may hang: a regression fails here instead of stalling the run. */

@@ -18,7 +18,8 @@ import { redact } from '../../client/src/azure/redact';
 import type { ArmTuning } from '../../client/src/azure/arm';
 import type { IntegrationsResult } from '../../shared/src/protocol';
 import { startStandIn, type StandIn } from './standIn';
-import { cloudOf, examplesCatalog, knownRoles, render, TestController, walk } from './treeHarness';
+import { cloudOf, examplesCatalog, knownRoles } from './cloud';
+import { render, TestController, walk } from './treeHarness';
 import { shownMessages } from './vscodeStub';
 import { LEAK_MARKER, OPERATOR, SUB_PROD, SUB_STAGING, T1, T2 } from './world';
 

@@ -2,13 +2,11 @@
 // credential) talking to the local HTTPS stand-in configured as a custom cloud.
 import { strict as assert } from 'node:assert';
 import { after, before, describe, test } from 'node:test';
-import { resolve } from 'node:path';
 import { createSession, type AzureSession } from '../../client/src/azure/session';
 import { describeError } from '../../client/src/azure/errors';
 import type { CloudEndpoints } from '../../client/src/azure/model';
 import type { AzureIntegration } from '../../shared/src/protocol';
-import { ROLES } from '../../server/src/catalog';
-import { createFluxService } from '../../server/src/service';
+import { cloudOf, examplesCatalog, knownRoles } from './cloud';
 import { startStandIn, type StandIn } from './standIn';
 import {
   G_FABRIKAM,
@@ -26,7 +24,6 @@ import {
 
 let standIn: StandIn;
 let cloud: CloudEndpoints;
-const knownRoles = ROLES.map((r) => ({ guid: r.guid, name: r.name }));
 
 function newSession(): AzureSession {
   // Retries after network errors and 5xx 10 ms apart (the offline test retries three times).
@@ -34,22 +31,12 @@ function newSession(): AzureSession {
 }
 
 async function examplesIntegrations(): Promise<AzureIntegration[]> {
-  const root = resolve(__dirname, '..', '..', '..', 'examples');
-  return (await createFluxService({ roots: [root] }).integrations()).integrations;
+  return (await examplesCatalog()).integrations;
 }
 
 before(async () => {
   standIn = await startStandIn();
-  cloud = {
-    id: 'custom',
-    name: 'Contoso private cloud',
-    armEndpoint: standIn.url,
-    armAudience: standIn.audience,
-    authorityHost: standIn.url,
-    portalUrl: 'https://portal.contoso-private.test',
-    vscodeProvider: 'microsoft-sovereign-cloud',
-    caPem: standIn.caPem,
-  };
+  cloud = cloudOf(standIn);
   // What a user of the "environment" sign-in method sets before starting VS Code.
   process.env.AZURE_TENANT_ID = T1;
   process.env.AZURE_CLIENT_ID = OPERATOR.clientId;

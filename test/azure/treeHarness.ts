@@ -4,38 +4,13 @@
  * output channel, language server) and records what the real one would write to the output channel.
  * Import `./vscodeStub` before this file.
  */
-import { resolve } from 'node:path';
 import { createSession, type AzureSession, type SessionOptions } from '../../client/src/azure/session';
 import { describeError } from '../../client/src/azure/errors';
-import type { CloudEndpoints, LoadError } from '../../client/src/azure/model';
+import type { LoadError } from '../../client/src/azure/model';
 import type { AzureNode } from '../../client/src/views/azureNodes';
 import { AccessTreeProvider, ReadinessTreeProvider } from '../../client/src/views/azureTree';
 import type { AzureController } from '../../client/src/views/azureViews';
 import type { IntegrationsResult } from '../../shared/src/protocol';
-import { ROLES } from '../../server/src/catalog';
-import { createFluxService } from '../../server/src/service';
-import type { StandIn } from './standIn';
-
-export const knownRoles = ROLES.map((r) => ({ guid: r.guid, name: r.name }));
-
-/** The stand-in as a private cloud (the way a user configures it in the settings). */
-export function cloudOf(standIn: StandIn): CloudEndpoints {
-  return {
-    id: 'custom',
-    name: 'Contoso private cloud',
-    armEndpoint: standIn.url,
-    armAudience: standIn.audience,
-    authorityHost: standIn.url,
-    portalUrl: 'https://portal.contoso-private.test',
-    vscodeProvider: 'microsoft-sovereign-cloud',
-    caPem: standIn.caPem,
-  };
-}
-
-/** The server's answer to `fluxAzure/integrations` for examples/ (integrations and catalog data). */
-export async function examplesCatalog(): Promise<IntegrationsResult> {
-  return createFluxService({ roots: [resolve(__dirname, '..', '..', '..', 'examples')] }).integrations();
-}
 
 /** What `AzureController` gives the providers, minus VS Code: one session, the catalog, the log, `describe`. */
 export class TestController {

@@ -25,16 +25,16 @@ export const OPERATOR = {
   >,
 };
 
-export const GROUPS: Record<string, string[]> = {
-  // platform team (T1) contains the operator; platform readers contains the platform team (nested).
-  '33333333-0000-4000-8000-000000000001': [OPERATOR.objectIds[T1]!],
-  '33333333-0000-4000-8000-000000000002': ['33333333-0000-4000-8000-000000000001'],
-  // Fabrikam partner engineers (T2)
-  '33333333-0000-4000-8000-000000000003': [OPERATOR.objectIds[T2]!],
-};
 export const G_PLATFORM = '33333333-0000-4000-8000-000000000001';
 export const G_PLATFORM_READERS = '33333333-0000-4000-8000-000000000002';
 export const G_FABRIKAM = '33333333-0000-4000-8000-000000000003';
+export const GROUPS: Record<string, string[]> = {
+  // platform team (T1) contains the operator; platform readers contains the platform team (nested).
+  [G_PLATFORM]: [OPERATOR.objectIds[T1]!],
+  [G_PLATFORM_READERS]: [G_PLATFORM],
+  // Fabrikam partner engineers (T2)
+  [G_FABRIKAM]: [OPERATOR.objectIds[T2]!],
+};
 
 export const SUB_PROD = 'a0b0c0d0-0000-4000-8000-000000000001';
 export const SUB_STAGING = 'a0b0c0d0-0000-4000-8000-000000000002';

@@ -3,9 +3,8 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileUri, LspClient, REPO } from './lspClient';
+import { EXAMPLES, fileUri, LspClient, REPO } from './lspClient';
 
-const EXAMPLES = join(REPO, 'examples');
 const client = new LspClient();
 after(() => client.dispose());
 

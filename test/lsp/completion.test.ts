@@ -1,19 +1,10 @@
-import { test, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CompletionItem, MarkupContent, TextEdit } from 'vscode-languageserver-protocol';
-import { fileUri, LspClient, positionOf, REPO } from './lspClient';
+import { EXAMPLES, examplesServer, fileUri, positionOf, readExample } from './lspClient';
 
-const EXAMPLES = join(REPO, 'examples');
-const client = new LspClient();
-const ready = client.initialize(EXAMPLES);
-after(() => client.dispose());
-
-function read(rel: string) {
-  const path = join(EXAMPLES, rel);
-  return { uri: fileUri(path), text: readFileSync(path, 'utf8') };
-}
+const { client, ready } = examplesServer();
 
 /** Completion once the workspace index is ready (the first requests may come before the scan finished). */
 async function completeWhenIndexed(
@@ -31,11 +22,22 @@ async function completeWhenIndexed(
   }
 }
 
-test('completion of serviceAccountName in an example OCIRepository: namespace ServiceAccounts, range after the colon', async () => {
+/** Opens the example file `rel` with `typed` in place of `from`, as if the user were typing there. */
+async function openTyping(rel: string, from: string, typed: string): Promise<{ uri: string; edited: string }> {
   await ready;
-  const { uri, text } = read('apps/base/podinfo/source.yaml');
-  const edited = text.replace('serviceAccountName: podinfo-source', 'serviceAccountName: ');
+  const { uri, text } = readExample(rel);
+  const edited = text.replace(from, typed);
+  assert.notEqual(edited, text, `'${from}' is in ${rel}`);
   client.open(uri, edited);
+  return { uri, edited };
+}
+
+test('completion of serviceAccountName in an example OCIRepository: namespace ServiceAccounts, range after the colon', async () => {
+  const { uri, edited } = await openTyping(
+    'apps/base/podinfo/source.yaml',
+    'serviceAccountName: podinfo-source',
+    'serviceAccountName: ',
+  );
   const items = await completeWhenIndexed(uri, edited, 'serviceAccountName: ', 20, (i) => i.length > 0);
   const source = items.find((i) => i.label === 'podinfo-source');
   assert.ok(source, JSON.stringify(items.map((i) => i.label)));
@@ -47,10 +49,8 @@ test('completion of serviceAccountName in an example OCIRepository: namespace Se
 });
 
 test('completion inside the staging `patch: |` block: AZURE_* names replace the typed prefix only', async () => {
-  await ready;
-  const { uri, text } = read('clusters/staging/flux-system/kustomization.yaml');
-  const edited = text.replace('name: AZURE_AUTHORITY_HOST', 'name: AZURE_AU');
-  client.open(uri, edited);
+  const rel = 'clusters/staging/flux-system/kustomization.yaml';
+  const { uri, edited } = await openTyping(rel, 'name: AZURE_AUTHORITY_HOST', 'name: AZURE_AU');
   const items = await client.completion(uri, positionOf(edited, 'name: AZURE_AU', 14));
   const host = items.find((i) => i.label === 'AZURE_AUTHORITY_HOST');
   assert.ok(host);
@@ -64,10 +64,12 @@ test('completion inside the staging `patch: |` block: AZURE_* names replace the 
 });
 
 test('completion of the gate argument in a JSON6902 op of the production kustomization', async () => {
-  await ready;
-  const { uri, text } = read('clusters/production/flux-system/kustomization.yaml');
-  const edited = text.replace('value: --feature-gates=ObjectLevelWorkloadIdentity=true', 'value: --f');
-  client.open(uri, edited);
+  const rel = 'clusters/production/flux-system/kustomization.yaml';
+  const { uri, edited } = await openTyping(
+    rel,
+    'value: --feature-gates=ObjectLevelWorkloadIdentity=true',
+    'value: --f',
+  );
   const items = await client.completion(uri, positionOf(edited, 'value: --f', 10));
   assert.equal(items[0]?.label, '--feature-gates=ObjectLevelWorkloadIdentity=true');
   assert.ok(
@@ -79,7 +81,7 @@ test('completion of the gate argument in a JSON6902 op of the production kustomi
 
 test('hover inside the staging `sops.azure-kv: |` block explains the nested field, never the value', async () => {
   await ready;
-  const { uri, text } = read('clusters/staging/sops-azure-kv.yaml');
+  const { uri, text } = readExample('clusters/staging/sops-azure-kv.yaml');
   client.open(uri, text);
   const key = await client.hover(uri, positionOf(text, 'clientCertificateSendChain', 3));
   assert.match((key?.contents as MarkupContent).value, /Go \*\*bool\*\*/);

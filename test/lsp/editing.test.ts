@@ -1,12 +1,9 @@
-import { test, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { fileUri, LspClient, REPO } from './lspClient';
+import { EXAMPLES, examplesServer, fileUri } from './lspClient';
 
-const EXAMPLES = join(REPO, 'examples');
-const client = new LspClient();
-const ready = client.initialize(EXAMPLES);
-after(() => client.dispose());
+const { client, ready } = examplesServer();
 
 const SOURCE = (url: string, name = 'policies') =>
   [

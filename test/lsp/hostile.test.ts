@@ -1,14 +1,11 @@
-import { test, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import type { MarkupContent } from 'vscode-languageserver-protocol';
-import { fileUri, LspClient, positionOf, REPO } from './lspClient';
+import { EXAMPLES, examplesServer, fileUri, positionOf } from './lspClient';
 
 /** Hostile input: each is answered within a bounded time or declined with one clear message, and the server stays up. */
-const EXAMPLES = join(REPO, 'examples');
-const client = new LspClient();
-const ready = client.initialize(EXAMPLES);
-after(() => client.dispose());
+const { client, ready } = examplesServer();
 const uri = (name: string) => fileUri(join(EXAMPLES, `hostile-${name}.yaml`));
 
 async function stillServes(): Promise<void> {

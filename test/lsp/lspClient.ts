@@ -1,4 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { after } from 'node:test';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
@@ -22,6 +24,7 @@ import type {
 
 export const REPO = join(__dirname, '..', '..', '..');
 export const SERVER = join(REPO, 'server', 'out', 'server.js');
+export const EXAMPLES = join(REPO, 'examples');
 
 export function fileUri(path: string): string {
   return pathToFileURL(path).href;
@@ -212,4 +215,18 @@ export function positionOf(text: string, needle: string, delta = 0, occurrence =
   const before = text.slice(0, index + delta);
   const line = before.split('\n').length - 1;
   return { line, character: before.length - before.lastIndexOf('\n') - 1 };
+}
+
+/** A server with examples/ as its workspace for the tests of one file, stopped after them. */
+export function examplesServer(): { client: LspClient; ready: Promise<InitializeResult> } {
+  const client = new LspClient();
+  const ready = client.initialize(EXAMPLES);
+  after(() => client.dispose());
+  return { client, ready };
+}
+
+/** The URI and text of a file of examples/. */
+export function readExample(rel: string): { uri: string; text: string } {
+  const path = join(EXAMPLES, rel);
+  return { uri: fileUri(path), text: readFileSync(path, 'utf8') };
 }

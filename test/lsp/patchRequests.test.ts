@@ -1,4 +1,4 @@
-import { test, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -10,12 +10,9 @@ import {
   type PatchContext,
   type PatchEditResult,
 } from '../../shared/src/protocol';
-import { applyEdit, fileUri, LspClient, REPO } from './lspClient';
+import { applyEdit, EXAMPLES, examplesServer, fileUri } from './lspClient';
 
-const EXAMPLES = join(REPO, 'examples');
-const client = new LspClient();
-const ready = client.initialize(EXAMPLES);
-after(() => client.dispose());
+const { client, ready } = examplesServer();
 
 const KUSTOMIZATION = join(EXAMPLES, 'clusters', 'production', 'flux-system', 'kustomization.yaml');
 

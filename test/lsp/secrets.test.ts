@@ -3,14 +3,13 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { MarkupContent } from 'vscode-languageserver-protocol';
-import { fileUri, LspClient, positionOf, REPO } from './lspClient';
+import { EXAMPLES, fileUri, LspClient, positionOf, REPO } from './lspClient';
 
 /**
  * Secrets never leak: with trace logging on, secret values, private keys and client secrets that carry a marker
  * never appear in any log line, diagnostic, hover or code action; and the server never opens a network socket.
  */
 const MARKER = 'LEAKMARKER7f3c';
-const EXAMPLES = join(REPO, 'examples');
 const client = new LspClient(
   { fluxVersion: '', trace: { server: 'verbose' } },
   { execArgv: ['--require', join(REPO, 'test', 'lsp', 'noNetwork.cjs')] },

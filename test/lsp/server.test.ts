@@ -1,19 +1,10 @@
-import { test, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Diagnostic, MarkupContent } from 'vscode-languageserver-protocol';
-import { applyEdit, fileUri, LspClient, positionOf, REPO } from './lspClient';
+import { applyEdit, EXAMPLES, examplesServer, fileUri, positionOf, readExample } from './lspClient';
 
-const EXAMPLES = join(REPO, 'examples');
-const client = new LspClient();
-const ready = client.initialize(EXAMPLES);
-after(() => client.dispose());
-
-function read(rel: string) {
-  const path = join(EXAMPLES, rel);
-  return { uri: fileUri(path), text: readFileSync(path, 'utf8') };
-}
+const { client, ready } = examplesServer();
 
 test('initialize advertises hover, completion and quick fixes', async () => {
   const result = await ready;
@@ -24,7 +15,7 @@ test('initialize advertises hover, completion and quick fixes', async () => {
 
 test('a correct manifest gets diagnostics published, with no error or warning', async () => {
   await ready;
-  const { uri, text } = read('apps/base/podinfo/source.yaml');
+  const { uri, text } = readExample('apps/base/podinfo/source.yaml');
   client.open(uri, text);
   const diags = await client.waitForDiagnostics(uri);
   assert.deepEqual(
@@ -38,7 +29,7 @@ test('a correct manifest gets diagnostics published, with no error or warning', 
 
 test('hover on spec.provider of an OCIRepository explains the role and the controller', async () => {
   await ready;
-  const { uri, text } = read('apps/base/podinfo/source.yaml');
+  const { uri, text } = readExample('apps/base/podinfo/source.yaml');
   client.open(uri, text);
   const hover = await client.hover(uri, positionOf(text, 'provider: azure', 2));
   const value = (hover?.contents as MarkupContent).value;
@@ -49,7 +40,7 @@ test('hover on spec.provider of an OCIRepository explains the role and the contr
 
 test('hover on serviceAccountName shows the resolved client and tenant ids', async () => {
   await ready;
-  const { uri, text } = read('apps/base/podinfo/source.yaml');
+  const { uri, text } = readExample('apps/base/podinfo/source.yaml');
   client.open(uri, text);
   const hover = await client.hover(uri, positionOf(text, 'serviceAccountName:', 3));
   assert.match((hover?.contents as MarkupContent).value, /2d38d8dc-e1f4-4a2e-a7ce-53ee33227e81/);
@@ -57,7 +48,7 @@ test('hover on serviceAccountName shows the resolved client and tenant ids', asy
 
 test('cross-file diagnostic (gate missing) carries related information and its fix edits the other file', async () => {
   await ready;
-  const { uri, text } = read('apps/production/image-automation.yaml');
+  const { uri, text } = readExample('apps/production/image-automation.yaml');
   client.open(uri, text);
   const diags = await client.waitForDiagnostics(uri, (d) => d.some((x) => x.code === 'flux-azure/gate-missing'));
   const gate = diags.find((d) => d.code === 'flux-azure/gate-missing')!;
@@ -65,7 +56,7 @@ test('cross-file diagnostic (gate missing) carries related information and its f
   const actions = await client.codeActions(uri, gate.range, [gate]);
   const fix = actions.find((a) => a.title.startsWith('Enable ObjectLevelWorkloadIdentity'));
   assert.ok(fix?.edit, 'a fix that edits the flux-system kustomization');
-  const kustom = read('clusters/production/flux-system/kustomization.yaml');
+  const kustom = readExample('clusters/production/flux-system/kustomization.yaml');
   const fixed = applyEdit(kustom.text, fix.edit!, kustom.uri);
   assert.match(fixed, /image-reflector-controller/);
   // Opening the fixed kustomization makes the diagnostic go away in the other file.
@@ -76,7 +67,7 @@ test('cross-file diagnostic (gate missing) carries related information and its f
 
 /** Opens a file, applies the preferred quick fix of `code`, and checks the diagnostic is gone afterwards. */
 async function fixAndRecheck(rel: string, code: string): Promise<string> {
-  const { uri, text } = read(rel);
+  const { uri, text } = readExample(rel);
   client.open(uri, text);
   const diags = await client.waitForDiagnostics(uri, (d) => d.some((x) => x.code === code));
   const target = diags.find((d) => d.code === code) as Diagnostic;
@@ -115,7 +106,7 @@ test('quick fix: rewrite an SSH Azure DevOps URL to HTTPS', async () => {
 
 test('quick fix: add the missing tenant-id annotation to the ServiceAccount', async () => {
   await ready;
-  const { uri, text } = read('apps/staging/canary.yaml');
+  const { uri, text } = readExample('apps/staging/canary.yaml');
   client.open(uri, text);
   const diags = await client.waitForDiagnostics(uri, (d) =>
     d.some((x) => x.code === 'flux-azure/sa-missing-annotations'),
@@ -131,7 +122,7 @@ test('quick fix: add the missing tenant-id annotation to the ServiceAccount', as
 
 test('every diagnostic offers at least the suppression fix, and stale versions are refused by version', async () => {
   await ready;
-  const { uri, text } = read('apps/staging/canary.yaml');
+  const { uri, text } = readExample('apps/staging/canary.yaml');
   client.open(uri, text, 7);
   const diags = await client.waitForDiagnostics(uri, (d) => d.length > 0);
   for (const d of diags) {
@@ -156,7 +147,7 @@ test('broken YAML and binary content do not crash the server', async () => {
   );
   // The server is still alive: a hover in the broken file answers (null or text), and a good file still works.
   await client.hover(uri, { line: 3, character: 4 });
-  const { uri: good, text } = read('apps/base/podinfo/source.yaml');
+  const { uri: good, text } = readExample('apps/base/podinfo/source.yaml');
   client.open(good, text);
   const hover = await client.hover(good, positionOf(text, 'provider: azure', 2));
   assert.match((hover?.contents as MarkupContent).value, /AcrPull/);

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CompletionItem, TextEdit } from 'vscode-languageserver';
 import { accept, complete, indexFolder, labels, workspace, type Workspace } from './editor';
+import { bucket } from './fixtures';
 
 const EXAMPLES = join(__dirname, '..', '..', '..', 'examples');
 let examples: Promise<Workspace> | undefined;
@@ -16,6 +17,14 @@ const find = (items: readonly CompletionItem[], label: string) => {
 };
 
 // ---------------------------------------------------------------------------------------------- Flux objects
+
+/** A manifest up to `spec:`, for the objects the tests complete in. */
+const specOf = (apiVersion: string, kind: string, name: string) =>
+  `apiVersion: ${apiVersion}\nkind: ${kind}\nmetadata:\n  name: ${name}\nspec:\n`;
+const PROVIDER = specOf('notification.toolkit.fluxcd.io/v1beta3', 'Provider', 'p');
+const FLUX_KUSTOMIZATION = specOf('kustomize.toolkit.fluxcd.io/v1', 'Kustomization', 'k');
+const ROLE_ASSIGNMENT = specOf('authorization.azure.com/v1api20220401', 'RoleAssignment', 'r');
+const FIC = specOf('managedidentity.azure.com/v1api20230131', 'FederatedIdentityCredential', 'f');
 
 const OCI_HEAD = [
   'apiVersion: source.toolkit.fluxcd.io/v1',
@@ -68,11 +77,7 @@ test('GitRepository provider values follow the Flux version (aws only from 2.9)'
 
 test('Provider spec.type: Azure notifiers first, azuredevops preselected for a dev.azure.com address', async () => {
   const ws = await workspace({}, '2.7');
-  const items = complete(
-    ws,
-    'p.yaml',
-    'apiVersion: notification.toolkit.fluxcd.io/v1beta3\nkind: Provider\nmetadata:\n  name: p\nspec:\n  address: https://dev.azure.com/o/p/_git/r\n  type: §\n',
-  );
+  const items = complete(ws, 'p.yaml', `${PROVIDER}  address: https://dev.azure.com/o/p/_git/r\n  type: §\n`);
   assert.deepEqual(labels(items).slice(0, 3), ['msteams', 'azuredevops', 'azureeventhub']);
   assert.equal(find(items, 'azuredevops').preselect, true);
   assert.ok(!labels(items).includes('zoom'), 'types newer than the repository are not offered');
@@ -81,11 +86,7 @@ test('Provider spec.type: Azure notifiers first, azuredevops preselected for a d
 
 test('spec.decryption.provider offers sops', async () => {
   const ws = await workspace({}, '2.7');
-  const items = complete(
-    ws,
-    'k.yaml',
-    'apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: k\nspec:\n  decryption:\n    provider: §\n',
-  );
+  const items = complete(ws, 'k.yaml', `${FLUX_KUSTOMIZATION}  decryption:\n    provider: §\n`);
   assert.deepEqual(labels(items), ['sops']);
 });
 
@@ -109,49 +110,28 @@ test('an existing key being edited gets the name only (the colon is already ther
 });
 
 test('keys follow the version and the object: Bucket serviceAccountName needs 2.7, azure and no secretRef', async () => {
-  const bucket = (extra: string) =>
-    [
-      'apiVersion: source.toolkit.fluxcd.io/v1',
-      'kind: Bucket',
-      'metadata:',
-      '  name: b',
-      'spec:',
-      '  endpoint: https://acct.blob.core.windows.net',
-      extra,
-      '  §',
-      '',
-    ]
-      .filter((l) => l !== '')
-      .join('\n');
+  const keys = (ws: Workspace, extra = '', provider = 'azure') => {
+    const text = bucket(extra).replace('provider: azure', `provider: ${provider}`).trimEnd();
+    return labels(complete(ws, 'b.yaml', `${text}\n  §\n`));
+  };
   const in27 = await workspace({}, '2.7');
-  assert.ok(labels(complete(in27, 'b.yaml', bucket('  provider: azure'))).includes('serviceAccountName'));
-  assert.ok(
-    !labels(complete(in27, 'b.yaml', bucket('  provider: azure\n  secretRef:\n    name: s'))).includes(
-      'serviceAccountName',
-    ),
-  );
-  assert.ok(!labels(complete(in27, 'b.yaml', bucket('  provider: generic'))).includes('serviceAccountName'));
+  assert.ok(keys(in27).includes('serviceAccountName'));
+  assert.ok(!keys(in27, '  secretRef:\n    name: s').includes('serviceAccountName'));
+  assert.ok(!keys(in27, '', 'generic').includes('serviceAccountName'));
   const in26 = await workspace({}, '2.6');
-  assert.ok(!labels(complete(in26, 'b.yaml', bucket('  provider: azure'))).includes('serviceAccountName'));
+  assert.ok(!keys(in26).includes('serviceAccountName'));
 });
 
 test('Provider keys: channel and serviceAccountName for azureeventhub, neither for msteams', async () => {
   const ws = await workspace({}, '2.7');
-  const provider = (type: string) =>
-    labels(
-      complete(
-        ws,
-        'p.yaml',
-        `apiVersion: notification.toolkit.fluxcd.io/v1beta3\nkind: Provider\nmetadata:\n  name: p\nspec:\n  type: ${type}\n  §\n`,
-      ),
-    );
+  const provider = (type: string) => labels(complete(ws, 'p.yaml', `${PROVIDER}  type: ${type}\n  §\n`));
   assert.deepEqual(provider('azureeventhub'), ['address', 'channel', 'serviceAccountName', 'secretRef']);
   assert.deepEqual(provider('msteams'), ['address', 'secretRef']);
 });
 
 test('Kustomization: decryption under spec, its identity keys under decryption', async () => {
   const ws = await workspace({}, '2.7');
-  const head = 'apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: k\nspec:\n';
+  const head = FLUX_KUSTOMIZATION;
   const top = `${head}  interval: 10m\n  §\n`;
   const items = complete(ws, 'k.yaml', top);
   assert.deepEqual(labels(items), ['decryption', 'kubeConfig']);
@@ -187,14 +167,15 @@ test('serviceAccountName uses the namespace kustomize gives the object when meta
 });
 
 test('secretRef.name: only Secrets holding what the kind reads', async () => {
-  const ws = await workspace({
-    'ns/secrets.yaml': [
-      'apiVersion: v1\nkind: Secret\nmetadata:\n  name: blob-sp\n  namespace: ns\nstringData:\n  tenantId: t\n  clientId: c\n  clientSecret: s\n',
-      'apiVersion: v1\nkind: Secret\nmetadata:\n  name: half\n  namespace: ns\nstringData:\n  tenantId: t\n',
-      'apiVersion: v1\nkind: Secret\nmetadata:\n  name: kv\n  namespace: ns\nstringData:\n  sops.azure-kv: |\n    clientId: c\n',
-      'apiVersion: v1\nkind: Secret\nmetadata:\n  name: regcred\n  namespace: ns\ntype: kubernetes.io/dockerconfigjson\ndata:\n  .dockerconfigjson: e30=\n',
-    ].join('---\n'),
-  });
+  const secret = (name: string, rest: string) =>
+    `apiVersion: v1\nkind: Secret\nmetadata:\n  name: ${name}\n  namespace: ns\n${rest}`;
+  const secrets = [
+    secret('blob-sp', 'stringData:\n  tenantId: t\n  clientId: c\n  clientSecret: s\n'),
+    secret('half', 'stringData:\n  tenantId: t\n'),
+    secret('kv', 'stringData:\n  sops.azure-kv: |\n    clientId: c\n'),
+    secret('regcred', 'type: kubernetes.io/dockerconfigjson\ndata:\n  .dockerconfigjson: e30=\n'),
+  ];
+  const ws = await workspace({ 'ns/secrets.yaml': secrets.join('---\n') });
   const at = (kind: string, api: string, body: string) =>
     labels(
       complete(
@@ -411,8 +392,7 @@ test('Bucket Secret stringData: credential keys, key-set templates and a quoted 
 
 test('ASO RoleAssignment: the Flux roles first by name, and as role definition ids', async () => {
   const ws = await ex();
-  const head =
-    'apiVersion: authorization.azure.com/v1api20220401\nkind: RoleAssignment\nmetadata:\n  name: r\nspec:\n  roleDefinitionReference:\n';
+  const head = `${ROLE_ASSIGNMENT}  roleDefinitionReference:\n`;
   const names = labels(complete(ws, 'x.yaml', `${head}    wellKnownName: §\n`));
   assert.deepEqual(names.slice(0, 4), [
     'AcrPull',
@@ -429,8 +409,7 @@ test('ASO RoleAssignment: the Flux roles first by name, and as role definition i
 
 test('ASO FederatedIdentityCredential: the audience and subjects built from the workspace ServiceAccounts', async () => {
   const ws = await ex();
-  const head =
-    'apiVersion: managedidentity.azure.com/v1api20230131\nkind: FederatedIdentityCredential\nmetadata:\n  name: f\nspec:\n';
+  const head = FIC;
   assert.deepEqual(labels(complete(ws, 'x.yaml', `${head}  audiences:\n    - §\n`)), ['api://AzureADTokenExchange']);
   const inline = complete(ws, 'x.yaml', `${head}  audiences: §\n`);
   assert.equal((inline[0].textEdit as TextEdit).newText, '["api://AzureADTokenExchange"]');
@@ -483,16 +462,14 @@ test('CRLF: completion inside a `patch: |` block of a flux-system kustomization'
 
 test('ASO owner.armId: ARM scope patterns with a tab stop per part; FIC subject template and controller accounts', async () => {
   const ws = await ex();
-  const ra =
-    'apiVersion: authorization.azure.com/v1api20220401\nkind: RoleAssignment\nmetadata:\n  name: r\nspec:\n  owner:\n    armId: §\n';
+  const ra = `${ROLE_ASSIGNMENT}  owner:\n    armId: §\n`;
   const scopes = complete(ws, 'x.yaml', ra);
   const registry = find(scopes, 'Container registry');
   assert.equal(
     (registry.textEdit as TextEdit).newText,
     '/subscriptions/${1:subscriptionId}/resourceGroups/${2:resourceGroup}/providers/Microsoft.ContainerRegistry/registries/${3:registry}',
   );
-  const fic =
-    'apiVersion: managedidentity.azure.com/v1api20230131\nkind: FederatedIdentityCredential\nmetadata:\n  name: f\nspec:\n  subject: §\n';
+  const fic = `${FIC}  subject: §\n`;
   const subjects = labels(complete(ws, 'x.yaml', fic));
   assert.ok(subjects.includes('system:serviceaccount:flux-system:kustomize-controller'));
   assert.equal(subjects[subjects.length - 1], 'system:serviceaccount:<namespace>:<name>');
@@ -523,8 +500,7 @@ test('FluxInstance: cluster settings by version, and the same patch completions 
 
 test('a list item value with colons is replaced whole when completed mid-word', async () => {
   const ws = await ex();
-  const text =
-    'apiVersion: managedidentity.azure.com/v1api20230131\nkind: FederatedIdentityCredential\nmetadata:\n  name: f\nspec:\n  audiences:\n    - ap§i://AzureADTokenExchange\n';
+  const text = `${FIC}  audiences:\n    - ap§i://AzureADTokenExchange\n`;
   const item = find(complete(ws, 'x.yaml', text), 'api://AzureADTokenExchange');
   assert.match(accept(text, item), /\n {4}- api:\/\/AzureADTokenExchange\n$/);
 });

@@ -4,6 +4,7 @@ import { parseManifest } from '../../server/src/document/manifest';
 import { splitDocuments } from '../../server/src/document/chunks';
 import { locate } from '../../server/src/document/locate';
 import { isScalar, nodeAt } from '../../server/src/document/nodes';
+import { GATE_PATCH_LINES } from './fixtures';
 
 test('splits multi-document files at markers, not inside block scalars', () => {
   const text = 'a: 1\n---\nb: |\n  ---x\n  y\n---\nc: 3\n...\n';
@@ -40,16 +41,7 @@ test('an unchanged document keeps its parse across versions', () => {
 
 test('YAML inside a block literal maps back to exact outer positions (LF and CRLF)', () => {
   for (const eol of ['\n', '\r\n']) {
-    const lines = [
-      'patches:',
-      '  - patch: |',
-      '      - op: add',
-      '        path: /spec/template/spec/containers/0/args/-',
-      '        value: --feature-gates=ObjectLevelWorkloadIdentity=true',
-      '    target:',
-      '      kind: Deployment',
-    ];
-    const file = parseManifest('u', 1, lines.join(eol) + eol);
+    const file = parseManifest('u', 1, GATE_PATCH_LINES.join(eol) + eol);
     const doc = file.docs[0];
     const patch = doc.scalar(['patches', 0, 'patch'])!;
     const nested = doc.nestedYaml(patch)!;

@@ -1,10 +1,9 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import type { CompletionItem, Hover, MarkupContent, TextEdit } from 'vscode-languageserver';
 import type { FeatureContext } from '../../server/src/features/context';
 import { createFluxService, type FluxService } from '../../server/src/service';
 import { pathToUri } from '../../server/src/workspace/files';
+import { writeTree } from './fixtures';
 
 /** Marks the cursor in test texts. */
 export const CURSOR = '§';
@@ -35,12 +34,7 @@ function asOpen<T>(ws: Workspace, rel: string, text: string, ask: (uri: string) 
 
 /** Writes a small repository to a temp folder and indexes it. */
 export async function workspace(files: Record<string, string>, fluxVersion = ''): Promise<Workspace> {
-  const root = mkdtempSync(join(tmpdir(), 'flux-azure-editor-'));
-  for (const [path, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(root, path)), { recursive: true });
-    writeFileSync(join(root, path), text);
-  }
-  return indexFolder(root, fluxVersion);
+  return indexFolder(writeTree(files, 'flux-azure-editor-'), fluxVersion);
 }
 
 function positionAt(text: string, offset: number): { line: number; character: number } {

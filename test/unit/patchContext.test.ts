@@ -1,8 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parse } from 'yaml';
 import type { TextDocumentEdit } from 'vscode-languageserver-protocol';
 import { DEFAULT_SETTINGS, PatchCommands, type PatchCommandArgs } from '../../shared/src/protocol';
@@ -16,22 +15,12 @@ import {
 import { applyTextEdits } from '../../server/src/features/patchEdits';
 import { pathToUri, uriToPath } from '../../server/src/workspace/files';
 import { WorkspaceIndex } from '../../server/src/workspace/workspaceIndex';
+import { COMPONENTS, FLUX_INSTANCE_LINES, ociRepository, writeTree } from './fixtures';
 
-const COMPONENTS = '# Flux Version: v2.7.0\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: flux-system\n';
 const KUSTOMIZATION =
   'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - gotk-components.yaml\n';
 const OCI_WITH_SA = [
-  'apiVersion: source.toolkit.fluxcd.io/v1',
-  'kind: OCIRepository',
-  'metadata:',
-  '  name: app',
-  '  namespace: apps',
-  'spec:',
-  '  interval: 5m',
-  '  url: oci://contoso.azurecr.io/app',
-  '  provider: azure',
-  '  serviceAccountName: acr',
-  '---',
+  ociRepository('---'),
   'apiVersion: image.toolkit.fluxcd.io/v1',
   'kind: ImageRepository',
   'metadata:',
@@ -46,11 +35,7 @@ const OCI_WITH_SA = [
 
 /** A repository in a temp folder, indexed as the server does. */
 async function repo(files: Record<string, string>) {
-  const root = mkdtempSync(join(tmpdir(), 'flux-azure-patch-'));
-  for (const [path, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(root, path)), { recursive: true });
-    writeFileSync(join(root, path), text);
-  }
+  const root = writeTree(files, 'flux-azure-patch-');
   const index = new WorkspaceIndex();
   index.setRoots([root]);
   await index.scan();
@@ -66,14 +51,18 @@ async function repo(files: Record<string, string>) {
   return { root, ctx, load, uri, file: (path: string) => load(uri(path))! };
 }
 
-const AT = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
-
-test('a flux-system kustomization.yaml offers every action of its Flux version, with the needed controllers picked', async () => {
-  const r = await repo({
+/** The cluster `prod`: Flux bootstrapped with a kustomization.yaml, and an OCIRepository and ImageRepository on ACR. */
+const prod = () =>
+  repo({
     'clusters/prod/flux-system/gotk-components.yaml': COMPONENTS,
     'clusters/prod/flux-system/kustomization.yaml': KUSTOMIZATION,
     'clusters/prod/apps.yaml': OCI_WITH_SA,
   });
+
+const AT = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+
+test('a flux-system kustomization.yaml offers every action of its Flux version, with the needed controllers picked', async () => {
+  const r = await prod();
   const file = r.file('clusters/prod/flux-system/kustomization.yaml');
   const actions = providePatchCodeActions(file, AT, r.ctx);
   assert.deepEqual(
@@ -111,11 +100,7 @@ test('a flux-system kustomization.yaml offers every action of its Flux version, 
 });
 
 test('a Flux object offers the controller change it needs, and the edit goes to its cluster', async () => {
-  const r = await repo({
-    'clusters/prod/flux-system/gotk-components.yaml': COMPONENTS,
-    'clusters/prod/flux-system/kustomization.yaml': KUSTOMIZATION,
-    'clusters/prod/apps.yaml': OCI_WITH_SA,
-  });
+  const r = await prod();
   const file = r.file('clusters/prod/apps.yaml');
   const onOci = providePatchCodeActions(
     file,
@@ -181,19 +166,7 @@ test('gotk-components.yaml without a kustomization.yaml: the edit creates one li
 });
 
 test('a FluxInstance gets the objectLevelWorkloadIdentity field instead of the gate patch', async () => {
-  const r = await repo({
-    'clusters/ops/flux.yaml': [
-      'apiVersion: fluxcd.controlplane.io/v1',
-      'kind: FluxInstance',
-      'metadata:',
-      '  name: flux',
-      '  namespace: flux-system',
-      'spec:',
-      '  distribution:',
-      '    version: "2.7.x"',
-      '',
-    ].join('\n'),
-  });
+  const r = await repo({ 'clusters/ops/flux.yaml': [...FLUX_INSTANCE_LINES, ''].join('\n') });
   const file = r.file('clusters/ops/flux.yaml');
   const context = providePatchContext({ uri: file.uri }, file, r.ctx, r.load);
   const gate = context.actions.find((a) => a.id === 'objectLevelWorkloadIdentity')!;

@@ -15,9 +15,9 @@ import {
   type PatchRequest,
 } from '../../server/src/features/patchEdits';
 import { WorkspaceIndex } from '../../server/src/workspace/workspaceIndex';
+import type { ControllerName } from '../../server/src/catalog';
+import { CLIENT_ID as CLIENT, FLUX_INSTANCE_LINES, TENANT_ID as TENANT } from './fixtures';
 
-const CLIENT = '11111111-2222-3333-4444-555555555555';
-const TENANT = '66666666-7777-8888-9999-000000000000';
 const OTHER = 'aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee';
 const EXAMPLES = join(__dirname, '..', '..', '..', 'examples');
 
@@ -51,8 +51,21 @@ function problems(text: string, uri = 'file:///repo/clusters/a/flux-system/kusto
 
 const BARE = newKustomizationText();
 
+/** The gate request for `controllers`. */
+const gate = (...controllers: ControllerName[]): PatchRequest => ({
+  action: 'objectLevelWorkloadIdentity',
+  controllers,
+});
+
+/** A request of `action` for `controllers` with the test identity (CLIENT in TENANT) and the `more` answers. */
+const withIdentity = (
+  action: PatchRequest['action'],
+  controllers: ControllerName[],
+  more: Partial<PatchRequest> = {},
+): PatchRequest => ({ action, controllers, clientId: CLIENT, tenantId: TENANT, ...more });
+
 test('empty kustomization: writes patches: with the gate patch, parses, no problems, idempotent', () => {
-  const r = run(BARE, { action: 'objectLevelWorkloadIdentity', controllers: ['source-controller'] });
+  const r = run(BARE, gate('source-controller'));
   assert.ok(r.out.startsWith(BARE), 'the original text is kept as is');
   assert.match(r.out, /\npatches:\n {2}- patch: \|\n/);
   const patches = patchesOf(r.out);
@@ -70,12 +83,7 @@ test('empty kustomization: writes patches: with the gate patch, parses, no probl
 });
 
 test('AKS workload identity: ServiceAccount annotation and pod label patches with quoted "true"', () => {
-  const r = run(BARE, {
-    action: 'aksWorkloadIdentity',
-    controllers: ['source-controller', 'image-reflector-controller'],
-    clientId: CLIENT,
-    tenantId: TENANT,
-  });
+  const r = run(BARE, withIdentity('aksWorkloadIdentity', ['source-controller', 'image-reflector-controller']));
   const [sa, label] = patchesOf(r.out);
   assert.deepEqual(sa!.target, { kind: 'ServiceAccount', name: '(source-controller|image-reflector-controller)' });
   assert.deepEqual((sa!.body as { metadata: { annotations: unknown } }).metadata.annotations, {
@@ -89,13 +97,7 @@ test('AKS workload identity: ServiceAccount annotation and pod label patches wit
 });
 
 test('non-AKS workload identity: env, projected token with the exchange audience, mount; cloud authority host', () => {
-  const r = run(BARE, {
-    action: 'nonAksWorkloadIdentity',
-    controllers: ['kustomize-controller'],
-    clientId: CLIENT,
-    tenantId: TENANT,
-    cloud: 'usgov',
-  });
+  const r = run(BARE, withIdentity('nonAksWorkloadIdentity', ['kustomize-controller'], { cloud: 'usgov' }));
   const [p] = patchesOf(r.out);
   const ops = p!.body as { path: string; value: { name: string; value?: string; projected?: unknown } }[];
   const env = Object.fromEntries(
@@ -114,15 +116,14 @@ test('non-AKS workload identity: env, projected token with the exchange audience
 });
 
 test('application certificate: secret volume, mount, optional password and send-chain; never image-reflector-controller', () => {
-  const r = run(BARE, {
-    action: 'appCertificate',
-    controllers: ['source-controller', 'image-reflector-controller'],
-    clientId: CLIENT,
-    tenantId: TENANT,
-    certSecretName: 'flux-app-cert',
-    withKeyPassword: true,
-    sendCertificateChain: true,
-  });
+  const r = run(
+    BARE,
+    withIdentity('appCertificate', ['source-controller', 'image-reflector-controller'], {
+      certSecretName: 'flux-app-cert',
+      withKeyPassword: true,
+      sendCertificateChain: true,
+    }),
+  );
   const [p] = patchesOf(r.out);
   assert.equal(p!.target.name, 'source-controller');
   assert.ok(r.notes.some((n) => n.startsWith('image-reflector-controller: skipped')));
@@ -192,25 +193,15 @@ test('a regex that is not a plain alternation is kept whole when extended', () =
 });
 
 test('a different identity on the same controller is reported, not overwritten', () => {
-  const first = run(BARE, {
-    action: 'aksWorkloadIdentity',
-    controllers: ['source-controller'],
-    clientId: CLIENT,
-    tenantId: TENANT,
-  }).out;
-  const r = run(first, {
-    action: 'aksWorkloadIdentity',
-    controllers: ['source-controller'],
-    clientId: OTHER,
-    tenantId: TENANT,
-  });
+  const first = run(BARE, withIdentity('aksWorkloadIdentity', ['source-controller'])).out;
+  const r = run(first, withIdentity('aksWorkloadIdentity', ['source-controller'], { clientId: OTHER }));
   assert.equal(r.out, first);
   assert.ok(r.notes.some((n) => n.includes('already annotated with client ID')));
 });
 
 test('CRLF files stay CRLF', () => {
   const text = BARE.replace(/\n/g, '\r\n') + 'patches:\r\n  # identity\r\n  - path: extra.yaml\r\n';
-  const r = run(text, { action: 'objectLevelWorkloadIdentity', controllers: ['helm-controller'] });
+  const r = run(text, gate('helm-controller'));
   assert.ok(!/[^\r]\n/.test(r.out), 'no bare LF');
   assert.ok(r.out.includes('  # identity\r\n  - path: extra.yaml\r\n  - patch: |\r\n'));
   assert.equal(patchesOf(r.out.replace(/\r/g, '')).length, 2);
@@ -219,15 +210,12 @@ test('CRLF files stay CRLF', () => {
 
 test('a file without a final newline, `patches: []` and `patches:` with no value', () => {
   const noEol = BARE.trimEnd();
-  const a = run(noEol, { action: 'objectLevelWorkloadIdentity', controllers: ['source-controller'] });
+  const a = run(noEol, gate('source-controller'));
   assert.equal(patchesOf(a.out).length, 1);
   assert.ok(a.out.startsWith(noEol + '\npatches:\n'));
-  const b = run(BARE + 'patches: []\n', { action: 'objectLevelWorkloadIdentity', controllers: ['source-controller'] });
+  const b = run(BARE + 'patches: []\n', gate('source-controller'));
   assert.equal(patchesOf(b.out).length, 1);
-  const c = run(BARE + 'patches:\nnamespace: flux-system\n', {
-    action: 'objectLevelWorkloadIdentity',
-    controllers: ['source-controller'],
-  });
+  const c = run(BARE + 'patches:\nnamespace: flux-system\n', gate('source-controller'));
   assert.equal(patchesOf(c.out).length, 1);
   assert.equal((parse(c.out) as { namespace: string }).namespace, 'flux-system');
   for (const r of [a, b, c]) assert.equal(r.secondEdits, 0);
@@ -235,20 +223,13 @@ test('a file without a final newline, `patches: []` and `patches:` with no value
 
 test('resources written at column 0 make new patch items column 0 too', () => {
   const text = 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n- gotk-components.yaml\n';
-  const r = run(text, { action: 'objectLevelWorkloadIdentity', controllers: ['source-controller'] });
+  const r = run(text, gate('source-controller'));
   assert.match(r.out, /\npatches:\n- patch: \|\n/);
 });
 
 const FLUX_INSTANCE = [
   '# Flux Operator',
-  'apiVersion: fluxcd.controlplane.io/v1',
-  'kind: FluxInstance',
-  'metadata:',
-  '  name: flux',
-  '  namespace: flux-system',
-  'spec:',
-  '  distribution:',
-  '    version: "2.7.x"',
+  ...FLUX_INSTANCE_LINES,
   '    registry: ghcr.io/fluxcd',
   '  cluster:',
   '    type: azure # AKS',
@@ -256,7 +237,7 @@ const FLUX_INSTANCE = [
 ].join('\n');
 
 test('FluxInstance: the gate is the objectLevelWorkloadIdentity field, not a patch', () => {
-  const r = run(FLUX_INSTANCE, { action: 'objectLevelWorkloadIdentity', controllers: ['source-controller'] });
+  const r = run(FLUX_INSTANCE, gate('source-controller'));
   const spec = (parse(r.out) as { spec: { cluster: Record<string, unknown>; kustomize?: unknown } }).spec;
   assert.deepEqual(spec.cluster, { type: 'azure', objectLevelWorkloadIdentity: true });
   assert.equal(spec.kustomize, undefined);
@@ -265,19 +246,14 @@ test('FluxInstance: the gate is the objectLevelWorkloadIdentity field, not a pat
 });
 
 test('FluxInstance: identity patches go to spec.kustomize.patches (created), lockdown sets the tenant fields', () => {
-  const r = run(FLUX_INSTANCE, {
-    action: 'aksWorkloadIdentity',
-    controllers: ['source-controller'],
-    clientId: CLIENT,
-    tenantId: TENANT,
-  });
+  const r = run(FLUX_INSTANCE, withIdentity('aksWorkloadIdentity', ['source-controller']));
   const patches = patchesOf(r.out, ['spec', 'kustomize', 'patches']);
   assert.equal(patches.length, 2);
   assert.ok(r.out.includes('  kustomize:\n    patches:\n      - patch: |\n'));
   assert.deepEqual(problems(r.out, 'file:///repo/clusters/a/flux.yaml'), []);
   assert.equal(r.secondEdits, 0);
 
-  const more = run(r.out, { action: 'objectLevelWorkloadIdentity', controllers: ['source-controller'] });
+  const more = run(r.out, gate('source-controller'));
   assert.equal(patchesOf(more.out, ['spec', 'kustomize', 'patches']).length, 2);
 
   const lock = run(FLUX_INSTANCE, {
@@ -313,12 +289,7 @@ test('FluxInstance in a multi-document file: existing spec.kustomize.patches are
   ].join('\n');
   const namespace = '---\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: tenants\n';
   const text = FLUX_INSTANCE.replace('  cluster:\n    type: azure # AKS\n', labelPatch) + namespace;
-  const r = run(text, {
-    action: 'aksWorkloadIdentity',
-    controllers: ['source-controller', 'helm-controller'],
-    clientId: CLIENT,
-    tenantId: TENANT,
-  });
+  const r = run(text, withIdentity('aksWorkloadIdentity', ['source-controller', 'helm-controller']));
   assert.ok(r.out.endsWith(namespace), 'the next document is untouched');
   const patches = patchesOf(r.out.slice(0, r.out.indexOf('---')), ['spec', 'kustomize', 'patches']);
   assert.equal(patches.length, 2, 'one new ServiceAccount patch; the pod-label patch is extended');
@@ -333,35 +304,22 @@ test('invalid input is refused with a reason', () => {
     return 'error' in plan ? plan.error : '';
   };
   assert.match(
-    bad({ action: 'aksWorkloadIdentity', controllers: ['source-controller'], clientId: 'CLIENT_ID', tenantId: TENANT }),
+    bad(withIdentity('aksWorkloadIdentity', ['source-controller'], { clientId: 'CLIENT_ID' })),
     /not a GUID/,
   );
   assert.match(
-    bad({
-      action: 'appCertificate',
-      controllers: ['source-controller'],
-      clientId: CLIENT,
-      tenantId: TENANT,
-      certSecretName: 'Bad_Name',
-    }),
+    bad(withIdentity('appCertificate', ['source-controller'], { certSecretName: 'Bad_Name' })),
     /not a valid Secret name/,
   );
   assert.match(bad({ action: 'lockdown', controllers: ['source-controller'] }), /no default ServiceAccount/);
-  assert.match(bad({ action: 'objectLevelWorkloadIdentity', controllers: [] }), /no controllers/);
+  assert.match(bad(gate()), /no controllers/);
   const notKustomize = parseManifest('file:///x.yaml', 1, 'apiVersion: v1\nkind: ConfigMap\n');
-  const plan = planPatchEdits(notKustomize, {
-    action: 'objectLevelWorkloadIdentity',
-    controllers: ['source-controller'],
-  });
+  const plan = planPatchEdits(notKustomize, gate('source-controller'));
   assert.ok('error' in plan);
 });
 
 test('the gate is not offered for controllers that do not know it in the Flux version', () => {
-  const r = run(
-    BARE,
-    { action: 'objectLevelWorkloadIdentity', controllers: ['helm-controller', 'source-controller'] },
-    '2.6',
-  );
+  const r = run(BARE, gate('helm-controller', 'source-controller'), '2.6');
   assert.equal(patchesOf(r.out)[0]!.target.name, 'source-controller');
   assert.ok(r.notes.some((n) => n.startsWith('helm-controller: skipped')));
 });

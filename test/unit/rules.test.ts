@@ -1,63 +1,35 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
 import { analyzeFolder } from './analyze';
+import {
+  CLIENT_ID,
+  COMPONENTS,
+  GATE_PATCH_LINES,
+  bucket,
+  ociRepository as OCI,
+  patchesKustomization,
+  patchItem,
+  SERVICE_ACCOUNT as SA,
+  writeTree,
+} from './fixtures';
 
 /** Writes a small repository to a temp folder and returns the `file:line code` of every diagnostic. */
 async function lint(files: Record<string, string>, fluxVersion = ''): Promise<string[]> {
-  const root = mkdtempSync(join(tmpdir(), 'flux-azure-rules-'));
-  for (const [path, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(root, path)), { recursive: true });
-    writeFileSync(join(root, path), text);
-  }
+  const root = writeTree(files, 'flux-azure-rules-');
   return (await analyzeFolder(root, { fluxVersion })).map(
     ({ file, d }) => `${file}:${d.range.start.line + 1}:${d.range.start.character + 1} ${d.code}`,
   );
 }
 
-const COMPONENTS = '# Flux Version: v2.7.0\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: flux-system\n';
 const GATE_KUSTOMIZATION = [
   'apiVersion: kustomize.config.k8s.io/v1beta1',
   'kind: Kustomization',
   'resources:',
   '  - gotk-components.yaml',
-  'patches:',
-  '  - patch: |',
-  '      - op: add',
-  '        path: /spec/template/spec/containers/0/args/-',
-  '        value: --feature-gates=ObjectLevelWorkloadIdentity=true',
-  '    target:',
-  '      kind: Deployment',
+  ...GATE_PATCH_LINES,
   '      name: (source-controller)',
   '',
 ].join('\n');
-const SA = [
-  'apiVersion: v1',
-  'kind: ServiceAccount',
-  'metadata:',
-  '  name: acr',
-  '  namespace: apps',
-  '  annotations:',
-  '    azure.workload.identity/client-id: 11111111-2222-3333-4444-555555555555',
-  '    azure.workload.identity/tenant-id: 66666666-7777-8888-9999-000000000000',
-  '',
-].join('\n');
-const OCI = (extra = '') =>
-  [
-    'apiVersion: source.toolkit.fluxcd.io/v1',
-    'kind: OCIRepository',
-    'metadata:',
-    '  name: app',
-    '  namespace: apps',
-    'spec:',
-    '  interval: 5m',
-    '  url: oci://contoso.azurecr.io/app',
-    '  provider: azure',
-    '  serviceAccountName: acr',
-    extra,
-  ].join('\n');
 
 test('gate present, SA annotated: an object-level OCIRepository is clean', async () => {
   const found = await lint({
@@ -81,49 +53,43 @@ test('gate missing on the controller: reported on serviceAccountName, in a multi
 });
 
 test('inside a patch block scalar, with CRLF line endings: miscased gate, unquoted label, wrong audience and token path', async () => {
-  const kustomization = [
-    'apiVersion: kustomize.config.k8s.io/v1beta1',
-    'kind: Kustomization',
-    'patches:',
-    '  - patch: |',
-    '      - op: add',
-    '        path: /spec/template/spec/containers/0/args/-',
-    '        value: --feature-gates=objectLevelWorkloadIdentity=true',
-    '      - op: add',
-    '        path: /spec/template/spec/containers/0/env/-',
-    '        value:',
-    '          name: AZURE_FEDERATED_TOKEN_FILE',
-    '          value: /var/run/service-account/token',
-    '      - op: add',
-    '        path: /spec/template/spec/volumes/-',
-    '        value:',
-    '          name: azure-token',
-    '          projected:',
-    '            sources:',
-    '              - serviceAccountToken:',
-    '                  audience: api://AzureADTokenExchange/',
-    '                  path: azure-token',
-    '      - op: add',
-    '        path: /spec/template/spec/containers/0/volumeMounts/-',
-    '        value: {name: azure-token, mountPath: /var/run/service-account}',
-    '    target:',
-    '      kind: Deployment',
-    '      name: source-controller',
-    '  - patch: |',
-    '      apiVersion: apps/v1',
-    '      kind: Deployment',
-    '      metadata:',
-    '        name: controller',
-    '      spec:',
-    '        template:',
-    '          metadata:',
-    '            labels:',
-    '              azure.workload.identity/use: true',
-    '    target:',
-    '      kind: Deployment',
-    '      name: source-controller',
-    '',
-  ].join('\r\n');
+  const json6902 = [
+    '- op: add',
+    '  path: /spec/template/spec/containers/0/args/-',
+    '  value: --feature-gates=objectLevelWorkloadIdentity=true',
+    '- op: add',
+    '  path: /spec/template/spec/containers/0/env/-',
+    '  value:',
+    '    name: AZURE_FEDERATED_TOKEN_FILE',
+    '    value: /var/run/service-account/token',
+    '- op: add',
+    '  path: /spec/template/spec/volumes/-',
+    '  value:',
+    '    name: azure-token',
+    '    projected:',
+    '      sources:',
+    '        - serviceAccountToken:',
+    '            audience: api://AzureADTokenExchange/',
+    '            path: azure-token',
+    '- op: add',
+    '  path: /spec/template/spec/containers/0/volumeMounts/-',
+    '  value: {name: azure-token, mountPath: /var/run/service-account}',
+  ];
+  const strategicMerge = [
+    'apiVersion: apps/v1',
+    'kind: Deployment',
+    'metadata:',
+    '  name: controller',
+    'spec:',
+    '  template:',
+    '    metadata:',
+    '      labels:',
+    '        azure.workload.identity/use: true',
+  ];
+  const kustomization = patchesKustomization(
+    [...patchItem(json6902, 'source-controller'), ...patchItem(strategicMerge, 'source-controller')],
+    '\r\n',
+  );
   const found = await lint({ 'clusters/x/flux-system/kustomization.yaml': kustomization });
   assert.deepEqual(found.sort(), [
     'clusters/x/flux-system/kustomization.yaml:12:18 flux-azure/federated-token-file-mismatch',
@@ -166,19 +132,8 @@ test('send-chain quoting: quoted in a Bucket Secret, unquoted in sops.azure-kv',
 });
 
 test('version gating: Bucket object-level identity on Flux 2.6 (setting override) is reported, on 2.7 not', async () => {
-  const bucket = [
-    'apiVersion: source.toolkit.fluxcd.io/v1',
-    'kind: Bucket',
-    'metadata: {name: b, namespace: apps}',
-    'spec:',
-    '  provider: azure',
-    '  bucketName: c',
-    '  endpoint: https://acct.blob.core.windows.net',
-    '  serviceAccountName: acr',
-    '',
-  ].join('\n');
-  const files = { 'sa.yaml': SA, 'b.yaml': bucket };
-  assert.deepEqual(await lint(files, '2.6'), ['b.yaml:8:23 flux-azure/object-level-wi-unsupported-version']);
+  const files = { 'sa.yaml': SA, 'b.yaml': bucket('  serviceAccountName: acr\n') };
+  assert.deepEqual(await lint(files, '2.6'), ['b.yaml:11:23 flux-azure/object-level-wi-unsupported-version']);
   assert.deepEqual(await lint(files, '2.7'), []);
 });
 
@@ -254,25 +209,22 @@ test('Azure Service Operator: federated credential subject/audience and role ass
 });
 
 test('controller patches: removed auto-login flag, certificate for the ACR-only controller, lockdown without gate', async () => {
-  const k = [
-    'apiVersion: kustomize.config.k8s.io/v1beta1',
-    'kind: Kustomization',
-    'patches:',
-    '  - patch: |',
-    '      - op: add',
-    '        path: /spec/template/spec/containers/0/args/-',
-    '        value: --azure-autologin-for-acr',
-    '      - op: add',
-    '        path: /spec/template/spec/containers/0/env/-',
-    '        value: {name: AZURE_CLIENT_CERTIFICATE_PATH, value: /var/run/app-cert/cert-and-key}',
-    '      - op: add',
-    '        path: /spec/template/spec/containers/0/args/-',
-    '        value: --default-service-account=tenant',
-    '    target:',
-    '      kind: Deployment',
-    '      name: image-reflector-controller',
-    '',
-  ].join('\n');
+  const k = patchesKustomization(
+    patchItem(
+      [
+        '- op: add',
+        '  path: /spec/template/spec/containers/0/args/-',
+        '  value: --azure-autologin-for-acr',
+        '- op: add',
+        '  path: /spec/template/spec/containers/0/env/-',
+        '  value: {name: AZURE_CLIENT_CERTIFICATE_PATH, value: /var/run/app-cert/cert-and-key}',
+        '- op: add',
+        '  path: /spec/template/spec/containers/0/args/-',
+        '  value: --default-service-account=tenant',
+      ],
+      'image-reflector-controller',
+    ),
+  );
   assert.deepEqual((await lint({ 'clusters/a/flux-system/kustomization.yaml': k }, '2.7')).sort(), [
     'clusters/a/flux-system/kustomization.yaml:10:23 flux-azure/app-cert-not-supported-for-acr',
     'clusters/a/flux-system/kustomization.yaml:13:16 flux-azure/lockdown-without-gate',
@@ -281,19 +233,12 @@ test('controller patches: removed auto-login flag, certificate for the ACR-only 
 });
 
 test('kustomize-controller --default-service-account is the impersonation default and needs no gate', async () => {
-  const k = [
-    'apiVersion: kustomize.config.k8s.io/v1beta1',
-    'kind: Kustomization',
-    'patches:',
-    '  - patch: |',
-    '      - op: add',
-    '        path: /spec/template/spec/containers/0/args/-',
-    '        value: --default-service-account=default',
-    '    target:',
-    '      kind: Deployment',
-    '      name: (kustomize-controller|helm-controller)',
-    '',
-  ].join('\n');
+  const k = patchesKustomization(
+    patchItem(
+      ['- op: add', '  path: /spec/template/spec/containers/0/args/-', '  value: --default-service-account=default'],
+      '(kustomize-controller|helm-controller)',
+    ),
+  );
   assert.deepEqual(await lint({ 'k/kustomization.yaml': k }, '2.7'), []);
 });
 
@@ -311,33 +256,15 @@ test('Event Hubs provider: channel required with workload identity, not judged w
 });
 
 test('node-level identity: a Bucket with controller identity is silent; without any, the kubelet fallback is reported', async () => {
-  const bucket = (extra = '') =>
-    [
-      'apiVersion: source.toolkit.fluxcd.io/v1',
-      'kind: Bucket',
-      'metadata:',
-      '  name: config',
-      '  namespace: apps',
-      'spec:',
-      '  interval: 5m',
-      '  provider: azure',
-      '  bucketName: config',
-      '  endpoint: https://fleetstore.blob.core.windows.net',
-      extra,
-    ].join('\n');
-  const identityPatch = [
-    '  - patch: |',
-    '      apiVersion: v1',
-    '      kind: ServiceAccount',
-    '      metadata:',
-    '        name: source-controller',
-    '        annotations:',
-    '          azure.workload.identity/client-id: 11111111-2222-3333-4444-555555555555',
-    '    target:',
-    '      kind: ServiceAccount',
-    '      name: source-controller',
-    '',
-  ].join('\n');
+  const controllerAccount = [
+    'apiVersion: v1',
+    'kind: ServiceAccount',
+    'metadata:',
+    '  name: source-controller',
+    '  annotations:',
+    `    azure.workload.identity/client-id: ${CLIENT_ID}`,
+  ];
+  const identityPatch = [...patchItem(controllerAccount, 'source-controller', 'ServiceAccount'), ''].join('\n');
   const repo = (kustomization: string, app: string) => ({
     'clusters/prod/flux-system/gotk-components.yaml': COMPONENTS,
     'clusters/prod/flux-system/kustomization.yaml': kustomization,

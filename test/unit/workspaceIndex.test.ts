@@ -1,18 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join, relative } from 'node:path';
+import { join, relative } from 'node:path';
 import { WorkspaceIndex } from '../../server/src/workspace/workspaceIndex';
+import { writeTree } from './fixtures';
 
-function repo(files: Record<string, string>): string {
-  const root = mkdtempSync(join(tmpdir(), 'flux-azure-index-'));
-  for (const [path, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(root, path)), { recursive: true });
-    writeFileSync(join(root, path), text);
-  }
-  return root;
-}
+const repo = (files: Record<string, string>): string => writeTree(files, 'flux-azure-index-');
 
 const SYNC = (path: string) =>
   [

@@ -282,15 +282,21 @@ function currentCloud(index: WorkspaceIndex): string {
   return AZURE_CLOUDS[0]!.id;
 }
 
+/** The targets for a file, the one `uri` names (else the first), and the Flux version that applies to it. */
+function chosenTarget(uri: string | undefined, file: ManifestFile, index: WorkspaceIndex) {
+  const targets = patchTargets(file, index);
+  const target = targets.find((t) => t.uri === uri) ?? targets[0];
+  const fluxVersion = index.fluxVersionFor(target?.uri ?? file.uri) ?? index.fluxVersionFor(file.uri);
+  return { targets, target, fluxVersion };
+}
+
 export function providePatchContext(
   params: PatchContextParams & { preselect?: readonly string[] },
   file: ManifestFile,
   ctx: FeatureContext,
   load: FileLoader,
 ): PatchContext {
-  const targets = patchTargets(file, ctx.index);
-  const target = targets.find((t) => t.uri === params.target) ?? targets[0];
-  const fluxVersion = ctx.index.fluxVersionFor(target?.uri ?? file.uri) ?? ctx.index.fluxVersionFor(file.uri);
+  const { targets, target, fluxVersion } = chosenTarget(params.target, file, ctx.index);
   const needs = workspaceNeeds(target, file, ctx, load, fluxVersion);
   const cloud = currentCloud(ctx.index);
   return {
@@ -324,12 +330,10 @@ export function providePatchEdit(
   ctx: FeatureContext,
   load: FileLoader,
 ): PatchEditResult {
-  const targets = patchTargets(file, ctx.index);
-  const target = targets.find((t) => t.uri === params.target) ?? targets[0];
+  const { target, fluxVersion } = chosenTarget(params.target, file, ctx.index);
   if (!target) return { notes: [], error: 'no flux-system kustomization.yaml or FluxInstance found for this file' };
   const action = patchActionById(params.action);
   if (!action) return { notes: [], error: `unknown action '${params.action}'` };
-  const fluxVersion = ctx.index.fluxVersionFor(target.uri) ?? ctx.index.fluxVersionFor(file.uri);
   const controllers = (params.controllers ?? []).filter(isControllerName);
   const request = {
     action: action.id,

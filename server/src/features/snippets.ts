@@ -101,6 +101,25 @@ const acrSuffixes = AZURE_CLOUDS.flatMap((c) => c.acrSuffixes);
 const blobSuffixes = AZURE_CLOUDS.map((c) => c.blobSuffix);
 const authorityHosts = AZURE_CLOUDS.map((c) => c.authorityHost);
 
+/** An ACR host: the registry name (a tab stop) and the cloud's suffix. */
+const acrHost = (s: Stops) => `${s.stop('registry')}${s.choice('acrSuffix', acrSuffixes)}`;
+
+/** An Azure DevOps repository URL with its organization, project and repository as tab stops. */
+const azureDevOpsUrl = (s: Stops) =>
+  `https://dev.azure.com/${s.stop('organization')}/${s.stop('project')}/_git/${s.stop('repository')}`;
+
+/** The spec of a Kustomization applying a path of a source, up to `decryption.provider: sops`. */
+const sopsKustomizationSpec = (s: Stops) => [
+  `  interval: ${s.stop('interval', '10m')}`,
+  `  path: ${s.stop('path', './apps')}`,
+  '  prune: true',
+  '  sourceRef:',
+  `    kind: ${s.choice('sourceKind', ['GitRepository', 'OCIRepository', 'Bucket'])}`,
+  `    name: ${s.stop('source', 'flux-system')}`,
+  '  decryption:',
+  '    provider: sops',
+];
+
 /** A Flux source/object manifest with `provider: azure`. */
 function fluxObject(kind: string, name: string, spec: (s: Stops) => string[]): (s: Stops) => string[] {
   return (s) => [`apiVersion: ${apiVersion(s, kind)}`, `kind: ${kind}`, ...metadata(s, name), 'spec:', ...spec(s)];
@@ -121,7 +140,7 @@ const FLUX_OBJECTS: SnippetDef[] = [
       'OCIRepository pulling from Azure Container Registry with provider azure (controller or kubelet identity).',
     body: fluxObject('OCIRepository', 'app', (s) => [
       `  interval: ${s.stop('interval', '5m')}`,
-      `  url: oci://${s.stop('registry')}${s.choice('acrSuffix', acrSuffixes)}/${s.stop('repository', 'manifests/app')}`,
+      `  url: oci://${acrHost(s)}/${s.stop('repository', 'manifests/app')}`,
       '  ref:',
       `    tag: ${s.stop('tag', 'latest')}`,
       '  provider: azure',
@@ -136,7 +155,7 @@ const FLUX_OBJECTS: SnippetDef[] = [
     body: fluxObject('HelmRepository', 'charts', (s) => [
       `  interval: ${s.stop('interval', '10m')}`,
       '  type: oci',
-      `  url: oci://${s.stop('registry')}${s.choice('acrSuffix', acrSuffixes)}/${s.stop('repository', 'helm')}`,
+      `  url: oci://${acrHost(s)}/${s.stop('repository', 'helm')}`,
       '  provider: azure',
       s.end(),
     ]),
@@ -147,7 +166,7 @@ const FLUX_OBJECTS: SnippetDef[] = [
     description: 'GitRepository cloning an Azure DevOps repository over HTTPS with provider azure (Entra ID).',
     body: fluxObject('GitRepository', 'fleet', (s) => [
       `  interval: ${s.stop('interval', '1m')}`,
-      `  url: https://dev.azure.com/${s.stop('organization')}/${s.stop('project')}/_git/${s.stop('repository')}`,
+      `  url: ${azureDevOpsUrl(s)}`,
       '  ref:',
       `    branch: ${s.stop('branch', 'main')}`,
       '  provider: azure',
@@ -171,7 +190,7 @@ const FLUX_OBJECTS: SnippetDef[] = [
     title: 'ImageRepository on ACR',
     description: 'ImageRepository scanning tags in Azure Container Registry with provider azure.',
     body: fluxObject('ImageRepository', 'app', (s) => [
-      `  image: ${s.stop('registry')}${s.choice('acrSuffix', acrSuffixes)}/${s.stop('repository', 'app')}`,
+      `  image: ${acrHost(s)}/${s.stop('repository', 'app')}`,
       `  interval: ${s.stop('interval', '5m')}`,
       '  provider: azure',
       s.end(),
@@ -223,14 +242,7 @@ const FLUX_OBJECTS: SnippetDef[] = [
     description:
       'Kustomization that decrypts SOPS secrets with Azure Key Vault as the managed identity of a ServiceAccount (object level, needs the ObjectLevelWorkloadIdentity gate on kustomize-controller).',
     body: fluxObject('Kustomization', 'apps', (s) => [
-      `  interval: ${s.stop('interval', '10m')}`,
-      `  path: ${s.stop('path', './apps')}`,
-      '  prune: true',
-      '  sourceRef:',
-      `    kind: ${s.choice('sourceKind', ['GitRepository', 'OCIRepository', 'Bucket'])}`,
-      `    name: ${s.stop('source', 'flux-system')}`,
-      '  decryption:',
-      '    provider: sops',
+      ...sopsKustomizationSpec(s),
       `    serviceAccountName: ${s.stop('serviceAccount', 'sops-keyvault')}`,
       s.end(),
     ]),
@@ -240,14 +252,7 @@ const FLUX_OBJECTS: SnippetDef[] = [
     title: 'Kustomization decrypting SOPS with Key Vault (Secret)',
     description: `Kustomization that decrypts SOPS secrets with Azure Key Vault using the credentials in a Secret with key \`${SOPS_AZURE_KV_KEY}\`.`,
     body: fluxObject('Kustomization', 'apps', (s) => [
-      `  interval: ${s.stop('interval', '10m')}`,
-      `  path: ${s.stop('path', './apps')}`,
-      '  prune: true',
-      '  sourceRef:',
-      `    kind: ${s.choice('sourceKind', ['GitRepository', 'OCIRepository', 'Bucket'])}`,
-      `    name: ${s.stop('source', 'flux-system')}`,
-      '  decryption:',
-      '    provider: sops',
+      ...sopsKustomizationSpec(s),
       '    secretRef:',
       `      name: ${s.stop('secret', 'sops-azure')}`,
       s.end(),
@@ -260,7 +265,7 @@ const FLUX_OBJECTS: SnippetDef[] = [
       'Notification Provider writing Azure DevOps commit statuses as the managed identity of a ServiceAccount (Flux 2.7+, needs the gate on notification-controller).',
     body: fluxObject('Provider', 'azuredevops', (s) => [
       '  type: azuredevops',
-      `  address: https://dev.azure.com/${s.stop('organization')}/${s.stop('project')}/_git/${s.stop('repository')}`,
+      `  address: ${azureDevOpsUrl(s)}`,
       `  serviceAccountName: ${s.stop('serviceAccount', 'flux-notifications')}`,
       s.end(),
     ]),
@@ -272,7 +277,7 @@ const FLUX_OBJECTS: SnippetDef[] = [
       'Notification Provider writing Azure DevOps commit statuses with a personal access token (Secret key `token`).',
     body: fluxObject('Provider', 'azuredevops', (s) => [
       '  type: azuredevops',
-      `  address: https://dev.azure.com/${s.stop('organization')}/${s.stop('project')}/_git/${s.stop('repository')}`,
+      `  address: ${azureDevOpsUrl(s)}`,
       '  secretRef:',
       `    name: ${s.stop('secret', 'azuredevops-token')}`,
       s.end(),
@@ -319,6 +324,23 @@ const FLUX_OBJECTS: SnippetDef[] = [
   },
 ];
 
+/** The first lines of an Opaque Secret named `name` (a tab stop), up to `stringData:`. */
+const opaqueSecret = (s: Stops, name: string) => [
+  'apiVersion: v1',
+  'kind: Secret',
+  ...metadata(s, name),
+  'type: Opaque',
+  'stringData:',
+];
+
+/** The keys of an app registration certificate credential, each line starting with `indent`. */
+const certificateKeys = (s: Stops, indent: string) => [
+  `${indent}tenantId: ${s.stop('tenantId', 'TENANT_ID')}`,
+  `${indent}clientId: ${s.stop('clientId', 'CLIENT_ID')}`,
+  `${indent}clientCertificate: |`,
+  `${indent}  ${s.stop('certificate', '<certificate and private key>')}`,
+];
+
 const SECRETS: SnippetDef[] = [
   {
     id: 'serviceaccount',
@@ -339,15 +361,8 @@ const SECRETS: SnippetDef[] = [
     title: 'Secret for a Bucket (app certificate)',
     description: `Secret for a Bucket with provider azure authenticating with an app registration certificate (keys ${BUCKET_AZURE_KEY_SETS.find((k) => k.id === 'clientCertificate')!.required.join(', ')}). \`clientCertificateSendChain\` is read as a string: it must be quoted.`,
     body: (s) => [
-      'apiVersion: v1',
-      'kind: Secret',
-      ...metadata(s, 'bucket-azure'),
-      'type: Opaque',
-      'stringData:',
-      `  tenantId: ${s.stop('tenantId', 'TENANT_ID')}`,
-      `  clientId: ${s.stop('clientId', 'CLIENT_ID')}`,
-      '  clientCertificate: |',
-      `    ${s.stop('certificate', '<certificate and private key>')}`,
+      ...opaqueSecret(s, 'bucket-azure'),
+      ...certificateKeys(s, '  '),
       `  clientCertificateSendChain: "${s.choice('sendChain', ['true', 'false'])}"`,
       s.end(),
     ],
@@ -357,16 +372,9 @@ const SECRETS: SnippetDef[] = [
     title: `Secret ${SOPS_AZURE_KV_KEY} for SOPS (app certificate)`,
     description: `Secret with the \`${SOPS_AZURE_KV_KEY}\` document kustomize-controller reads for Key Vault (${SOPS_AZURE_KV_COMBINATIONS.find((k) => k.id === 'clientCertificate')!.label.toLowerCase()}). Inside it \`clientCertificateSendChain\` is a boolean: it must not be quoted.`,
     body: (s) => [
-      'apiVersion: v1',
-      'kind: Secret',
-      ...metadata(s, 'sops-azure'),
-      'type: Opaque',
-      'stringData:',
+      ...opaqueSecret(s, 'sops-azure'),
       `  ${SOPS_AZURE_KV_KEY}: |`,
-      `    tenantId: ${s.stop('tenantId', 'TENANT_ID')}`,
-      `    clientId: ${s.stop('clientId', 'CLIENT_ID')}`,
-      '    clientCertificate: |',
-      `      ${s.stop('certificate', '<certificate and private key>')}`,
+      ...certificateKeys(s, '    '),
       `    clientCertificateSendChain: ${s.choice('sendChain', ['true', 'false'])}`,
       s.end(),
     ],

@@ -30,20 +30,24 @@ export function yamlString(value: string): string {
   return quote ? JSON.stringify(value) : value;
 }
 
-export interface ValueChoice {
+/** What value and key choices may say about themselves beyond what they insert. */
+interface ChoiceParts {
+  readonly label?: string;
+  readonly detail?: string;
+  /** Markdown. */
+  readonly documentation?: string;
+  readonly kind?: CompletionItemKind;
+  readonly deprecated?: boolean;
+}
+
+export interface ValueChoice extends ChoiceParts {
   /** The value as a string (what the YAML must read back). */
   readonly value: string;
   /** YAML to insert outside quotes (default: `yamlString(value)`). */
   readonly yaml?: string;
   /** A snippet to insert instead (outside quotes); `$1`... tab stops. */
   readonly snippet?: string;
-  readonly label?: string;
-  readonly detail?: string;
-  /** Markdown. */
-  readonly documentation?: string;
-  readonly kind?: CompletionItemKind;
   readonly preselect?: boolean;
-  readonly deprecated?: boolean;
   readonly filterText?: string;
 }
 
@@ -59,10 +63,7 @@ export function valueItems(cursor: CompletionCursor, choices: readonly ValueChoi
       {
         label: choice.label ?? choice.value,
         kind: choice.kind ?? CompletionItemKind.Value,
-        ...(choice.detail ? { detail: choice.detail } : {}),
-        ...(choice.documentation ? { documentation: { kind: 'markdown', value: choice.documentation } } : {}),
-        ...(choice.preselect ? { preselect: true } : {}),
-        ...(choice.deprecated ? { tags: [CompletionItemTag.Deprecated] } : {}),
+        ...optionalParts(choice),
         filterText: choice.filterText ?? choice.value,
         sortText: sortKey(group, i),
         textEdit: { range: cursor.range, newText },
@@ -73,18 +74,12 @@ export function valueItems(cursor: CompletionCursor, choices: readonly ValueChoi
   });
 }
 
-export interface KeyChoice {
+export interface KeyChoice extends ChoiceParts {
   readonly key: string;
   /** Snippet after `key:` (default `' $0'`); may span lines, indented relative to the key. */
   readonly tail?: string;
-  readonly label?: string;
-  readonly detail?: string;
-  /** Markdown. */
-  readonly documentation?: string;
-  readonly kind?: CompletionItemKind;
   /** Open the value's completions after inserting. */
   readonly suggestValue?: boolean;
-  readonly deprecated?: boolean;
 }
 
 /** Items that insert a key (and a value template) where a key is being typed. */
@@ -96,9 +91,7 @@ export function keyItems(cursor: CompletionCursor, choices: readonly KeyChoice[]
       {
         label: choice.label ?? choice.key,
         kind: choice.kind ?? CompletionItemKind.Property,
-        ...(choice.detail ? { detail: choice.detail } : {}),
-        ...(choice.documentation ? { documentation: { kind: 'markdown', value: choice.documentation } } : {}),
-        ...(choice.deprecated ? { tags: [CompletionItemTag.Deprecated] } : {}),
+        ...optionalParts(choice),
         filterText: choice.key,
         sortText: sortKey(group, i),
         textEdit: { range: cursor.range, newText },
@@ -130,8 +123,7 @@ export function templateItems(
       {
         label: choice.label,
         kind: CompletionItemKind.Snippet,
-        ...(choice.detail ? { detail: choice.detail } : {}),
-        ...(choice.documentation ? { documentation: { kind: 'markdown', value: choice.documentation } } : {}),
+        ...optionalParts(choice),
         filterText: choice.filterText ?? choice.label,
         sortText: sortKey(group, i),
         textEdit: { range: cursor.range, newText: choice.snippet },
@@ -140,6 +132,16 @@ export function templateItems(
       true,
     ),
   );
+}
+
+/** The parts of an item that only some choices have, in the order every kind of item writes them. */
+function optionalParts(choice: ChoiceParts & { readonly preselect?: boolean }): Partial<CompletionItem> {
+  return {
+    ...(choice.detail ? { detail: choice.detail } : {}),
+    ...(choice.documentation ? { documentation: { kind: 'markdown', value: choice.documentation } } : {}),
+    ...(choice.preselect ? { preselect: true } : {}),
+    ...(choice.deprecated ? { tags: [CompletionItemTag.Deprecated] } : {}),
+  };
 }
 
 function sortKey(group: number, index: number): string {

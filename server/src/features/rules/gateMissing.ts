@@ -5,11 +5,10 @@ import { extendTargetName } from '../patchEdits';
 import { pathToUri } from '../../workspace/files';
 import type { Cluster, WorkspaceIndex } from '../../workspace/workspaceIndex';
 import {
-  fluxKindOf,
+  fluxObjectRule,
   fluxSystemKustomization,
   gateSetting,
   indirectIdentityUses,
-  isFluxDoc,
   workloadIdentityUses,
 } from './helpers';
 import type { Fix, Rule } from './rule';
@@ -19,52 +18,46 @@ import type { Fix, Rule } from './rule';
  * that reconciles the object, in every cluster the object is applied to. Without it the object stalls with
  * `FeatureGateDisabled`.
  */
-export const gateMissing: Rule = {
-  name: 'gate-missing',
-  applies: (doc) => isFluxDoc(doc),
-  check: ({ doc, clusters, index }) => {
-    const lookup = fluxKindOf(doc);
-    if (!lookup) return [];
-    const findings = [];
-    const uses = [
-      ...workloadIdentityUses(doc, lookup).map(({ use, serviceAccount }) => ({
-        span: serviceAccount,
-        controllers: use.gateControllers,
-        what: `ServiceAccount '${serviceAccount.text}'`,
-      })),
-      ...indirectIdentityUses(doc, lookup, index).map(({ reference, through, gateControllers }) => ({
-        span: reference,
-        controllers: gateControllers,
-        what: `ServiceAccount '${through.serviceAccountName}' (named by ${through.kind} '${through.name}')`,
-      })),
-    ];
-    for (const { span, controllers, what } of uses) {
-      for (const controller of controllers) {
-        // A workspace without any Flux installation cannot tell: say nothing rather than guess.
-        const missing = clusters.filter((c) => c.settings.size > 0 && !gateSetting(c, controller));
-        if (missing.length === 0) continue;
-        const where = missing.map((c) => `\`${c.label}\``).join(', ');
-        findings.push({
-          code: 'flux-azure/gate-missing' as const,
-          span,
-          message:
-            `${controller} in ${where} does not run with --feature-gates=${OBJECT_LEVEL_WI_GATE}=true, so this ${doc.kind} ` +
-            `will stall with reason FeatureGateDisabled instead of using ${what}. ` +
-            `Add the feature-gate patch to the cluster's flux-system kustomization.yaml.`,
-          related: missing.map((c) => ({
-            location: {
-              uri: pathToUri(fluxSystemKustomization(c)),
-              range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
-            },
-            message: `flux-system patches of ${c.label}`,
-          })),
-          fixes: missing.flatMap((c) => gateFix(index, c, controller)),
-        });
-      }
+export const gateMissing: Rule = fluxObjectRule('gate-missing', ({ doc, clusters, index }, lookup) => {
+  const findings = [];
+  const uses = [
+    ...workloadIdentityUses(doc, lookup).map(({ use, serviceAccount }) => ({
+      span: serviceAccount,
+      controllers: use.gateControllers,
+      what: `ServiceAccount '${serviceAccount.text}'`,
+    })),
+    ...indirectIdentityUses(doc, lookup, index).map(({ reference, through, gateControllers }) => ({
+      span: reference,
+      controllers: gateControllers,
+      what: `ServiceAccount '${through.serviceAccountName}' (named by ${through.kind} '${through.name}')`,
+    })),
+  ];
+  for (const { span, controllers, what } of uses) {
+    for (const controller of controllers) {
+      // A workspace without any Flux installation cannot tell: say nothing rather than guess.
+      const missing = clusters.filter((c) => c.settings.size > 0 && !gateSetting(c, controller));
+      if (missing.length === 0) continue;
+      const where = missing.map((c) => `\`${c.label}\``).join(', ');
+      findings.push({
+        code: 'flux-azure/gate-missing' as const,
+        span,
+        message:
+          `${controller} in ${where} does not run with --feature-gates=${OBJECT_LEVEL_WI_GATE}=true, so this ${doc.kind} ` +
+          `will stall with reason FeatureGateDisabled instead of using ${what}. ` +
+          `Add the feature-gate patch to the cluster's flux-system kustomization.yaml.`,
+        related: missing.map((c) => ({
+          location: {
+            uri: pathToUri(fluxSystemKustomization(c)),
+            range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+          },
+          message: `flux-system patches of ${c.label}`,
+        })),
+        fixes: missing.flatMap((c) => gateFix(index, c, controller)),
+      });
     }
-    return findings;
-  },
-};
+  }
+  return findings;
+});
 
 /** Adds the gate for `controller` to a cluster's flux-system kustomization.yaml: extends an existing gate patch's target, or appends one. */
 export function gateFix(index: WorkspaceIndex, cluster: Cluster, controller: ControllerName): Fix[] {

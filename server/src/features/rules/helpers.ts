@@ -14,6 +14,7 @@ import type { ManifestDoc } from '../../document/manifest';
 import { isScalar, nodeAt, textAt, type ScalarNode, type YamlNode } from '../../document/nodes';
 import type { Cluster, WorkspaceIndex } from '../../workspace/workspaceIndex';
 import type { ControllerSetting, IdentityRefFact } from '../../workspace/facts';
+import type { Finding, Rule, RuleContext } from './rule';
 
 /** Catalog entry of a Flux document (undefined for everything else). */
 export function fluxKindOf(doc: ManifestDoc): KindLookup | undefined {
@@ -34,6 +35,18 @@ const kindLookups = new Map<string, KindLookup | undefined>();
 /** The header-only test rules use to skip documents: a Flux group we know. */
 export function isFluxDoc(doc: ManifestDoc, ...kinds: string[]): boolean {
   return !!doc.kind && (kinds.length === 0 || kinds.includes(doc.kind)) && doc.group.endsWith('.fluxcd.io');
+}
+
+/** A rule on every Flux object of a kind the catalog knows: `check` gets the kind's catalog entry too. */
+export function fluxObjectRule(name: string, check: (ctx: RuleContext, lookup: KindLookup) => Finding[]): Rule {
+  return {
+    name,
+    applies: (doc) => isFluxDoc(doc),
+    check: (ctx) => {
+      const lookup = fluxKindOf(ctx.doc);
+      return lookup ? check(ctx, lookup) : [];
+    },
+  };
 }
 
 /** The object's namespace: as written, else what kustomize will give it, else undefined. */

@@ -1,5 +1,5 @@
 import { ANNOTATION_CLIENT_ID, ENV_CLIENT_ID, serviceById } from '../../catalog';
-import { controllerIdentitySetting, fluxKindOf, isFluxDoc } from './helpers';
+import { controllerIdentitySetting, fluxObjectRule } from './helpers';
 import type { Rule } from './rule';
 
 /**
@@ -8,12 +8,10 @@ import type { Rule } from './rule';
  * controller no identity. The controller would then fall back to the node's (kubelet) identity, which Flux documents
  * and tests only for ACR. Clusters whose Flux installation the workspace does not show stay silent.
  */
-export const nodeLevelIdentity: Rule = {
-  name: 'node-level-identity-non-acr',
-  applies: (doc) => isFluxDoc(doc),
-  check: ({ doc, clusters, isPlaceholder }) => {
-    const lookup = fluxKindOf(doc);
-    if (!lookup || doc.get(['spec', 'secretRef'])) return [];
+export const nodeLevelIdentity: Rule = fluxObjectRule(
+  'node-level-identity-non-acr',
+  ({ doc, clusters, isPlaceholder }, lookup) => {
+    if (doc.get(['spec', 'secretRef'])) return [];
     const findings = [];
     for (const use of lookup.def.workloadIdentity) {
       if (use.via || !use.requires || use.service === 'acr') continue;
@@ -38,4 +36,4 @@ export const nodeLevelIdentity: Rule = {
     }
     return findings;
   },
-};
+);

@@ -1,5 +1,5 @@
 import { inRange, LABEL_USE, PROVIDER_STATIC_CREDENTIAL_KEYS } from '../../catalog';
-import { fluxKindOf, isFluxDoc, namespaceOf, workloadIdentityUses } from './helpers';
+import { fluxObjectRule, isFluxDoc, namespaceOf, workloadIdentityUses } from './helpers';
 import type { Finding, Rule } from './rule';
 
 /** Rule 11 (second half): HelmRepository has no serviceAccountName; multi-tenant ACR charts need OCIRepository. */
@@ -71,25 +71,17 @@ export const eventHubJwtDeprecated: Rule = {
 };
 
 /** Rule 17: object-level workload identity on AKS (where the webhook is in use) is flagged unstable by Flux. */
-export const aksObjectLevelUnstable: Rule = {
-  name: 'aks-object-level-unstable',
-  applies: (doc) => isFluxDoc(doc),
-  check: ({ doc, clusters }) => {
-    const lookup = fluxKindOf(doc);
-    if (!lookup) return [];
-    const aks = clusters.filter((c) =>
-      [...c.settings.values()].flat().some((s) => s.podLabels[LABEL_USE] !== undefined),
-    );
-    if (aks.length === 0) return [];
-    const findings: Finding[] = [];
-    for (const { serviceAccount } of workloadIdentityUses(doc, lookup)) {
-      findings.push({
-        code: 'flux-azure/aks-object-level-unstable',
-        span: serviceAccount,
-        severity: 4,
-        message: `${aks.map((c) => c.label).join(', ')} ${aks.length > 1 ? 'use' : 'uses'} the AKS workload-identity webhook; Flux flags object-level workload identity on AKS as unstable (fluxcd/flux2#5359). Controller-level identity is the conservative choice.`,
-      });
-    }
-    return findings;
-  },
-};
+export const aksObjectLevelUnstable: Rule = fluxObjectRule('aks-object-level-unstable', ({ doc, clusters }, lookup) => {
+  const aks = clusters.filter((c) => [...c.settings.values()].flat().some((s) => s.podLabels[LABEL_USE] !== undefined));
+  if (aks.length === 0) return [];
+  const findings: Finding[] = [];
+  for (const { serviceAccount } of workloadIdentityUses(doc, lookup)) {
+    findings.push({
+      code: 'flux-azure/aks-object-level-unstable',
+      span: serviceAccount,
+      severity: 4,
+      message: `${aks.map((c) => c.label).join(', ')} ${aks.length > 1 ? 'use' : 'uses'} the AKS workload-identity webhook; Flux flags object-level workload identity on AKS as unstable (fluxcd/flux2#5359). Controller-level identity is the conservative choice.`,
+    });
+  }
+  return findings;
+});

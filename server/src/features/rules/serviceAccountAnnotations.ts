@@ -9,76 +9,70 @@ import {
 } from '../../catalog';
 import type { WorkspaceIndex } from '../../workspace/workspaceIndex';
 import type { ServiceAccountFact } from '../../workspace/facts';
-import { fluxKindOf, indirectIdentityUses, isFluxDoc, namespaceOf, workloadIdentityUses } from './helpers';
+import { fluxObjectRule, indirectIdentityUses, namespaceOf, workloadIdentityUses } from './helpers';
 import type { Finding, Fix, Rule } from './rule';
 
 /**
  * Rule 12: the ServiceAccount an object impersonates must exist (in the object's namespace) and carry both the
  * client-id and tenant-id annotations, as GUIDs. Flux needs the tenant id even where the AKS webhook does not.
  */
-export const serviceAccountAnnotations: Rule = {
-  name: 'sa-annotations',
-  applies: (doc) => isFluxDoc(doc),
-  check: ({ doc, index }) => {
-    const lookup = fluxKindOf(doc);
-    if (!lookup) return [];
-    const findings: Finding[] = [];
-    const namespace = namespaceOf(doc, index);
-    // The ServiceAccounts this object names, and those named for it by a ConfigMap (a remote cluster's kubeConfig),
-    // which no rule of its own checks. A GitRepository an automation pushes with is checked on the GitRepository.
-    const uses = [
-      ...workloadIdentityUses(doc, lookup).map((u) => ({
-        serviceAccount: u.serviceAccount,
-        name: u.serviceAccount.text,
-      })),
-      ...indirectIdentityUses(doc, lookup, index)
-        .filter((u) => !kindByName(u.through.kind))
-        .map((u) => ({ serviceAccount: u.reference, name: u.through.serviceAccountName ?? '' })),
-    ];
-    for (const { serviceAccount, name } of uses) {
-      if (isPlaceholder(name) || name.includes('${')) continue; // reported once by the placeholder rule
-      const found = index.serviceAccounts(name, namespace, doc.file.uri);
-      if (found.length === 0) {
-        if (index.fileCount > 0) {
-          findings.push({
-            code: 'flux-azure/sa-not-found',
-            span: serviceAccount,
-            message: `ServiceAccount '${name}'${namespace ? ` in namespace '${namespace}'` : ''} is not defined in this workspace. Flux will fail with "ServiceAccount not found" unless it is created elsewhere; it needs the ${REQUIRED_SERVICE_ACCOUNT_ANNOTATIONS.join(' and ')} annotations.`,
-          });
-        }
-        continue;
-      }
-      const sa = found[0];
-      const related = [
-        { location: { uri: sa.uri, range: sa.range }, message: `ServiceAccount ${sa.namespace ?? ''}/${sa.name}` },
-      ];
-      const missing = REQUIRED_SERVICE_ACCOUNT_ANNOTATIONS.filter((k) => !(k in sa.annotations));
-      if (missing.length > 0) {
+export const serviceAccountAnnotations: Rule = fluxObjectRule('sa-annotations', ({ doc, index }, lookup) => {
+  const findings: Finding[] = [];
+  const namespace = namespaceOf(doc, index);
+  // The ServiceAccounts this object names, and those named for it by a ConfigMap (a remote cluster's kubeConfig),
+  // which no rule of its own checks. A GitRepository an automation pushes with is checked on the GitRepository.
+  const uses = [
+    ...workloadIdentityUses(doc, lookup).map((u) => ({
+      serviceAccount: u.serviceAccount,
+      name: u.serviceAccount.text,
+    })),
+    ...indirectIdentityUses(doc, lookup, index)
+      .filter((u) => !kindByName(u.through.kind))
+      .map((u) => ({ serviceAccount: u.reference, name: u.through.serviceAccountName ?? '' })),
+  ];
+  for (const { serviceAccount, name } of uses) {
+    if (isPlaceholder(name) || name.includes('${')) continue; // reported once by the placeholder rule
+    const found = index.serviceAccounts(name, namespace, doc.file.uri);
+    if (found.length === 0) {
+      if (index.fileCount > 0) {
         findings.push({
-          code: 'flux-azure/sa-missing-annotations',
+          code: 'flux-azure/sa-not-found',
           span: serviceAccount,
-          message:
-            `ServiceAccount '${name}' lacks the ${missing.map((m) => `'${m}'`).join(' and ')} annotation${missing.length > 1 ? 's' : ''}. ` +
-            `Flux object-level workload identity fails at runtime ("${missing.includes(ANNOTATION_TENANT_ID) ? 'azure tenant ID' : 'azure client ID'} is not set in the service account annotation"). ` +
-            `Annotate the ServiceAccount with the managed identity's client id and tenant id.`,
-          related,
-          fixes: annotationFixes(index, sa, missing),
+          message: `ServiceAccount '${name}'${namespace ? ` in namespace '${namespace}'` : ''} is not defined in this workspace. Flux will fail with "ServiceAccount not found" unless it is created elsewhere; it needs the ${REQUIRED_SERVICE_ACCOUNT_ANNOTATIONS.join(' and ')} annotations.`,
         });
       }
-      for (const key of REQUIRED_SERVICE_ACCOUNT_ANNOTATIONS) {
-        const value = sa.annotations[key];
-        if (value === undefined || isGuid(value) || findPlaceholders(value).length > 0) continue;
-        findings.push({
-          code: 'flux-azure/sa-annotation-not-guid',
-          span: serviceAccount,
-          message: `ServiceAccount '${name}' has ${key}: '${value}', which is not a GUID. Entra ID will reject the token exchange.`,
-          related,
-        });
-      }
+      continue;
     }
-    return findings;
-  },
-};
+    const sa = found[0];
+    const related = [
+      { location: { uri: sa.uri, range: sa.range }, message: `ServiceAccount ${sa.namespace ?? ''}/${sa.name}` },
+    ];
+    const missing = REQUIRED_SERVICE_ACCOUNT_ANNOTATIONS.filter((k) => !(k in sa.annotations));
+    if (missing.length > 0) {
+      findings.push({
+        code: 'flux-azure/sa-missing-annotations',
+        span: serviceAccount,
+        message:
+          `ServiceAccount '${name}' lacks the ${missing.map((m) => `'${m}'`).join(' and ')} annotation${missing.length > 1 ? 's' : ''}. ` +
+          `Flux object-level workload identity fails at runtime ("${missing.includes(ANNOTATION_TENANT_ID) ? 'azure tenant ID' : 'azure client ID'} is not set in the service account annotation"). ` +
+          `Annotate the ServiceAccount with the managed identity's client id and tenant id.`,
+        related,
+        fixes: annotationFixes(index, sa, missing),
+      });
+    }
+    for (const key of REQUIRED_SERVICE_ACCOUNT_ANNOTATIONS) {
+      const value = sa.annotations[key];
+      if (value === undefined || isGuid(value) || findPlaceholders(value).length > 0) continue;
+      findings.push({
+        code: 'flux-azure/sa-annotation-not-guid',
+        span: serviceAccount,
+        message: `ServiceAccount '${name}' has ${key}: '${value}', which is not a GUID. Entra ID will reject the token exchange.`,
+        related,
+      });
+    }
+  }
+  return findings;
+});
 
 /** Adds missing annotations with values seen elsewhere in the workspace (the tenant is usually the same). */
 function annotationFixes(index: WorkspaceIndex, sa: ServiceAccountFact, missing: readonly string[]): Fix[] {

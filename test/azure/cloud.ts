@@ -1,0 +1,29 @@
+// What every Azure test gives the client: the stand-in as a private cloud, the roles it knows, the server's catalog.
+// Free of `vscode`, so that tests of the session alone need no stub.
+import { resolve } from 'node:path';
+import type { CloudEndpoints } from '../../client/src/azure/model';
+import type { IntegrationsResult } from '../../shared/src/protocol';
+import { ROLES } from '../../server/src/catalog';
+import { createFluxService } from '../../server/src/service';
+import type { StandIn } from './standIn';
+
+export const knownRoles = ROLES.map((r) => ({ guid: r.guid, name: r.name }));
+
+/** The stand-in as a private cloud (the way a user configures it in the settings). */
+export function cloudOf(standIn: StandIn): CloudEndpoints {
+  return {
+    id: 'custom',
+    name: 'Contoso private cloud',
+    armEndpoint: standIn.url,
+    armAudience: standIn.audience,
+    authorityHost: standIn.url,
+    portalUrl: 'https://portal.contoso-private.test',
+    vscodeProvider: 'microsoft-sovereign-cloud',
+    caPem: standIn.caPem,
+  };
+}
+
+/** The server's answer to `fluxAzure/integrations` for examples/ (integrations and catalog data). */
+export async function examplesCatalog(): Promise<IntegrationsResult> {
+  return createFluxService({ roots: [resolve(__dirname, '..', '..', '..', 'examples')] }).integrations();
+}
