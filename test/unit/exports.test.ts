@@ -34,9 +34,6 @@ const USED_BY_SCRIPTS = new Set([
  */
 const TEMPORARILY_ALLOWED = new Set<string>([
   // Catalog facts other helpers of issue 14 are about to switch their callers to (keep, do not delete):
-  'server/src/catalog/controllers.ts:FLUX_CONTAINER_NAME',
-  'server/src/catalog/fluxInstance.ts:FLUX_INSTANCE_API_VERSION',
-  'server/src/catalog/fluxInstance.ts:FLUX_INSTANCE_VERSION_PATH',
   'server/src/catalog/remoteCluster.ts:REMOTE_CLUSTER_PROVIDERS',
   'server/src/catalog/remoteCluster.ts:REMOTE_CLUSTER_VERSIONS',
   'server/src/catalog/secrets.ts:ACR_TOKEN_USERNAME',

@@ -83,13 +83,18 @@ const MANAGED_IDENTITY_BY_CLIENT_ID = {
   optional: ['authorityHost'],
 } as const satisfies KeySetDef;
 
+/** Bucket credential sets that are not an Entra identity (no role assignment involved). */
+const BUCKET_STATIC_KEY_SETS = [
+  { id: 'sharedKey', label: 'Storage account shared key', required: ['accountKey'], optional: [] },
+  { id: 'sas', label: 'Shared access signature', required: ['sasKey'], optional: [] },
+] as const satisfies readonly KeySetDef[];
+
 /** Accepted Bucket credential sets; a Secret is valid when at least one set is complete. */
 export const BUCKET_AZURE_KEY_SETS = [
   SERVICE_PRINCIPAL_SECRET,
   SERVICE_PRINCIPAL_CERTIFICATE,
   MANAGED_IDENTITY_BY_CLIENT_ID,
-  { id: 'sharedKey', label: 'Storage account shared key', required: ['accountKey'], optional: [] },
-  { id: 'sas', label: 'Shared access signature', required: ['sasKey'], optional: [] },
+  ...BUCKET_STATIC_KEY_SETS,
 ] as const satisfies readonly KeySetDef[];
 
 /** Complete key sets found among `keys` (empty = Flux reports "invalid '<name>' secret data"). */
@@ -188,6 +193,19 @@ export const PROVIDER_SECRET_KEYS = [
 
 /** Keys that count as "static credentials" conflicting with Provider `serviceAccountName`. */
 export const PROVIDER_STATIC_CREDENTIAL_KEYS = ['token', 'address'] as const;
+
+/**
+ * Keys whose presence (without a client id) means a Secret holds a static credential rather than an Entra identity:
+ * a Bucket's shared key or SAS, a notification Provider's token or address.
+ */
+export const STATIC_CREDENTIAL_KEYS: readonly string[] = [
+  ...BUCKET_STATIC_KEY_SETS.flatMap((set) => set.required),
+  ...PROVIDER_STATIC_CREDENTIAL_KEYS,
+];
+
+/** Keys that name an Entra client and tenant, in the order they are read (the `az ad sp create-for-rbac` names last). */
+export const CLIENT_ID_KEYS = ['clientId', 'appId'] as const;
+export const TENANT_ID_KEYS = ['tenantId', 'tenant'] as const;
 
 // ---------------------------------------------------------------------------------------------
 // Registry secrets

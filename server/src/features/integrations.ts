@@ -14,6 +14,10 @@ import {
   ROLES,
   SCOPE_FORMATS,
   SOPS_AZURE_KV_KEY,
+  AKS_CLUSTER_ID_REGEX,
+  CLIENT_ID_KEYS,
+  STATIC_CREDENTIAL_KEYS,
+  TENANT_ID_KEYS,
   isAcrReference,
   parseAdoGitUrl,
   registryHost,
@@ -34,7 +38,7 @@ import type {
 import type { ManifestDoc, ManifestFile } from '../document/manifest';
 import { entries, isScalar, items, nodeAt, type ScalarNode, type YamlNode } from '../document/nodes';
 import type { Cluster, WorkspaceIndex } from '../workspace/workspaceIndex';
-import { uriToPath } from '../workspace/files';
+import { fluxPathDir, isInsideDir, uriToPath } from '../workspace/files';
 import { controllerIdentitySetting, fluxKindOf, namespaceOf } from './rules/helpers';
 
 /** Everything `fluxAzure/integrations` answers: the integrations and the catalog data the client needs. */
@@ -103,7 +107,7 @@ function findIntegrations(files: readonly ManifestFile[], index: WorkspaceIndex)
         lookups.decryptors.push({
           doc,
           namespace: namespace ?? FLUX_NAMESPACE,
-          dir: root && path !== undefined ? joinPath(root, path) : undefined,
+          dir: root && path !== undefined ? fluxPathDir(root, path) : undefined,
         });
       }
     }
@@ -147,7 +151,7 @@ function integrationsOf(doc: ManifestDoc, lookups: Lookups): AzureIntegration[] 
         'acr',
         acrResource(doc.text(['spec', 'url']) ?? ''),
         undefined,
-        'source-controller',
+        lookup.def.controller,
       );
     }
     case 'GitRepository': {
@@ -174,7 +178,7 @@ function integrationsOf(doc: ManifestDoc, lookups: Lookups): AzureIntegration[] 
         'azureDevOps',
         target,
         git.text(['spec', 'serviceAccountName']),
-        'image-automation-controller',
+        lookup.def.controller,
         git,
       );
     }
@@ -195,12 +199,12 @@ function integrationsOf(doc: ManifestDoc, lookups: Lookups): AzureIntegration[] 
         const secretName = doc.text(['spec', 'secretRef', 'name']);
         if (secretName && !sa) return []; // SAS connection string or JWT: not Entra ID
         const resource = eventHubResource(doc.text(['spec', 'channel']), doc.text(['spec', 'address']));
-        return withIdentities(doc, lookups, 'eventHubs', resource, sa, 'notification-controller');
+        return withIdentities(doc, lookups, 'eventHubs', resource, sa, lookup.def.controller);
       }
       if (type === 'azuredevops') {
         if (doc.get(['spec', 'secretRef']) && !sa) return []; // personal access token
         const target = adoTarget(doc.text(['spec', 'address']) ?? '', 'Provider');
-        return withIdentities(doc, lookups, 'azureDevOps', target, sa, 'notification-controller');
+        return withIdentities(doc, lookups, 'azureDevOps', target, sa, lookup.def.controller);
       }
       return [];
     }
@@ -211,8 +215,8 @@ function integrationsOf(doc: ManifestDoc, lookups: Lookups): AzureIntegration[] 
       const configMap = lookups.configMaps.get(key(namespaceOf(doc, lookups.index), configMapName));
       if (!configMap || configMap.text(['data', 'provider']) !== 'azure') return [];
       const resource = aksResource(configMap.text(['data', 'cluster']) ?? '');
-      const controller: ControllerName = kind === 'Kustomization' ? 'kustomize-controller' : 'helm-controller';
-      return withIdentities(doc, lookups, 'aks', resource, configMap.text(['data', 'serviceAccountName']), controller);
+      const sa = configMap.text(['data', 'serviceAccountName']);
+      return withIdentities(doc, lookups, 'aks', resource, sa, lookup.def.controller);
     }
     default:
       return [];
@@ -265,9 +269,9 @@ function keyVaultResource(vaultUrl: string): Target {
 }
 
 function aksResource(clusterId: string): Target {
-  const name = /\/managedClusters\/([^/]+)\/?$/i.exec(clusterId.trim())?.[1];
-  if (!name) return { unknown: 'The kubeConfig ConfigMap has no AKS cluster id (`cluster`).' };
-  return { resource: resourceAt('aksCluster', { cluster: name }, clusterId.trim()) };
+  const id = clusterId.trim();
+  if (!AKS_CLUSTER_ID_REGEX.test(id)) return { unknown: 'The kubeConfig ConfigMap has no AKS cluster id (`cluster`).' };
+  return { resource: resourceAt('aksCluster', { cluster: id.split('/').pop() as string }, id) };
 }
 
 function adoTarget(url: string, kind: string): Target {
@@ -443,7 +447,7 @@ function sopsIntegrations(doc: ManifestDoc, lookups: Lookups): AzureIntegration[
     if (!isScalar(urlNode)) continue;
     const target = keyVaultResource(urlNode.text);
     const decryptors = lookups.decryptors
-      .filter((d) => d.dir && path && path.startsWith(`${d.dir}/`))
+      .filter((d) => d.dir && path && isInsideDir(d.dir, path))
       .sort((a, b) => (b.dir?.length ?? 0) - (a.dir?.length ?? 0));
     // The nearest Kustomization applies the file; several clusters may each have one for the same directory.
     const nearest = decryptors.filter((d) => d.dir === decryptors[0]?.dir);
@@ -473,7 +477,7 @@ function sopsIntegrations(doc: ManifestDoc, lookups: Lookups): AzureIntegration[
         identities = [{ identity: serviceAccountIdentity(lookups, sa, d.namespace, d.doc) }];
       } else {
         identities = clusters.map((c) => ({
-          identity: controllerIdentity(c, 'kustomize-controller'),
+          identity: controllerIdentity(c, fluxKindOf(d.doc)!.def.controller),
           clusters: [c.label],
         }));
       }
@@ -506,27 +510,17 @@ function secretCredentials(doc: ManifestDoc): SecretCredentials {
     const v = values.get(k);
     return v && !v.startsWith('ENC[') ? v.trim() : undefined;
   };
-  const clientId = plain('clientId') ?? plain('appId');
-  const tenantId = plain('tenantId') ?? plain('tenant');
+  const first = (keys: readonly string[]) => keys.map(plain).find((v) => v !== undefined);
+  const clientId = first(CLIENT_ID_KEYS);
+  const tenantId = first(TENANT_ID_KEYS);
   return {
     ...(clientId ? { clientId } : {}),
     ...(tenantId ? { tenantId } : {}),
-    staticKey: ['accountKey', 'sasKey', 'address', 'token'].some((k) => values.has(k)) && !clientId,
+    staticKey: STATIC_CREDENTIAL_KEYS.some((k) => values.has(k)) && !clientId,
     location,
   };
 }
 
 function textOf(node: YamlNode | undefined): string | undefined {
   return isScalar(node) ? node.text : undefined;
-}
-
-function joinPath(root: string, path: string): string {
-  const parts = `${root}/${path}`.split('/');
-  const out: string[] = [];
-  for (const p of parts) {
-    if (p === '' || p === '.') continue;
-    if (p === '..') out.pop();
-    else out.push(p);
-  }
-  return `/${out.join('/')}`;
 }

@@ -1,4 +1,4 @@
-import { CONTROLLER_NAMES, type ControllerName } from '../catalog';
+import { CONTROLLER_NAMES, FLUX_CONTAINER_NAME, type ControllerName } from '../catalog';
 import type { ManifestDoc } from '../document/manifest';
 import type { NestedYaml } from '../document/nested';
 import {
@@ -195,7 +195,8 @@ function readStrategicMerge(root: MapNode, out: Collected): void {
   const containers = items(nodeAt(root, ['spec', 'template', 'spec', 'containers']));
   // Strategic merge matches containers by name; Flux's only container is `manager`.
   const manager =
-    containers.find((c) => textAt(c, ['name']) === 'manager') ?? (containers.length === 1 ? containers[0] : undefined);
+    containers.find((c) => textAt(c, ['name']) === FLUX_CONTAINER_NAME) ??
+    (containers.length === 1 ? containers[0] : undefined);
   if (!manager) return;
   for (const a of items(pairOf(manager, 'args')?.value)) if (isScalar(a)) out.args.push(a);
   for (const e of items(pairOf(manager, 'env')?.value)) pushDefined(out.env, envEntry(e));

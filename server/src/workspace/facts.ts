@@ -7,6 +7,13 @@ import {
   parseFluxVersion,
   FLUX_NAMESPACE,
   type ControllerName,
+  apiGroupOf,
+  FLUX_API_GROUPS,
+  FLUX_INSTANCE_API_VERSION,
+  FLUX_INSTANCE_KIND,
+  FLUX_INSTANCE_PATCHES_PATH,
+  FLUX_INSTANCE_VERSION_PATH,
+  KUSTOMIZE_CONFIG_GROUP,
 } from '../catalog';
 import type { Chunk, ManifestDoc, ManifestFile, Range } from '../document/manifest';
 import { entries, isScalar, items, nodeAt, textAt, type YamlNode } from '../document/nodes';
@@ -106,14 +113,14 @@ export interface FileFacts {
   readonly hasFluxInstance: boolean;
 }
 
-const KUSTOMIZE_GROUP = 'kustomize.config.k8s.io';
-
 export function isKustomizeFile(doc: ManifestDoc): boolean {
-  return doc.kind === 'Kustomization' && doc.group === KUSTOMIZE_GROUP;
+  return doc.kind === 'Kustomization' && doc.group === KUSTOMIZE_CONFIG_GROUP;
 }
 
+const FLUX_INSTANCE_GROUP = apiGroupOf(FLUX_INSTANCE_API_VERSION);
+
 export function isFluxInstance(doc: ManifestDoc): boolean {
-  return doc.kind === 'FluxInstance' && doc.group === 'fluxcd.controlplane.io';
+  return doc.kind === FLUX_INSTANCE_KIND && doc.group === FLUX_INSTANCE_GROUP;
 }
 
 /** Scalars of a map as strings (non-scalars skipped). */
@@ -426,9 +433,9 @@ function readDocFacts(doc: ManifestDoc): DocFacts {
       out.controllerSettings.push(...fromPatch(doc, patch, 'kustomization'));
   } else if (isFluxInstance(doc)) {
     out.hasFluxInstance = true;
-    const version = doc.text(['spec', 'distribution', 'version']);
+    const version = doc.text(FLUX_INSTANCE_VERSION_PATH);
     const parsed = version ? parseFluxVersion(version.replace(/\.x$/, '.0')) : undefined;
-    if (parsed) out.instanceVersion = { version: parsed, ...origin(doc, doc.get(['spec', 'distribution', 'version'])) };
+    if (parsed) out.instanceVersion = { version: parsed, ...origin(doc, doc.get(FLUX_INSTANCE_VERSION_PATH)) };
     const olwi = doc.scalar(['spec', 'cluster', 'objectLevelWorkloadIdentity']);
     if (olwi?.value === true) {
       for (const c of CONTROLLERS as readonly ControllerDef[]) {
@@ -440,9 +447,9 @@ function readDocFacts(doc: ManifestDoc): DocFacts {
           );
       }
     }
-    for (const patch of readControllerPatches(doc, ['spec', 'kustomize', 'patches']))
+    for (const patch of readControllerPatches(doc, FLUX_INSTANCE_PATCHES_PATH))
       out.controllerSettings.push(...fromPatch(doc, patch, 'fluxinstance'));
-  } else if (kind === 'Kustomization' && doc.group === 'kustomize.toolkit.fluxcd.io') {
+  } else if (kind === 'Kustomization' && doc.group === FLUX_API_GROUPS.kustomize) {
     out.fluxKustomizations.push({ name: doc.name, path: doc.text(['spec', 'path']) });
   } else if (identityRef && doc.group === (kindByName(kind)?.group ?? '')) {
     const fields = {

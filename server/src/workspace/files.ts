@@ -1,5 +1,6 @@
 import { closeSync, fstatSync, openSync, promises as fs, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import * as nodePath from 'node:path';
+import { join, type PlatformPath } from 'node:path';
 import { pathToFileURL, fileURLToPath } from 'node:url';
 
 /** Files larger than this are not indexed (nor analysed when opened): generated bundles, dumps. */
@@ -103,3 +104,24 @@ export interface WorkspaceFiles {
 }
 
 export const DISK_FILES: WorkspaceFiles = { find: findYamlFiles, read: readYamlFile, readSync: readYamlFileSync };
+
+/**
+ * The directory a Flux Kustomization's `spec.path` names: relative to the repository root even when written with a
+ * leading `/` (kustomize-controller joins it below the source root and never leaves it), with `/` separators in the
+ * manifest whatever the platform's.
+ */
+export function fluxPathDir(repoRoot: string, specPath: string, path: PlatformPath = nodePath): string {
+  const parts: string[] = [];
+  for (const part of specPath.split(/[\\/]/)) {
+    if (part === '' || part === '.') continue;
+    if (part === '..') parts.pop();
+    else parts.push(part);
+  }
+  return path.join(repoRoot, ...parts);
+}
+
+/** Whether `file` is inside `dir` (at any depth), with the platform's separators. */
+export function isInsideDir(dir: string, file: string, path: PlatformPath = nodePath): boolean {
+  const rel = path.relative(dir, file);
+  return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel);
+}

@@ -1,6 +1,6 @@
 import { dirname, join, relative, resolve, sep, basename } from 'node:path';
 import { parseManifest, type ManifestFile, type ParseBudget } from '../document/manifest';
-import { parseFluxVersion, type ControllerName } from '../catalog';
+import { isKustomizationFileName, KUSTOMIZATION_FILE_NAMES, parseFluxVersion, type ControllerName } from '../catalog';
 import {
   factsChanges,
   summarizeFacts,
@@ -11,7 +11,7 @@ import {
   type SecretFact,
   type ServiceAccountFact,
 } from './facts';
-import { DISK_FILES, pathToUri, uriToPath, type ReadResult, type WorkspaceFiles } from './files';
+import { DISK_FILES, fluxPathDir, pathToUri, uriToPath, type ReadResult, type WorkspaceFiles } from './files';
 
 interface IndexedFile {
   readonly uri: string;
@@ -301,11 +301,11 @@ export class WorkspaceIndex {
 
   private namespaceAbove(start: string): string | undefined {
     for (let dir = start; ; dir = dirname(dir)) {
-      for (const name of ['kustomization.yaml', 'kustomization.yml', 'Kustomization']) {
+      for (const name of KUSTOMIZATION_FILE_NAMES) {
         const k = this.files.get(pathToUri(join(dir, name)))?.facts.kustomize;
         if (k?.namespace) return k.namespace;
       }
-      if (dirname(dir) === dir || !this.roots.some((r) => dir.startsWith(r))) return undefined;
+      if (dirname(dir) === dir || !this.roots.some((r) => dir === r || dir.startsWith(r + sep))) return undefined;
     }
   }
 
@@ -454,13 +454,13 @@ export class WorkspaceIndex {
       if (files.has(path)) return;
       files.add(path);
       const facts = this.files.get(pathToUri(path))?.facts;
-      for (const k of facts?.fluxKustomizations ?? []) if (k.path) pendingDirs.push(resolve(repoRoot, k.path));
+      for (const k of facts?.fluxKustomizations ?? []) if (k.path) pendingDirs.push(fluxPathDir(repoRoot, k.path));
     };
     while (pendingDirs.length > 0) {
       const dir = pendingDirs.pop()!;
       if (seenDirs.has(dir)) continue;
       seenDirs.add(dir);
-      const kustomizationFile = (byDir.get(dir) ?? []).find((f) => /^kustomization\.ya?ml$/i.test(basename(f.path!)));
+      const kustomizationFile = (byDir.get(dir) ?? []).find((f) => isKustomizationFileName(basename(f.path!)));
       if (kustomizationFile?.facts.kustomize) {
         addFile(kustomizationFile.path!);
         for (const resource of kustomizationFile.facts.kustomize.resources) {
@@ -475,7 +475,7 @@ export class WorkspaceIndex {
       // directory with its own kustomization.yaml is taken as a whole (what that file lists), not walked into.
       const below = [...byDir.keys()].filter((d) => d === dir || d.startsWith(dir + sep));
       const nested = below.filter(
-        (d) => d !== dir && (byDir.get(d) ?? []).some((f) => /^kustomization\.ya?ml$/i.test(basename(f.path!))),
+        (d) => d !== dir && (byDir.get(d) ?? []).some((f) => isKustomizationFileName(basename(f.path!))),
       );
       pendingDirs.push(...nested);
       for (const d of below) {

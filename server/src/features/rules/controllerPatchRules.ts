@@ -19,6 +19,7 @@ import {
   parseFeatureGatesArg,
   parseLockdownArg,
   WORKLOAD_IDENTITY_AUDIENCE,
+  FLUX_INSTANCE_PATCHES_PATH,
 } from '../../catalog';
 import type { ManifestDoc } from '../../document/manifest';
 import { isScalar, items, nodeAt, textAt, type ScalarNode } from '../../document/nodes';
@@ -35,7 +36,7 @@ import type { Finding, Rule, RuleContext } from './rule';
 /** The controller patches of a kustomization.yaml or a FluxInstance. */
 function patchesOf(doc: ManifestDoc): ControllerPatch[] {
   if (isKustomizeFile(doc)) return readControllerPatches(doc, ['patches']);
-  if (isFluxInstance(doc)) return readControllerPatches(doc, ['spec', 'kustomize', 'patches']);
+  if (isFluxInstance(doc)) return readControllerPatches(doc, FLUX_INSTANCE_PATCHES_PATH);
   return [];
 }
 

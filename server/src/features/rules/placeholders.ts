@@ -5,6 +5,7 @@ import {
   placeholderMeaning,
   SOPS_AZURE_KV_KEY,
   type KindDef,
+  FLUX_INSTANCE_PATCHES_PATH,
 } from '../../catalog';
 import type { ManifestDoc } from '../../document/manifest';
 import { entries, isScalar, scalarValues, type ScalarNode, type YamlNode } from '../../document/nodes';
@@ -32,7 +33,7 @@ function azureValues(doc: ManifestDoc): ScalarNode[] {
   } else if (doc.kind === 'Secret') {
     for (const p of entries(doc.get(['stringData']))) if (SECRET_KEYS.has(p.key.text)) push(p.value);
   } else if (isKustomizeFile(doc) || isFluxInstance(doc)) {
-    for (const p of readControllerPatches(doc, isKustomizeFile(doc) ? ['patches'] : ['spec', 'kustomize', 'patches'])) {
+    for (const p of readControllerPatches(doc, isKustomizeFile(doc) ? ['patches'] : FLUX_INSTANCE_PATCHES_PATH)) {
       if (p.targetName) out.push(p.targetName);
       if (p.body && 'exact' in p.body && p.body.exact) push(p.body.root);
     }
