@@ -24,6 +24,7 @@
  * - remoteCluster   kubeConfig ConfigMap keys for remote AKS
  * - aso             Azure Service Operator RoleAssignment / FederatedIdentityCredential / UserAssignedIdentity
  * - placeholders    doc placeholders that mean "not filled in"
+ * - kubernetes      built-in API groups (`isBuiltinApiGroup`), strategic-merge list keys (`mergeKeyOf`)
  * - rules/          diagnostic metadata, one file per area (`RULES`, `RuleCode`, `ruleByCode`)
  */
 export * from './apiGroups';
@@ -46,4 +47,5 @@ export * from './fluxInstance';
 export * from './remoteCluster';
 export * from './aso';
 export * from './placeholders';
+export * from './kubernetes';
 export * from './rules';

@@ -1,0 +1,48 @@
+import type { Range } from '../document/manifest';
+import { textIn, stringsOf, nodeIn, type At, type RMap } from './value';
+
+/** One object of a rendering: what kustomize (and then kustomize-controller) makes of a document. */
+export interface RObject {
+  readonly node: RMap;
+  /** The document the object was first written in (a finding about the object as a whole goes there). */
+  readonly source: { readonly uri: string; readonly doc: number; readonly range: Range };
+  /** Patches, transformers and substitutions that changed it, in the order they were applied. */
+  readonly changedBy: readonly At[];
+}
+
+export interface ObjectId {
+  readonly apiVersion: string;
+  readonly group: string;
+  readonly version: string;
+  readonly kind: string;
+  readonly name: string;
+  readonly namespace: string | undefined;
+}
+
+/** apiVersion, kind, name and namespace as the rendering has them now. */
+export function idOf(obj: RObject | RMap): ObjectId {
+  const node = 'node' in obj ? obj.node : obj;
+  const apiVersion = textIn(node, ['apiVersion']) ?? '';
+  const slash = apiVersion.indexOf('/');
+  return {
+    apiVersion,
+    group: slash === -1 ? '' : apiVersion.slice(0, slash),
+    version: slash === -1 ? apiVersion : apiVersion.slice(slash + 1),
+    kind: textIn(node, ['kind']) ?? '',
+    name: textIn(node, ['metadata', 'name']) ?? '',
+    namespace: textIn(node, ['metadata', 'namespace']),
+  };
+}
+
+export function labelsOf(obj: RObject): Map<string, string> {
+  return stringsOf(nodeIn(obj.node, ['metadata', 'labels']));
+}
+
+export function annotationsOf(obj: RObject): Map<string, string> {
+  return stringsOf(nodeIn(obj.node, ['metadata', 'annotations']));
+}
+
+/** `group/kind/namespace/name`, the key kustomize uses to find a patch's object and to refuse duplicates. */
+export function keyOf(id: ObjectId): string {
+  return `${id.group}/${id.kind}/${id.namespace ?? ''}/${id.name}`;
+}

@@ -1,0 +1,230 @@
+/**
+ * The rendered value model: a YAML tree in which every node remembers where it came from (the base file, a kustomize
+ * patch, a Flux `spec.patches` entry, a postBuild substitution, a transformer such as `namespace:`). Rendering never
+ * mutates a tree: merges and patches build new nodes and share the untouched ones.
+ *
+ * What the repository cannot tell (a remote base, a generator, a variable from outside the repo) is an `unknown`
+ * node with the reason, so a rule can stay silent and a hover can say why.
+ */
+import type { ManifestDoc, Range } from '../document/manifest';
+import { isMap, isScalar, isSeq, type YamlNode } from '../document/nodes';
+
+/** How a value got into the rendering. */
+export type Via = 'file' | 'patch' | 'flux-patch' | 'substitution' | 'transformer' | 'generated';
+
+/** A place in a file, with how it contributed. */
+export interface At {
+  readonly uri: string;
+  readonly range: Range;
+  readonly via: Via;
+  /** For messages and hovers: "patch in apps/prod/kustomization.yaml", "from ConfigMap cluster-vars". */
+  readonly note?: string;
+}
+
+export type ScalarValue = string | number | boolean | null;
+
+export interface RScalar {
+  readonly type: 'scalar';
+  readonly value: ScalarValue;
+  readonly at: At;
+  /** The value before substitution (`${AZURE_CLIENT_ID}`), when postBuild changed it. */
+  readonly before?: string;
+}
+
+export interface REntry {
+  /** Where the key was written (a finding on the key lands here). */
+  readonly key: At;
+  readonly value: RNode;
+}
+
+export interface RMap {
+  readonly type: 'map';
+  readonly entries: ReadonlyMap<string, REntry>;
+  readonly at: At;
+}
+
+export interface RSeq {
+  readonly type: 'seq';
+  readonly items: readonly RNode[];
+  readonly at: At;
+}
+
+export interface RUnknown {
+  readonly type: 'unknown';
+  readonly why: string;
+  readonly at: At;
+}
+
+export type RNode = RScalar | RMap | RSeq | RUnknown;
+
+export type Path = readonly (string | number)[];
+
+/** Nodes of one YAML tree converted, bounded so a hostile document stays cheap. */
+const MAX_NODES = 200_000;
+
+/** The rendered form of a parsed YAML node of a document (aliases become unknown: they are never expanded). */
+export function fromYaml(doc: ManifestDoc, node: YamlNode | undefined, via: Via, note?: string): RNode {
+  let budget = MAX_NODES;
+  const at = (span: { start: number; end: number }): At => ({
+    uri: doc.file.uri,
+    range: doc.range(span),
+    via,
+    ...(note ? { note } : {}),
+  });
+  const convert = (n: YamlNode | undefined, fallback: { start: number; end: number }): RNode => {
+    if (--budget < 0) return { type: 'unknown', why: 'document too large to render', at: at(fallback) };
+    if (!n) return { type: 'scalar', value: null, at: at(fallback) };
+    if (isScalar(n)) {
+      const v = n.value;
+      return { type: 'scalar', value: typeof v === 'bigint' ? Number(v) : v, at: at(n) };
+    }
+    if (isMap(n)) {
+      const entries = new Map<string, REntry>();
+      for (const p of n.pairs) {
+        if (p.key.text === '<<') continue; // merge keys need alias expansion, which we never do
+        entries.set(p.key.text, { key: at(p.key), value: convert(p.value, p.key) });
+      }
+      return { type: 'map', entries, at: at(n) };
+    }
+    if (isSeq(n)) return { type: 'seq', items: n.items.map((i) => convert(i, i)), at: at(n) };
+    return { type: 'unknown', why: 'a YAML alias (not expanded)', at: at(n) };
+  };
+  return convert(node, node ?? { start: 0, end: 0 });
+}
+
+/** A node built by rendering itself (a namespace transformer, a generated label), placed at `at`. */
+export function scalarNode(value: ScalarValue, at: At): RScalar {
+  return { type: 'scalar', value, at };
+}
+
+export function mapNode(entries: Iterable<[string, REntry]>, at: At): RMap {
+  return { type: 'map', entries: new Map(entries), at };
+}
+
+/** The node at a path of map keys and sequence indices. */
+export function nodeIn(root: RNode | undefined, path: Path): RNode | undefined {
+  let node = root;
+  for (const step of path) {
+    if (!node) return undefined;
+    if (typeof step === 'number') node = node.type === 'seq' ? node.items[step] : undefined;
+    else node = node.type === 'map' ? node.entries.get(step)?.value : undefined;
+  }
+  return node;
+}
+
+/** The entry (key and value) whose key ends the path. */
+export function entryIn(root: RNode | undefined, path: Path): REntry | undefined {
+  if (path.length === 0) return undefined;
+  const last = path[path.length - 1];
+  const parent = nodeIn(root, path.slice(0, -1));
+  return typeof last === 'string' && parent?.type === 'map' ? parent.entries.get(last) : undefined;
+}
+
+/** A scalar's value as text (`true`, `1`, the string itself), undefined when absent, null or not a scalar. */
+export function textIn(root: RNode | undefined, path: Path): string | undefined {
+  const node = nodeIn(root, path);
+  return node?.type === 'scalar' && node.value !== null ? String(node.value) : undefined;
+}
+
+/** Map entries as [key, entry]. */
+export function entriesOf(node: RNode | undefined): [string, REntry][] {
+  return node?.type === 'map' ? [...node.entries] : [];
+}
+
+export function itemsOf(node: RNode | undefined): readonly RNode[] {
+  return node?.type === 'seq' ? node.items : [];
+}
+
+/** Scalars of a map as strings (others skipped): labels, annotations, ConfigMap data. */
+export function stringsOf(node: RNode | undefined): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const [k, e] of entriesOf(node)) if (e.value.type === 'scalar' && e.value.value !== null) out.set(k, String(e.value.value));
+  return out;
+}
+
+/**
+ * A copy of `root` with the value at `path` replaced (or added, with `key` as its key's position). Missing maps on
+ * the way are created at `at`. Returns `root` unchanged when the path runs through a non-map.
+ */
+export function setIn(root: RNode, path: Path, value: RNode, key?: At): RNode {
+  if (path.length === 0) return value;
+  const [step, ...rest] = path;
+  if (typeof step === 'number') {
+    if (root.type !== 'seq' || step < 0 || step >= root.items.length) return root;
+    const items = root.items.slice();
+    items[step] = setIn(items[step], rest, value, key);
+    return { ...root, items };
+  }
+  if (root.type !== 'map') return root;
+  const entries = new Map(root.entries);
+  const old = entries.get(step);
+  const child: RNode =
+    rest.length === 0 ? value : setIn(old?.value ?? { type: 'map', entries: new Map(), at: value.at }, rest, value, key);
+  entries.set(step, { key: old?.key ?? key ?? value.at, value: child });
+  return { ...root, entries };
+}
+
+/** A copy of `root` without the entry at `path` (unchanged when absent). */
+export function deleteIn(root: RNode, path: Path): RNode {
+  if (path.length === 0) return root;
+  const [step, ...rest] = path;
+  if (typeof step === 'number') {
+    if (root.type !== 'seq' || step < 0 || step >= root.items.length) return root;
+    const items = root.items.slice();
+    if (rest.length === 0) items.splice(step, 1);
+    else items[step] = deleteIn(items[step], rest);
+    return { ...root, items };
+  }
+  if (root.type !== 'map' || !root.entries.has(step)) return root;
+  const entries = new Map(root.entries);
+  if (rest.length === 0) entries.delete(step);
+  else entries.set(step, { ...entries.get(step)!, value: deleteIn(entries.get(step)!.value, rest) });
+  return { ...root, entries };
+}
+
+/** Plain JavaScript (for tests, previews and structural comparisons); unknown nodes become `undefined`. */
+export function toPlain(node: RNode | undefined): unknown {
+  if (!node) return undefined;
+  switch (node.type) {
+    case 'scalar':
+      return node.value;
+    case 'seq':
+      return node.items.map(toPlain);
+    case 'map':
+      return Object.fromEntries([...node.entries].map(([k, e]) => [k, toPlain(e.value)]));
+    default:
+      return undefined;
+  }
+}
+
+/** Every scalar below a node with its path, depth-first (for substitution and placeholder checks). */
+export function* scalarsIn(node: RNode, path: (string | number)[] = []): Generator<[Path, RScalar]> {
+  if (node.type === 'scalar') yield [path.slice(), node];
+  else if (node.type === 'map') for (const [k, e] of node.entries) yield* scalarsIn(e.value, [...path, k]);
+  else if (node.type === 'seq') for (let i = 0; i < node.items.length; i++) yield* scalarsIn(node.items[i], [...path, i]);
+}
+
+/** Rewrites every scalar for which `f` returns a replacement (structure and other origins kept). */
+export function mapScalars(node: RNode, f: (s: RScalar, path: Path) => RNode | undefined, path: (string | number)[] = []): RNode {
+  if (node.type === 'scalar') return f(node, path) ?? node;
+  if (node.type === 'seq') {
+    let changed = false;
+    const items = node.items.map((item, i) => {
+      const next = mapScalars(item, f, [...path, i]);
+      if (next !== item) changed = true;
+      return next;
+    });
+    return changed ? { ...node, items } : node;
+  }
+  if (node.type === 'map') {
+    let changed = false;
+    const entries = new Map<string, REntry>();
+    for (const [k, e] of node.entries) {
+      const next = mapScalars(e.value, f, [...path, k]);
+      if (next !== e.value) changed = true;
+      entries.set(k, next === e.value ? e : { key: e.key, value: next });
+    }
+    return changed ? { ...node, entries } : node;
+  }
+  return node;
+}
