@@ -145,6 +145,13 @@ test('placeholders give one information finding instead of a cascade', async () 
   assert.deepEqual(found, ['sa.yaml:7:40 flux-azure/placeholder']);
 });
 
+test('a post-build variable named like a doc token (${NAMESPACE}) is not a placeholder; the bare token is', async () => {
+  const identity = (ns: string) =>
+    `apiVersion: managedidentity.azure.com/v1api20230131\nkind: UserAssignedIdentity\nmetadata:\n  name: id\n  namespace: ${ns}\nspec:\n  location: uksouth\n  owner:\n    name: rg-\${CLUSTER_NAME:=dev}\n`;
+  assert.deepEqual(await lint({ 'id.yaml': identity('${NAMESPACE}') }), []);
+  assert.deepEqual(await lint({ 'id.yaml': identity('NAMESPACE') }), ['id.yaml:5:14 flux-azure/placeholder']);
+});
+
 test('security: an unencrypted private key is an error; SOPS-encrypted Secrets are not judged', async () => {
   const key =
     '-----BEGIN PRIVATE KEY-----\n    ' +

@@ -47,5 +47,6 @@ export * from './fluxInstance';
 export * from './remoteCluster';
 export * from './aso';
 export * from './placeholders';
+export * from './postBuild';
 export * from './kubernetes';
 export * from './rules';

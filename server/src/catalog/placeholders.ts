@@ -61,11 +61,21 @@ export interface PlaceholderMatch {
   readonly index: number;
 }
 
+/**
+ * `text` with every Flux post-build variable reference (`${NAMESPACE}`, `${VAR:=default}`) blanked
+ * out, same length so indexes still point into the original: a token inside one names a variable,
+ * it is not a hole left unfilled.
+ */
+function withoutVariables(text: string): string {
+  return text.includes('${') ? text.replace(/\$\{[^}\n]*\}/g, (m) => ' '.repeat(m.length)) : text;
+}
+
 /** All placeholder occurrences in `text`. */
 export function findPlaceholders(text: string): PlaceholderMatch[] {
   const re = new RegExp(PLACEHOLDER_REGEX.source, 'g');
   const out: PlaceholderMatch[] = [];
-  for (let m = re.exec(text); m !== null; m = re.exec(text)) out.push({ text: m[0], index: m.index });
+  const masked = withoutVariables(text);
+  for (let m = re.exec(masked); m !== null; m = re.exec(masked)) out.push({ text: m[0], index: m.index });
   return out;
 }
 
@@ -76,5 +86,5 @@ export function placeholderMeaning(token: string): string | undefined {
 
 /** True when `text` contains any placeholder. */
 export function isPlaceholder(text: string): boolean {
-  return PLACEHOLDER_REGEX.test(text);
+  return PLACEHOLDER_REGEX.test(withoutVariables(text));
 }

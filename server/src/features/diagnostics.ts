@@ -74,7 +74,8 @@ const SERVICE_ACCOUNTS = 1;
 const SECRETS = 2;
 const CLUSTER = 4;
 const IDENTITY_REFS = 8;
-const ALL_FACTS = SERVICE_ACCOUNTS | SECRETS | CLUSTER | IDENTITY_REFS;
+const RENDERED = 16;
+const ALL_FACTS = SERVICE_ACCOUNTS | SECRETS | CLUSTER | IDENTITY_REFS | RENDERED;
 
 /**
  * What each `WorkspaceIndex` query reads. Keyed by the index's own member names, so renaming a query without this
@@ -91,6 +92,8 @@ const QUERY_READS = {
   clustersOf: CLUSTER,
   clusters: CLUSTER,
   rootOf: CLUSTER,
+  renderingsOf: RENDERED | CLUSTER,
+  renderingOf: RENDERED | CLUSTER,
   generations: 0,
 } as const satisfies Partial<Record<keyof WorkspaceIndex, number>>;
 
@@ -108,7 +111,8 @@ function stillValid(result: RuleResult, gens: FactGenerations): boolean {
     (!(r & SERVICE_ACCOUNTS) || then.serviceAccounts === gens.serviceAccounts) &&
     (!(r & SECRETS) || then.secrets === gens.secrets) &&
     (!(r & IDENTITY_REFS) || then.identityRefs === gens.identityRefs) &&
-    (!(r & CLUSTER) || then.cluster === gens.cluster)
+    (!(r & CLUSTER) || then.cluster === gens.cluster) &&
+    (!(r & RENDERED) || then.rendered === gens.rendered)
   );
 }
 
@@ -135,7 +139,7 @@ function runRule(rule: Rule, doc: ManifestDoc, ctx: FeatureContext, tracker: Rul
 const NOTHING_FOUND: RuleResult = Object.freeze({
   found: Object.freeze([]) as RuleResult['found'],
   reads: 0,
-  generations: Object.freeze({ serviceAccounts: 0, secrets: 0, identityRefs: 0, cluster: 0 }),
+  generations: Object.freeze({ serviceAccounts: 0, secrets: 0, identityRefs: 0, cluster: 0, rendered: 0 }),
 });
 
 /**
@@ -156,7 +160,8 @@ class RuleTracker {
       s.serviceAccounts !== g.serviceAccounts ||
       s.secrets !== g.secrets ||
       s.identityRefs !== g.identityRefs ||
-      s.cluster !== g.cluster
+      s.cluster !== g.cluster ||
+      s.rendered !== g.rendered
     )
       this.snapshot = { ...g };
     return this.snapshot!;

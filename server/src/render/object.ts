@@ -41,8 +41,3 @@ export function labelsOf(obj: RObject): Map<string, string> {
 export function annotationsOf(obj: RObject): Map<string, string> {
   return stringsOf(nodeIn(obj.node, ['metadata', 'annotations']));
 }
-
-/** `group/kind/namespace/name`, the key kustomize uses to find a patch's object and to refuse duplicates. */
-export function keyOf(id: ObjectId): string {
-  return `${id.group}/${id.kind}/${id.namespace ?? ''}/${id.name}`;
-}

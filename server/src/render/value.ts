@@ -27,8 +27,8 @@ export interface RScalar {
   readonly type: 'scalar';
   readonly value: ScalarValue;
   readonly at: At;
-  /** The value before substitution (`${AZURE_CLIENT_ID}`), when postBuild changed it. */
-  readonly before?: string;
+  /** The value as written and where, when postBuild substitution changed it (`${AZURE_CLIENT_ID}`). */
+  readonly before?: { readonly text: string; readonly at: At };
 }
 
 export interface REntry {
@@ -92,15 +92,6 @@ export function fromYaml(doc: ManifestDoc, node: YamlNode | undefined, via: Via,
   return convert(node, node ?? { start: 0, end: 0 });
 }
 
-/** A node built by rendering itself (a namespace transformer, a generated label), placed at `at`. */
-export function scalarNode(value: ScalarValue, at: At): RScalar {
-  return { type: 'scalar', value, at };
-}
-
-export function mapNode(entries: Iterable<[string, REntry]>, at: At): RMap {
-  return { type: 'map', entries: new Map(entries), at };
-}
-
 /** The node at a path of map keys and sequence indices. */
 export function nodeIn(root: RNode | undefined, path: Path): RNode | undefined {
   let node = root;
@@ -110,14 +101,6 @@ export function nodeIn(root: RNode | undefined, path: Path): RNode | undefined {
     else node = node.type === 'map' ? node.entries.get(step)?.value : undefined;
   }
   return node;
-}
-
-/** The entry (key and value) whose key ends the path. */
-export function entryIn(root: RNode | undefined, path: Path): REntry | undefined {
-  if (path.length === 0) return undefined;
-  const last = path[path.length - 1];
-  const parent = nodeIn(root, path.slice(0, -1));
-  return typeof last === 'string' && parent?.type === 'map' ? parent.entries.get(last) : undefined;
 }
 
 /** A scalar's value as text (`true`, `1`, the string itself), undefined when absent, null or not a scalar. */
@@ -138,7 +121,8 @@ export function itemsOf(node: RNode | undefined): readonly RNode[] {
 /** Scalars of a map as strings (others skipped): labels, annotations, ConfigMap data. */
 export function stringsOf(node: RNode | undefined): Map<string, string> {
   const out = new Map<string, string>();
-  for (const [k, e] of entriesOf(node)) if (e.value.type === 'scalar' && e.value.value !== null) out.set(k, String(e.value.value));
+  for (const [k, e] of entriesOf(node))
+    if (e.value.type === 'scalar' && e.value.value !== null) out.set(k, String(e.value.value));
   return out;
 }
 
@@ -159,7 +143,9 @@ export function setIn(root: RNode, path: Path, value: RNode, key?: At): RNode {
   const entries = new Map(root.entries);
   const old = entries.get(step);
   const child: RNode =
-    rest.length === 0 ? value : setIn(old?.value ?? { type: 'map', entries: new Map(), at: value.at }, rest, value, key);
+    rest.length === 0
+      ? value
+      : setIn(old?.value ?? { type: 'map', entries: new Map(), at: value.at }, rest, value, key);
   entries.set(step, { key: old?.key ?? key ?? value.at, value: child });
   return { ...root, entries };
 }
@@ -197,15 +183,12 @@ export function toPlain(node: RNode | undefined): unknown {
   }
 }
 
-/** Every scalar below a node with its path, depth-first (for substitution and placeholder checks). */
-export function* scalarsIn(node: RNode, path: (string | number)[] = []): Generator<[Path, RScalar]> {
-  if (node.type === 'scalar') yield [path.slice(), node];
-  else if (node.type === 'map') for (const [k, e] of node.entries) yield* scalarsIn(e.value, [...path, k]);
-  else if (node.type === 'seq') for (let i = 0; i < node.items.length; i++) yield* scalarsIn(node.items[i], [...path, i]);
-}
-
 /** Rewrites every scalar for which `f` returns a replacement (structure and other origins kept). */
-export function mapScalars(node: RNode, f: (s: RScalar, path: Path) => RNode | undefined, path: (string | number)[] = []): RNode {
+export function mapScalars(
+  node: RNode,
+  f: (s: RScalar, path: Path) => RNode | undefined,
+  path: (string | number)[] = [],
+): RNode {
   if (node.type === 'scalar') return f(node, path) ?? node;
   if (node.type === 'seq') {
     let changed = false;

@@ -1,4 +1,8 @@
+import * as nodePath from 'node:path';
 import { dirname, join, relative, resolve, sep, basename } from 'node:path';
+import { renderCluster, sourceKey, type Applied, type FleetRendering } from '../render/fleet';
+import type { RenderHost } from '../render/kustomize';
+import type { RObject } from '../render/object';
 import { parseManifest, type ManifestFile, type ParseBudget } from '../document/manifest';
 import { isKustomizationFileName, KUSTOMIZATION_FILE_NAMES, parseFluxVersion, type ControllerName } from '../catalog';
 import {
@@ -34,6 +38,8 @@ export interface FactGenerations {
   secrets: number;
   identityRefs: number;
   cluster: number;
+  /** Moves when a file a cluster rendering read changes, or files appear or go. */
+  rendered: number;
 }
 
 /** A 53-bit hash of a text with its length (cyrb53): equal fingerprints mean equal texts, for all practical purposes. */
@@ -84,7 +90,13 @@ export class WorkspaceIndex {
       }
     | undefined;
   private versionOverride: string | undefined;
-  readonly generations: FactGenerations = { serviceAccounts: 0, secrets: 0, identityRefs: 0, cluster: 0 };
+  readonly generations: FactGenerations = { serviceAccounts: 0, secrets: 0, identityRefs: 0, cluster: 0, rendered: 0 };
+  /** Renderings by cluster directory, with the fingerprints of the files they read. */
+  private readonly renderCache = new Map<
+    string,
+    { rendering: FleetRendering; inputs: Map<string, string>; generation: number }
+  >();
+  private dirListing: Map<string, { files: string[]; dirs: Set<string> }> | undefined;
   private scanning: Promise<void> | undefined;
 
   /**
@@ -133,6 +145,13 @@ export class WorkspaceIndex {
     this.generations.secrets++;
     this.generations.identityRefs++;
     this.generations.cluster++;
+    this.membershipChanged();
+  }
+
+  private membershipChanged(): void {
+    this.dirListing = undefined;
+    this.renderCache.clear();
+    this.generations.rendered++;
   }
 
   /** Reads every YAML file of the workspace folders (concurrently, a few at a time). */
@@ -159,6 +178,7 @@ export class WorkspaceIndex {
       }
     }
     this.clustersCache = undefined;
+    this.membershipChanged();
   }
 
   /**
@@ -216,6 +236,7 @@ export class WorkspaceIndex {
   remove(uri: string): boolean {
     this.budget?.keepDiskCopy(uri, undefined);
     const existed = this.files.delete(uri);
+    if (existed) this.membershipChanged();
     if (existed) this.invalidateAll();
     return existed;
   }
@@ -244,6 +265,12 @@ export class WorkspaceIndex {
           ? { parsed: previous.parsed }
           : {}),
     });
+    const fingerprint = textFingerprint(file.text);
+    if (!previous) this.membershipChanged();
+    else if (previous.text !== fingerprint && this.isRenderInput(uri)) {
+      this.generations.rendered++;
+      this.renderedChanged = true;
+    }
     const changed = factsChanges(previous?.summary, summary);
     if (changed.serviceAccounts) {
       this.generations.serviceAccounts++;
@@ -261,7 +288,102 @@ export class WorkspaceIndex {
       this.generations.cluster++;
       this.clustersCache = undefined;
     }
-    return changed.signature;
+    const rendered = this.renderedChanged;
+    this.renderedChanged = false;
+    return changed.signature || rendered;
+  }
+
+  private renderedChanged = false;
+
+  private isRenderInput(uri: string): boolean {
+    const path = uriToPath(uri);
+    if (!path) return false;
+    for (const { inputs } of this.renderCache.values()) if (inputs.has(path)) return true;
+    return false;
+  }
+
+  // ---- rendering -----------------------------------------------------------------------------------------
+
+  private listing(): Map<string, { files: string[]; dirs: Set<string> }> {
+    if (this.dirListing) return this.dirListing;
+    const out = new Map<string, { files: string[]; dirs: Set<string> }>();
+    const entry = (dir: string) => {
+      let e = out.get(dir);
+      if (!e) out.set(dir, (e = { files: [], dirs: new Set() }));
+      return e;
+    };
+    for (const file of this.files.values()) {
+      if (!file.path) continue;
+      let dir = dirname(file.path);
+      entry(dir).files.push(file.path);
+      // Register the directory in each parent up to the workspace root.
+      for (;;) {
+        const parent = dirname(dir);
+        if (parent === dir || !this.roots.some((r) => dir.startsWith(r + sep))) break;
+        const p = entry(parent);
+        if (p.dirs.has(dir)) break;
+        p.dirs.add(dir);
+        dir = parent;
+      }
+    }
+    for (const e of out.values()) e.files.sort();
+    this.dirListing = out;
+    return out;
+  }
+
+  /** What rendering reads: the index's files (open documents first, then disk), never the file system directly. */
+  private readonly renderHost: RenderHost = {
+    path: nodePath,
+    model: (path) => {
+      const uri = pathToUri(path);
+      const indexed = this.files.get(uri);
+      if (!indexed) return undefined;
+      const open = this.openModel?.(uri);
+      if (open) return open;
+      if (indexed.parsed) return indexed.parsed;
+      const read = this.source.readSync(path);
+      if (!read || 'skipped' in read) return undefined;
+      return parseManifest(uri, 0, read.text);
+    },
+    filesIn: (dir) => this.listing().get(dir)?.files ?? [],
+    dirsIn: (dir) => [...(this.listing().get(dir)?.dirs ?? [])].sort(),
+    isDir: (path) => this.listing().has(path),
+  };
+
+  /** What Flux applies to a cluster, rendered once per change of the files it reads. */
+  renderingOf(cluster: Cluster): FleetRendering {
+    const cached = this.renderCache.get(cluster.dir);
+    if (cached && cached.generation === this.generations.rendered) return cached.rendering;
+    if (cached && [...cached.inputs].every(([path, fp]) => this.files.get(pathToUri(path))?.text === fp)) {
+      cached.generation = this.generations.rendered;
+      return cached.rendering;
+    }
+    const root = this.rootOf(cluster.dir + sep) ?? dirname(cluster.dir);
+    let rendering: FleetRendering;
+    try {
+      rendering = renderCluster(
+        cluster.dir,
+        root,
+        this.renderHost,
+        cluster.fluxVersion?.version ?? this.versionOverride,
+      );
+    } catch (err) {
+      this.log(`could not render ${cluster.label}: ${err instanceof Error ? err.message : String(err)}`);
+      rendering = { applied: [], unknowns: [], problems: [], inputs: new Set(), bySource: new Map() };
+    }
+    const inputs = new Map<string, string>();
+    for (const path of rendering.inputs) inputs.set(path, this.files.get(pathToUri(path))?.text ?? '');
+    this.renderCache.set(cluster.dir, { rendering, inputs, generation: this.generations.rendered });
+    return rendering;
+  }
+
+  /** The renderings of one document: each cluster and Kustomization that applies it, with the object as applied. */
+  renderingsOf(uri: string, doc: number): { cluster: Cluster; object: RObject; applied: Applied }[] {
+    const out: { cluster: Cluster; object: RObject; applied: Applied }[] = [];
+    const key = sourceKey(uri, doc);
+    for (const cluster of this.clustersOf(uri))
+      for (const r of this.renderingOf(cluster).bySource.get(key) ?? []) out.push({ cluster, ...r });
+    return out;
   }
 
   // ---- queries -------------------------------------------------------------------------------------------

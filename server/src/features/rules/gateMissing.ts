@@ -1,5 +1,14 @@
 import type { TextEdit } from 'vscode-languageserver';
-import { gatePatch, OBJECT_LEVEL_WI_GATE, targetNameFor, type ControllerName } from '../../catalog';
+import {
+  FLUX_CONTAINER_NAME,
+  gatePatch,
+  OBJECT_LEVEL_WI_GATE,
+  parseFeatureGatesArg,
+  targetNameFor,
+  type ControllerName,
+} from '../../catalog';
+import { idOf } from '../../render/object';
+import { itemsOf, nodeIn, textIn } from '../../render/value';
 import { patchEntryToYaml } from '../../document/emit';
 import { extendTargetName } from '../patchEdits';
 import { pathToUri } from '../../workspace/files';
@@ -21,7 +30,7 @@ import type { Fix, Rule } from './rule';
 export const gateMissing: Rule = fluxObjectRule('gate-missing', ({ doc, clusters, index }, lookup) => {
   const findings = [];
   const uses = [
-    ...workloadIdentityUses(doc, lookup).map(({ use, serviceAccount }) => ({
+    ...workloadIdentityUses(doc, lookup, index).map(({ use, serviceAccount }) => ({
       span: serviceAccount,
       controllers: use.gateControllers,
       what: `ServiceAccount '${serviceAccount.text}'`,
@@ -35,7 +44,9 @@ export const gateMissing: Rule = fluxObjectRule('gate-missing', ({ doc, clusters
   for (const { span, controllers, what } of uses) {
     for (const controller of controllers) {
       // A workspace without any Flux installation cannot tell: say nothing rather than guess.
-      const missing = clusters.filter((c) => c.settings.size > 0 && !gateSetting(c, controller));
+      const missing = clusters.filter(
+        (c) => c.settings.size > 0 && !gateSetting(c, controller) && !renderedGate(index, c, controller),
+      );
       if (missing.length === 0) continue;
       const where = missing.map((c) => `\`${c.label}\``).join(', ');
       findings.push({
@@ -58,6 +69,25 @@ export const gateMissing: Rule = fluxObjectRule('gate-missing', ({ doc, clusters
   }
   return findings;
 });
+
+/**
+ * Whether the controller's Deployment, as Flux applies it to the cluster (patches from files, components and
+ * overlays included), runs with the gate on.
+ */
+function renderedGate(index: WorkspaceIndex, cluster: Cluster, controller: ControllerName): boolean {
+  for (const applied of index.renderingOf(cluster).applied)
+    for (const obj of applied.objects) {
+      const id = idOf(obj);
+      if (id.kind !== 'Deployment' || id.name !== controller) continue;
+      for (const c of itemsOf(nodeIn(obj.node, ['spec', 'template', 'spec', 'containers']))) {
+        if (textIn(c, ['name']) !== FLUX_CONTAINER_NAME) continue;
+        for (const a of itemsOf(nodeIn(c, ['args'])))
+          if (a.type === 'scalar' && parseFeatureGatesArg(String(a.value))?.gates.get(OBJECT_LEVEL_WI_GATE) === true)
+            return true;
+      }
+    }
+  return false;
+}
 
 /** Adds the gate for `controller` to a cluster's flux-system kustomization.yaml: extends an existing gate patch's target, or appends one. */
 export function gateFix(index: WorkspaceIndex, cluster: Cluster, controller: ControllerName): Fix[] {

@@ -15,6 +15,7 @@ import { isScalar, nodeAt, textAt, type ScalarNode, type YamlNode } from '../../
 import type { Cluster, WorkspaceIndex } from '../../workspace/workspaceIndex';
 import type { ControllerSetting, IdentityRefFact } from '../../workspace/facts';
 import type { Finding, Rule, RuleContext } from './rule';
+import { textIn } from '../../render/value';
 
 /** Catalog entry of a Flux document (undefined for everything else). */
 export function fluxKindOf(doc: ManifestDoc): KindLookup | undefined {
@@ -61,13 +62,22 @@ export interface WorkloadIdentityUse {
 }
 
 /** The object-level workload-identity uses a Flux object makes (ServiceAccount set on the object, requirement met). */
-export function workloadIdentityUses(doc: ManifestDoc, lookup: KindLookup): WorkloadIdentityUse[] {
+export function workloadIdentityUses(
+  doc: ManifestDoc,
+  lookup: KindLookup,
+  /** With the index, a requirement (`provider: azure`) set by a patch or overlay counts, as Flux applies it. */
+  index?: WorkspaceIndex,
+): WorkloadIdentityUse[] {
   const out: WorkloadIdentityUse[] = [];
   for (const use of lookup.def.workloadIdentity as readonly WorkloadIdentityUseDef[]) {
     if (use.via) continue; // resolved through another object
     const node = doc.get(use.serviceAccountField);
     if (!isScalar(node) || node.text === '') continue;
-    if (use.requires && !use.requires.values.includes(doc.text(use.requires.path) ?? '')) continue;
+    if (use.requires && !use.requires.values.includes(doc.text(use.requires.path) ?? '')) {
+      const req = use.requires;
+      const rendered = index?.renderingsOf(doc.file.uri, doc.index) ?? [];
+      if (!rendered.some(({ object }) => req.values.includes(textIn(object.node, req.path) ?? ''))) continue;
+    }
     out.push({ use, serviceAccount: node });
   }
   return out;

@@ -1,6 +1,7 @@
 import { ACR_HOST_REGEX, ADO_GIT_URL_REGEX, BLOB_ENDPOINT_REGEX, findPlaceholders } from '../../catalog';
 import type { ManifestDoc } from '../../document/manifest';
 import { isMap } from '../../document/nodes';
+import { nodeIn, textIn } from '../../render/value';
 import { hostOf, isFluxDoc, replaceScalar } from './helpers';
 import type { Fix, Rule } from './rule';
 
@@ -27,8 +28,20 @@ const ENDPOINTS: Record<string, { path: string[]; test: (text: string) => boolea
 export const providerAzureMissing: Rule = {
   name: 'provider-azure-missing',
   applies: (doc) => isFluxDoc(doc, ...Object.keys(ENDPOINTS)),
-  check: ({ doc }) => {
+  check: ({ doc, index }) => {
     const endpoint = ENDPOINTS[doc.kind!];
+    // Judged as Flux applies it: a kustomize patch, a component or a Flux patch may set the provider or secretRef.
+    const renderings = index.renderingsOf(doc.file.uri, doc.index);
+    if (renderings.length > 0) {
+      const lacking = renderings.filter(({ object }) => {
+        const node = object.node;
+        const p = nodeIn(node, ['spec', 'provider']);
+        const u = nodeIn(node, ['spec', ...endpoint.path.slice(1)]);
+        if (p?.type === 'unknown' || u?.type === 'unknown' || nodeIn(node, ['spec', 'secretRef'])) return false;
+        return textIn(node, ['spec', 'provider']) !== 'azure';
+      });
+      if (lacking.length === 0) return [];
+    }
     const url = doc.scalar(endpoint.path);
     if (!url || findPlaceholders(url.text).length > 0 || !endpoint.test(url.text)) return [];
     const provider = doc.scalar(['spec', 'provider']);

@@ -8,6 +8,7 @@ import {
   REQUIRED_SERVICE_ACCOUNT_ANNOTATIONS,
 } from '../../catalog';
 import type { WorkspaceIndex } from '../../workspace/workspaceIndex';
+import { nodeIn } from '../../render/value';
 import type { ServiceAccountFact } from '../../workspace/facts';
 import { fluxObjectRule, indirectIdentityUses, namespaceOf, workloadIdentityUses } from './helpers';
 import type { Finding, Fix, Rule } from './rule';
@@ -22,7 +23,7 @@ export const serviceAccountAnnotations: Rule = fluxObjectRule('sa-annotations', 
   // The ServiceAccounts this object names, and those named for it by a ConfigMap (a remote cluster's kubeConfig),
   // which no rule of its own checks. A GitRepository an automation pushes with is checked on the GitRepository.
   const uses = [
-    ...workloadIdentityUses(doc, lookup).map((u) => ({
+    ...workloadIdentityUses(doc, lookup, index).map((u) => ({
       serviceAccount: u.serviceAccount,
       name: u.serviceAccount.text,
     })),
@@ -63,6 +64,10 @@ export const serviceAccountAnnotations: Rule = fluxObjectRule('sa-annotations', 
     for (const key of REQUIRED_SERVICE_ACCOUNT_ANNOTATIONS) {
       const value = sa.annotations[key];
       if (value === undefined || isGuid(value) || findPlaceholders(value).length > 0) continue;
+      if (value.includes('${')) {
+        findings.push(...substitutedAnnotation(index, sa, key, name, serviceAccount));
+        continue;
+      }
       findings.push({
         code: 'flux-azure/sa-annotation-not-guid',
         span: serviceAccount,
@@ -73,6 +78,52 @@ export const serviceAccountAnnotations: Rule = fluxObjectRule('sa-annotations', 
   }
   return findings;
 });
+
+/**
+ * An annotation written as `${VAR}`: judged on what postBuild makes of it in each Kustomization that applies the
+ * ServiceAccount. A value from outside the repository is unknown (silent); no postBuild means the literal text reaches
+ * the cluster.
+ */
+function substitutedAnnotation(
+  index: WorkspaceIndex,
+  sa: ServiceAccountFact,
+  key: string,
+  name: string,
+  span: Finding['span'],
+): Finding[] {
+  const out: Finding[] = [];
+  for (const { object, applied, cluster } of renderedAt(index, sa)) {
+    const node = nodeIn(object.node, ['metadata', 'annotations', key]);
+    if (node?.type !== 'scalar' || typeof node.value !== 'string' || isGuid(node.value)) continue;
+    const written = node.before?.text ?? node.value;
+    const where = `${applied.label} in \`${cluster.label}\``;
+    out.push({
+      code: 'flux-azure/sa-annotation-not-guid',
+      span,
+      message: node.before
+        ? `ServiceAccount '${name}' has ${key}: '${written}', which ${where} substitutes to '${node.value}', not a GUID. Entra ID will reject the token exchange.`
+        : `ServiceAccount '${name}' has ${key}: '${written}', and ${where} has no spec.postBuild, so the text '${written}' reaches the cluster as it is. Add postBuild.substitute / substituteFrom to that Kustomization, or write the client id.`,
+      related: [
+        { location: { uri: sa.uri, range: sa.range }, message: `ServiceAccount ${sa.namespace ?? ''}/${sa.name}` },
+        ...(node.before
+          ? [{ location: { uri: node.at.uri, range: node.at.range }, message: node.at.note ?? 'value' }]
+          : []),
+      ],
+    });
+  }
+  return out;
+}
+
+/** The renderings of the document a fact was read from. */
+function renderedAt(index: WorkspaceIndex, fact: ServiceAccountFact) {
+  for (let d = 0, empty = 0; d < 500 && empty < 20; d++) {
+    const found = index.renderingsOf(fact.uri, d);
+    empty = found.length === 0 ? empty + 1 : 0;
+    const first = found[0]?.object.source.range;
+    if (first && first.start.line <= fact.range.start.line && fact.range.start.line <= first.end.line) return found;
+  }
+  return [];
+}
 
 /** Adds missing annotations with values seen elsewhere in the workspace (the tenant is usually the same). */
 function annotationFixes(index: WorkspaceIndex, sa: ServiceAccountFact, missing: readonly string[]): Fix[] {

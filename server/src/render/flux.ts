@@ -1,0 +1,235 @@
+/**
+ * What kustomize-controller adds to a `kustomize build` of a Flux Kustomization's `spec.path`: `spec.patches`,
+ * `spec.targetNamespace`, `spec.commonMetadata`, then `spec.postBuild` variable substitution (`substitute`,
+ * `substituteFrom` ConfigMaps and Secrets found in the repository, `${VAR:=default}`, `$${VAR}` escapes, strict mode
+ * from Flux 2.9, the `kustomize.toolkit.fluxcd.io/substitute: disabled` annotation).
+ */
+import {
+  STRICT_SUBSTITUTION_FROM_MINOR,
+  SUBSTITUTE_ANNOTATION,
+  SUBSTITUTE_DISABLED,
+  parseFluxVersion,
+} from '../catalog';
+import { isScalar, type ScalarNode, type YamlNode } from '../document/nodes';
+import { uriToPath } from '../workspace/files';
+import { applyPatch, transformNamespace, type BuildResult, type RenderHost } from './kustomize';
+import { annotationsOf, idOf, type RObject } from './object';
+import { targetOf } from './selectors';
+import {
+  entriesOf,
+  fromYaml,
+  itemsOf,
+  mapScalars,
+  nodeIn,
+  setIn,
+  textIn,
+  type At,
+  type RMap,
+  type RNode,
+  type RScalar,
+} from './value';
+
+/** A variable's value and where it was set. */
+export interface Variable {
+  readonly value: string;
+  readonly at: At;
+}
+
+export interface Variables {
+  readonly values: ReadonlyMap<string, Variable>;
+  /** `substituteFrom` objects not found in the repository (or encrypted): their variables are unknown. */
+  readonly unknownSources: readonly string[];
+}
+
+/** Finds a ConfigMap or Secret of the rendering by kind, namespace and name. */
+export type ObjectLookup = (kind: string, namespace: string | undefined, name: string) => RObject | undefined;
+
+/** The YAML inside an inline patch string (`patch: |`), with positions in the file that holds it. */
+function parseInlinePatch(host: RenderHost, scalar: RNode, note: string, out: Pick<BuildResult, 'unknowns'>): RNode[] {
+  if (scalar.type !== 'scalar' || typeof scalar.value !== 'string') return [];
+  const path = uriToPath(scalar.at.uri);
+  const model = path ? host.model(path) : undefined;
+  const start = model?.lines.offsetAt(scalar.at.range.start);
+  const doc = start === undefined ? undefined : model!.docAt(start);
+  const node = doc && findScalarAt(doc.root, start! - doc.offset);
+  const nested = node && doc.nestedYaml(node);
+  if (!doc || !nested || nested.hasErrors || !nested.root) {
+    out.unknowns.push({ at: scalar.at, why: 'inline patch is not valid YAML' });
+    return [];
+  }
+  return [fromYaml(doc, nested.root, scalar.at.via === 'file' ? 'patch' : scalar.at.via, note)];
+}
+
+function findScalarAt(root: YamlNode | undefined, offset: number): ScalarNode | undefined {
+  let node = root;
+  while (node) {
+    if (isScalar(node)) return node.start === offset ? node : undefined;
+    if (node.type === 'map') node = node.pairs.find((p) => p.start <= offset && offset <= p.end)?.value;
+    else if (node.type === 'seq') node = node.items.find((i) => i.start <= offset && offset <= i.end);
+    else return undefined;
+  }
+  return undefined;
+}
+
+/** `spec.patches`, `spec.targetNamespace` and `spec.commonMetadata` of a Flux Kustomization over its build. */
+export function applyFluxSpec(ks: RObject, objects: RObject[], host: RenderHost, out: BuildResult): RObject[] {
+  const note = `spec.patches of Kustomization ${idOf(ks).name}`;
+  for (const entry of itemsOf(nodeIn(ks.node, ['spec', 'patches']))) {
+    const target = targetOf(nodeIn(entry, ['target']));
+    const patch = nodeIn(entry, ['patch']);
+    if (!patch) continue;
+    for (const body of parseInlinePatch(host, patch, note, out)) {
+      const flux = relabel(body, 'flux-patch');
+      objects = applyPatch(objects, flux, target, out);
+    }
+  }
+  objects = transformNamespace(objects, nodeIn(ks.node, ['spec', 'targetNamespace']));
+  for (const field of ['labels', 'annotations'] as const) {
+    const pairs = nodeIn(ks.node, ['spec', 'commonMetadata', field]);
+    for (const [key, e] of entriesOf(pairs)) {
+      if (e.value.type !== 'scalar') continue;
+      objects = objects.map((o) => ({
+        ...o,
+        node: setIn(o.node, ['metadata', field, key], e.value, e.key) as RMap,
+      }));
+    }
+  }
+  return objects;
+}
+
+function relabel(node: RNode, via: At['via']): RNode {
+  return mapScalars(node, (s) => ({ ...s, at: { ...s.at, via } }));
+}
+
+/** The variables of a Flux Kustomization's `spec.postBuild`, or undefined when it has none (no substitution). */
+export function variablesOf(ks: RObject, lookup: ObjectLookup): Variables | undefined {
+  const postBuild = nodeIn(ks.node, ['spec', 'postBuild']);
+  if (!postBuild) return undefined;
+  const values = new Map<string, Variable>();
+  const unknownSources: string[] = [];
+  const ns = idOf(ks).namespace;
+  for (const ref of itemsOf(nodeIn(postBuild, ['substituteFrom']))) {
+    const kind = textIn(ref, ['kind']) ?? '';
+    const name = textIn(ref, ['name']) ?? '';
+    const optional = textIn(ref, ['optional']) === 'true';
+    const found = lookup(kind, ns, name);
+    if (!found) {
+      if (!optional) unknownSources.push(`${kind} ${name} (not in the repository)`);
+      continue;
+    }
+    const note = `from ${kind} ${name}`;
+    if (kind === 'Secret') {
+      if (nodeIn(found.node, ['sops'])) {
+        unknownSources.push(`${kind} ${name} (SOPS-encrypted)`);
+        continue;
+      }
+      for (const [k, e] of entriesOf(nodeIn(found.node, ['data']))) {
+        if (e.value.type !== 'scalar' || typeof e.value.value !== 'string') continue;
+        values.set(k, {
+          value: Buffer.from(e.value.value, 'base64').toString('utf8'),
+          at: { ...e.value.at, via: 'substitution', note },
+        });
+      }
+    }
+    for (const [k, e] of entriesOf(nodeIn(found.node, [kind === 'Secret' ? 'stringData' : 'data']))) {
+      if (e.value.type !== 'scalar' || e.value.value === null) continue;
+      values.set(k, { value: String(e.value.value), at: { ...e.value.at, via: 'substitution', note } });
+    }
+  }
+  for (const [k, e] of entriesOf(nodeIn(postBuild, ['substitute']))) {
+    if (e.value.type !== 'scalar' || e.value.value === null) continue;
+    values.set(k, {
+      value: String(e.value.value),
+      at: { ...e.value.at, via: 'substitution', note: `spec.postBuild.substitute of Kustomization ${idOf(ks).name}` },
+    });
+  }
+  return { values, unknownSources };
+}
+
+/** `${VAR}`, `${VAR:=default}`, `${VAR:-default}`, `${VAR=default}`, `${VAR-default}`, and the `$${VAR}` escape. */
+const VARIABLE = /\$(\$)?\{([_a-zA-Z][_a-zA-Z0-9]*)(?:(:?[=-])([^}]*))?\}/g;
+
+export interface Substituted {
+  readonly text: string;
+  /** Variables the text used that had a value, with where. */
+  readonly used: readonly { name: string; at: At | undefined }[];
+  /** Variables with no value and no default. */
+  readonly missing: readonly string[];
+  /** Whether a missing variable may come from a source outside the repository. */
+  readonly unknown: boolean;
+}
+
+/** Substitutes one text as kustomize-controller does; `strict` leaves missing variables for the caller to report. */
+function substituteText(text: string, vars: Variables, strict: boolean): Substituted {
+  const used: { name: string; at: At | undefined }[] = [];
+  const missing: string[] = [];
+  const out = text.replace(
+    VARIABLE,
+    (whole, escape: string | undefined, name: string, op: string | undefined, def: string | undefined) => {
+      if (escape) return whole.slice(1);
+      const v = vars.values.get(name);
+      const emptyCounts = op?.startsWith(':');
+      if (v && !(emptyCounts && v.value === '')) {
+        used.push({ name, at: v.at });
+        return v.value;
+      }
+      if (op !== undefined) {
+        used.push({ name, at: undefined });
+        return def ?? '';
+      }
+      missing.push(name);
+      return strict ? whole : '';
+    },
+  );
+  return { text: out, used, missing, unknown: missing.length > 0 && vars.unknownSources.length > 0 };
+}
+
+/** Whether strict substitution is the default for a Flux version (unknown version: the newest behaviour). */
+export function strictByDefault(fluxVersion: string | undefined): boolean {
+  const v = fluxVersion && parseFluxVersion(fluxVersion);
+  if (!v) return true;
+  return Number(v.split('.')[1]) >= STRICT_SUBSTITUTION_FROM_MINOR;
+}
+
+/**
+ * postBuild substitution over the objects of a Flux Kustomization. A value that needs a variable of an unknown
+ * source becomes unknown; a missing variable in strict mode is a problem (the apply fails) and the value unknown.
+ */
+export function substituteObjects(
+  objects: RObject[],
+  vars: Variables,
+  strict: boolean,
+  out: BuildResult,
+  ksName: string,
+): RObject[] {
+  return objects.map((obj) => {
+    if (annotationsOf(obj).get(SUBSTITUTE_ANNOTATION) === SUBSTITUTE_DISABLED) return obj;
+    let changed = false;
+    const node = mapScalars(obj.node, (s): RNode | undefined => {
+      if (typeof s.value !== 'string' || !s.value.includes('${')) return undefined;
+      const r = substituteText(s.value, vars, strict);
+      if (r.text === s.value && r.missing.length === 0) return undefined;
+      changed = true;
+      const before = { text: s.value, at: s.at };
+      if (r.unknown)
+        return {
+          type: 'unknown',
+          why: `\${${r.missing[0]}} comes from ${vars.unknownSources.join(', ')}, which the repository does not hold`,
+          at: s.at,
+        };
+      if (r.missing.length > 0 && strict) {
+        out.problems.push({
+          at: s.at,
+          message: `variable not set (strict mode): "${r.missing[0]}" — Kustomization ${ksName} fails to apply`,
+        });
+        return { type: 'unknown', why: `\${${r.missing[0]}} has no value and no default`, at: s.at };
+      }
+      const single = r.used.length === 1 && s.value.trim() === `\${${r.used[0].name}}` ? r.used[0].at : undefined;
+      const scalar: RScalar = { type: 'scalar', value: r.text, at: single ?? { ...s.at, via: 'substitution' }, before };
+      return scalar;
+    });
+    return changed
+      ? { ...obj, node: node as RMap, changedBy: [...obj.changedBy, { ...obj.node.at, via: 'substitution' }] }
+      : obj;
+  });
+}
