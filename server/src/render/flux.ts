@@ -214,7 +214,7 @@ export function substituteObjects(
       if (r.unknown)
         return {
           type: 'unknown',
-          why: `\${${r.missing[0]}} comes from ${vars.unknownSources.join(', ')}, which the repository does not hold`,
+          why: `\${${r.missing[0]}} comes from ${vars.unknownSources.join(', ')}`,
           at: s.at,
         };
       if (r.missing.length > 0 && strict) {
