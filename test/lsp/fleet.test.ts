@@ -19,6 +19,7 @@ function file(rel: string): { uri: string; text: string } {
 
 const IMAGE_REPO = file('apps/base/podinfo/image-repository.yaml');
 const SOURCE = file('apps/base/podinfo/source.yaml');
+const SERVICE_ACCOUNT = file('apps/base/podinfo/serviceaccount.yaml');
 const ACR_COMPONENT = file('components/acr/kustomization.yaml');
 const PROD_VARS = file('clusters/prod/cluster-vars.yaml');
 const STAGING_FLUX = file('clusters/staging/flux-system/kustomization.yaml');
@@ -69,8 +70,17 @@ test('a client id substituted from the cluster ConfigMap is judged after substit
     d.relatedInformation?.some((r) => r.location.uri === PROD_VARS.uri),
     JSON.stringify(d.relatedInformation),
   );
+  // Also where the annotation is written.
+  edit(SERVICE_ACCOUNT, SERVICE_ACCOUNT.text);
+  const onSa = await client.waitForDiagnostics(SERVICE_ACCOUNT.uri, (d) => codes(d).length > 0);
+  assert.equal(
+    onSa[0].range.start.line,
+    SERVICE_ACCOUNT.text.split('\n').findIndex((l) => l.includes('client-id')),
+  );
+  assert.ok(onSa[0].relatedInformation?.some((r) => r.location.uri === PROD_VARS.uri));
   edit(PROD_VARS, PROD_VARS.text);
   await client.waitForDiagnostics(SOURCE.uri, (d) => codes(d).length === 0);
+  await client.waitForDiagnostics(SERVICE_ACCOUNT.uri, (d) => codes(d).length === 0);
 });
 
 test("dropping the gate component from one cluster's flux-system reports the gate for that cluster only", async () => {

@@ -202,8 +202,14 @@ test('a substituted client id that is not a GUID is reported with the substitute
     fleet({ 'clusters/prod/cluster-vars.yaml': fleet()['clusters/prod/cluster-vars.yaml'].replace(CLIENT, 'todo') }),
   );
   const guid = found.filter((f) => f.includes('sa-annotation-not-guid'));
-  assert.equal(guid.length, 1, found.join('\n'));
+  // On the annotation where it is written, and on the object that uses the ServiceAccount.
+  assert.deepEqual(
+    guid.map((f) => f.split(' ')[0]),
+    ['apps/base/podinfo/image-repo.yaml:11', 'apps/base/podinfo/sa.yaml:7'],
+    found.join('\n'),
+  );
   assert.match(guid[0], /substitutes to 'todo'/);
+  assert.match(guid[1], /'\$\{AZURE_CLIENT_ID\}' becomes 'todo' \(Kustomization apps in `clusters\/prod`\)/);
 });
 
 test('without postBuild the literal ${AZURE_CLIENT_ID} reaches the cluster, and the message says so', async () => {
@@ -211,8 +217,12 @@ test('without postBuild the literal ${AZURE_CLIENT_ID} reaches the cluster, and 
     fleet({ 'clusters/prod/apps.yaml': fleet()['clusters/prod/apps.yaml'].replace(/ {2}postBuild:[\s\S]*$/, '') }),
   );
   const guid = found.filter((f) => f.includes('sa-annotation-not-guid'));
-  assert.equal(guid.length, 1, found.join('\n'));
+  assert.equal(guid.length, 2, found.join('\n'));
   assert.match(guid[0], /has no spec\.postBuild/);
+  assert.match(
+    guid[1],
+    /^apps\/base\/podinfo\/sa\.yaml:7 .*reaches the cluster as written: Kustomization apps in `clusters\/prod` has no spec\.postBuild/,
+  );
 });
 
 test('a substituteFrom object outside the repository makes the value unknown: nothing is reported', async () => {

@@ -152,6 +152,17 @@ test('a post-build variable named like a doc token (${NAMESPACE}) is not a place
   assert.deepEqual(await lint({ 'id.yaml': identity('NAMESPACE') }), ['id.yaml:5:14 flux-azure/placeholder']);
 });
 
+test('a client id that is not a GUID is reported on the annotation itself and on the object that uses it', async () => {
+  const found = await lint({
+    'sa.yaml': SA.replace('11111111-2222-3333-4444-555555555555', 'podinfo-identity'),
+    'oci.yaml': OCI(),
+  });
+  assert.deepEqual(found.filter((f) => f.endsWith('sa-annotation-not-guid')).sort(), [
+    'oci.yaml:10:23 flux-azure/sa-annotation-not-guid',
+    'sa.yaml:7:40 flux-azure/sa-annotation-not-guid',
+  ]);
+});
+
 test('security: an unencrypted private key is an error; SOPS-encrypted Secrets are not judged', async () => {
   const key =
     '-----BEGIN PRIVATE KEY-----\n    ' +

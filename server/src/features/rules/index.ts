@@ -5,7 +5,7 @@ import { notificationProvider } from './notificationProvider';
 import { placeholders } from './placeholders';
 import { bucketSecretKeys, sendChainQuoting, sopsAzureKv } from './secretValues';
 import { plaintextCredentials } from './security';
-import { serviceAccountAnnotations } from './serviceAccountAnnotations';
+import { serviceAccountAnnotations, serviceAccountAnnotationValues } from './serviceAccountAnnotations';
 import {
   acrHost,
   adoGitUrl,
@@ -33,6 +33,7 @@ export const RULES: readonly Rule[] = [
   gateMissing,
   versionUnsupported,
   serviceAccountAnnotations,
+  serviceAccountAnnotationValues,
   gitServiceAccountProvider,
   bucketServiceAccount,
   notificationProvider,

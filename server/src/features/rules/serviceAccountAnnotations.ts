@@ -8,7 +8,8 @@ import {
   REQUIRED_SERVICE_ACCOUNT_ANNOTATIONS,
 } from '../../catalog';
 import type { WorkspaceIndex } from '../../workspace/workspaceIndex';
-import { nodeIn } from '../../render/value';
+import { nodeIn, type At } from '../../render/value';
+import { isScalar } from '../../document/nodes';
 import type { ServiceAccountFact } from '../../workspace/facts';
 import { fluxObjectRule, indirectIdentityUses, namespaceOf, workloadIdentityUses } from './helpers';
 import type { Finding, Fix, Rule } from './rule';
@@ -154,3 +155,56 @@ function annotationFixes(index: WorkspaceIndex, sa: ServiceAccountFact, missing:
     },
   ];
 }
+
+/**
+ * The same check on the ServiceAccount itself, where the value is written: a client or tenant id that is not a GUID
+ * as written, or as postBuild substitutes it in the clusters that apply the ServiceAccount (one finding per
+ * annotation, naming each cluster, related to where the substituted value comes from).
+ */
+export const serviceAccountAnnotationValues: Rule = {
+  name: 'sa-annotation-values',
+  applies: (doc) => doc.group === '' && doc.kind === 'ServiceAccount',
+  check: ({ doc, index }) => {
+    const findings: Finding[] = [];
+    const name = doc.name ?? '';
+    for (const key of REQUIRED_SERVICE_ACCOUNT_ANNOTATIONS) {
+      const value = doc.get(['metadata', 'annotations', key]);
+      if (!value || !isScalar(value)) continue;
+      const text = value.text;
+      if (isGuid(text) || findPlaceholders(text).length > 0) continue;
+      if (!text.includes('${')) {
+        findings.push({
+          code: 'flux-azure/sa-annotation-not-guid',
+          span: value,
+          message: `${key}: '${text}' is not a GUID. Entra ID will reject the token exchange of every Flux object that uses ServiceAccount '${name}'.`,
+        });
+        continue;
+      }
+      const byValue = new Map<string, { where: string[]; at: At | undefined; substituted: boolean }>();
+      for (const { object, applied, cluster } of index.renderingsOf(doc.file.uri, doc.index)) {
+        const node = nodeIn(object.node, ['metadata', 'annotations', key]);
+        if (node?.type !== 'scalar' || typeof node.value !== 'string' || isGuid(node.value)) continue;
+        const substituted = node.before !== undefined;
+        const k = `${substituted}|${node.value}`;
+        const entry = byValue.get(k) ?? { where: [], at: substituted ? node.at : undefined, substituted };
+        entry.where.push(`${applied.label} in \`${cluster.label}\``);
+        byValue.set(k, entry);
+      }
+      for (const [k, { where, at, substituted }] of byValue) {
+        const result = k.slice(k.indexOf('|') + 1);
+        findings.push({
+          code: 'flux-azure/sa-annotation-not-guid',
+          span: value,
+          message: substituted
+            ? `${key}: '${text}' becomes '${result}' (${where.join('; ')}), which is not a GUID. Entra ID will reject the token exchange.`
+            : `${key}: '${text}' reaches the cluster as written: ${where.join('; ')} has no spec.postBuild. Add postBuild.substitute / substituteFrom to that Kustomization, or write the id.`,
+          related:
+            at && at.via === 'substitution'
+              ? [{ location: { uri: at.uri, range: at.range }, message: at.note ?? 'value' }]
+              : [],
+        });
+      }
+    }
+    return findings;
+  },
+};
