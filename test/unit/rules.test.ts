@@ -163,6 +163,23 @@ test('a client id that is not a GUID is reported on the annotation itself and on
   ]);
 });
 
+test('values a Helm template or a ResourceSet input fills in are unknown: no placeholder, no not-a-GUID', async () => {
+  const sa = (clientId: string, tenantId: string) =>
+    SA.replace('11111111-2222-3333-4444-555555555555', clientId).replace(
+      '66666666-7777-8888-9999-000000000000',
+      tenantId,
+    );
+  assert.deepEqual(
+    await lint({ 'sa.yaml': sa('"{{ .Values.clientId }}"', '<< inputs.tenant >>'), 'oci.yaml': OCI() }),
+    [],
+  );
+  assert.deepEqual(await lint({ 'sa.yaml': sa('<<inputs.clientId>>', '"{{.Values.tenant}}"'), 'oci.yaml': OCI() }), []);
+  // A real doc placeholder beside a template is still one.
+  assert.deepEqual(await lint({ 'sa.yaml': sa('CLIENT_ID', '<< inputs.tenant >>'), 'oci.yaml': OCI() }), [
+    'sa.yaml:7:40 flux-azure/placeholder',
+  ]);
+});
+
 test('security: an unencrypted private key is an error; SOPS-encrypted Secrets are not judged', async () => {
   const key =
     '-----BEGIN PRIVATE KEY-----\n    ' +

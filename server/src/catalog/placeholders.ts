@@ -62,12 +62,26 @@ export interface PlaceholderMatch {
 }
 
 /**
- * `text` with every Flux post-build variable reference (`${NAMESPACE}`, `${VAR:=default}`) blanked
- * out, same length so indexes still point into the original: a token inside one names a variable,
- * it is not a hole left unfilled.
+ * Template expressions that something other than the file fills in before Flux sees the value: a Flux post-build
+ * variable (`${NAMESPACE}`, `${VAR:=default}`), a Helm or Go template action (`{{ .Values.clientId }}`), a Flux
+ * Operator ResourceSet input (`<< inputs.tenant >>`). What they become is unknown to the repository.
+ */
+const TEMPLATE_EXPRESSION = /\$\{[^}\n]*\}|\{\{[^\n]*?\}\}|<<[^\n]*?>>/g;
+
+/** Whether a value holds a template expression (see {@link TEMPLATE_EXPRESSION}): its final text is not known here. */
+export function isTemplated(text: string): boolean {
+  return (
+    (text.includes('${') || text.includes('{{') || text.includes('<<')) &&
+    new RegExp(TEMPLATE_EXPRESSION.source).test(text)
+  );
+}
+
+/**
+ * `text` with every template expression blanked out, same length so indexes still point into the original: a token
+ * inside one names a variable or an input, it is not a hole left unfilled.
  */
 function withoutVariables(text: string): string {
-  return text.includes('${') ? text.replace(/\$\{[^}\n]*\}/g, (m) => ' '.repeat(m.length)) : text;
+  return isTemplated(text) ? text.replace(TEMPLATE_EXPRESSION, (m) => ' '.repeat(m.length)) : text;
 }
 
 /** All placeholder occurrences in `text`. */

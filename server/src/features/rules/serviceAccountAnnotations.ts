@@ -4,6 +4,7 @@ import {
   findPlaceholders,
   isGuid,
   isPlaceholder,
+  isTemplated,
   kindByName,
   REQUIRED_SERVICE_ACCOUNT_ANNOTATIONS,
 } from '../../catalog';
@@ -65,6 +66,7 @@ export const serviceAccountAnnotations: Rule = fluxObjectRule('sa-annotations', 
     for (const key of REQUIRED_SERVICE_ACCOUNT_ANNOTATIONS) {
       const value = sa.annotations[key];
       if (value === undefined || isGuid(value) || findPlaceholders(value).length > 0) continue;
+      if (isTemplated(value) && !value.includes('${')) continue; // a Helm or ResourceSet template fills it in
       if (value.includes('${')) {
         findings.push(...substitutedAnnotation(index, sa, key, name, serviceAccount));
         continue;
@@ -172,6 +174,7 @@ export const serviceAccountAnnotationValues: Rule = {
       if (!value || !isScalar(value)) continue;
       const text = value.text;
       if (isGuid(text) || findPlaceholders(text).length > 0) continue;
+      if (isTemplated(text) && !text.includes('${')) continue; // a Helm or ResourceSet template fills it in
       if (!text.includes('${')) {
         findings.push({
           code: 'flux-azure/sa-annotation-not-guid',
