@@ -359,3 +359,74 @@ test('a directory without kustomization.yaml is generated: every manifest below,
   assert.ok(names.includes('podinfo-acr'), names.join(', '));
   assert.ok(!names.includes('ignored'), 'a file the nested kustomization does not list is not applied');
 });
+
+/** Every finding of the render rules, as `file:line code message`. */
+async function renderFindings(files: Record<string, string>): Promise<string[]> {
+  const root = writeTree(files, 'flux-azure-render-');
+  return (await analyzeFolder(root))
+    .filter(({ d }) => /render-failed|patch-matches-nothing/.test(String(d.code)))
+    .map(({ file, d }) => `${file.split('\\').join('/')}:${d.range.start.line + 1} ${String(d.code)} ${d.message}`);
+}
+
+const GOTK = 'clusters/prod/flux-system/gotk-components.yaml';
+
+test('strict substitution (Flux 2.9+): a variable with no value and no default fails the apply, at its line; 2.8 is not strict', async () => {
+  const missing = {
+    'apps/base/podinfo/image-repo.yaml': fleet()['apps/base/podinfo/image-repo.yaml'].replace(
+      'interval: 5m',
+      'interval: ${SCAN_INTERVAL}',
+    ),
+  };
+  assert.deepEqual(await renderFindings(fleet(missing)), []);
+  const strict = fleet({ ...missing, [GOTK]: fleet()[GOTK].replace('v2.8.8', 'v2.9.1') });
+  const found = await renderFindings(strict);
+  assert.equal(found.length, 1, found.join('\n'));
+  assert.match(
+    found[0],
+    /^apps\/base\/podinfo\/image-repo\.yaml:10 flux-azure\/render-failed Variable not set \(strict mode\): "SCAN_INTERVAL" — Kustomization apps fails to apply \(in `clusters\/prod`\)/,
+  );
+  // A default, or the value in the cluster's ConfigMap, makes it apply.
+  const withDefault = {
+    ...strict,
+    'apps/base/podinfo/image-repo.yaml': strict['apps/base/podinfo/image-repo.yaml'].replace(
+      '${SCAN_INTERVAL}',
+      '${SCAN_INTERVAL:=5m}',
+    ),
+  };
+  assert.deepEqual(await renderFindings(withDefault), []);
+  const inConfigMap = {
+    ...strict,
+    'clusters/prod/cluster-vars.yaml': `${strict['clusters/prod/cluster-vars.yaml']}  SCAN_INTERVAL: 1m\n`,
+  };
+  assert.deepEqual(await renderFindings(inConfigMap), []);
+});
+
+test('a JSON6902 operation on a path that is not there fails the build, at the patch', async () => {
+  const broken = fleet({
+    'components/workload-identity/kustomization.yaml': fleet()[
+      'components/workload-identity/kustomization.yaml'
+    ].replace('/spec/template/spec/containers/0/args/-', '/spec/template/spec/containers/1/args/-'),
+  });
+  const found = await renderFindings(broken);
+  assert.equal(found.length, 1, found.join('\n'));
+  assert.match(
+    found[0],
+    /^components\/workload-identity\/kustomization\.yaml:5 flux-azure\/render-failed .*in `clusters\/prod`/,
+  );
+});
+
+test('a patch whose target matches nothing anywhere is an information; one that applies in some build is not', async () => {
+  const none = fleet({
+    'apps/prod/kustomization.yaml': fleet()['apps/prod/kustomization.yaml'].replace(
+      'kind: ImageRepository',
+      'kind: ImagePolicy',
+    ),
+  });
+  const found = await renderFindings(none);
+  assert.equal(found.length, 1, found.join('\n'));
+  assert.match(
+    found[0],
+    /^apps\/prod\/acr-provider\.yaml:1 flux-azure\/patch-matches-nothing This patch changes nothing in `clusters\/prod`/,
+  );
+  assert.deepEqual(await renderFindings(fleet()), []);
+});

@@ -221,6 +221,7 @@ export function substituteObjects(
         out.problems.push({
           at: s.at,
           message: `variable not set (strict mode): "${r.missing[0]}" — Kustomization ${ksName} fails to apply`,
+          kind: 'failed',
         });
         return { type: 'unknown', why: `\${${r.missing[0]}} has no value and no default`, at: s.at };
       }

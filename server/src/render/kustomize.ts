@@ -14,7 +14,7 @@ import type { ManifestDoc, ManifestFile } from '../document/manifest';
 import { isScalar, type ScalarNode } from '../document/nodes';
 import { applyJsonPatch } from './jsonPatch';
 import { idOf, type RObject } from './object';
-import { matchesTarget, targetOf, type PatchTarget } from './selectors';
+import { aimsAtControllers, matchesTarget, targetOf, type PatchTarget } from './selectors';
 import { strategicMerge } from './strategicMerge';
 import { fromYaml, itemsOf, nodeIn, setIn, stringsOf, textIn, type At, type RMap, type RNode } from './value';
 
@@ -41,6 +41,8 @@ export interface Unknown {
 export interface RenderProblem {
   readonly at: At;
   readonly message: string;
+  /** `failed`: kustomize or kustomize-controller stops here; `no-effect`: a patch that changes nothing. */
+  readonly kind: 'failed' | 'no-effect';
 }
 
 export interface BuildResult {
@@ -380,7 +382,7 @@ export function applyPatch(
     matched++;
     if (json) {
       const { node, errors } = applyJsonPatch(obj.node, body);
-      for (const e of errors) out.problems.push({ at: patchAt, message: e });
+      for (const e of errors) out.problems.push({ at: patchAt, message: e, kind: 'failed' });
       result.push(node.type === 'map' ? { ...obj, node, changedBy: [...obj.changedBy, patchAt] } : obj);
     } else {
       const patch = target ? withoutIdentity(body) : body;
@@ -389,13 +391,13 @@ export function applyPatch(
       result.push(merged.type === 'map' ? { ...obj, node: merged, changedBy: [...obj.changedBy, patchAt] } : obj);
     }
   }
-  if (matched === 0) {
+  if (matched === 0 && !aimsAtControllers(target, textIn(body, ['metadata', 'name']))) {
     const what = target
       ? `no object matches the patch target`
       : json
         ? 'a JSON6902 patch needs a target'
         : `no object ${textIn(body, ['kind']) ?? ''} ${textIn(body, ['metadata', 'name']) ?? ''} to patch`;
-    out.problems.push({ at: patchAt, message: what });
+    out.problems.push({ at: patchAt, message: what, kind: target || !json ? 'no-effect' : 'failed' });
   }
   return result;
 }

@@ -8,6 +8,7 @@
  * kustomize also tries an object's name and namespace from before its name prefix / namespace transformers; here the
  * object is matched as it is now.
  */
+import { CONTROLLER_NAMES } from '../catalog';
 import { annotationsOf, idOf, labelsOf, type RObject } from './object';
 import { textIn, type RNode } from './value';
 
@@ -51,6 +52,22 @@ export function matchesTarget(obj: RObject, target: PatchTarget): boolean {
     if ('error' in sel || !matchesSelector(sel, values())) return false;
   }
   return true;
+}
+
+/**
+ * Whether a patch is about the Flux controllers (a target or patched object named like one of them): those patches
+ * are judged by the controller-patch rules, and a bootstrap file may list the controllers without their objects.
+ */
+export function aimsAtControllers(target: PatchTarget | undefined, bodyName: string | undefined): boolean {
+  const name = target ? target.name : bodyName;
+  if (!name)
+    return (
+      !!target &&
+      (target.kind === 'Deployment' || target.kind === 'ServiceAccount') &&
+      !target.labelSelector &&
+      !target.annotationSelector
+    );
+  return CONTROLLER_NAMES.some((c) => (target ? matchesWhole(name, c) : name === c));
 }
 
 /** `pattern` matches all of `value`; an invalid pattern matches nothing. */

@@ -9,13 +9,21 @@ import { AZURE_RULES } from './azureRules';
 import { IDENTITY_RULES } from './identityRules';
 import { OBJECT_RULES } from './objectRules';
 import { PATCH_RULES } from './patchRules';
+import { RENDER_RULES } from './renderRules';
 import type { RuleShape } from './shape';
 import { VERSION_RULES } from './versionRules';
 
 export { RULE_CODE_PREFIX, type RuleCategory, type RuleSeverity, type RuleShape } from './shape';
 
 // Each area's list is checked against RuleShape where it is written.
-const RULES_LITERAL = [...OBJECT_RULES, ...IDENTITY_RULES, ...PATCH_RULES, ...AZURE_RULES, ...VERSION_RULES] as const;
+const RULES_LITERAL = [
+  ...OBJECT_RULES,
+  ...IDENTITY_RULES,
+  ...PATCH_RULES,
+  ...AZURE_RULES,
+  ...VERSION_RULES,
+  ...RENDER_RULES,
+] as const;
 
 export type RuleCode = (typeof RULES_LITERAL)[number]['code'];
 

@@ -25,6 +25,7 @@ import {
 import { controllerCertificate } from './controllerCertificate';
 import { nodeLevelIdentity } from './nodeLevelIdentity';
 import { federatedCredential, roleAssignment } from './azureServiceOperator';
+import { renderProblems } from './renderProblems';
 import type { Rule } from './rule';
 
 /** Every rule the server runs, in reporting order. */
@@ -56,4 +57,5 @@ export const RULES: readonly Rule[] = [
   roleAssignment,
   plaintextCredentials,
   placeholders,
+  renderProblems,
 ];
