@@ -430,3 +430,83 @@ test('a patch whose target matches nothing anywhere is an information; one that 
   );
   assert.deepEqual(await renderFindings(fleet()), []);
 });
+
+/** apps/prod with a ConfigMap of registry settings copied into the ImageRepository by `replacements`. */
+function withReplacements(replacements: string[], settings = ['  REGISTRY: fleetacr.azurecr.io', '  PROVIDER: azure']) {
+  return fleet({
+    'apps/prod/kustomization.yaml': [
+      'apiVersion: kustomize.config.k8s.io/v1beta1',
+      'kind: Kustomization',
+      'resources:',
+      '  - ../base/podinfo',
+      '  - registry.yaml',
+      'replacements:',
+      ...replacements,
+      '',
+    ].join('\n'),
+    'apps/prod/registry.yaml': [
+      'apiVersion: v1',
+      'kind: ConfigMap',
+      'metadata:',
+      '  name: registry',
+      'data:',
+      ...settings,
+      '',
+    ].join('\n'),
+  });
+}
+
+const PROVIDER_REPLACEMENT = [
+  '  - source:',
+  '      kind: ConfigMap',
+  '      name: registry',
+  '      fieldPath: data.PROVIDER',
+  '    targets:',
+  '      - select:',
+  '          kind: ImageRepository',
+  '        fieldPaths:',
+  '          - spec.provider',
+  '        options:',
+  '          create: true',
+];
+
+test('replacements: a field copied from a ConfigMap (create, delimiter parts) is what Flux applies, with the ConfigMap line', async () => {
+  const files = withReplacements([
+    ...PROVIDER_REPLACEMENT,
+    '  - source:',
+    '      kind: ConfigMap',
+    '      name: registry',
+    '      fieldPath: data.REGISTRY',
+    '    targets:',
+    '      - select:',
+    '          kind: ImageRepository',
+    '          name: podinfo',
+    '        fieldPaths:',
+    '          - spec.image',
+    '        options:',
+    '          delimiter: /',
+    '          index: 0',
+  ]);
+  const r = await render(files);
+  const repo = objects(r).find((o) => idOf(o).kind === 'ImageRepository')!;
+  assert.equal(textIn(repo.node, ['spec', 'provider']), 'azure');
+  assert.equal(textIn(repo.node, ['spec', 'image']), 'fleetacr.azurecr.io/podinfo');
+  const provider = nodeIn(repo.node, ['spec', 'provider']);
+  assert.ok(
+    provider?.at.uri.endsWith('/apps/prod/registry.yaml') && provider.at.range.start.line === 6,
+    JSON.stringify(provider?.at),
+  );
+  assert.deepEqual(await findings(files), []);
+});
+
+test('replacements: a source not in the build makes the target unknown (silent); without the replacement the provider is missing', async () => {
+  const unknownSource = withReplacements(
+    PROVIDER_REPLACEMENT.map((l) => l.replace('name: registry', 'name: elsewhere')),
+  );
+  const repo = objects(await render(unknownSource)).find((o) => idOf(o).kind === 'ImageRepository')!;
+  assert.equal(nodeIn(repo.node, ['spec', 'provider'])?.type, 'unknown');
+  assert.deepEqual(await findings(unknownSource), []);
+  const found = await findings(withReplacements(PROVIDER_REPLACEMENT, ['  PROVIDER: generic']));
+  assert.equal(found.length, 1, found.join('\n'));
+  assert.match(found[0], /provider-azure-missing/);
+});

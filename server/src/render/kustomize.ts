@@ -15,6 +15,7 @@ import { isScalar, type ScalarNode } from '../document/nodes';
 import { applyJsonPatch } from './jsonPatch';
 import { idOf, type RObject } from './object';
 import { aimsAtControllers, matchesTarget, targetOf, type PatchTarget } from './selectors';
+import { applyReplacements } from './replacements';
 import { strategicMerge } from './strategicMerge';
 import { fromYaml, itemsOf, nodeIn, setIn, stringsOf, textIn, type At, type RMap, type RNode } from './value';
 
@@ -91,7 +92,6 @@ const REMOTE = /^(?:[a-z][a-z0-9+.-]*:\/\/|git@|github\.com\/|gitlab\.com\/|bitb
 
 /** Keys of a kustomization the rendering does not model: their effect is unknown. */
 const NOT_MODELLED = [
-  'replacements',
   'vars',
   'helmCharts',
   'helmChartInflationGenerator',
@@ -222,7 +222,34 @@ class Builder {
     for (const item of itemsOf(nodeIn(k, ['labels'])))
       objects = addMetadata(objects, 'labels', nodeIn(item, ['pairs']));
     objects = addMetadata(objects, 'annotations', nodeIn(k, ['commonAnnotations']));
-    return this.patches(kdoc, k, dir, objects, 'json6902');
+    objects = this.patches(kdoc, k, dir, objects, 'json6902');
+    const replacements = this.replacements(k, dir);
+    return replacements.length === 0
+      ? objects
+      : applyReplacements(objects, replacements, `replacements in ${posixTail(kdoc.file.uri)}`, this.out);
+  }
+
+  /** `replacements` items, inline or read from their `path:` files (one replacement or a list per document). */
+  private replacements(k: RMap, dir: string): RNode[] {
+    const out: RNode[] = [];
+    for (const entry of itemsOf(nodeIn(k, ['replacements']))) {
+      const file = textIn(entry, ['path']);
+      if (!file) {
+        out.push(entry);
+        continue;
+      }
+      const model = this.read(this.host.path.resolve(dir, file));
+      if (!model) {
+        this.out.unknowns.push({ at: entry.at, why: `replacements file ${file} not found` });
+        continue;
+      }
+      for (const d of model.docs) {
+        const node = d.root && fromYaml(d, d.root, 'file');
+        if (node?.type === 'seq') out.push(...node.items);
+        else if (node?.type === 'map') out.push(node);
+      }
+    }
+    return out;
   }
 
   /** `configMapGenerator` entries with `literals` (files and env files are unknown data). */
