@@ -90,3 +90,29 @@ test('aliases are not expanded (alias bombs stay cheap)', () => {
   const last = nodeAt(doc.root, ['l', 0]);
   assert.equal(last?.type, 'alias');
 });
+
+// A real fleet (mspnp/aks-baseline) has CRLF files of commented-out manifests: the header scan once backtracked
+// exponentially over CRLF comment lines and never finished on 26 of them. The timeout only turns a hang into a failure.
+test(
+  'a CRLF file with many comment lines before a manifest is read (kind and name), with or without a flow map',
+  { timeout: 60000 },
+  () => {
+    const comments = Array.from({ length: 40 }, (_, i) => `# line ${i} of a commented-out manifest`).join('\r\n');
+    const file = parseManifest(
+      'file:///ns.yaml',
+      1,
+      `${comments}\r\napiVersion: v1\r\nkind: Namespace\r\nmetadata:\r\n  name: cluster-baseline-settings\r\n`,
+    );
+    assert.equal(file.docs[0].kind, 'Namespace');
+    assert.equal(file.docs[0].name, 'cluster-baseline-settings');
+    const flow = parseManifest(
+      'file:///flow.yaml',
+      1,
+      `${comments}\r\n{apiVersion: v1, kind: Namespace, metadata: {name: flow}}\r\n`,
+    );
+    assert.equal(flow.docs[0].kind, 'Namespace');
+    assert.equal(flow.docs[0].name, 'flow');
+    const onlyComments = parseManifest('file:///c.yaml', 1, `${comments}\r\n`);
+    assert.equal(onlyComments.docs[0]?.kind, undefined);
+  },
+);

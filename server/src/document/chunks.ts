@@ -52,7 +52,7 @@ export interface ChunkHeader {
 
 const API_VERSION = /^["']?apiVersion["']?[ \t]*:[ \t]*["']?([^\s"'#,}]+)/m;
 const KIND = /^["']?kind["']?[ \t]*:[ \t]*["']?([^\s"'#,}]+)/m;
-const FLOW_START = /^(?:---[^\n]*\n)?(?:[ \t]*(?:#[^\n]*)?\r?\n)*[ \t]*[{[]/;
+const FLOW_START = /^(?:---[^\n]*\n)?(?:[ \t]*(?:#[^\r\n]*)?\r?\n)*[ \t]*[{[]/;
 
 export function scanHeader(chunk: string): ChunkHeader {
   const apiVersion = API_VERSION.exec(chunk)?.[1];
