@@ -99,6 +99,19 @@ function fleet(change: Record<string, string | undefined> = {}): Record<string, 
       `  AZURE_CLIENT_ID: ${CLIENT}`,
       '',
     ].join('\n'),
+    // Charts from the same registry with a login: the repository shows prodregistry needs one.
+    'clusters/prod/charts.yaml': [
+      'apiVersion: source.toolkit.fluxcd.io/v1',
+      'kind: OCIRepository',
+      'metadata:',
+      '  name: charts',
+      '  namespace: flux-system',
+      'spec:',
+      '  interval: 10m',
+      '  url: oci://prodregistry.azurecr.io/charts',
+      '  provider: azure',
+      '',
+    ].join('\n'),
     'apps/base/podinfo/kustomization.yaml': [
       'apiVersion: kustomize.config.k8s.io/v1beta1',
       'kind: Kustomization',
@@ -432,7 +445,10 @@ test('a patch whose target matches nothing anywhere is an information; one that 
 });
 
 /** apps/prod with a ConfigMap of registry settings copied into the ImageRepository by `replacements`. */
-function withReplacements(replacements: string[], settings = ['  REGISTRY: fleetacr.azurecr.io', '  PROVIDER: azure']) {
+function withReplacements(
+  replacements: string[],
+  settings = ['  REGISTRY: prodregistry.azurecr.io', '  PROVIDER: azure'],
+) {
   return fleet({
     'apps/prod/kustomization.yaml': [
       'apiVersion: kustomize.config.k8s.io/v1beta1',
@@ -490,7 +506,7 @@ test('replacements: a field copied from a ConfigMap (create, delimiter parts) is
   const r = await render(files);
   const repo = objects(r).find((o) => idOf(o).kind === 'ImageRepository')!;
   assert.equal(textIn(repo.node, ['spec', 'provider']), 'azure');
-  assert.equal(textIn(repo.node, ['spec', 'image']), 'fleetacr.azurecr.io/podinfo');
+  assert.equal(textIn(repo.node, ['spec', 'image']), 'prodregistry.azurecr.io/podinfo');
   const provider = nodeIn(repo.node, ['spec', 'provider']);
   assert.ok(
     provider?.at.uri.endsWith('/apps/prod/registry.yaml') && provider.at.range.start.line === 6,

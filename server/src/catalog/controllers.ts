@@ -7,6 +7,12 @@ import { keysOf, lookup, type Keyed } from './table';
 
 /** Namespace Flux is installed into by bootstrap. */
 export const FLUX_NAMESPACE = 'flux-system';
+/**
+ * The name `flux bootstrap` gives the Flux Kustomization that applies the cluster directory (and its files:
+ * `gotk-components.yaml`, `gotk-sync.yaml`): its `spec.path` is the cluster's root wherever the files live.
+ */
+export const BOOTSTRAP_KUSTOMIZATION_NAME = 'flux-system';
+export const BOOTSTRAP_FILE_NAMES = ['gotk-components.yaml', 'gotk-sync.yaml'] as const;
 /** Name of container 0 in every Flux controller Deployment (patches address it by index 0). */
 export const FLUX_CONTAINER_NAME = 'manager';
 

@@ -36,6 +36,7 @@ export * from './controllers';
 export * from './roles';
 export * from './scopes';
 export * from './services';
+export * from './endpoints';
 export * from './kinds';
 export * from './workloadIdentity';
 export * from './secrets';

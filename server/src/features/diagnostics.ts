@@ -94,6 +94,7 @@ const QUERY_READS = {
   rootOf: CLUSTER,
   renderingsOf: RENDERED | CLUSTER,
   renderingOf: RENDERED | CLUSTER,
+  registryLogins: IDENTITY_REFS | RENDERED | CLUSTER,
   generations: 0,
 } as const satisfies Partial<Record<keyof WorkspaceIndex, number>>;
 

@@ -1,4 +1,5 @@
 import {
+  AZURE_ENDPOINTS,
   kindByName,
   CONTROLLERS,
   CONTROLLER_NAMES,
@@ -100,6 +101,8 @@ export interface FileFacts {
   readonly identityRefs: readonly IdentityRefFact[];
   readonly controllerSettings: readonly ControllerSetting[];
   readonly fluxKustomizations: readonly FluxKustomizationFact[];
+  /** Azure hosts (ACR, Azure DevOps, Blob) a source of this file logs in to as written (provider azure or a secretRef). */
+  readonly registryLogins: readonly string[];
   /** A kustomize `kustomization.yaml`: its resources and namespace transformer. */
   readonly kustomize:
     | {
@@ -137,6 +140,7 @@ interface DocFacts {
   readonly identityRefs: IdentityRefFact[];
   readonly controllerSettings: ControllerSetting[];
   readonly fluxKustomizations: FluxKustomizationFact[];
+  registryLogins?: string[];
   kustomize?: FileFacts['kustomize'];
   /** Flux version from a Namespace's labels (used when nothing earlier in the file states one). */
   namespaceVersion?: FileFacts['fluxVersion'];
@@ -225,6 +229,7 @@ export function summarizeFacts(file: ManifestFile, previous?: FactsSummary): Fac
   const identityRefs: IdentityRefFact[] = [];
   const controllerSettings: ControllerSetting[] = [];
   const fluxKustomizations: FluxKustomizationFact[] = [];
+  const registryLogins: string[] = [];
   let kustomize: FileFacts['kustomize'];
   let fluxVersion = headerFact;
   let hasFluxInstance = false;
@@ -235,6 +240,7 @@ export function summarizeFacts(file: ManifestFile, previous?: FactsSummary): Fac
     for (const x of f.identityRefs) identityRefs.push(x);
     for (const x of f.controllerSettings) controllerSettings.push(x);
     for (const x of f.fluxKustomizations) fluxKustomizations.push(x);
+    if (f.registryLogins) registryLogins.push(...f.registryLogins);
     if (f.kustomize) kustomize = f.kustomize;
     if (f.namespaceVersion && !fluxVersion) fluxVersion = f.namespaceVersion;
     if (f.instanceVersion) fluxVersion = f.instanceVersion;
@@ -247,6 +253,7 @@ export function summarizeFacts(file: ManifestFile, previous?: FactsSummary): Fac
       identityRefs,
       controllerSettings,
       fluxKustomizations,
+      registryLogins,
       kustomize,
       fluxVersion,
       hasFluxInstance,
@@ -296,7 +303,7 @@ function categoriesOf(entry: CachedDocFacts): FactCategories {
   entry.categories ??= {
     serviceAccounts: JSON.stringify(f.serviceAccounts),
     secrets: JSON.stringify(f.secrets),
-    identityRefs: JSON.stringify(f.identityRefs),
+    identityRefs: JSON.stringify([f.identityRefs, f.registryLogins ?? null]),
     cluster: JSON.stringify([
       f.controllerSettings,
       f.fluxKustomizations,
@@ -354,7 +361,7 @@ function readDocFacts(doc: ManifestDoc): DocFacts {
     return EMPTY_DOC_FACTS;
   // GitRepositories and ConfigMaps matter only when they name an identity (ConfigMaps can be large: skip the parse).
   const identityRef = IDENTITY_REF_KINDS[kind as IdentityRefFact['kind']];
-  if (identityRef && !text.includes(identityRef.recordedWith)) return EMPTY_DOC_FACTS;
+  if (identityRef && !text.includes(identityRef.recordedWith) && !AZURE_ENDPOINTS[kind]) return EMPTY_DOC_FACTS;
   const out: DocFacts = {
     serviceAccounts: [],
     secrets: [],
@@ -451,7 +458,18 @@ function readDocFacts(doc: ManifestDoc): DocFacts {
       out.controllerSettings.push(...fromPatch(doc, patch, 'fluxinstance'));
   } else if (kind === 'Kustomization' && doc.group === FLUX_API_GROUPS.kustomize) {
     out.fluxKustomizations.push({ name: doc.name, path: doc.text(['spec', 'path']) });
-  } else if (identityRef && doc.group === (kindByName(kind)?.group ?? '')) {
+  }
+  const endpoint = AZURE_ENDPOINTS[kind];
+  if (
+    endpoint &&
+    doc.group === endpoint.group &&
+    (doc.text(['spec', 'provider']) === 'azure' || doc.get(['spec', 'secretRef']))
+  ) {
+    const url = doc.text(endpoint.path);
+    const host = url && endpoint.azureHost(url);
+    if (host) out.registryLogins = [host];
+  }
+  if (identityRef && doc.group === (kindByName(kind)?.group ?? '')) {
     const fields = {
       provider: doc.text([identityRef.section, 'provider']),
       serviceAccountName: doc.text([identityRef.section, 'serviceAccountName']),
@@ -488,6 +506,7 @@ const FACT_KINDS = new Set([
   'Kustomization',
   'FluxInstance',
   ...Object.keys(IDENTITY_REF_KINDS),
+  ...Object.keys(AZURE_ENDPOINTS),
 ]);
 
 function annotationsInsert(doc: ManifestDoc): ServiceAccountFact['annotationsInsert'] {

@@ -3,8 +3,18 @@ import { dirname, join, relative, resolve, sep, basename } from 'node:path';
 import { renderCluster, sourceKey, type Applied, type FleetRendering } from '../render/fleet';
 import type { RenderHost } from '../render/kustomize';
 import type { RObject } from '../render/object';
+import { nodeIn, textIn } from '../render/value';
 import { parseManifest, type ManifestFile, type ParseBudget } from '../document/manifest';
-import { isKustomizationFileName, KUSTOMIZATION_FILE_NAMES, parseFluxVersion, type ControllerName } from '../catalog';
+import {
+  AZURE_ENDPOINTS,
+  BOOTSTRAP_FILE_NAMES,
+  BOOTSTRAP_KUSTOMIZATION_NAME,
+  FLUX_NAMESPACE,
+  isKustomizationFileName,
+  KUSTOMIZATION_FILE_NAMES,
+  parseFluxVersion,
+  type ControllerName,
+} from '../catalog';
 import {
   factsChanges,
   summarizeFacts,
@@ -60,6 +70,8 @@ function textFingerprint(text: string): string {
 const KEEP_PARSED_CHARS = 64 * 1024;
 /** Longest stretch of scanning before pending messages are handled. */
 const SCAN_SLICE_MS = 10;
+/** At most this many kustomize roots stand in for clusters (a repository of thousands of unrelated overlays). */
+const MAX_KUSTOMIZE_ROOTS = 2000;
 
 /** A cluster directory (the parent of a `flux-system` folder, or one holding a FluxInstance). */
 export interface Cluster {
@@ -81,6 +93,8 @@ export class WorkspaceIndex {
   private roots: string[] = [];
   private readonly files = new Map<string, IndexedFile>();
   private clustersCache: Cluster[] | undefined;
+  /** Kustomize roots (see `kustomizeRoots`) with the files each reaches. */
+  private rootsCache: { cluster: Cluster; files: Set<string> }[] | undefined;
   /** ServiceAccount / Secret facts by name, in file order (rebuilt when a file's facts of that kind change). */
   private byName:
     | {
@@ -140,6 +154,7 @@ export class WorkspaceIndex {
 
   private invalidateAll(): void {
     this.clustersCache = undefined;
+    this.rootsCache = undefined;
     this.byName = undefined;
     this.generations.serviceAccounts++;
     this.generations.secrets++;
@@ -178,6 +193,7 @@ export class WorkspaceIndex {
       }
     }
     this.clustersCache = undefined;
+    this.rootsCache = undefined;
     this.membershipChanged();
   }
 
@@ -287,6 +303,7 @@ export class WorkspaceIndex {
     if (changed.cluster) {
       this.generations.cluster++;
       this.clustersCache = undefined;
+      this.rootsCache = undefined;
     }
     const rendered = this.renderedChanged;
     this.renderedChanged = false;
@@ -377,14 +394,96 @@ export class WorkspaceIndex {
     return rendering;
   }
 
-  /** The renderings of one document: each cluster and Kustomization that applies it, with the object as applied. */
+  /**
+   * The renderings of one document: each cluster and Kustomization that applies it, with the object as applied. A
+   * document no cluster of the repository applies (Flux installed outside it: the AKS extension, Terraform, a Helm
+   * chart) is rendered by the kustomize roots that include it, as `kustomize build` of those directories would.
+   */
   renderingsOf(uri: string, doc: number): { cluster: Cluster; object: RObject; applied: Applied }[] {
     const out: { cluster: Cluster; object: RObject; applied: Applied }[] = [];
     const key = sourceKey(uri, doc);
     for (const cluster of this.clustersOf(uri))
       for (const r of this.renderingOf(cluster).bySource.get(key) ?? []) out.push({ cluster, ...r });
+    if (out.length > 0) return out;
+    const path = uriToPath(uri);
+    for (const { cluster, files } of this.kustomizeRoots())
+      if (path && files.has(path))
+        for (const r of this.renderingOf(cluster).bySource.get(key) ?? []) out.push({ cluster, ...r });
     return out;
   }
+
+  /**
+   * Directories with a kustomization file that no other kustomization file includes: where `kustomize build` starts
+   * when nothing in the repository says which directory a cluster applies. They stand in for clusters (no Flux
+   * version, no controller settings) only in `renderingsOf`, for documents no cluster applies.
+   */
+  private kustomizeRoots(): { cluster: Cluster; files: Set<string> }[] {
+    if (this.rootsCache) return this.rootsCache;
+    const byDir = this.filesByDir();
+    const included = new Set<string>();
+    const kustomizationDirs: string[] = [];
+    for (const file of this.files.values()) {
+      if (!file.path || !file.facts.kustomize || !isKustomizationFileName(basename(file.path))) continue;
+      const dir = dirname(file.path);
+      kustomizationDirs.push(dir);
+      for (const r of file.facts.kustomize.resources) if (!/^[a-z]+:\/\//i.test(r)) included.add(resolve(dir, r));
+    }
+    const root = (path: string) => this.roots.find((r) => path.startsWith(r + sep)) ?? dirname(path);
+    this.rootsCache = kustomizationDirs
+      .filter((d) => !included.has(d))
+      .sort()
+      .slice(0, MAX_KUSTOMIZE_ROOTS)
+      .map((dir) => ({
+        cluster: {
+          dir,
+          label: relative(root(dir), dir) || basename(dir),
+          fluxVersion: undefined,
+          settings: new Map(),
+          files: new Set(),
+        },
+        files: this.reach(dir, byDir, root(dir)),
+      }));
+    return this.rootsCache;
+  }
+
+  private filesByDir(): Map<string, IndexedFile[]> {
+    const byDir = new Map<string, IndexedFile[]>();
+    for (const file of this.files.values()) {
+      if (!file.path) continue;
+      const dir = dirname(file.path);
+      if (!byDir.has(dir)) byDir.set(dir, []);
+      byDir.get(dir)!.push(file);
+    }
+    return byDir;
+  }
+
+  /**
+   * Azure hosts some source of the repository logs in to (provider azure or a secretRef), as written or as a
+   * cluster applies it. A host nobody logs in to may well allow anonymous pull.
+   */
+  registryLogins(): ReadonlySet<string> {
+    const stamp = `${this.generations.identityRefs}/${this.generations.rendered}/${this.generations.cluster}`;
+    if (this.loginsCache?.stamp === stamp) return this.loginsCache.hosts;
+    const hosts = new Set<string>();
+    for (const file of this.files.values()) for (const h of file.facts.registryLogins) hosts.add(h);
+    for (const cluster of this.clusters())
+      for (const applied of this.renderingOf(cluster).applied)
+        for (const object of applied.objects) {
+          const endpoint = AZURE_ENDPOINTS[textIn(object.node, ['kind']) ?? ''];
+          if (
+            !endpoint ||
+            (textIn(object.node, ['spec', 'provider']) !== 'azure' && !nodeIn(object.node, ['spec', 'secretRef']))
+          )
+            continue;
+          const url = textIn(object.node, endpoint.path);
+          const host = url && endpoint.azureHost(url);
+          if (host) hosts.add(host);
+        }
+    this.loginsCache = { stamp, hosts };
+    return hosts;
+  }
+
+  private loginsCache: { stamp: string; hosts: Set<string> } | undefined;
 
   // ---- queries -------------------------------------------------------------------------------------------
 
@@ -532,23 +631,23 @@ export class WorkspaceIndex {
   }
 
   private computeClusters(): Cluster[] {
-    const byDir = new Map<string, IndexedFile[]>();
-    for (const file of this.files.values()) {
-      if (!file.path) continue;
-      const dir = dirname(file.path);
-      if (!byDir.has(dir)) byDir.set(dir, []);
-      byDir.get(dir)!.push(file);
-    }
+    const byDir = this.filesByDir();
     const clusterDirs = new Set<string>();
+    const root = (path: string) => this.roots.find((r) => path.startsWith(r + sep)) ?? dirname(path);
     for (const file of this.files.values()) {
       if (!file.path) continue;
       const name = basename(file.path);
       const dir = dirname(file.path);
-      if ((name === 'gotk-components.yaml' || name === 'gotk-sync.yaml') && basename(dir) === 'flux-system')
-        clusterDirs.add(dirname(dir));
+      const bootstrapFile = (BOOTSTRAP_FILE_NAMES as readonly string[]).includes(name);
+      if (bootstrapFile && basename(dir) === FLUX_NAMESPACE) clusterDirs.add(dirname(dir));
       else if (file.facts.hasFluxInstance) clusterDirs.add(dir);
+      // Bootstrap files kept elsewhere (a shared `platform/flux/<env>` base): the cluster is the sync's spec.path.
+      for (const k of file.facts.fluxKustomizations) {
+        if (!k.path || k.name !== BOOTSTRAP_KUSTOMIZATION_NAME) continue;
+        const target = fluxPathDir(root(file.path), k.path);
+        if (target !== dir && byDir.has(target)) clusterDirs.add(target);
+      }
     }
-    const root = (path: string) => this.roots.find((r) => path.startsWith(r + sep)) ?? dirname(path);
     return [...clusterDirs].sort().map((dir) => {
       const files = this.reach(dir, byDir, root(dir));
       const settings = new Map<ControllerName, ControllerSetting[]>();

@@ -156,12 +156,6 @@ export function scalarAt(node: YamlNode | undefined, path: readonly (string | nu
 
 export { textAt };
 
-/** Host of a URL or image reference (`oci://x.azurecr.io/a` -> `x.azurecr.io`). */
-export function hostOf(url: string): string | undefined {
-  const m = /^(?:[a-z][a-z0-9+.-]*:\/\/)?([^/@\s]+@)?([^/:\s]+)/i.exec(url.trim());
-  return m?.[2]?.toLowerCase();
-}
-
 /** The flux-system kustomization.yaml of a cluster, from the settings' origins or by convention. */
 export function fluxSystemKustomization(cluster: Cluster): string {
   return `${cluster.dir}/flux-system/kustomization.yaml`;

@@ -1,61 +1,73 @@
-import { ACR_HOST_REGEX, ADO_GIT_URL_REGEX, BLOB_ENDPOINT_REGEX, findPlaceholders } from '../../catalog';
+import { AZURE_ENDPOINTS, findPlaceholders } from '../../catalog';
 import type { ManifestDoc } from '../../document/manifest';
 import { isMap } from '../../document/nodes';
 import { nodeIn, textIn } from '../../render/value';
-import { hostOf, isFluxDoc, replaceScalar } from './helpers';
+import { isFluxDoc, replaceScalar } from './helpers';
 import type { Fix, Rule } from './rule';
-
-/** Which field holds the Azure endpoint per kind, and how to recognise it. */
-const ENDPOINTS: Record<string, { path: string[]; test: (text: string) => boolean }> = {
-  OCIRepository: { path: ['spec', 'url'], test: (t) => ACR_HOST_REGEX.test(hostOf(t.replace(/^oci:\/\//, '')) ?? '') },
-  ImageRepository: { path: ['spec', 'image'], test: (t) => ACR_HOST_REGEX.test(hostOf(t) ?? '') },
-  HelmRepository: {
-    path: ['spec', 'url'],
-    test: (t) => t.startsWith('oci://') && ACR_HOST_REGEX.test(hostOf(t.slice(6)) ?? ''),
-  },
-  GitRepository: { path: ['spec', 'url'], test: (t) => ADO_GIT_URL_REGEX.test(t) },
-  Bucket: {
-    path: ['spec', 'endpoint'],
-    test: (t) => BLOB_ENDPOINT_REGEX.test(t.startsWith('http') ? t : `https://${t}`),
-  },
-};
 
 /**
  * Rule 16 and the 2.7 change: an ACR / Azure DevOps / Blob endpoint with no Azure login configured. Since Flux 2.7
  * (auto-login flags removed) `provider: azure` is the only way to authenticate with Entra ID, for controller and
- * kubelet identity alike.
+ * kubelet identity alike. Asserted as a failure (warning) only where the repository shows the host needs a login —
+ * another source logs in to it — and the file is applied; otherwise an information: an ACR may allow anonymous pull,
+ * and a file no cluster applies pulls nothing.
  */
 export const providerAzureMissing: Rule = {
   name: 'provider-azure-missing',
-  applies: (doc) => isFluxDoc(doc, ...Object.keys(ENDPOINTS)),
+  applies: (doc) => isFluxDoc(doc, ...Object.keys(AZURE_ENDPOINTS)),
   check: ({ doc, index }) => {
-    const endpoint = ENDPOINTS[doc.kind!];
+    const endpoint = AZURE_ENDPOINTS[doc.kind!];
     // Judged as Flux applies it: a kustomize patch, a component or a Flux patch may set the provider or secretRef.
     const renderings = index.renderingsOf(doc.file.uri, doc.index);
+    const renderedHosts = new Set<string>();
     if (renderings.length > 0) {
       const lacking = renderings.filter(({ object }) => {
         const node = object.node;
         const p = nodeIn(node, ['spec', 'provider']);
-        const u = nodeIn(node, ['spec', ...endpoint.path.slice(1)]);
+        const u = nodeIn(node, endpoint.path);
         if (p?.type === 'unknown' || u?.type === 'unknown' || nodeIn(node, ['spec', 'secretRef'])) return false;
         return textIn(node, ['spec', 'provider']) !== 'azure';
       });
       if (lacking.length === 0) return [];
+      for (const { object } of lacking) {
+        const rendered = textIn(object.node, endpoint.path);
+        const h = rendered && endpoint.azureHost(rendered);
+        if (h) renderedHosts.add(h);
+      }
     }
     const url = doc.scalar(endpoint.path);
-    if (!url || findPlaceholders(url.text).length > 0 || !endpoint.test(url.text)) return [];
+    const host = url && findPlaceholders(url.text).length === 0 ? endpoint.azureHost(url.text) : undefined;
+    if (!url || !host) return [];
     const provider = doc.scalar(['spec', 'provider']);
     if (provider?.text === 'azure' || doc.get(['spec', 'secretRef'])) return [];
     // GitRepository got `provider` in v1 (Flux 2.4); older API versions authenticate with secretRef only.
     if (doc.kind === 'GitRepository' && ((provider && provider.text !== 'generic') || !doc.apiVersion?.endsWith('/v1')))
       return [];
+    const what = doc.kind === 'GitRepository' ? 'clone' : 'pull';
+    const notApplied = renderings.length === 0 && index.clusters().length > 0;
+    const logins = index.registryLogins();
+    const loggedInElsewhere = logins.has(host) || [...renderedHosts].some((h) => logins.has(h));
+    const base = `This ${doc.kind} points at an Azure endpoint but has no secretRef and no provider: azure, so the controller makes no Entra ID login`;
+    const [message, severity] = notApplied
+      ? [
+          `${base}. No cluster of this repository applies this file, so nothing ${what}s with it yet; once applied, the ${what} fails as unauthorized unless ${host} allows anonymous access.`,
+          3 as const,
+        ]
+      : loggedInElsewhere || doc.kind === 'GitRepository' || doc.kind === 'Bucket'
+        ? [
+            `${base} and the ${what} fails as unauthorized (controller, kubelet and workload identities all need provider: azure).`,
+            undefined,
+          ]
+        : [
+            `${base}. No source in this repository logs in to ${host}: if the registry allows anonymous pull this is right; otherwise the ${what} fails as unauthorized (controller, kubelet and workload identities all need provider: azure).`,
+            3 as const,
+          ];
     return [
       {
         code: 'flux-azure/provider-azure-missing',
         span: provider ?? url,
-        message:
-          `This ${doc.kind} points at an Azure endpoint but has no secretRef and no provider: azure, so the controller makes no Entra ID login ` +
-          `and the ${doc.kind === 'GitRepository' ? 'clone' : 'pull'} fails as unauthorized (controller, kubelet and workload identities all need provider: azure).`,
+        message,
+        ...(severity ? { severity } : {}),
         fixes: addProvider(doc),
       },
     ];

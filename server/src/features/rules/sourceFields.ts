@@ -1,5 +1,12 @@
-import { ACR_HOST_REGEX, ADO_GIT_URL_REGEX, findPlaceholders, inRange, looksLikeAzureDevOps } from '../../catalog';
-import { hostOf, isFluxDoc, removePair, replaceScalar } from './helpers';
+import {
+  ACR_HOST_REGEX,
+  ADO_GIT_URL_REGEX,
+  findPlaceholders,
+  hostOf,
+  inRange,
+  looksLikeAzureDevOps,
+} from '../../catalog';
+import { isFluxDoc, removePair, replaceScalar } from './helpers';
 import { addProvider } from './providerAzureMissing';
 import { pairAt } from '../../document/nodes';
 import type { Finding, Rule } from './rule';

@@ -1,0 +1,171 @@
+// Shapes seen in real public Azure fleets that once raised false alarms (each a minimal tree of our own, in the
+// shape of the repository named): the finding must follow what Flux applies, and what the repository cannot tell
+// must not be asserted as a failure.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { analyzeFolder } from './analyze';
+import { writeTree } from './fixtures';
+
+async function found(files: Record<string, string>, severities = [1, 2]): Promise<string[]> {
+  const root = writeTree(files, 'flux-azure-shapes-');
+  return (await analyzeFolder(root))
+    .filter(({ d }) => severities.includes(d.severity ?? 1))
+    .map(({ file, d }) => `${file.split('\\').join('/')}:${d.range.start.line + 1} ${String(d.code)}`);
+}
+
+const lines = (...l: string[]) => [...l, ''].join('\n');
+const kustomization = (...body: string[]) =>
+  lines('apiVersion: kustomize.config.k8s.io/v1beta1', 'kind: Kustomization', ...body);
+const NAMESPACE = lines(
+  '# Flux Version: v2.8.8',
+  'apiVersion: v1',
+  'kind: Namespace',
+  'metadata:',
+  '  name: flux-system',
+);
+const SYNC = (path: string) =>
+  lines(
+    'apiVersion: kustomize.toolkit.fluxcd.io/v1',
+    'kind: Kustomization',
+    'metadata:',
+    '  name: flux-system',
+    '  namespace: flux-system',
+    'spec:',
+    '  interval: 10m',
+    `  path: ${path}`,
+    '  prune: true',
+    '  sourceRef:',
+    '    kind: GitRepository',
+    '    name: flux-system',
+  );
+const IMAGE_REPO = (name: string, registry = 'fleetacr') =>
+  lines(
+    'apiVersion: image.toolkit.fluxcd.io/v1',
+    'kind: ImageRepository',
+    'metadata:',
+    `  name: ${name}`,
+    '  annotations:',
+    '    fleet.example.com/registry: private',
+    'spec:',
+    `  image: ${registry}.azurecr.io/team/${name}`,
+    '  interval: 5m',
+  );
+/** Another source that logs in to the same registry: the repository shows the host needs a login. */
+const LOGGED_IN = lines(
+  'apiVersion: source.toolkit.fluxcd.io/v1',
+  'kind: OCIRepository',
+  'metadata:',
+  '  name: charts',
+  'spec:',
+  '  interval: 10m',
+  '  url: oci://fleetacr.azurecr.io/charts',
+  '  provider: azure',
+);
+const ADD_PROVIDER = ['  - patch: |', '      - op: add', '        path: /spec/provider', '        value: azure'];
+
+test('bootstrap files outside a flux-system folder (hmcts/sds-flux-config): the cluster is found from the sync path', async () => {
+  const files = {
+    'clusters/prod/kustomization.yaml': kustomization('resources:', '  - ../../platform/flux/prod'),
+    'platform/flux/prod/gotk-components.yaml': NAMESPACE,
+    'platform/flux/prod/gotk-sync.yaml': SYNC('./clusters/prod'),
+    'platform/flux/prod/kustomization.yaml': kustomization(
+      'resources:',
+      '  - gotk-components.yaml',
+      '  - gotk-sync.yaml',
+      '  - ../../images',
+    ),
+    'platform/images/app.yaml': IMAGE_REPO('app'),
+    'platform/images/kustomization.yaml': kustomization(
+      'namespace: flux-system',
+      'resources:',
+      '  - app.yaml',
+      'patches:',
+      ...ADD_PROVIDER,
+      '    target:',
+      '      kind: ImageRepository',
+      '      annotationSelector: fleet.example.com/registry == private',
+    ),
+  };
+  assert.deepEqual(await found(files), []);
+  // Control: without the patch the ImageRepository really lacks the provider.
+  const unpatched = {
+    ...files,
+    'platform/images/kustomization.yaml': kustomization('resources:', '  - app.yaml'),
+    'platform/charts.yaml': LOGGED_IN,
+  };
+  assert.deepEqual(await found(unpatched), ['platform/images/app.yaml:8 flux-azure/provider-azure-missing']);
+});
+
+test('Flux installed outside the repository (AKS extension, Terraform): the overlays that include a file are what is applied', async () => {
+  const files = {
+    'base/kustomization.yaml': kustomization('resources:', '  - app.yaml'),
+    'base/app.yaml': IMAGE_REPO('app'),
+    'overlays/prod/kustomization.yaml': kustomization(
+      'resources:',
+      '  - ../../base',
+      'patches:',
+      ...ADD_PROVIDER,
+      '    target:',
+      '      kind: ImageRepository',
+    ),
+  };
+  assert.deepEqual(await found(files), []);
+  // Two overlays, one without the patch: that rendering lacks the provider.
+  const oneLacks = {
+    ...files,
+    'overlays/dev/kustomization.yaml': kustomization('resources:', '  - ../../base'),
+    'charts.yaml': LOGGED_IN,
+  };
+  assert.deepEqual(await found(oneLacks), ['base/app.yaml:8 flux-azure/provider-azure-missing']);
+});
+
+test('a file no cluster applies (apps/legacy, referenced by nothing) is not warned about as if Flux pulled with it', async () => {
+  const files = {
+    'clusters/prod/flux-system/gotk-components.yaml': NAMESPACE,
+    'clusters/prod/flux-system/gotk-sync.yaml': SYNC('./clusters/prod'),
+    'clusters/prod/flux-system/kustomization.yaml': kustomization(
+      'resources:',
+      '  - gotk-components.yaml',
+      '  - gotk-sync.yaml',
+    ),
+    'clusters/prod/kustomization.yaml': kustomization('resources:', '  - flux-system', '  - ../../apps/images'),
+    'apps/images/app.yaml': IMAGE_REPO('app'),
+    'apps/images/kustomization.yaml': kustomization(
+      'resources:',
+      '  - app.yaml',
+      'patches:',
+      ...ADD_PROVIDER,
+      '    target:',
+      '      kind: ImageRepository',
+    ),
+    'apps/legacy/old.yaml': IMAGE_REPO('old'),
+  };
+  assert.deepEqual(await found(files), []);
+  const info = await found(files, [3]);
+  assert.ok(info.includes('apps/legacy/old.yaml:8 flux-azure/provider-azure-missing'), info.join('\n'));
+});
+
+test('a registry the repository never logs in to (anonymous pull, hmctspublic) is an information; one it logs in to elsewhere a warning', async () => {
+  const helm = (name: string, registry: string, provider = '') =>
+    lines(
+      'apiVersion: source.toolkit.fluxcd.io/v1',
+      'kind: HelmRepository',
+      'metadata:',
+      `  name: ${name}`,
+      '  namespace: flux-system',
+      'spec:',
+      '  type: oci',
+      '  interval: 10m',
+      `  url: oci://${registry}.azurecr.io/helm`,
+      ...(provider ? [`  provider: ${provider}`] : []),
+    );
+  const files = {
+    'sources/public.yaml': helm('public-charts', 'fleetpublic'),
+    'sources/private.yaml': helm('private-charts', 'fleetprivate', 'azure'),
+  };
+  assert.deepEqual(await found(files), []);
+  assert.deepEqual(await found(files, [3]), ['sources/public.yaml:9 flux-azure/provider-azure-missing']);
+  // The same registry with provider: azure elsewhere: this one really forgot it.
+  const forgot = { ...files, 'sources/public.yaml': helm('public-charts', 'fleetprivate') };
+  assert.deepEqual(await found(forgot), ['sources/public.yaml:9 flux-azure/provider-azure-missing']);
+});
