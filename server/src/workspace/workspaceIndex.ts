@@ -4,7 +4,19 @@ import { renderCluster, sourceKey, type Applied, type FleetRendering } from '../
 import type { RenderHost } from '../render/kustomize';
 import type { RObject } from '../render/object';
 import { parseManifest, type ManifestFile, type ParseBudget } from '../document/manifest';
-import { isKustomizationFileName, KUSTOMIZATION_FILE_NAMES, parseFluxVersion, type ControllerName } from '../catalog';
+import {
+  BOOTSTRAP_DIR,
+  GOTK_COMPONENTS_FILE,
+  GOTK_SYNC_FILE,
+  installModeInfo,
+  isKustomizationFileName,
+  KUSTOMIZATION_FILE_NAMES,
+  parseFluxVersion,
+  REPO_CONFIG_FILE,
+  type ControllerName,
+  type InstallMode,
+} from '../catalog';
+import { readRepoConfig, type ClusterConfig, type RepoConfig } from './repoConfig';
 import {
   factsChanges,
   summarizeFacts,
@@ -12,6 +24,8 @@ import {
   type FactsSummary,
   type FileFacts,
   type IdentityRefFact,
+  type InstallFact,
+  type Origin,
   type SecretFact,
   type ServiceAccountFact,
 } from './facts';
@@ -61,7 +75,23 @@ const KEEP_PARSED_CHARS = 64 * 1024;
 /** Longest stretch of scanning before pending messages are handled. */
 const SCAN_SLICE_MS = 10;
 
-/** A cluster directory (the parent of a `flux-system` folder, or one holding a FluxInstance). */
+/** How Flux is installed on a cluster, and whether that lets rules judge the controllers. */
+export interface FluxInstall {
+  readonly mode: InstallMode;
+  /**
+   * Whether the repository shows the controllers' whole configuration (defaults plus what the repository changes),
+   * so that a setting it does not show is really missing. False: rules about the controllers stay silent.
+   */
+  readonly controllersKnown: boolean;
+  /** Where the install was recognised (gotk header, FluxInstance, HelmRelease, AKS annotation, config entry). */
+  readonly origin: Origin | undefined;
+  /** Stated in `.flux-azure.yaml`. */
+  readonly stated: boolean;
+  /** Why the controllers' configuration is not known (for hovers and messages). */
+  readonly unknown?: string;
+}
+
+/** A cluster directory (the parent of a `flux-system` folder, one holding a FluxInstance or flux2 HelmRelease, one configured in `.flux-azure.yaml`). */
 export interface Cluster {
   readonly dir: string;
   /** Short name for messages (`clusters/production`). */
@@ -70,6 +100,9 @@ export interface Cluster {
   readonly settings: ReadonlyMap<ControllerName, readonly ControllerSetting[]>;
   /** Files that Flux applies to this cluster, following Kustomization paths and kustomize resources. */
   readonly files: ReadonlySet<string>;
+  readonly install: FluxInstall;
+  /** The AKS cluster's resource id, from `.flux-azure.yaml`. */
+  readonly aksClusterId?: string;
 }
 
 /**
@@ -90,6 +123,8 @@ export class WorkspaceIndex {
       }
     | undefined;
   private versionOverride: string | undefined;
+  /** `.flux-azure.yaml` of each workspace folder that has one. */
+  private readonly configs = new Map<string, RepoConfig>();
   readonly generations: FactGenerations = { serviceAccounts: 0, secrets: 0, identityRefs: 0, cluster: 0, rendered: 0 };
   /** Renderings by cluster directory, with the fingerprints of the files they read. */
   private readonly renderCache = new Map<
@@ -236,6 +271,8 @@ export class WorkspaceIndex {
   remove(uri: string): boolean {
     this.budget?.keepDiskCopy(uri, undefined);
     const existed = this.files.delete(uri);
+    const path = uriToPath(uri);
+    if (path && this.isRepoConfigFile(uri)) this.configs.delete(dirname(path));
     if (existed) this.membershipChanged();
     if (existed) this.invalidateAll();
     return existed;
@@ -290,7 +327,36 @@ export class WorkspaceIndex {
     }
     const rendered = this.renderedChanged;
     this.renderedChanged = false;
-    return changed.signature || rendered;
+    const config = this.isRepoConfigFile(uri) && this.readConfig(uri, file);
+    return changed.signature || rendered || config;
+  }
+
+  /** Whether a file is the `.flux-azure.yaml` of a workspace folder (others of that name are not read). */
+  isRepoConfigFile(uri: string): boolean {
+    const path = uriToPath(uri);
+    return !!path && basename(path) === REPO_CONFIG_FILE && this.roots.includes(dirname(path));
+  }
+
+  /** Reads a folder's `.flux-azure.yaml`; returns whether what it states changed (clusters are then re-derived). */
+  private readConfig(uri: string, file: ManifestFile): boolean {
+    const root = dirname(uriToPath(uri)!);
+    let config: RepoConfig;
+    try {
+      config = readRepoConfig(file);
+    } catch (err) {
+      this.log(`could not read ${uri}: ${err instanceof Error ? err.message : String(err)}`);
+      config = { clusters: [], problems: [] };
+    }
+    const key = (c: RepoConfig | undefined) =>
+      JSON.stringify(c?.clusters.map((e) => [e.path, e.install, e.fluxVersion, e.aksClusterId]) ?? null);
+    const changed = key(this.configs.get(root)) !== key(config);
+    this.configs.set(root, config);
+    if (changed) {
+      this.generations.cluster++;
+      this.clustersCache = undefined;
+      this.membershipChanged();
+    }
+    return changed;
   }
 
   private renderedChanged = false;
@@ -539,32 +605,145 @@ export class WorkspaceIndex {
       if (!byDir.has(dir)) byDir.set(dir, []);
       byDir.get(dir)!.push(file);
     }
-    const clusterDirs = new Set<string>();
+    const root = (path: string) => this.roots.find((r) => path.startsWith(r + sep)) ?? dirname(path);
+    const configured = new Map<string, ClusterConfig>();
+    for (const [folder, config] of this.configs)
+      for (const entry of config.clusters) {
+        const dir = entry.path === '' ? folder : join(folder, ...entry.path.split('/'));
+        if (!configured.has(dir)) configured.set(dir, entry);
+      }
+    const clusterDirs = new Set<string>(configured.keys());
     for (const file of this.files.values()) {
       if (!file.path) continue;
       const name = basename(file.path);
       const dir = dirname(file.path);
-      if ((name === 'gotk-components.yaml' || name === 'gotk-sync.yaml') && basename(dir) === 'flux-system')
+      if ((name === GOTK_COMPONENTS_FILE || name === GOTK_SYNC_FILE) && basename(dir) === BOOTSTRAP_DIR)
         clusterDirs.add(dirname(dir));
       else if (file.facts.hasFluxInstance) clusterDirs.add(dir);
+      else if (file.facts.installs.some((i) => i.mode === 'helm-chart'))
+        clusterDirs.add(basename(dir) === BOOTSTRAP_DIR ? dirname(dir) : dir);
     }
-    const root = (path: string) => this.roots.find((r) => path.startsWith(r + sep)) ?? dirname(path);
+    const reached = new Map<string, Set<string>>();
+    for (const dir of clusterDirs) reached.set(dir, this.reach(dir, byDir, root(dir)));
+    // A folder with its own flux-system that another cluster reaches from outside is a base (per-environment
+    // overlays include it), not a cluster of its own.
+    for (const dir of [...clusterDirs]) {
+      if (configured.has(dir)) continue;
+      const own = join(dir, BOOTSTRAP_DIR) + sep;
+      const base = [...clusterDirs].some(
+        (other) =>
+          other !== dir && !dir.startsWith(other + sep) && [...reached.get(other)!].some((f) => f.startsWith(own)),
+      );
+      if (base) clusterDirs.delete(dir);
+    }
+    // Objects the AKS GitOps extension annotates, outside every cluster found so far: the extension runs Flux there.
+    const covered = (path: string) => [...clusterDirs].some((d) => reached.get(d)!.has(path));
+    for (const file of this.files.values()) {
+      if (!file.path || !file.facts.installs.some((i) => i.mode === 'aks-extension') || covered(file.path)) continue;
+      const dir = aksClusterDir(file.path, root(file.path));
+      if (!dir || clusterDirs.has(dir)) continue;
+      clusterDirs.add(dir);
+      reached.set(dir, this.reach(dir, byDir, root(dir)));
+    }
     return [...clusterDirs].sort().map((dir) => {
-      const files = this.reach(dir, byDir, root(dir));
+      const files = reached.get(dir)!;
       const settings = new Map<ControllerName, ControllerSetting[]>();
+      const add = (s: ControllerSetting) => {
+        if (!settings.has(s.controller)) settings.set(s.controller, []);
+        settings.get(s.controller)!.push(s);
+      };
       let fluxVersion: Cluster['fluxVersion'];
+      const found: InstallEvidence = { installs: [], header: undefined, gotk: false, components: false };
       for (const path of files) {
         const facts = this.files.get(pathToUri(path))?.facts;
         if (!facts) continue;
-        for (const s of facts.controllerSettings) {
-          if (!settings.has(s.controller)) settings.set(s.controller, []);
-          settings.get(s.controller)!.push(s);
-        }
+        for (const s of facts.controllerSettings) add(s);
         if (facts.fluxVersion && (!fluxVersion || path.includes(`${sep}flux-system${sep}`)))
           fluxVersion = { ...facts.fluxVersion };
+        found.installs.push(...facts.installs);
+        found.header ??= facts.bootstrapHeader;
+        found.gotk ||= basename(path) === GOTK_COMPONENTS_FILE || basename(path) === GOTK_SYNC_FILE;
+        found.components ||= facts.controllerSettings.some((s) => s.via === 'components');
       }
-      return { dir, label: relative(root(dir), dir) || basename(dir), fluxVersion, settings, files };
+      const entry = configured.get(dir);
+      const install = this.installOf(found, settings, entry, add);
+      if (entry?.fluxVersion) fluxVersion = { version: entry.fluxVersion, uri: entry.uri, range: entry.range };
+      return {
+        dir,
+        label: relative(root(dir), dir) || basename(dir),
+        fluxVersion,
+        settings,
+        files,
+        install,
+        ...(entry?.aksClusterId ? { aksClusterId: entry.aksClusterId } : {}),
+      };
     });
+  }
+
+  /**
+   * How a cluster installs Flux: as `.flux-azure.yaml` states, else from what its files show (a FluxInstance, the
+   * flux2 chart, bootstrap's files, AKS-extension annotations). Adds the settings of chart values kept in ConfigMaps.
+   */
+  private installOf(
+    found: InstallEvidence,
+    settings: ReadonlyMap<ControllerName, readonly ControllerSetting[]>,
+    entry: ClusterConfig | undefined,
+    add: (s: ControllerSetting) => void,
+  ): FluxInstall {
+    const instance = found.installs.find((i) => i.mode === 'flux-operator');
+    const chart = found.installs.find((i) => i.mode === 'helm-chart');
+    const aks = found.installs.find((i) => i.mode === 'aks-extension');
+    const bootstrap = found.header !== undefined || found.gotk || found.components;
+    const mode: InstallMode =
+      entry?.install ??
+      (instance ? 'flux-operator' : chart ? 'helm-chart' : bootstrap ? 'bootstrap' : aks ? 'aks-extension' : 'unknown');
+    const stated = entry?.install !== undefined;
+    const statedAt = entry ? { uri: entry.uri, range: entry.range } : undefined;
+    const unknown = (origin: Origin | undefined, why: string): FluxInstall => ({
+      mode,
+      controllersKnown: false,
+      origin,
+      stated,
+      unknown: why,
+    });
+    switch (mode) {
+      case 'bootstrap': {
+        const origin = found.header ?? statedAt;
+        // The generated header alone says the controllers run as generated; without it, only what patches show.
+        const known = stated || found.header !== undefined || found.components || settings.size > 0;
+        return known
+          ? { mode, controllersKnown: true, origin, stated }
+          : unknown(origin, `no ${GOTK_COMPONENTS_FILE} header or controller Deployments in the repository`);
+      }
+      case 'flux-operator':
+        return instance
+          ? { mode, controllersKnown: true, origin: instance, stated }
+          : unknown(statedAt, 'no FluxInstance in the repository');
+      case 'helm-chart': {
+        if (!chart) return unknown(statedAt, 'no HelmRelease of the flux2 chart in the repository');
+        if (chart.unknownValues) return unknown(chart, `the HelmRelease reads ${chart.unknownValues}`);
+        for (const ref of chart.valuesFrom ?? []) {
+          const values = this.chartValuesNamed(ref.name, chart.namespace, ref.key);
+          if (values) values.settings.forEach(add);
+          else if (!ref.optional)
+            return unknown(
+              chart,
+              `the HelmRelease reads values from ConfigMap '${ref.name}', which is not in the repository`,
+            );
+        }
+        return { mode, controllersKnown: true, origin: chart, stated };
+      }
+      default:
+        return unknown(aks ?? statedAt, installModeInfo(mode).configure);
+    }
+  }
+
+  /** flux2 chart values kept in a ConfigMap of the workspace. */
+  private chartValuesNamed(name: string, namespace: string | undefined, key: string) {
+    for (const file of this.files.values())
+      for (const v of file.facts.chartValues)
+        if (v.name === name && v.key === key && (!namespace || !v.namespace || v.namespace === namespace)) return v;
+    return undefined;
   }
 
   /** Files Flux applies starting from a directory, as kustomize-controller does. */
@@ -607,4 +786,26 @@ export class WorkspaceIndex {
     }
     return files;
   }
+}
+
+/** What a cluster's files show about how Flux is installed. */
+interface InstallEvidence {
+  readonly installs: InstallFact[];
+  header: Origin | undefined;
+  /** A gotk-components.yaml or gotk-sync.yaml is among the files. */
+  gotk: boolean;
+  /** Controller Deployments (or ServiceAccounts) of gotk-components.yaml. */
+  components: boolean;
+}
+
+/**
+ * The cluster directory of an object the AKS extension annotates: the folder below a `clusters` folder that holds
+ * it, else its top-level folder below the repository root (the extension's fluxConfiguration names the paths it
+ * applies, which the repository does not show).
+ */
+function aksClusterDir(path: string, repoRoot: string): string | undefined {
+  const parts = relative(repoRoot, dirname(path)).split(sep).filter(Boolean);
+  const at = parts.lastIndexOf('clusters');
+  if (at !== -1 && at + 1 < parts.length) return join(repoRoot, ...parts.slice(0, at + 2));
+  return parts.length > 0 ? join(repoRoot, parts[0]) : repoRoot;
 }

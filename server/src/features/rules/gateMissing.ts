@@ -18,6 +18,8 @@ import {
   fluxSystemKustomization,
   gateSetting,
   indirectIdentityUses,
+  knownInstalls,
+  whereToConfigure,
   workloadIdentityUses,
 } from './helpers';
 import type { Fix, Rule } from './rule';
@@ -43,27 +45,32 @@ export const gateMissing: Rule = fluxObjectRule('gate-missing', ({ doc, clusters
   ];
   for (const { span, controllers, what } of uses) {
     for (const controller of controllers) {
-      // A workspace without any Flux installation cannot tell: say nothing rather than guess.
-      const missing = clusters.filter(
-        (c) => c.settings.size > 0 && !gateSetting(c, controller) && !renderedGate(index, c, controller),
+      // Clusters whose controllers the repository does not show (AKS extension, installed elsewhere, no Flux files)
+      // cannot tell: say nothing rather than guess.
+      const missing = knownInstalls(clusters).filter(
+        (c) => !gateSetting(c, controller) && !renderedGate(index, c, controller),
       );
       if (missing.length === 0) continue;
       const where = missing.map((c) => `\`${c.label}\``).join(', ');
+      const how = [...new Set(missing.map((c) => whereToConfigure(c, controller)))].join(', or ');
       findings.push({
         code: 'flux-azure/gate-missing' as const,
         span,
         message:
           `${controller} in ${where} does not run with --feature-gates=${OBJECT_LEVEL_WI_GATE}=true, so this ${doc.kind} ` +
           `will stall with reason FeatureGateDisabled instead of using ${what}. ` +
-          `Add the feature-gate patch to the cluster's flux-system kustomization.yaml.`,
+          `${how[0].toUpperCase()}${how.slice(1)}.`,
         related: missing.map((c) => ({
-          location: {
-            uri: pathToUri(fluxSystemKustomization(c)),
-            range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
-          },
-          message: `flux-system patches of ${c.label}`,
+          location:
+            c.install.mode === 'bootstrap' || !c.install.origin
+              ? {
+                  uri: pathToUri(fluxSystemKustomization(c)),
+                  range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+                }
+              : { uri: c.install.origin.uri, range: c.install.origin.range },
+          message: c.install.mode === 'bootstrap' ? `flux-system patches of ${c.label}` : `Flux install of ${c.label}`,
         })),
-        fixes: missing.flatMap((c) => gateFix(index, c, controller)),
+        fixes: missing.filter((c) => c.install.mode === 'bootstrap').flatMap((c) => gateFix(index, c, controller)),
       });
     }
   }
