@@ -118,8 +118,6 @@ export const AKS_FLUX_EXTENSION = {
 
 /** The repository's own statement of how each cluster directory installs Flux (read at the repository root). */
 export const REPO_CONFIG_FILE = '.flux-azure.yaml';
-/** The JSON schema shipped in the extension for it (path inside the extension). */
-export const REPO_CONFIG_SCHEMA = 'schemas/flux-azure.schema.json';
 /** Keys of one `clusters` entry. */
 export const REPO_CONFIG_CLUSTER_KEYS = ['path', 'install', 'fluxVersion', 'aksClusterId'] as const;
 export const REPO_CONFIG_TOP_KEYS = ['clusters'] as const;

@@ -18,6 +18,8 @@ import {
   CHART_CONTROLLER_KEYS,
   CHART_VALUE_PATHS,
   FLUX2_CHART,
+  FLUX_INSTANCE_COMPONENTS_PATH,
+  FLUX_INSTANCE_DEFAULT_COMPONENTS,
   FLUX_INSTANCE_OLWI_PATH,
   GOTK_HEADER_CHARS,
   GOTK_HEADER_COMPONENTS,
@@ -106,6 +108,8 @@ export interface InstallFact extends Origin {
   readonly mode: 'flux-operator' | 'helm-chart' | 'aks-extension';
   /** FluxInstance `spec.cluster.objectLevelWorkloadIdentity` as written (undefined: not set, the operator's false). */
   readonly objectLevelWorkloadIdentity?: boolean;
+  /** FluxInstance: the controllers it installs (`spec.components`, or the operator's defaults). */
+  readonly components?: readonly string[];
   /** flux2 chart: why its values are not all known (values from a Secret, a `targetPath`). */
   readonly unknownValues?: string;
   /** flux2 chart: the ConfigMaps its `valuesFrom` reads, resolved against the workspace per cluster. */
@@ -522,6 +526,11 @@ function readKindFacts(doc: ManifestDoc, kind: string): DocFacts {
     out.install = {
       mode: 'flux-operator',
       ...(typeof olwi?.value === 'boolean' ? { objectLevelWorkloadIdentity: olwi.value } : {}),
+      components: doc.get(FLUX_INSTANCE_COMPONENTS_PATH)
+        ? items(doc.get(FLUX_INSTANCE_COMPONENTS_PATH))
+            .filter(isScalar)
+            .map((c) => c.text)
+        : FLUX_INSTANCE_DEFAULT_COMPONENTS,
       ...origin(doc, doc.get(['metadata', 'name'])),
     };
     if (olwi?.value === true) {

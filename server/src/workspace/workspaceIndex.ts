@@ -89,6 +89,8 @@ export interface FluxInstall {
   readonly stated: boolean;
   /** Why the controllers' configuration is not known (for hovers and messages). */
   readonly unknown?: string;
+  /** The controllers installed, when the install says (gotk header `# Components:`, FluxInstance `spec.components`). */
+  readonly components?: readonly string[];
 }
 
 /** A cluster directory (the parent of a `flux-system` folder, one holding a FluxInstance or flux2 HelmRelease, one configured in `.flux-azure.yaml`). */
@@ -665,6 +667,11 @@ export class WorkspaceIndex {
         found.gotk ||= basename(path) === GOTK_COMPONENTS_FILE || basename(path) === GOTK_SYNC_FILE;
         found.components ||= facts.controllerSettings.some((s) => s.via === 'components');
       }
+      // bootstrap's own files below the cluster directory say how it was installed, even when no kustomization
+      // lists them.
+      const own = this.files.get(pathToUri(join(dir, BOOTSTRAP_DIR, GOTK_COMPONENTS_FILE)));
+      found.header ??= own?.facts.bootstrapHeader;
+      found.gotk ||= !!own || this.files.has(pathToUri(join(dir, BOOTSTRAP_DIR, GOTK_SYNC_FILE)));
       const entry = configured.get(dir);
       const install = this.installOf(found, settings, entry, add);
       if (entry?.fluxVersion) fluxVersion = { version: entry.fluxVersion, uri: entry.uri, range: entry.range };
@@ -711,13 +718,14 @@ export class WorkspaceIndex {
         const origin = found.header ?? statedAt;
         // The generated header alone says the controllers run as generated; without it, only what patches show.
         const known = stated || found.header !== undefined || found.components || settings.size > 0;
+        const components = found.header ? { components: found.header.components } : {};
         return known
-          ? { mode, controllersKnown: true, origin, stated }
+          ? { mode, controllersKnown: true, origin, stated, ...components }
           : unknown(origin, `no ${GOTK_COMPONENTS_FILE} header or controller Deployments in the repository`);
       }
       case 'flux-operator':
         return instance
-          ? { mode, controllersKnown: true, origin: instance, stated }
+          ? { mode, controllersKnown: true, origin: instance, stated, components: instance.components }
           : unknown(statedAt, 'no FluxInstance in the repository');
       case 'helm-chart': {
         if (!chart) return unknown(statedAt, 'no HelmRelease of the flux2 chart in the repository');
@@ -791,7 +799,7 @@ export class WorkspaceIndex {
 /** What a cluster's files show about how Flux is installed. */
 interface InstallEvidence {
   readonly installs: InstallFact[];
-  header: Origin | undefined;
+  header: (Origin & { readonly components: readonly string[] }) | undefined;
   /** A gotk-components.yaml or gotk-sync.yaml is among the files. */
   gotk: boolean;
   /** Controller Deployments (or ServiceAccounts) of gotk-components.yaml. */

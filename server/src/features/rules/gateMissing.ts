@@ -47,7 +47,7 @@ export const gateMissing: Rule = fluxObjectRule('gate-missing', ({ doc, clusters
     for (const controller of controllers) {
       // Clusters whose controllers the repository does not show (AKS extension, installed elsewhere, no Flux files)
       // cannot tell: say nothing rather than guess.
-      const missing = knownInstalls(clusters).filter(
+      const missing = knownInstalls(clusters, controller).filter(
         (c) => !gateSetting(c, controller) && !renderedGate(index, c, controller),
       );
       if (missing.length === 0) continue;

@@ -138,9 +138,14 @@ export function gateSetting(cluster: Cluster, controller: ControllerName): Contr
   );
 }
 
-/** Clusters whose controllers the repository shows completely (rules about controller settings judge only these). */
-export function knownInstalls(clusters: readonly Cluster[]): Cluster[] {
-  return clusters.filter((c) => c.install.controllersKnown);
+/**
+ * Clusters whose controllers the repository shows completely (rules about controller settings judge only these),
+ * and that install `controller` (a controller the install leaves out has no settings to judge).
+ */
+export function knownInstalls(clusters: readonly Cluster[], controller: ControllerName): Cluster[] {
+  return clusters.filter(
+    (c) => c.install.controllersKnown && (!c.install.components || c.install.components.includes(controller)),
+  );
 }
 
 /** Where a cluster's controllers are configured, for messages: "the flux-system patches", "the FluxInstance", … */

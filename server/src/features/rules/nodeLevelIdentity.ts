@@ -20,7 +20,7 @@ export const nodeLevelIdentity: Rule = fluxObjectRule(
       const serviceAccount = doc.scalar(use.serviceAccountField);
       if (serviceAccount && serviceAccount.text !== '' && !isPlaceholder(serviceAccount.text)) continue;
       const controller = lookup.def.controller;
-      const without = knownInstalls(clusters).filter((c) => !controllerIdentitySetting(c, controller));
+      const without = knownInstalls(clusters, controller).filter((c) => !controllerIdentitySetting(c, controller));
       if (without.length === 0) continue;
       const service = serviceById(use.service)?.name ?? use.service;
       findings.push({
