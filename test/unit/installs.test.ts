@@ -408,3 +408,23 @@ test('the shipped schema of .flux-azure.yaml is the generator output and package
     { fileMatch: '.flux-azure.yaml', url: './schemas/flux-azure.schema.json' },
   ]);
 });
+
+test('ResourceSet templates: << inputs.x >> values are unknown, never an error; a literal wrong value still is', async () => {
+  const files = (clientId: string, registry: string) => ({
+    'clusters/prod/flux-system/gotk-components.yaml': HEADER_ONLY,
+    'clusters/prod/flux-system/kustomization.yaml': GATE_ON_SOURCE.replace(
+      'patches:',
+      'resources:\n  - gotk-components.yaml\npatches:',
+    ),
+    'clusters/prod/app.yaml': `${SA.replace(/client-id: .*/, `client-id: ${clientId}`)}---\n${OCI().replace(
+      'contoso',
+      registry,
+    )}`,
+  });
+  assert.deepEqual(await lint(files('<< inputs.clientId >>', '<< inputs.registry >>')), []);
+  const literal = await lint(files('not-a-guid', 'contoso.example.com/'));
+  assert.deepEqual(literal.map((f) => f.split(' ')[1]).sort(), [
+    'flux-azure/acr-host-mismatch',
+    'flux-azure/sa-annotation-not-guid',
+  ]);
+});

@@ -67,6 +67,15 @@ export const GOTK_HEADER_VERSION = /^#\s*Flux Version:\s*(v?\d+\.\d+(?:\.\d+)?)/
 export const GOTK_HEADER_COMPONENTS = /^#\s*Components:\s*([a-z-]+(?:\s*,\s*[a-z-]+)*)/m;
 export const GOTK_HEADER_CHARS = 2000;
 
+/**
+ * Template markers whose value is only known when the template is rendered: the operator's ResourceSet
+ * `<< inputs.x >>` (flux-operator `api/v1/resourceset_types.go`: default delimiters `<<` `>>`) and Go/Helm `{{ }}`.
+ * A value holding one is unknown, never wrong.
+ */
+export function isTemplated(text: string): boolean {
+  return /<<[^\n]*>>|\{\{[^\n]*\}\}/.test(text);
+}
+
 // ---------------------------------------------------------------------------------------------- Helm chart
 
 /** The community chart that installs Flux, and where it is published. */

@@ -4,6 +4,7 @@ import {
   findPlaceholders,
   isGuid,
   isPlaceholder,
+  isTemplated,
   kindByName,
   REQUIRED_SERVICE_ACCOUNT_ANNOTATIONS,
 } from '../../catalog';
@@ -32,7 +33,7 @@ export const serviceAccountAnnotations: Rule = fluxObjectRule('sa-annotations', 
       .map((u) => ({ serviceAccount: u.reference, name: u.through.serviceAccountName ?? '' })),
   ];
   for (const { serviceAccount, name } of uses) {
-    if (isPlaceholder(name) || name.includes('${')) continue; // reported once by the placeholder rule
+    if (isPlaceholder(name) || name.includes('${') || isTemplated(name)) continue; // placeholder rule; template input
     const found = index.serviceAccounts(name, namespace, doc.file.uri);
     if (found.length === 0) {
       if (index.fileCount > 0) {
@@ -63,7 +64,7 @@ export const serviceAccountAnnotations: Rule = fluxObjectRule('sa-annotations', 
     }
     for (const key of REQUIRED_SERVICE_ACCOUNT_ANNOTATIONS) {
       const value = sa.annotations[key];
-      if (value === undefined || isGuid(value) || findPlaceholders(value).length > 0) continue;
+      if (value === undefined || isGuid(value) || findPlaceholders(value).length > 0 || isTemplated(value)) continue;
       if (value.includes('${')) {
         findings.push(...substitutedAnnotation(index, sa, key, name, serviceAccount));
         continue;
