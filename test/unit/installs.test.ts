@@ -428,3 +428,37 @@ test('ResourceSet templates: << inputs.x >> values are unknown, never an error; 
     'flux-azure/sa-annotation-not-guid',
   ]);
 });
+
+test('a clusters/<name> folder with Flux Kustomizations but no install files is judged as installed elsewhere', async () => {
+  const apps = [
+    'apiVersion: kustomize.toolkit.fluxcd.io/v1',
+    'kind: Kustomization',
+    'metadata:',
+    '  name: apps',
+    '  namespace: flux-system',
+    'spec:',
+    '  interval: 10m',
+    '  path: ./apps',
+    '  sourceRef:',
+    '    kind: GitRepository',
+    '    name: flux-system',
+    '',
+  ].join('\n');
+  const found = await lint({
+    'clusters/prod/apps.yaml': apps,
+    'clusters/prod/kustomization.yaml': MISCASED_GATE_PATCH,
+    'apps/app.yaml': APP,
+  });
+  assert.deepEqual(found, ['clusters/prod/kustomization.yaml:10 flux-azure/controllers-not-in-repo']);
+  // A flux-system/kustomization.yaml listing bootstrap's files is bootstrap, even when a checkout lacks them.
+  const listed = await lint({
+    'clusters/prod/apps.yaml': apps,
+    'clusters/prod/flux-system/kustomization.yaml': MISCASED_GATE_PATCH.replace(
+      'patches:',
+      'resources:\n  - gotk-components.yaml\n  - gotk-sync.yaml\npatches:',
+    ),
+  });
+  assert.deepEqual(codes(listed, 'gate-name'), [
+    'clusters/prod/flux-system/kustomization.yaml:10 flux-azure/gate-name',
+  ]);
+});

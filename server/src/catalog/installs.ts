@@ -44,7 +44,7 @@ export const INSTALL_MODES = [
     mode: 'unknown',
     title: 'installed outside this repository',
     configure:
-      'The repository does not show how the controllers run (Terraform, a Helm release made by hand, a platform team): settings of the controllers are unknown.',
+      'The repository does not show how the controllers run (the AKS GitOps extension, Terraform, a Helm release made by hand, a platform team): settings of the controllers are unknown. Say how in `.flux-azure.yaml`.',
   },
 ] as const;
 
@@ -58,6 +58,8 @@ export function installModeInfo(mode: InstallMode): (typeof INSTALL_MODES)[numbe
 
 // ---------------------------------------------------------------------------------------------- bootstrap
 
+/** The folder fleets keep one directory per cluster in, by convention (`clusters/<name>`). */
+export const CLUSTERS_DIR = 'clusters';
 /** The folder and files `flux bootstrap` writes below a cluster directory. */
 export const BOOTSTRAP_DIR = 'flux-system';
 export const GOTK_COMPONENTS_FILE = 'gotk-components.yaml';

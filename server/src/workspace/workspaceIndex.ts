@@ -6,6 +6,7 @@ import type { RObject } from '../render/object';
 import { parseManifest, type ManifestFile, type ParseBudget } from '../document/manifest';
 import {
   BOOTSTRAP_DIR,
+  CLUSTERS_DIR,
   GOTK_COMPONENTS_FILE,
   GOTK_SYNC_FILE,
   installModeInfo,
@@ -619,7 +620,10 @@ export class WorkspaceIndex {
       if (!file.path) continue;
       const name = basename(file.path);
       const dir = dirname(file.path);
-      if ((name === GOTK_COMPONENTS_FILE || name === GOTK_SYNC_FILE) && basename(dir) === BOOTSTRAP_DIR)
+      if (
+        basename(dir) === BOOTSTRAP_DIR &&
+        (isGotkFile(name) || (isKustomizationFileName(name) && listsGotkFile(file.facts)))
+      )
         clusterDirs.add(dirname(dir));
       else if (file.facts.hasFluxInstance) clusterDirs.add(dir);
       else if (file.facts.installs.some((i) => i.mode === 'helm-chart'))
@@ -627,10 +631,17 @@ export class WorkspaceIndex {
     }
     const reached = new Map<string, Set<string>>();
     for (const dir of clusterDirs) reached.set(dir, this.reach(dir, byDir, root(dir)));
-    // A folder with its own flux-system that another cluster reaches from outside is a base (per-environment
-    // overlays include it), not a cluster of its own.
+    // A folder with its own flux-system but no sync of its own (no gotk-sync.yaml) that another cluster reaches
+    // from outside is a base (per-environment overlays include it), not a cluster of its own.
+    const hasSync = (dir: string) =>
+      this.files.has(pathToUri(join(dir, BOOTSTRAP_DIR, GOTK_SYNC_FILE))) ||
+      KUSTOMIZATION_FILE_NAMES.some((n) =>
+        this.files
+          .get(pathToUri(join(dir, BOOTSTRAP_DIR, n)))
+          ?.facts.kustomize?.resources.some((r) => basename(r) === GOTK_SYNC_FILE),
+      );
     for (const dir of [...clusterDirs]) {
-      if (configured.has(dir)) continue;
+      if (configured.has(dir) || hasSync(dir)) continue;
       const own = join(dir, BOOTSTRAP_DIR) + sep;
       const base = [...clusterDirs].some(
         (other) =>
@@ -638,14 +649,22 @@ export class WorkspaceIndex {
       );
       if (base) clusterDirs.delete(dir);
     }
-    // Objects the AKS GitOps extension annotates, outside every cluster found so far: the extension runs Flux there.
+    // Outside every cluster found so far: objects the AKS GitOps extension annotates (the extension runs Flux
+    // there), and Flux Kustomizations directly in a `clusters/<name>` folder (Flux installed from elsewhere, such as
+    // the extension's fluxConfiguration).
     const covered = (path: string) => [...clusterDirs].some((d) => reached.get(d)!.has(path));
-    for (const file of this.files.values()) {
-      if (!file.path || !file.facts.installs.some((i) => i.mode === 'aks-extension') || covered(file.path)) continue;
-      const dir = aksClusterDir(file.path, root(file.path));
-      if (!dir || clusterDirs.has(dir)) continue;
+    const more = (dir: string | undefined) => {
+      if (!dir || clusterDirs.has(dir)) return;
       clusterDirs.add(dir);
       reached.set(dir, this.reach(dir, byDir, root(dir)));
+    };
+    for (const file of this.files.values()) {
+      if (!file.path || !file.facts.installs.some((i) => i.mode === 'aks-extension') || covered(file.path)) continue;
+      more(aksClusterDir(file.path, root(file.path)));
+    }
+    for (const file of [...this.files.values()].sort((a, b) => (a.path ?? '').localeCompare(b.path ?? ''))) {
+      if (!file.path || file.facts.fluxKustomizations.length === 0 || covered(file.path)) continue;
+      if (basename(dirname(dirname(file.path))) === CLUSTERS_DIR) more(dirname(file.path));
     }
     return [...clusterDirs].sort().map((dir) => {
       const files = reached.get(dir)!;
@@ -664,7 +683,7 @@ export class WorkspaceIndex {
           fluxVersion = { ...facts.fluxVersion };
         found.installs.push(...facts.installs);
         found.header ??= facts.bootstrapHeader;
-        found.gotk ||= basename(path) === GOTK_COMPONENTS_FILE || basename(path) === GOTK_SYNC_FILE;
+        found.gotk ||= isGotkFile(basename(path)) || listsGotkFile(facts);
         found.components ||= facts.controllerSettings.some((s) => s.via === 'components');
       }
       // bootstrap's own files below the cluster directory say how it was installed, even when no kustomization
@@ -796,6 +815,15 @@ export class WorkspaceIndex {
   }
 }
 
+function isGotkFile(name: string): boolean {
+  return name === GOTK_COMPONENTS_FILE || name === GOTK_SYNC_FILE;
+}
+
+/** A kustomization.yaml that lists bootstrap's files (also when a partial checkout lacks them). */
+function listsGotkFile(facts: FileFacts): boolean {
+  return !!facts.kustomize?.resources.some((r) => isGotkFile(basename(r)));
+}
+
 /** What a cluster's files show about how Flux is installed. */
 interface InstallEvidence {
   readonly installs: InstallFact[];
@@ -813,7 +841,7 @@ interface InstallEvidence {
  */
 function aksClusterDir(path: string, repoRoot: string): string | undefined {
   const parts = relative(repoRoot, dirname(path)).split(sep).filter(Boolean);
-  const at = parts.lastIndexOf('clusters');
+  const at = parts.lastIndexOf(CLUSTERS_DIR);
   if (at !== -1 && at + 1 < parts.length) return join(repoRoot, ...parts.slice(0, at + 2));
   return parts.length > 0 ? join(repoRoot, parts[0]) : repoRoot;
 }
