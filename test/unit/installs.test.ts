@@ -6,6 +6,8 @@ import { join } from 'node:path';
 import { analyzeFolder } from './analyze';
 import { indexFolder } from './editor';
 import {
+  bucket,
+  CLIENT_ID,
   FLUX_INSTANCE_LINES,
   GATE_PATCH_LINES,
   ociRepository as OCI,
@@ -461,4 +463,22 @@ test('a clusters/<name> folder with Flux Kustomizations but no install files is 
   assert.deepEqual(codes(listed, 'gate-name'), [
     'clusters/prod/flux-system/kustomization.yaml:10 flux-azure/gate-name',
   ]);
+});
+
+test('flux2 Helm chart: controller identity from serviceAccount.annotations counts; without it a Blob login falls back to the node', async () => {
+  const run = (values: string[]) =>
+    lint({ 'clusters/prod/flux/flux.yaml': release(values), 'clusters/prod/flux/bucket.yaml': bucket() });
+  const without = await run(['    sourceController:', '      labels:', '        azure.workload.identity/use: "true"']);
+  assert.deepEqual(codes(without, 'node-level-identity-non-acr'), [
+    'clusters/prod/flux/bucket.yaml:8 flux-azure/node-level-identity-non-acr',
+  ]);
+  const annotated = await run([
+    '    sourceController:',
+    '      labels:',
+    '        azure.workload.identity/use: "true"',
+    '      serviceAccount:',
+    '        annotations:',
+    `          azure.workload.identity/client-id: ${CLIENT_ID}`,
+  ]);
+  assert.deepEqual(annotated, []);
 });
