@@ -16,6 +16,8 @@ import {
   SERVICE_ACCOUNT as SA,
   writeTree,
 } from './fixtures';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import type { DiagnosticData } from '../../server/src/features/rules/rule';
 import { repoConfigSchemaText } from '../../server/src/features/repoConfigSchema';
 import { pathToUri } from '../../server/src/workspace/files';
 
@@ -481,4 +483,23 @@ test('flux2 Helm chart: controller identity from serviceAccount.annotations coun
     `          azure.workload.identity/client-id: ${CLIENT_ID}`,
   ]);
   assert.deepEqual(annotated, []);
+});
+
+test('FluxInstance: the gate-missing fix sets spec.cluster.objectLevelWorkloadIdentity: true, after which all is clean', async () => {
+  for (const spec of [
+    ['  cluster:', '    type: azure'],
+    [],
+    ['  cluster:', '    objectLevelWorkloadIdentity: false'],
+  ]) {
+    const files = { 'clusters/prod/flux-instance.yaml': instance(...spec), 'clusters/prod/app.yaml': APP };
+    const root = writeTree(files, 'flux-azure-installs-');
+    const found = (await analyzeFolder(root)).filter(({ d }) => d.code === 'flux-azure/gate-missing');
+    assert.equal(found.length, 1);
+    const [fix] = (found[0].d.data as DiagnosticData).fixes;
+    const uri = pathToUri(join(root, 'clusters/prod/flux-instance.yaml'));
+    const before = TextDocument.create(uri, 'yaml', 1, files['clusters/prod/flux-instance.yaml']);
+    const after = TextDocument.applyEdits(before, [...fix.edits[uri]]);
+    assert.match(after, /\n {2}cluster:\n(?: {4}type: azure\n)? {4}objectLevelWorkloadIdentity: true\n/);
+    assert.deepEqual(await lint({ ...files, 'clusters/prod/flux-instance.yaml': after }), []);
+  }
 });

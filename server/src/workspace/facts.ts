@@ -110,6 +110,8 @@ export interface InstallFact extends Origin {
   readonly objectLevelWorkloadIdentity?: boolean;
   /** FluxInstance: the controllers it installs (`spec.components`, or the operator's defaults). */
   readonly components?: readonly string[];
+  /** FluxInstance: the edit that sets `spec.cluster.objectLevelWorkloadIdentity: true` (for a quick fix). */
+  readonly enableGate?: { readonly range: Range; readonly newText: string };
   /** flux2 chart: why its values are not all known (values from a Secret, a `targetPath`). */
   readonly unknownValues?: string;
   /** flux2 chart: the ConfigMaps its `valuesFrom` reads, resolved against the workspace per cluster. */
@@ -531,6 +533,7 @@ function readKindFacts(doc: ManifestDoc, kind: string): DocFacts {
             .filter(isScalar)
             .map((c) => c.text)
         : FLUX_INSTANCE_DEFAULT_COMPONENTS,
+      ...enableGateEdit(doc),
       ...origin(doc, doc.get(['metadata', 'name'])),
     };
     if (olwi?.value === true) {
@@ -578,6 +581,27 @@ const IDENTITY_REF_KINDS: Readonly<
   GitRepository: { section: 'spec', recordedWith: 'serviceAccountName' },
   ConfigMap: { section: 'data', recordedWith: 'provider' },
 };
+
+/**
+ * The edit that turns `spec.cluster.objectLevelWorkloadIdentity` on: replace a written value, or add the key after
+ * the last key of `spec.cluster` (or `cluster:` after the last key of `spec`). None for flow-style maps.
+ */
+function enableGateEdit(doc: ManifestDoc): Pick<InstallFact, 'enableGate'> {
+  const [spec, cluster, key] = FLUX_INSTANCE_OLWI_PATH;
+  const written = doc.get(FLUX_INSTANCE_OLWI_PATH);
+  if (written) return { enableGate: { range: doc.range(written), newText: 'true' } };
+  const eol = doc.file.eol;
+  const after = (map: YamlNode | undefined, lines: (indent: string) => string[]) => {
+    if (!isMap(map) || map.flow || map.pairs.length === 0) return {};
+    const last = map.pairs[map.pairs.length - 1];
+    const indent = ' '.repeat(doc.position(map.pairs[0].start).character);
+    const at = { line: doc.position(last.end).line + 1, character: 0 };
+    return { enableGate: { range: { start: at, end: at }, newText: lines(indent).join(eol) + eol } };
+  };
+  const clusterMap = doc.get([spec, cluster]);
+  if (clusterMap) return after(clusterMap, (i) => [`${i}${key}: true`]);
+  return after(doc.get([spec]), (i) => [`${i}${cluster}:`, `${i}  ${key}: true`]);
+}
 
 /** The chart's controller keys (a ConfigMap without any of them holds no chart values). */
 const CHART_KEYS = Object.values(CHART_CONTROLLER_KEYS);

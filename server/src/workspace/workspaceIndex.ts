@@ -92,6 +92,8 @@ export interface FluxInstall {
   readonly unknown?: string;
   /** The controllers installed, when the install says (gotk header `# Components:`, FluxInstance `spec.components`). */
   readonly components?: readonly string[];
+  /** FluxInstance: the edit that sets `spec.cluster.objectLevelWorkloadIdentity: true`, in `origin.uri`. */
+  readonly enableGate?: InstallFact['enableGate'];
 }
 
 /** A cluster directory (the parent of a `flux-system` folder, one holding a FluxInstance or flux2 HelmRelease, one configured in `.flux-azure.yaml`). */
@@ -744,7 +746,14 @@ export class WorkspaceIndex {
       }
       case 'flux-operator':
         return instance
-          ? { mode, controllersKnown: true, origin: instance, stated, components: instance.components }
+          ? {
+              mode,
+              controllersKnown: true,
+              origin: instance,
+              stated,
+              components: instance.components,
+              ...(instance.enableGate ? { enableGate: instance.enableGate } : {}),
+            }
           : unknown(statedAt, 'no FluxInstance in the repository');
       case 'helm-chart': {
         if (!chart) return unknown(statedAt, 'no HelmRelease of the flux2 chart in the repository');

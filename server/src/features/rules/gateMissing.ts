@@ -70,7 +70,9 @@ export const gateMissing: Rule = fluxObjectRule('gate-missing', ({ doc, clusters
               : { uri: c.install.origin.uri, range: c.install.origin.range },
           message: c.install.mode === 'bootstrap' ? `flux-system patches of ${c.label}` : `Flux install of ${c.label}`,
         })),
-        fixes: missing.filter((c) => c.install.mode === 'bootstrap').flatMap((c) => gateFix(index, c, controller)),
+        fixes: missing.flatMap((c) =>
+          c.install.mode === 'bootstrap' ? gateFix(index, c, controller) : instanceGateFix(c),
+        ),
       });
     }
   }
@@ -94,6 +96,19 @@ function renderedGate(index: WorkspaceIndex, cluster: Cluster, controller: Contr
       }
     }
   return false;
+}
+
+/** Sets `spec.cluster.objectLevelWorkloadIdentity: true` on a cluster's FluxInstance. */
+function instanceGateFix(cluster: Cluster): Fix[] {
+  const { enableGate, origin, mode } = cluster.install;
+  if (mode !== 'flux-operator' || !enableGate || !origin) return [];
+  return [
+    {
+      title: `Set spec.cluster.objectLevelWorkloadIdentity: true on the FluxInstance of ${cluster.label}`,
+      edits: { [origin.uri]: [enableGate] },
+      preferred: true,
+    },
+  ];
 }
 
 /** Adds the gate for `controller` to a cluster's flux-system kustomization.yaml: extends an existing gate patch's target, or appends one. */
