@@ -4,6 +4,7 @@ import {
   gatePatch,
   OBJECT_LEVEL_WI_GATE,
   parseFeatureGatesArg,
+  REPO_CONFIG_FILE,
   targetNameFor,
   type ControllerName,
 } from '../../catalog';
@@ -59,7 +60,10 @@ export const gateMissing: Rule = fluxObjectRule('gate-missing', ({ doc, clusters
         message:
           `${controller} in ${where} does not run with --feature-gates=${OBJECT_LEVEL_WI_GATE}=true, so this ${doc.kind} ` +
           `will stall with reason FeatureGateDisabled instead of using ${what}. ` +
-          `${how[0].toUpperCase()}${how.slice(1)}.`,
+          `${how[0].toUpperCase()}${how.slice(1)}.` +
+          (missing.some((c) => c.install.mode === 'bootstrap' && c.settings.size === 0)
+            ? ` (The repository patches no controller, so they run as gotk-components.yaml generates them; if they are patched elsewhere, such as Terraform, state install: unknown for the cluster in ${REPO_CONFIG_FILE}.)`
+            : ''),
         related: missing.map((c) => ({
           location:
             c.install.mode === 'bootstrap' || !c.install.origin
