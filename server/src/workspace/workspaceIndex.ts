@@ -9,15 +9,14 @@ import {
   CLUSTERS_DIR,
   GOTK_COMPONENTS_FILE,
   GOTK_SYNC_FILE,
-  installModeInfo,
   isKustomizationFileName,
   KUSTOMIZATION_FILE_NAMES,
   parseFluxVersion,
   REPO_CONFIG_FILE,
   type ControllerName,
-  type InstallMode,
 } from '../catalog';
 import { readRepoConfig, type ClusterConfig, type RepoConfig } from './repoConfig';
+import { aksClusterDir, installOf, isGotkFile, listsGotkFile, type FluxInstall, type InstallEvidence } from './install';
 import {
   factsChanges,
   summarizeFacts,
@@ -25,8 +24,6 @@ import {
   type FactsSummary,
   type FileFacts,
   type IdentityRefFact,
-  type InstallFact,
-  type Origin,
   type SecretFact,
   type ServiceAccountFact,
 } from './facts';
@@ -75,26 +72,6 @@ function textFingerprint(text: string): string {
 const KEEP_PARSED_CHARS = 64 * 1024;
 /** Longest stretch of scanning before pending messages are handled. */
 const SCAN_SLICE_MS = 10;
-
-/** How Flux is installed on a cluster, and whether that lets rules judge the controllers. */
-export interface FluxInstall {
-  readonly mode: InstallMode;
-  /**
-   * Whether the repository shows the controllers' whole configuration (defaults plus what the repository changes),
-   * so that a setting it does not show is really missing. False: rules about the controllers stay silent.
-   */
-  readonly controllersKnown: boolean;
-  /** Where the install was recognised (gotk header, FluxInstance, HelmRelease, AKS annotation, config entry). */
-  readonly origin: Origin | undefined;
-  /** Stated in `.flux-azure.yaml`. */
-  readonly stated: boolean;
-  /** Why the controllers' configuration is not known (for hovers and messages). */
-  readonly unknown?: string;
-  /** The controllers installed, when the install says (gotk header `# Components:`, FluxInstance `spec.components`). */
-  readonly components?: readonly string[];
-  /** FluxInstance: the edit that sets `spec.cluster.objectLevelWorkloadIdentity: true`, in `origin.uri`. */
-  readonly enableGate?: InstallFact['enableGate'];
-}
 
 /** A cluster directory (the parent of a `flux-system` folder, one holding a FluxInstance or flux2 HelmRelease, one configured in `.flux-azure.yaml`). */
 export interface Cluster {
@@ -694,7 +671,7 @@ export class WorkspaceIndex {
       found.header ??= own?.facts.bootstrapHeader;
       found.gotk ||= !!own || this.files.has(pathToUri(join(dir, BOOTSTRAP_DIR, GOTK_SYNC_FILE)));
       const entry = configured.get(dir);
-      const install = this.installOf(found, settings, entry, add);
+      const install = installOf(found, settings, entry, add, (n, ns, k) => this.chartValuesNamed(n, ns, k));
       if (entry?.fluxVersion) fluxVersion = { version: entry.fluxVersion, uri: entry.uri, range: entry.range };
       return {
         dir,
@@ -706,72 +683,6 @@ export class WorkspaceIndex {
         ...(entry?.aksClusterId ? { aksClusterId: entry.aksClusterId } : {}),
       };
     });
-  }
-
-  /**
-   * How a cluster installs Flux: as `.flux-azure.yaml` states, else from what its files show (a FluxInstance, the
-   * flux2 chart, bootstrap's files, AKS-extension annotations). Adds the settings of chart values kept in ConfigMaps.
-   */
-  private installOf(
-    found: InstallEvidence,
-    settings: ReadonlyMap<ControllerName, readonly ControllerSetting[]>,
-    entry: ClusterConfig | undefined,
-    add: (s: ControllerSetting) => void,
-  ): FluxInstall {
-    const instance = found.installs.find((i) => i.mode === 'flux-operator');
-    const chart = found.installs.find((i) => i.mode === 'helm-chart');
-    const aks = found.installs.find((i) => i.mode === 'aks-extension');
-    const bootstrap = found.header !== undefined || found.gotk || found.components;
-    const mode: InstallMode =
-      entry?.install ??
-      (instance ? 'flux-operator' : chart ? 'helm-chart' : bootstrap ? 'bootstrap' : aks ? 'aks-extension' : 'unknown');
-    const stated = entry?.install !== undefined;
-    const statedAt = entry ? { uri: entry.uri, range: entry.range } : undefined;
-    const unknown = (origin: Origin | undefined, why: string): FluxInstall => ({
-      mode,
-      controllersKnown: false,
-      origin,
-      stated,
-      unknown: why,
-    });
-    switch (mode) {
-      case 'bootstrap': {
-        const origin = found.header ?? statedAt;
-        // The generated header alone says the controllers run as generated; without it, only what patches show.
-        const known = stated || found.header !== undefined || found.components || settings.size > 0;
-        const components = found.header ? { components: found.header.components } : {};
-        return known
-          ? { mode, controllersKnown: true, origin, stated, ...components }
-          : unknown(origin, `no ${GOTK_COMPONENTS_FILE} header or controller Deployments in the repository`);
-      }
-      case 'flux-operator':
-        return instance
-          ? {
-              mode,
-              controllersKnown: true,
-              origin: instance,
-              stated,
-              components: instance.components,
-              ...(instance.enableGate ? { enableGate: instance.enableGate } : {}),
-            }
-          : unknown(statedAt, 'no FluxInstance in the repository');
-      case 'helm-chart': {
-        if (!chart) return unknown(statedAt, 'no HelmRelease of the flux2 chart in the repository');
-        if (chart.unknownValues) return unknown(chart, `the HelmRelease reads ${chart.unknownValues}`);
-        for (const ref of chart.valuesFrom ?? []) {
-          const values = this.chartValuesNamed(ref.name, chart.namespace, ref.key);
-          if (values) values.settings.forEach(add);
-          else if (!ref.optional)
-            return unknown(
-              chart,
-              `the HelmRelease reads values from ConfigMap '${ref.name}', which is not in the repository`,
-            );
-        }
-        return { mode, controllersKnown: true, origin: chart, stated };
-      }
-      default:
-        return unknown(aks ?? statedAt, installModeInfo(mode).configure);
-    }
   }
 
   /** flux2 chart values kept in a ConfigMap of the workspace. */
@@ -822,35 +733,4 @@ export class WorkspaceIndex {
     }
     return files;
   }
-}
-
-function isGotkFile(name: string): boolean {
-  return name === GOTK_COMPONENTS_FILE || name === GOTK_SYNC_FILE;
-}
-
-/** A kustomization.yaml that lists bootstrap's files (also when a partial checkout lacks them). */
-function listsGotkFile(facts: FileFacts): boolean {
-  return !!facts.kustomize?.resources.some((r) => isGotkFile(basename(r)));
-}
-
-/** What a cluster's files show about how Flux is installed. */
-interface InstallEvidence {
-  readonly installs: InstallFact[];
-  header: (Origin & { readonly components: readonly string[] }) | undefined;
-  /** A gotk-components.yaml or gotk-sync.yaml is among the files. */
-  gotk: boolean;
-  /** Controller Deployments (or ServiceAccounts) of gotk-components.yaml. */
-  components: boolean;
-}
-
-/**
- * The cluster directory of an object the AKS extension annotates: the folder below a `clusters` folder that holds
- * it, else its top-level folder below the repository root (the extension's fluxConfiguration names the paths it
- * applies, which the repository does not show).
- */
-function aksClusterDir(path: string, repoRoot: string): string | undefined {
-  const parts = relative(repoRoot, dirname(path)).split(sep).filter(Boolean);
-  const at = parts.lastIndexOf(CLUSTERS_DIR);
-  if (at !== -1 && at + 1 < parts.length) return join(repoRoot, ...parts.slice(0, at + 2));
-  return parts.length > 0 ? join(repoRoot, parts[0]) : repoRoot;
 }
