@@ -1,6 +1,7 @@
 // Generates the static contributions from the catalog, so no Flux or Azure fact is written twice:
 //   snippets/flux-azure.code-snippets              (server/src/features/snippets.ts)
 //   syntaxes/flux-azure.injection.tmLanguage.json  (server/src/features/grammar.ts)
+//   schemas/flux-azure.schema.json                 (server/src/features/repoConfigSchema.ts)
 // Run by scripts/build.mjs. The generated files are committed because vsce packages them; unit tests check they
 // equal this output.
 //   node scripts/gen-contributions.mjs [--check]
@@ -14,6 +15,7 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 export const GENERATED = {
   snippets: join(root, 'snippets', 'flux-azure.code-snippets'),
   grammar: join(root, 'syntaxes', 'flux-azure.injection.tmLanguage.json'),
+  schema: join(root, 'schemas', 'flux-azure.schema.json'),
 };
 
 /** Bundles the builders, runs them and writes the files that changed. Returns the paths written. */
@@ -23,7 +25,8 @@ export async function generateContributions({ check = false } = {}) {
     stdin: {
       contents:
         "export { snippetsFileText } from './server/src/features/snippets';\n" +
-        "export { injectionGrammarText } from './server/src/features/grammar';\n",
+        "export { injectionGrammarText } from './server/src/features/grammar';\n" +
+        "export { repoConfigSchemaText } from './server/src/features/repoConfigSchema';\n",
       resolveDir: root,
       loader: 'ts',
     },
@@ -37,7 +40,11 @@ export async function generateContributions({ check = false } = {}) {
   const require = createRequire(import.meta.url);
   delete require.cache[outfile];
   const generated = require(outfile);
-  const texts = { snippets: generated.snippetsFileText(), grammar: generated.injectionGrammarText() };
+  const texts = {
+    snippets: generated.snippetsFileText(),
+    grammar: generated.injectionGrammarText(),
+    schema: generated.repoConfigSchemaText(),
+  };
   const written = [];
   for (const [id, path] of Object.entries(GENERATED)) {
     let current = '';

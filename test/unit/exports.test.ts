@@ -26,6 +26,7 @@ const ENTRY_POINTS = new Set([
 const USED_BY_SCRIPTS = new Set([
   'server/src/features/snippets.ts:snippetsFileText', // scripts/gen-contributions.mjs
   'server/src/features/grammar.ts:injectionGrammarText', // scripts/gen-contributions.mjs
+  'server/src/features/repoConfigSchema.ts:repoConfigSchemaText', // scripts/gen-contributions.mjs
 ]);
 
 /**

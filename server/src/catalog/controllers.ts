@@ -12,7 +12,6 @@ export const FLUX_NAMESPACE = 'flux-system';
  * `gotk-components.yaml`, `gotk-sync.yaml`): its `spec.path` is the cluster's root wherever the files live.
  */
 export const BOOTSTRAP_KUSTOMIZATION_NAME = 'flux-system';
-export const BOOTSTRAP_FILE_NAMES = ['gotk-components.yaml', 'gotk-sync.yaml'] as const;
 /** Name of container 0 in every Flux controller Deployment (patches address it by index 0). */
 export const FLUX_CONTAINER_NAME = 'manager';
 

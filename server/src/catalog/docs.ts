@@ -63,6 +63,7 @@ export const OTHER_DOCS = {
   asoAuthorization: 'https://azure.github.io/azure-service-operator/reference/authorization/',
   asoManagedIdentity: 'https://azure.github.io/azure-service-operator/reference/managedidentity/',
   fluxOperatorInstance: 'https://fluxcd.control-plane.io/operator/fluxinstance/',
+  aksGitOpsFlux: 'https://learn.microsoft.com/en-us/azure/azure-arc/kubernetes/tutorial-use-gitops-flux2',
   objectLevelWiAksIssue: 'https://github.com/fluxcd/flux2/issues/5359',
   sops: 'https://fluxcd.io/flux/guides/mozilla-sops/',
 } as const;

@@ -21,6 +21,7 @@
  * - jsonPatch       JSON6902 operations, path meanings, annotation paths
  * - secretRefs      what a secretRef's Secret must hold; fields that apply only in some configurations
  * - fluxInstance    Flux Operator FluxInstance equivalents
+ * - installs        install modes (bootstrap, operator, Helm chart, AKS extension), gotk header, chart values, repo config
  * - remoteCluster   kubeConfig ConfigMap keys for remote AKS
  * - aso             Azure Service Operator RoleAssignment / FederatedIdentityCredential / UserAssignedIdentity
  * - placeholders    doc placeholders that mean "not filled in"
@@ -45,6 +46,7 @@ export * from './patchActions';
 export * from './jsonPatch';
 export * from './secretRefs';
 export * from './fluxInstance';
+export * from './installs';
 export * from './remoteCluster';
 export * from './aso';
 export * from './placeholders';

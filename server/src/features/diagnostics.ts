@@ -4,6 +4,7 @@ import { isPlaceholder, ruleByCode, FLUX_AZURE_DOCS } from '../catalog';
 import type { ManifestDoc, ManifestFile } from '../document/manifest';
 import { RuleResultCache, type RuleResult } from './ruleCache';
 import type { FactGenerations, WorkspaceIndex } from '../workspace/workspaceIndex';
+import { readRepoConfig } from '../workspace/repoConfig';
 import type { FeatureContext } from './context';
 import { RULES } from './rules';
 import type { DiagnosticData, Finding, Rule, RuleContext } from './rules/rule';
@@ -49,6 +50,7 @@ export function* diagnosticsSteps(
   const tracker = new RuleTracker(ctx.index, ctx.index.clustersOf(file.uri), ctx.index.fluxVersionFor(file.uri));
   const gens = ctx.index.generations;
   const caches = ctx.ruleResults ?? new RuleResultCache();
+  if (ctx.index.isRepoConfigFile(file.uri)) out.push(...repoConfigDiagnostics(file, only));
   for (const doc of file.docs) {
     if (!doc.kind && doc.chunk.header.reliable) continue;
     const cache = caches.of(doc, ctx.settings);
@@ -225,6 +227,20 @@ function toDiagnostic(f: Finding, range: Diagnostic['range'], version: number): 
     ...(f.related && f.related.length > 0 ? { relatedInformation: [...f.related] } : {}),
     data,
   };
+}
+
+/** The problems of a repository's `.flux-azure.yaml`, on the entries they concern. */
+function repoConfigDiagnostics(file: ManifestFile, only?: (code: string) => boolean): Diagnostic[] {
+  const meta = ruleByCode('flux-azure/repo-config-invalid');
+  if (only && !only(meta.code)) return [];
+  return readRepoConfig(file).problems.map((p) => ({
+    range: p.range,
+    message: p.message,
+    severity: SEVERITY[meta.severity],
+    code: meta.code,
+    codeDescription: { href: meta.docsUrl },
+    source: EXTENSION_SOURCE,
+  }));
 }
 
 /** The one message for a document we decline to analyse (too large, binary), at its first character. */

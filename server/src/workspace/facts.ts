@@ -15,9 +15,21 @@ import {
   FLUX_INSTANCE_PATCHES_PATH,
   FLUX_INSTANCE_VERSION_PATH,
   KUSTOMIZE_CONFIG_GROUP,
+  AKS_FLUX_EXTENSION,
+  CHART_CONTROLLER_KEYS,
+  CHART_VALUE_PATHS,
+  FLUX2_CHART,
+  FLUX_INSTANCE_COMPONENTS_PATH,
+  FLUX_INSTANCE_DEFAULT_COMPONENTS,
+  FLUX_INSTANCE_OLWI_PATH,
+  GOTK_HEADER_CHARS,
+  GOTK_HEADER_COMPONENTS,
+  GOTK_HEADER_VERSION,
+  HELM_VALUES_DEFAULT_KEY,
+  fluxInstanceVersion,
 } from '../catalog';
 import type { Chunk, ManifestDoc, ManifestFile, Range } from '../document/manifest';
-import { entries, isScalar, items, nodeAt, textAt, type YamlNode } from '../document/nodes';
+import { entries, isMap, isScalar, items, nodeAt, textAt, type YamlNode } from '../document/nodes';
 import { readControllerPatches, type ControllerPatch } from './controllerPatches';
 
 /** Where a fact was read, for `relatedInformation` and "go to". */
@@ -72,8 +84,11 @@ export interface ControllerSetting extends Origin {
   readonly podLabels: Readonly<Record<string, string>>;
   /** Set by FluxInstance `spec.cluster.objectLevelWorkloadIdentity: true`. */
   readonly objectLevelWorkloadIdentity?: boolean;
-  /** `kustomization` (kustomize patch), `components` (gotk-components Deployment), `fluxinstance`. */
-  readonly via: 'kustomization' | 'components' | 'fluxinstance';
+  /**
+   * `kustomization` (kustomize patch), `components` (gotk-components Deployment), `fluxinstance` (a FluxInstance
+   * field or patch), `helm-values` (values of the flux2 chart's HelmRelease or of a ConfigMap it reads).
+   */
+  readonly via: 'kustomization' | 'components' | 'fluxinstance' | 'helm-values';
   /** The patch's `target.name` as written (to extend rather than duplicate). */
   readonly targetName?: string;
 }
@@ -87,6 +102,30 @@ export interface PatchInsertPoint {
   /** Column of the `- ` of existing entries. */
   readonly itemIndent: number;
   readonly eol: string;
+}
+
+/** A document that says how Flux is installed: a FluxInstance, a HelmRelease of the flux2 chart, AKS-extension marks. */
+export interface InstallFact extends Origin {
+  readonly mode: 'flux-operator' | 'helm-chart' | 'aks-extension';
+  /** FluxInstance `spec.cluster.objectLevelWorkloadIdentity` as written (undefined: not set, the operator's false). */
+  readonly objectLevelWorkloadIdentity?: boolean;
+  /** FluxInstance: the controllers it installs (`spec.components`, or the operator's defaults). */
+  readonly components?: readonly string[];
+  /** FluxInstance: the edit that sets `spec.cluster.objectLevelWorkloadIdentity: true` (for a quick fix). */
+  readonly enableGate?: { readonly range: Range; readonly newText: string };
+  /** flux2 chart: why its values are not all known (values from a Secret, a `targetPath`). */
+  readonly unknownValues?: string;
+  /** flux2 chart: the ConfigMaps its `valuesFrom` reads, resolved against the workspace per cluster. */
+  readonly valuesFrom?: readonly { readonly name: string; readonly key: string; readonly optional: boolean }[];
+  readonly namespace?: string;
+}
+
+/** Chart values kept in a ConfigMap (one data key), read as the flux2 chart would. */
+export interface ChartValuesFact extends Origin {
+  readonly name: string;
+  readonly namespace: string | undefined;
+  readonly key: string;
+  readonly settings: readonly ControllerSetting[];
 }
 
 export interface FluxKustomizationFact {
@@ -114,6 +153,10 @@ export interface FileFacts {
   /** Flux version stated by this file (gotk-components header/labels, FluxInstance). */
   readonly fluxVersion: (Origin & { version: string }) | undefined;
   readonly hasFluxInstance: boolean;
+  /** The generated gotk-components.yaml header (`# Components: …`): the controllers run as generated. */
+  readonly bootstrapHeader: (Origin & { readonly components: readonly string[] }) | undefined;
+  readonly installs: readonly InstallFact[];
+  readonly chartValues: readonly ChartValuesFact[];
 }
 
 export function isKustomizeFile(doc: ManifestDoc): boolean {
@@ -147,6 +190,8 @@ interface DocFacts {
   /** Flux version of a FluxInstance (wins over earlier statements). */
   instanceVersion?: FileFacts['fluxVersion'];
   hasFluxInstance?: boolean;
+  install?: InstallFact;
+  chartValues?: ChartValuesFact[];
 }
 
 /** A document's facts with what they were computed for: they depend on the chunk text and where it sits. */
@@ -215,7 +260,8 @@ export function extractFacts(file: ManifestFile): FileFacts {
  */
 export function summarizeFacts(file: ManifestFile, previous?: FactsSummary): FactsSummary {
   const headerFact = headerVersion(file);
-  const header = JSON.stringify(headerFact ?? null);
+  const componentsFact = headerComponents(file);
+  const header = JSON.stringify([headerFact ?? null, componentsFact ?? null]);
   const entries = file.docs.map(docFactsOf);
   if (
     previous &&
@@ -233,6 +279,8 @@ export function summarizeFacts(file: ManifestFile, previous?: FactsSummary): Fac
   let kustomize: FileFacts['kustomize'];
   let fluxVersion = headerFact;
   let hasFluxInstance = false;
+  const installs: InstallFact[] = [];
+  const chartValues: ChartValuesFact[] = [];
   for (const { facts: f } of entries) {
     if (f === EMPTY_DOC_FACTS) continue;
     for (const x of f.serviceAccounts) serviceAccounts.push(x);
@@ -245,6 +293,8 @@ export function summarizeFacts(file: ManifestFile, previous?: FactsSummary): Fac
     if (f.namespaceVersion && !fluxVersion) fluxVersion = f.namespaceVersion;
     if (f.instanceVersion) fluxVersion = f.instanceVersion;
     if (f.hasFluxInstance) hasFluxInstance = true;
+    if (f.install) installs.push(f.install);
+    if (f.chartValues) chartValues.push(...f.chartValues);
   }
   return {
     facts: {
@@ -257,6 +307,9 @@ export function summarizeFacts(file: ManifestFile, previous?: FactsSummary): Fac
       kustomize,
       fluxVersion,
       hasFluxInstance,
+      bootstrapHeader: componentsFact,
+      installs,
+      chartValues,
     },
     header,
     entries,
@@ -311,14 +364,27 @@ function categoriesOf(entry: CachedDocFacts): FactCategories {
       f.namespaceVersion ?? null,
       f.instanceVersion ?? null,
       !!f.hasFluxInstance,
+      f.install ?? null,
+      f.chartValues ?? null,
     ]),
   };
   return entry.categories;
 }
 
+/** `# Components: source-controller,…` at the top of gotk-components.yaml. */
+function headerComponents(file: ManifestFile): FileFacts['bootstrapHeader'] {
+  const header = GOTK_HEADER_COMPONENTS.exec(file.text.slice(0, GOTK_HEADER_CHARS));
+  if (!header) return undefined;
+  return {
+    components: header[1].split(',').map((c) => c.trim()),
+    uri: file.uri,
+    range: { start: file.lines.positionAt(header.index), end: file.lines.positionAt(header.index + header[0].length) },
+  };
+}
+
 /** `# Flux Version: v2.7.0` at the top of gotk-components.yaml. */
 function headerVersion(file: ManifestFile): FileFacts['fluxVersion'] {
-  const header = /^#\s*Flux Version:\s*(v?\d+\.\d+(?:\.\d+)?)/m.exec(file.text.slice(0, 2000));
+  const header = GOTK_HEADER_VERSION.exec(file.text.slice(0, GOTK_HEADER_CHARS));
   if (!header) return undefined;
   const version = parseFluxVersion(header[1]);
   if (!version) return undefined;
@@ -353,15 +419,38 @@ function docFactsOf(doc: ManifestDoc): CachedDocFacts {
 function readDocFacts(doc: ManifestDoc): DocFacts {
   const kind = doc.kind;
   if (!kind) return EMPTY_DOC_FACTS;
-  if (!FACT_KINDS.has(kind)) return EMPTY_DOC_FACTS;
+  // An object the AKS GitOps extension annotates, whatever its kind, says that the extension runs Flux here.
+  const aks = doc.chunk.text.includes(AKS_FLUX_EXTENSION.annotationPrefix) ? aksMark(doc) : undefined;
+  if (!FACT_KINDS.has(kind)) return aks ? { ...emptyDocFacts(), install: aks } : EMPTY_DOC_FACTS;
+  const facts = readKindFacts(doc, kind);
+  return aks && !facts.install ? { ...(facts === EMPTY_DOC_FACTS ? emptyDocFacts() : facts), install: aks } : facts;
+}
+
+function emptyDocFacts(): DocFacts {
+  return { serviceAccounts: [], secrets: [], identityRefs: [], controllerSettings: [], fluxKustomizations: [] };
+}
+
+/** The AKS-extension annotation of an object (`clusterconfig.azure.com/…` under metadata.annotations). */
+function aksMark(doc: ManifestDoc): InstallFact | undefined {
+  const pair = entries(doc.get(['metadata', 'annotations'])).find((p) =>
+    p.key.text.startsWith(AKS_FLUX_EXTENSION.annotationPrefix),
+  );
+  return pair ? { mode: 'aks-extension', uri: doc.file.uri, range: doc.range(pair.key) } : undefined;
+}
+
+function readKindFacts(doc: ManifestDoc, kind: string): DocFacts {
   // Only the Deployments of Flux controllers carry facts: skip the parse of the others (a name written with escapes
   // in double quotes is the one way to hide a controller name from this check, hence the backslash).
   const text = doc.chunk.text;
   if (kind === 'Deployment' && !text.includes('\\') && !CONTROLLER_NAMES.some((name) => text.includes(name)))
     return EMPTY_DOC_FACTS;
-  // GitRepositories and ConfigMaps matter only when they name an identity (ConfigMaps can be large: skip the parse).
+  // GitRepositories and ConfigMaps matter only when they name an identity (ConfigMaps can be large: skip the parse),
+  // or, for ConfigMaps, when they hold values of the flux2 chart; HelmReleases only when they install that chart.
   const identityRef = IDENTITY_REF_KINDS[kind as IdentityRefFact['kind']];
-  if (identityRef && !text.includes(identityRef.recordedWith) && !AZURE_ENDPOINTS[kind]) return EMPTY_DOC_FACTS;
+  const chartValues = kind === 'ConfigMap' && CHART_KEYS.some((k) => text.includes(k));
+  if (identityRef && !text.includes(identityRef.recordedWith) && !chartValues && !AZURE_ENDPOINTS[kind])
+    return EMPTY_DOC_FACTS;
+  if (kind === 'HelmRelease' && !text.includes(FLUX2_CHART.name)) return EMPTY_DOC_FACTS;
   const out: DocFacts = {
     serviceAccounts: [],
     secrets: [],
@@ -373,6 +462,16 @@ function readDocFacts(doc: ManifestDoc): DocFacts {
     uri: d.file.uri,
     range: span ? d.range(span) : d.range({ start: 0, end: 0 }),
   });
+  const endpoint = AZURE_ENDPOINTS[kind];
+  if (
+    endpoint &&
+    doc.group === endpoint.group &&
+    (doc.text(['spec', 'provider']) === 'azure' || doc.get(['spec', 'secretRef']))
+  ) {
+    const url = doc.text(endpoint.path);
+    const host = url && endpoint.azureHost(url);
+    if (host) out.registryLogins = [host];
+  }
   if (kind === 'ServiceAccount' && doc.group === '') {
     const name = doc.name;
     if (name) {
@@ -441,9 +540,20 @@ function readDocFacts(doc: ManifestDoc): DocFacts {
   } else if (isFluxInstance(doc)) {
     out.hasFluxInstance = true;
     const version = doc.text(FLUX_INSTANCE_VERSION_PATH);
-    const parsed = version ? parseFluxVersion(version.replace(/\.x$/, '.0')) : undefined;
+    const parsed = version ? fluxInstanceVersion(version) : undefined;
     if (parsed) out.instanceVersion = { version: parsed, ...origin(doc, doc.get(FLUX_INSTANCE_VERSION_PATH)) };
-    const olwi = doc.scalar(['spec', 'cluster', 'objectLevelWorkloadIdentity']);
+    const olwi = doc.scalar(FLUX_INSTANCE_OLWI_PATH);
+    out.install = {
+      mode: 'flux-operator',
+      ...(typeof olwi?.value === 'boolean' ? { objectLevelWorkloadIdentity: olwi.value } : {}),
+      components: doc.get(FLUX_INSTANCE_COMPONENTS_PATH)
+        ? items(doc.get(FLUX_INSTANCE_COMPONENTS_PATH))
+            .filter(isScalar)
+            .map((c) => c.text)
+        : FLUX_INSTANCE_DEFAULT_COMPONENTS,
+      ...enableGateEdit(doc),
+      ...origin(doc, doc.get(['metadata', 'name'])),
+    };
     if (olwi?.value === true) {
       for (const c of CONTROLLERS as readonly ControllerDef[]) {
         if (c.objectLevelWorkloadIdentityGate)
@@ -458,18 +568,11 @@ function readDocFacts(doc: ManifestDoc): DocFacts {
       out.controllerSettings.push(...fromPatch(doc, patch, 'fluxinstance'));
   } else if (kind === 'Kustomization' && doc.group === FLUX_API_GROUPS.kustomize) {
     out.fluxKustomizations.push({ name: doc.name, path: doc.text(['spec', 'path']) });
-  }
-  const endpoint = AZURE_ENDPOINTS[kind];
-  if (
-    endpoint &&
-    doc.group === endpoint.group &&
-    (doc.text(['spec', 'provider']) === 'azure' || doc.get(['spec', 'secretRef']))
-  ) {
-    const url = doc.text(endpoint.path);
-    const host = url && endpoint.azureHost(url);
-    if (host) out.registryLogins = [host];
-  }
-  if (identityRef && doc.group === (kindByName(kind)?.group ?? '')) {
+  } else if (kind === 'HelmRelease' && doc.group === FLUX_API_GROUPS.helm) {
+    if (isFlux2Chart(doc)) readChartRelease(doc, out);
+  } else if (identityRef && doc.group === (kindByName(kind)?.group ?? '')) {
+    if (chartValues) out.chartValues = readChartValuesConfigMap(doc);
+    if (!text.includes(identityRef.recordedWith)) return out;
     const fields = {
       provider: doc.text([identityRef.section, 'provider']),
       serviceAccountName: doc.text([identityRef.section, 'serviceAccountName']),
@@ -497,8 +600,130 @@ const IDENTITY_REF_KINDS: Readonly<
   ConfigMap: { section: 'data', recordedWith: 'provider' },
 };
 
+/**
+ * The edit that turns `spec.cluster.objectLevelWorkloadIdentity` on: replace a written value, or add the key after
+ * the last key of `spec.cluster` (or `cluster:` after the last key of `spec`). None for flow-style maps.
+ */
+function enableGateEdit(doc: ManifestDoc): Pick<InstallFact, 'enableGate'> {
+  const [spec, cluster, key] = FLUX_INSTANCE_OLWI_PATH;
+  const written = doc.get(FLUX_INSTANCE_OLWI_PATH);
+  if (written) return { enableGate: { range: doc.range(written), newText: 'true' } };
+  const eol = doc.file.eol;
+  const after = (map: YamlNode | undefined, lines: (indent: string) => string[]) => {
+    if (!isMap(map) || map.flow || map.pairs.length === 0) return {};
+    const last = map.pairs[map.pairs.length - 1];
+    const indent = ' '.repeat(doc.position(map.pairs[0].start).character);
+    const at = { line: doc.position(last.end).line + 1, character: 0 };
+    return { enableGate: { range: { start: at, end: at }, newText: lines(indent).join(eol) + eol } };
+  };
+  const clusterMap = doc.get([spec, cluster]);
+  if (clusterMap) return after(clusterMap, (i) => [`${i}${key}: true`]);
+  return after(doc.get([spec]), (i) => [`${i}${cluster}:`, `${i}  ${key}: true`]);
+}
+
+/** The chart's controller keys (a ConfigMap without any of them holds no chart values). */
+const CHART_KEYS = Object.values(CHART_CONTROLLER_KEYS);
+
+/** A HelmRelease of the community flux2 chart (by chart name, or a chartRef named after it). */
+function isFlux2Chart(doc: ManifestDoc): boolean {
+  return (
+    doc.text(['spec', 'chart', 'spec', 'chart']) === FLUX2_CHART.name ||
+    doc.text(['spec', 'chartRef', 'name']) === FLUX2_CHART.name
+  );
+}
+
+/** The install fact and controller settings of a flux2 chart HelmRelease: its `values`, and what `valuesFrom` reads. */
+function readChartRelease(doc: ManifestDoc, out: DocFacts): void {
+  const where = { uri: doc.file.uri, range: doc.range(doc.get(['metadata', 'name']) ?? { start: 0, end: 0 }) };
+  let unknownValues: string | undefined;
+  const valuesFrom: { name: string; key: string; optional: boolean }[] = [];
+  for (const item of items(doc.get(['spec', 'valuesFrom']))) {
+    const kind = textAt(item, ['kind']);
+    const name = textAt(item, ['name']) ?? '';
+    if (kind === 'ConfigMap' && textAt(item, ['targetPath']) === undefined)
+      valuesFrom.push({
+        name,
+        key: textAt(item, ['valuesKey']) ?? HELM_VALUES_DEFAULT_KEY,
+        optional: textAt(item, ['optional']) === 'true',
+      });
+    else
+      unknownValues ??= `values from ${kind ?? 'an object'} '${name}'${kind === 'ConfigMap' ? ' at a targetPath' : ''}`;
+  }
+  out.install = {
+    mode: 'helm-chart',
+    namespace: doc.namespace,
+    ...(unknownValues ? { unknownValues } : {}),
+    ...(valuesFrom.length > 0 ? { valuesFrom } : {}),
+    ...where,
+  };
+  out.controllerSettings.push(...chartSettings(doc.get(['spec', 'values']), (node) => doc.range(node), doc.file.uri));
+}
+
+/** The chart values in a ConfigMap's data entries (each entry a values file). */
+function readChartValuesConfigMap(doc: ManifestDoc): ChartValuesFact[] {
+  const name = doc.name;
+  if (!name) return [];
+  const out: ChartValuesFact[] = [];
+  for (const pair of entries(doc.get(['data']))) {
+    if (!isScalar(pair.value)) continue;
+    const nested = doc.nestedYaml(pair.value);
+    if (!nested?.root || nested.hasErrors) continue;
+    const toRange = (node: YamlNode) =>
+      nested.exact
+        ? doc.range({ start: nested.toOuter(node.start), end: nested.toOuter(node.end) })
+        : doc.range(pair.key);
+    const settings = chartSettings(nested.root, toRange, doc.file.uri);
+    out.push({
+      name,
+      namespace: doc.namespace,
+      key: pair.key.text,
+      settings,
+      uri: doc.file.uri,
+      range: doc.range(pair.key),
+    });
+  }
+  return out;
+}
+
+/** What the flux2 chart's values set on each controller (a controller with `create: false` is not installed). */
+function chartSettings(
+  values: YamlNode | undefined,
+  toRange: (node: YamlNode) => Range,
+  uri: string,
+): ControllerSetting[] {
+  const out: ControllerSetting[] = [];
+  for (const controller of CONTROLLER_NAMES) {
+    const key = CHART_CONTROLLER_KEYS[controller];
+    const node = nodeAt(values, [key]);
+    if (!node) continue;
+    if (textAt(node, CHART_VALUE_PATHS.create) === 'false') continue;
+    const args = items(nodeAt(node, CHART_VALUE_PATHS.additionalArgs))
+      .filter(isScalar)
+      .map((a) => a.text);
+    const env = Object.fromEntries(
+      items(nodeAt(node, CHART_VALUE_PATHS.extraEnv))
+        .map((e) => [textAt(e, ['name']), textAt(e, ['value']) ?? ''] as const)
+        .filter((e): e is readonly [string, string] => !!e[0]),
+    );
+    const annotations = stringMap(nodeAt(node, CHART_VALUE_PATHS.serviceAccountAnnotations));
+    const podLabels = stringMap(nodeAt(node, CHART_VALUE_PATHS.labels));
+    const span = nodeAt(values, [key]) ?? node;
+    const keyPair = isMap(values) ? values.pairs.find((p) => p.key.text === key) : undefined;
+    out.push(
+      setting(
+        controller,
+        'helm-values',
+        { uri, range: toRange(keyPair?.key ?? span) },
+        { args, env, annotations, podLabels },
+      ),
+    );
+  }
+  return out;
+}
+
 /** Kinds whose documents carry facts (everything else is skipped without a parse). */
 const FACT_KINDS = new Set([
+  'HelmRelease',
   'ServiceAccount',
   'Secret',
   'Deployment',

@@ -7,14 +7,19 @@ import { nodeIn, textIn } from '../render/value';
 import { parseManifest, type ManifestFile, type ParseBudget } from '../document/manifest';
 import {
   AZURE_ENDPOINTS,
-  BOOTSTRAP_FILE_NAMES,
+  BOOTSTRAP_DIR,
   BOOTSTRAP_KUSTOMIZATION_NAME,
-  FLUX_NAMESPACE,
+  CLUSTERS_DIR,
+  GOTK_COMPONENTS_FILE,
+  GOTK_SYNC_FILE,
   isKustomizationFileName,
   KUSTOMIZATION_FILE_NAMES,
   parseFluxVersion,
+  REPO_CONFIG_FILE,
   type ControllerName,
 } from '../catalog';
+import { readRepoConfig, type ClusterConfig, type RepoConfig } from './repoConfig';
+import { aksClusterDir, installOf, isGotkFile, listsGotkFile, type FluxInstall, type InstallEvidence } from './install';
 import {
   factsChanges,
   summarizeFacts,
@@ -73,7 +78,7 @@ const SCAN_SLICE_MS = 10;
 /** At most this many kustomize roots stand in for clusters (a repository of thousands of unrelated overlays). */
 const MAX_KUSTOMIZE_ROOTS = 2000;
 
-/** A cluster directory (the parent of a `flux-system` folder, or one holding a FluxInstance). */
+/** A cluster directory (the parent of a `flux-system` folder, one holding a FluxInstance or flux2 HelmRelease, one configured in `.flux-azure.yaml`). */
 export interface Cluster {
   readonly dir: string;
   /** Short name for messages (`clusters/production`). */
@@ -82,6 +87,9 @@ export interface Cluster {
   readonly settings: ReadonlyMap<ControllerName, readonly ControllerSetting[]>;
   /** Files that Flux applies to this cluster, following Kustomization paths and kustomize resources. */
   readonly files: ReadonlySet<string>;
+  readonly install: FluxInstall;
+  /** The AKS cluster's resource id, from `.flux-azure.yaml`. */
+  readonly aksClusterId?: string;
 }
 
 /**
@@ -104,6 +112,8 @@ export class WorkspaceIndex {
       }
     | undefined;
   private versionOverride: string | undefined;
+  /** `.flux-azure.yaml` of each workspace folder that has one. */
+  private readonly configs = new Map<string, RepoConfig>();
   readonly generations: FactGenerations = { serviceAccounts: 0, secrets: 0, identityRefs: 0, cluster: 0, rendered: 0 };
   /** Renderings by cluster directory, with the fingerprints of the files they read. */
   private readonly renderCache = new Map<
@@ -252,6 +262,8 @@ export class WorkspaceIndex {
   remove(uri: string): boolean {
     this.budget?.keepDiskCopy(uri, undefined);
     const existed = this.files.delete(uri);
+    const path = uriToPath(uri);
+    if (path && this.isRepoConfigFile(uri)) this.configs.delete(dirname(path));
     if (existed) this.membershipChanged();
     if (existed) this.invalidateAll();
     return existed;
@@ -307,7 +319,36 @@ export class WorkspaceIndex {
     }
     const rendered = this.renderedChanged;
     this.renderedChanged = false;
-    return changed.signature || rendered;
+    const config = this.isRepoConfigFile(uri) && this.readConfig(uri, file);
+    return changed.signature || rendered || config;
+  }
+
+  /** Whether a file is the `.flux-azure.yaml` of a workspace folder (others of that name are not read). */
+  isRepoConfigFile(uri: string): boolean {
+    const path = uriToPath(uri);
+    return !!path && basename(path) === REPO_CONFIG_FILE && this.roots.includes(dirname(path));
+  }
+
+  /** Reads a folder's `.flux-azure.yaml`; returns whether what it states changed (clusters are then re-derived). */
+  private readConfig(uri: string, file: ManifestFile): boolean {
+    const root = dirname(uriToPath(uri)!);
+    let config: RepoConfig;
+    try {
+      config = readRepoConfig(file);
+    } catch (err) {
+      this.log(`could not read ${uri}: ${err instanceof Error ? err.message : String(err)}`);
+      config = { clusters: [], problems: [] };
+    }
+    const key = (c: RepoConfig | undefined) =>
+      JSON.stringify(c?.clusters.map((e) => [e.path, e.install, e.fluxVersion, e.aksClusterId]) ?? null);
+    const changed = key(this.configs.get(root)) !== key(config);
+    this.configs.set(root, config);
+    if (changed) {
+      this.generations.cluster++;
+      this.clustersCache = undefined;
+      this.membershipChanged();
+    }
+    return changed;
   }
 
   private renderedChanged = false;
@@ -429,7 +470,7 @@ export class WorkspaceIndex {
       for (const r of file.facts.kustomize.resources) if (!/^[a-z]+:\/\//i.test(r)) included.add(resolve(dir, r));
     }
     const root = (path: string) => this.roots.find((r) => path.startsWith(r + sep)) ?? dirname(path);
-    this.rootsCache = kustomizationDirs
+    const roots: { cluster: Cluster; files: Set<string> }[] = kustomizationDirs
       .filter((d) => !included.has(d))
       .sort()
       .slice(0, MAX_KUSTOMIZE_ROOTS)
@@ -440,10 +481,18 @@ export class WorkspaceIndex {
           fluxVersion: undefined,
           settings: new Map(),
           files: new Set(),
+          install: {
+            mode: 'unknown',
+            controllersKnown: false,
+            origin: undefined,
+            stated: false,
+            unknown: 'no cluster of the repository applies this kustomization: Flux is installed outside it',
+          },
         },
         files: this.reach(dir, byDir, root(dir)),
       }));
-    return this.rootsCache;
+    this.rootsCache = roots;
+    return roots;
   }
 
   private filesByDir(): Map<string, IndexedFile[]> {
@@ -632,15 +681,26 @@ export class WorkspaceIndex {
 
   private computeClusters(): Cluster[] {
     const byDir = this.filesByDir();
-    const clusterDirs = new Set<string>();
     const root = (path: string) => this.roots.find((r) => path.startsWith(r + sep)) ?? dirname(path);
+    const configured = new Map<string, ClusterConfig>();
+    for (const [folder, config] of this.configs)
+      for (const entry of config.clusters) {
+        const dir = entry.path === '' ? folder : join(folder, ...entry.path.split('/'));
+        if (!configured.has(dir)) configured.set(dir, entry);
+      }
+    const clusterDirs = new Set<string>(configured.keys());
     for (const file of this.files.values()) {
       if (!file.path) continue;
       const name = basename(file.path);
       const dir = dirname(file.path);
-      const bootstrapFile = (BOOTSTRAP_FILE_NAMES as readonly string[]).includes(name);
-      if (bootstrapFile && basename(dir) === FLUX_NAMESPACE) clusterDirs.add(dirname(dir));
+      if (
+        basename(dir) === BOOTSTRAP_DIR &&
+        (isGotkFile(name) || (isKustomizationFileName(name) && listsGotkFile(file.facts)))
+      )
+        clusterDirs.add(dirname(dir));
       else if (file.facts.hasFluxInstance) clusterDirs.add(dir);
+      else if (file.facts.installs.some((i) => i.mode === 'helm-chart'))
+        clusterDirs.add(basename(dir) === BOOTSTRAP_DIR ? dirname(dir) : dir);
       // Bootstrap files kept elsewhere (a shared `platform/flux/<env>` base): the cluster is the sync's spec.path.
       for (const k of file.facts.fluxKustomizations) {
         if (!k.path || k.name !== BOOTSTRAP_KUSTOMIZATION_NAME) continue;
@@ -648,22 +708,89 @@ export class WorkspaceIndex {
         if (target !== dir && byDir.has(target)) clusterDirs.add(target);
       }
     }
+    const reached = new Map<string, Set<string>>();
+    for (const dir of clusterDirs) reached.set(dir, this.reach(dir, byDir, root(dir)));
+    // A folder with its own flux-system but no sync of its own (no gotk-sync.yaml) that another cluster reaches
+    // from outside is a base (per-environment overlays include it), not a cluster of its own.
+    const hasSync = (dir: string) =>
+      this.files.has(pathToUri(join(dir, BOOTSTRAP_DIR, GOTK_SYNC_FILE))) ||
+      KUSTOMIZATION_FILE_NAMES.some((n) =>
+        this.files
+          .get(pathToUri(join(dir, BOOTSTRAP_DIR, n)))
+          ?.facts.kustomize?.resources.some((r) => basename(r) === GOTK_SYNC_FILE),
+      );
+    for (const dir of [...clusterDirs]) {
+      if (configured.has(dir) || hasSync(dir)) continue;
+      const own = join(dir, BOOTSTRAP_DIR) + sep;
+      const base = [...clusterDirs].some(
+        (other) =>
+          other !== dir && !dir.startsWith(other + sep) && [...reached.get(other)!].some((f) => f.startsWith(own)),
+      );
+      if (base) clusterDirs.delete(dir);
+    }
+    // Outside every cluster found so far: objects the AKS GitOps extension annotates (the extension runs Flux
+    // there), and Flux Kustomizations directly in a `clusters/<name>` folder (Flux installed from elsewhere, such as
+    // the extension's fluxConfiguration).
+    const covered = (path: string) => [...clusterDirs].some((d) => reached.get(d)!.has(path));
+    const more = (dir: string | undefined) => {
+      if (!dir || clusterDirs.has(dir)) return;
+      clusterDirs.add(dir);
+      reached.set(dir, this.reach(dir, byDir, root(dir)));
+    };
+    for (const file of this.files.values()) {
+      if (!file.path || !file.facts.installs.some((i) => i.mode === 'aks-extension') || covered(file.path)) continue;
+      more(aksClusterDir(file.path, root(file.path)));
+    }
+    for (const file of [...this.files.values()].sort((a, b) => (a.path ?? '').localeCompare(b.path ?? ''))) {
+      if (!file.path || file.facts.fluxKustomizations.length === 0 || covered(file.path)) continue;
+      if (basename(dirname(dirname(file.path))) === CLUSTERS_DIR) more(dirname(file.path));
+    }
     return [...clusterDirs].sort().map((dir) => {
-      const files = this.reach(dir, byDir, root(dir));
+      const files = reached.get(dir)!;
       const settings = new Map<ControllerName, ControllerSetting[]>();
+      const add = (s: ControllerSetting) => {
+        if (!settings.has(s.controller)) settings.set(s.controller, []);
+        settings.get(s.controller)!.push(s);
+      };
       let fluxVersion: Cluster['fluxVersion'];
+      const found: InstallEvidence = { installs: [], header: undefined, gotk: false, components: false };
       for (const path of files) {
         const facts = this.files.get(pathToUri(path))?.facts;
         if (!facts) continue;
-        for (const s of facts.controllerSettings) {
-          if (!settings.has(s.controller)) settings.set(s.controller, []);
-          settings.get(s.controller)!.push(s);
-        }
+        for (const s of facts.controllerSettings) add(s);
         if (facts.fluxVersion && (!fluxVersion || path.includes(`${sep}flux-system${sep}`)))
           fluxVersion = { ...facts.fluxVersion };
+        found.installs.push(...facts.installs);
+        found.header ??= facts.bootstrapHeader;
+        found.gotk ||= isGotkFile(basename(path)) || listsGotkFile(facts);
+        found.components ||= facts.controllerSettings.some((s) => s.via === 'components');
       }
-      return { dir, label: relative(root(dir), dir) || basename(dir), fluxVersion, settings, files };
+      // bootstrap's own files below the cluster directory say how it was installed, even when no kustomization
+      // lists them.
+      const own = this.files.get(pathToUri(join(dir, BOOTSTRAP_DIR, GOTK_COMPONENTS_FILE)));
+      found.header ??= own?.facts.bootstrapHeader;
+      found.gotk ||= !!own || this.files.has(pathToUri(join(dir, BOOTSTRAP_DIR, GOTK_SYNC_FILE)));
+      const entry = configured.get(dir);
+      const install = installOf(found, settings, entry, add, (n, ns, k) => this.chartValuesNamed(n, ns, k));
+      if (entry?.fluxVersion) fluxVersion = { version: entry.fluxVersion, uri: entry.uri, range: entry.range };
+      return {
+        dir,
+        label: relative(root(dir), dir) || basename(dir),
+        fluxVersion,
+        settings,
+        files,
+        install,
+        ...(entry?.aksClusterId ? { aksClusterId: entry.aksClusterId } : {}),
+      };
     });
+  }
+
+  /** flux2 chart values kept in a ConfigMap of the workspace. */
+  private chartValuesNamed(name: string, namespace: string | undefined, key: string) {
+    for (const file of this.files.values())
+      for (const v of file.facts.chartValues)
+        if (v.name === name && v.key === key && (!namespace || !v.namespace || v.namespace === namespace)) return v;
+    return undefined;
   }
 
   /** Files Flux applies starting from a directory, as kustomize-controller does. */

@@ -1,8 +1,39 @@
 /** Diagnostics about the flux-system controller patches (identity, gate, lockdown). */
-import { fluxAzureDocs } from '../docs';
+import { fluxAzureDocs, OTHER_DOCS } from '../docs';
 import type { RuleShape } from './shape';
 
 export const PATCH_RULES = [
+  // ------------------------------------------------------------------ install modes
+  {
+    code: 'flux-azure/fluxinstance-gate-patch',
+    severity: 'warning',
+    category: 'patch',
+    title: 'On a FluxInstance the gate is spec.cluster.objectLevelWorkloadIdentity, not a patch',
+    explanation:
+      "The Flux Operator removes the `serviceaccounts/token create` rule from the controllers' ClusterRole unless `spec.cluster.objectLevelWorkloadIdentity` is true (and on Flux 2.7+ passes the gate as `=false` itself). " +
+      'A gate patch in `spec.kustomize.patches` turns the flag on, but the controllers may not request tokens, so object-level workload identity fails with a forbidden error.\n\nFix: set `spec.cluster.objectLevelWorkloadIdentity: true` and drop the gate from the patch.',
+    versions: { since: '2.6' },
+    factRules: [],
+    docsUrl: OTHER_DOCS.fluxOperatorInstance,
+    quickFix: false,
+    manifestCheckable: true,
+    crossFile: false,
+  },
+  {
+    code: 'flux-azure/controllers-not-in-repo',
+    severity: 'information',
+    category: 'patch',
+    title: 'The controllers of this cluster are not installed from this repository',
+    explanation:
+      'The cluster directory shows no `flux bootstrap` files, no FluxInstance and no `flux2` Helm chart: Flux runs as the AKS GitOps extension (`microsoft.flux`) or is installed elsewhere. ' +
+      'A kustomize patch of a Flux controller here matches nothing, so the checks of controller patches are not run on it.\n\nOn the AKS extension, controller workload identity is an extension setting: `az k8s-extension update --extension-type microsoft.flux --config workloadIdentity.enable=true workloadIdentity.azureClientId=<client-id>`. ' +
+      'Say how each cluster installs Flux in `.flux-azure.yaml` at the repository root.',
+    factRules: [],
+    docsUrl: OTHER_DOCS.aksGitOpsFlux,
+    quickFix: false,
+    manifestCheckable: true,
+    crossFile: true,
+  },
   // ------------------------------------------------------------------ patches
   {
     code: 'flux-azure/wi-use-label-placement',

@@ -89,6 +89,20 @@ export const VERSION_RULES = [
     crossFile: false,
   },
   {
+    code: 'flux-azure/repo-config-invalid',
+    severity: 'error',
+    category: 'input',
+    title: '.flux-azure.yaml is not valid',
+    explanation:
+      '`.flux-azure.yaml` at the repository root says, per cluster directory, how Flux is installed (`install`: bootstrap, flux-operator, helm-chart, aks-extension, unknown), its Flux version and the AKS cluster resource id. ' +
+      'An entry that cannot be read is ignored, and the cluster is judged from what the repository shows.\n\nFix: correct the entry (the editor validates the file against the schema shipped with the extension).',
+    factRules: [],
+    docsUrl: fluxAzureDocs(),
+    quickFix: false,
+    manifestCheckable: true,
+    crossFile: false,
+  },
+  {
     code: 'flux-azure/file-not-analysed',
     severity: 'information',
     category: 'input',

@@ -3,6 +3,7 @@ import {
   enumValuesFor,
   fieldDef,
   inRange,
+  installModeInfo,
   OBJECT_LEVEL_WI_GATE,
   REQUIRED_SERVICE_ACCOUNT_ANNOTATIONS,
   secretRefFor,
@@ -125,6 +126,13 @@ function gateLines(site: HoverSite, ctx: FeatureContext, use: WorkloadIdentityUs
   for (const controller of use.gateControllers) {
     const gate = controllerByName(controller)?.objectLevelWorkloadIdentityGate;
     for (const cluster of clusters) {
+      if (!cluster.install.controllersKnown) {
+        const { title } = installModeInfo(cluster.install.mode);
+        parts.push(
+          `? ${controller} in \`${cluster.label}\`: not known from this repository (${title}: ${cluster.install.unknown ?? ''})`,
+        );
+        continue;
+      }
       const version = cluster.fluxVersion?.version;
       const known = !gate || !version || inRange(version, gate);
       const on = gateSetting(cluster, controller) !== undefined;

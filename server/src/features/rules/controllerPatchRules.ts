@@ -20,6 +20,9 @@ import {
   parseLockdownArg,
   WORKLOAD_IDENTITY_AUDIENCE,
   FLUX_INSTANCE_PATCHES_PATH,
+  AKS_FLUX_EXTENSION,
+  FLUX_INSTANCE_OLWI_PATH,
+  REPO_CONFIG_FILE,
 } from '../../catalog';
 import type { ManifestDoc } from '../../document/manifest';
 import { isScalar, items, nodeAt, textAt, type ScalarNode } from '../../document/nodes';
@@ -56,9 +59,15 @@ export const controllerPatchRules: Rule = {
   check: (ctx) => {
     const findings: Finding[] = [];
     const patches = patchesOf(ctx.doc);
+    const elsewhere = installedElsewhere(ctx);
     for (const p of patches) {
       if (!touchesFlux(p)) continue;
+      if (elsewhere) {
+        findings.push(notInRepoFinding(p, elsewhere));
+        continue;
+      }
       findings.push(
+        ...fluxInstanceGateFindings(ctx, p),
         ...targetFindings(ctx, p),
         ...labelFindings(ctx, p, patches),
         ...envFindings(ctx, p),
@@ -68,6 +77,43 @@ export const controllerPatchRules: Rule = {
     return findings;
   },
 };
+
+/**
+ * The clusters of a kustomization.yaml whose controllers this repository does not install (the AKS extension, or
+ * Flux installed elsewhere): a patch of a controller there matches nothing. Undefined when any cluster of the file
+ * installs Flux from the repository, or the file belongs to no cluster.
+ */
+function installedElsewhere({ doc, clusters }: RuleContext): readonly Cluster[] | undefined {
+  if (!isKustomizeFile(doc) || clusters.length === 0) return undefined;
+  const modes = new Set(clusters.map((c) => c.install.mode));
+  return modes.has('bootstrap') || modes.has('flux-operator') || modes.has('helm-chart') ? undefined : clusters;
+}
+
+function notInRepoFinding(p: ControllerPatch, clusters: readonly Cluster[]): Finding {
+  const aks = clusters.some((c) => c.install.mode === 'aks-extension');
+  const { settings, type } = AKS_FLUX_EXTENSION;
+  return {
+    code: 'flux-azure/controllers-not-in-repo',
+    span: p.targetName ?? p.entry,
+    message:
+      `${clusters.map((c) => `\`${c.label}\``).join(', ')} ${aks ? `runs Flux as the AKS GitOps extension (${type}), which manages the controllers` : 'does not install the Flux controllers from this repository'}: this patch reaches no controller, so its settings are not checked. ` +
+      (aks
+        ? `Controller workload identity is an extension setting: az k8s-extension update --extension-type ${type} --config ${settings.enable}=true ${settings.clientId}=<client-id>.`
+        : `State the install mode in ${REPO_CONFIG_FILE} if the controllers are installed from here.`),
+  };
+}
+
+/** On a FluxInstance, a gate passed by patch while `spec.cluster.objectLevelWorkloadIdentity` is not true. */
+function fluxInstanceGateFindings({ doc }: RuleContext, p: ControllerPatch): Finding[] {
+  if (!isFluxInstance(doc) || doc.scalar(FLUX_INSTANCE_OLWI_PATH)?.value === true) return [];
+  return p.args
+    .filter((a) => parseFeatureGatesArg(a.text)?.gates.get(OBJECT_LEVEL_WI_GATE) === true)
+    .map((arg) => ({
+      code: 'flux-azure/fluxinstance-gate-patch' as const,
+      span: arg,
+      message: `The Flux Operator removes the controllers' permission to request ServiceAccount tokens unless spec.cluster.objectLevelWorkloadIdentity is true, so this flag alone leaves object-level workload identity failing with "forbidden". Set spec.cluster.objectLevelWorkloadIdentity: true instead.`,
+    }));
+}
 
 function targetFindings({ doc }: RuleContext, p: ControllerPatch): Finding[] {
   const out: Finding[] = [];

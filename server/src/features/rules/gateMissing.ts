@@ -4,6 +4,7 @@ import {
   gatePatch,
   OBJECT_LEVEL_WI_GATE,
   parseFeatureGatesArg,
+  REPO_CONFIG_FILE,
   targetNameFor,
   type ControllerName,
 } from '../../catalog';
@@ -18,6 +19,8 @@ import {
   fluxSystemKustomization,
   gateSetting,
   indirectIdentityUses,
+  knownInstalls,
+  whereToConfigure,
   workloadIdentityUses,
 } from './helpers';
 import type { Fix, Rule } from './rule';
@@ -43,27 +46,37 @@ export const gateMissing: Rule = fluxObjectRule('gate-missing', ({ doc, clusters
   ];
   for (const { span, controllers, what } of uses) {
     for (const controller of controllers) {
-      // A workspace without any Flux installation cannot tell: say nothing rather than guess.
-      const missing = clusters.filter(
-        (c) => c.settings.size > 0 && !gateSetting(c, controller) && !renderedGate(index, c, controller),
+      // Clusters whose controllers the repository does not show (AKS extension, installed elsewhere, no Flux files)
+      // cannot tell: say nothing rather than guess.
+      const missing = knownInstalls(clusters, controller).filter(
+        (c) => !gateSetting(c, controller) && !renderedGate(index, c, controller),
       );
       if (missing.length === 0) continue;
       const where = missing.map((c) => `\`${c.label}\``).join(', ');
+      const how = [...new Set(missing.map((c) => whereToConfigure(c, controller)))].join(', or ');
       findings.push({
         code: 'flux-azure/gate-missing' as const,
         span,
         message:
           `${controller} in ${where} does not run with --feature-gates=${OBJECT_LEVEL_WI_GATE}=true, so this ${doc.kind} ` +
           `will stall with reason FeatureGateDisabled instead of using ${what}. ` +
-          `Add the feature-gate patch to the cluster's flux-system kustomization.yaml.`,
+          `${how[0].toUpperCase()}${how.slice(1)}.` +
+          (missing.some((c) => c.install.mode === 'bootstrap' && c.settings.size === 0)
+            ? ` (The repository patches no controller, so they run as gotk-components.yaml generates them; if they are patched elsewhere, such as Terraform, state install: unknown for the cluster in ${REPO_CONFIG_FILE}.)`
+            : ''),
         related: missing.map((c) => ({
-          location: {
-            uri: pathToUri(fluxSystemKustomization(c)),
-            range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
-          },
-          message: `flux-system patches of ${c.label}`,
+          location:
+            c.install.mode === 'bootstrap' || !c.install.origin
+              ? {
+                  uri: pathToUri(fluxSystemKustomization(c)),
+                  range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+                }
+              : { uri: c.install.origin.uri, range: c.install.origin.range },
+          message: c.install.mode === 'bootstrap' ? `flux-system patches of ${c.label}` : `Flux install of ${c.label}`,
         })),
-        fixes: missing.flatMap((c) => gateFix(index, c, controller)),
+        fixes: missing.flatMap((c) =>
+          c.install.mode === 'bootstrap' ? gateFix(index, c, controller) : instanceGateFix(c),
+        ),
       });
     }
   }
@@ -87,6 +100,19 @@ function renderedGate(index: WorkspaceIndex, cluster: Cluster, controller: Contr
       }
     }
   return false;
+}
+
+/** Sets `spec.cluster.objectLevelWorkloadIdentity: true` on a cluster's FluxInstance. */
+function instanceGateFix(cluster: Cluster): Fix[] {
+  const { enableGate, origin, mode } = cluster.install;
+  if (mode !== 'flux-operator' || !enableGate || !origin) return [];
+  return [
+    {
+      title: `Set spec.cluster.objectLevelWorkloadIdentity: true on the FluxInstance of ${cluster.label}`,
+      edits: { [origin.uri]: [enableGate] },
+      preferred: true,
+    },
+  ];
 }
 
 /** Adds the gate for `controller` to a cluster's flux-system kustomization.yaml: extends an existing gate patch's target, or appends one. */

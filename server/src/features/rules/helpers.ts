@@ -4,7 +4,10 @@ import {
   ENV_CLIENT_ID,
   kindByName,
   kindDef,
+  CHART_CONTROLLER_KEYS,
+  CHART_VALUE_PATHS,
   OBJECT_LEVEL_WI_GATE,
+  OBJECT_LEVEL_WI_GATE_ARG,
   parseFeatureGatesArg,
   type ControllerName,
   type KindLookup,
@@ -121,13 +124,40 @@ export function indirectIdentityUses(
   return out;
 }
 
-/** The setting that enables the object-level gate on a controller in a cluster, if any. */
+/**
+ * The setting that enables the object-level gate on a controller in a cluster, if any. On a FluxInstance only
+ * `spec.cluster.objectLevelWorkloadIdentity` counts: with it unset the operator removes the controllers' permission
+ * to request tokens, whatever a patch passes as flag.
+ */
 export function gateSetting(cluster: Cluster, controller: ControllerName): ControllerSetting | undefined {
   return (cluster.settings.get(controller) ?? []).find(
     (s) =>
       s.objectLevelWorkloadIdentity ||
-      s.args.some((a) => parseFeatureGatesArg(a)?.gates.get(OBJECT_LEVEL_WI_GATE) === true),
+      (s.via !== 'fluxinstance' &&
+        s.args.some((a) => parseFeatureGatesArg(a)?.gates.get(OBJECT_LEVEL_WI_GATE) === true)),
   );
+}
+
+/**
+ * Clusters whose controllers the repository shows completely (rules about controller settings judge only these),
+ * and that install `controller` (a controller the install leaves out has no settings to judge).
+ */
+export function knownInstalls(clusters: readonly Cluster[], controller: ControllerName): Cluster[] {
+  return clusters.filter(
+    (c) => c.install.controllersKnown && (!c.install.components || c.install.components.includes(controller)),
+  );
+}
+
+/** Where a cluster's controllers are configured, for messages: "the flux-system patches", "the FluxInstance", … */
+export function whereToConfigure(cluster: Cluster, controller: ControllerName): string {
+  switch (cluster.install.mode) {
+    case 'flux-operator':
+      return 'set spec.cluster.objectLevelWorkloadIdentity: true on the FluxInstance';
+    case 'helm-chart':
+      return `add ${OBJECT_LEVEL_WI_GATE_ARG} to ${CHART_CONTROLLER_KEYS[controller]}.${CHART_VALUE_PATHS.additionalArgs.join('.')} in the flux2 HelmRelease values`;
+    default:
+      return "add the feature-gate patch to the cluster's flux-system kustomization.yaml";
+  }
 }
 
 /**

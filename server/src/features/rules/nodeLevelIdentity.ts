@@ -1,5 +1,5 @@
 import { ANNOTATION_CLIENT_ID, ENV_CLIENT_ID, serviceById } from '../../catalog';
-import { controllerIdentitySetting, fluxObjectRule } from './helpers';
+import { controllerIdentitySetting, fluxObjectRule, knownInstalls } from './helpers';
 import type { Rule } from './rule';
 
 /**
@@ -20,7 +20,7 @@ export const nodeLevelIdentity: Rule = fluxObjectRule(
       const serviceAccount = doc.scalar(use.serviceAccountField);
       if (serviceAccount && serviceAccount.text !== '' && !isPlaceholder(serviceAccount.text)) continue;
       const controller = lookup.def.controller;
-      const without = clusters.filter((c) => c.settings.size > 0 && !controllerIdentitySetting(c, controller));
+      const without = knownInstalls(clusters, controller).filter((c) => !controllerIdentitySetting(c, controller));
       if (without.length === 0) continue;
       const service = serviceById(use.service)?.name ?? use.service;
       findings.push({
@@ -29,7 +29,7 @@ export const nodeLevelIdentity: Rule = fluxObjectRule(
         message:
           `This ${doc.kind} logs in to ${service} with ${controller}'s identity (no serviceAccountName, no secretRef), ` +
           `but ${without.map((c) => `\`${c.label}\``).join(', ')} gives ${controller} no Azure identity ` +
-          `(no ${ANNOTATION_CLIENT_ID} annotation or ${ENV_CLIENT_ID} in the flux-system patches). Unless it is set up ` +
+          `(no ${ANNOTATION_CLIENT_ID} annotation or ${ENV_CLIENT_ID} in its configuration). Unless it is set up ` +
           `outside this repository, the login falls back to the node's kubelet identity, which Flux supports only for ACR. ` +
           `Configure workload identity for ${controller}, or set serviceAccountName on this object.`,
       });

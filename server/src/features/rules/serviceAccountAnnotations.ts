@@ -34,7 +34,7 @@ export const serviceAccountAnnotations: Rule = fluxObjectRule('sa-annotations', 
       .map((u) => ({ serviceAccount: u.reference, name: u.through.serviceAccountName ?? '' })),
   ];
   for (const { serviceAccount, name } of uses) {
-    if (isPlaceholder(name) || name.includes('${')) continue; // reported once by the placeholder rule
+    if (isPlaceholder(name) || name.includes('${') || isTemplated(name)) continue; // placeholder rule; template input
     const found = index.serviceAccounts(name, namespace, doc.file.uri);
     if (found.length === 0) {
       if (index.fileCount > 0) {

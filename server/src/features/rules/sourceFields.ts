@@ -4,6 +4,7 @@ import {
   findPlaceholders,
   hostOf,
   inRange,
+  isTemplated,
   looksLikeAzureDevOps,
 } from '../../catalog';
 import { isFluxDoc, removePair, replaceScalar } from './helpers';
@@ -20,7 +21,7 @@ export const acrHost: Rule = {
     if (doc.kind === 'HelmRepository' && doc.text(['spec', 'type']) !== 'oci') return [];
     const urlPath = doc.kind === 'ImageRepository' ? ['spec', 'image'] : ['spec', 'url'];
     const url = doc.scalar(urlPath);
-    if (!url || findPlaceholders(url.text).length > 0 || url.text.includes('${')) return [];
+    if (!url || findPlaceholders(url.text).length > 0 || url.text.includes('${') || isTemplated(url.text)) return [];
     const host = hostOf(url.text.replace(/^oci:\/\//, ''));
     if (!host || ACR_HOST_REGEX.test(host)) return [];
     return [
@@ -51,7 +52,13 @@ export const adoGitUrl: Rule = {
   check: ({ doc }) => {
     if (doc.text(['spec', 'provider']) !== 'azure') return [];
     const url = doc.scalar(['spec', 'url']);
-    if (!url || ADO_GIT_URL_REGEX.test(url.text) || findPlaceholders(url.text).length > 0 || url.text.includes('${'))
+    if (
+      !url ||
+      ADO_GIT_URL_REGEX.test(url.text) ||
+      findPlaceholders(url.text).length > 0 ||
+      url.text.includes('${') ||
+      isTemplated(url.text)
+    )
       return [];
     const fixes = [];
     const legacy = /^https:\/\/([^.]+)\.visualstudio\.com\/(?:DefaultCollection\/)?([^/]+)\/_git\/([^/?#]+)$/.exec(
