@@ -1,7 +1,9 @@
+import type { DiagnosticRelatedInformation } from 'vscode-languageserver';
 import { ACR_HOST_REGEX, ADO_GIT_URL_REGEX, BLOB_ENDPOINT_REGEX, findPlaceholders } from '../../catalog';
 import type { ManifestDoc } from '../../document/manifest';
 import { isMap } from '../../document/nodes';
 import { nodeIn, textIn } from '../../render/value';
+import { inClusters } from './clusterScope';
 import { hostOf, isFluxDoc, replaceScalar } from './helpers';
 import type { Fix, Rule } from './rule';
 
@@ -32,6 +34,8 @@ export const providerAzureMissing: Rule = {
     const endpoint = ENDPOINTS[doc.kind!];
     // Judged as Flux applies it: a kustomize patch, a component or a Flux patch may set the provider or secretRef.
     const renderings = index.renderingsOf(doc.file.uri, doc.index);
+    let where = '';
+    const related: DiagnosticRelatedInformation[] = [];
     if (renderings.length > 0) {
       const lacking = renderings.filter(({ object }) => {
         const node = object.node;
@@ -41,6 +45,23 @@ export const providerAzureMissing: Rule = {
         return textIn(node, ['spec', 'provider']) !== 'azure';
       });
       if (lacking.length === 0) return [];
+      const all = renderings.map((r) => r.cluster);
+      where = inClusters(
+        lacking.map((r) => r.cluster),
+        all,
+      );
+      // Where the other renderings get their login from (a patch, an overlay): the place to copy from.
+      const seen = new Set<string>();
+      for (const r of renderings) {
+        if (lacking.includes(r)) continue;
+        const p = nodeIn(r.object.node, ['spec', 'provider']);
+        if (!p || p.at.uri === doc.file.uri || seen.has(`${p.at.uri}:${p.at.range.start.line}`)) continue;
+        seen.add(`${p.at.uri}:${p.at.range.start.line}`);
+        related.push({
+          location: { uri: p.at.uri, range: p.at.range },
+          message: `provider: azure comes from here${inClusters([r.cluster], all)}${p.at.note ? ` (${p.at.note})` : ''}`,
+        });
+      }
     }
     const url = doc.scalar(endpoint.path);
     if (!url || findPlaceholders(url.text).length > 0 || !endpoint.test(url.text)) return [];
@@ -55,7 +76,8 @@ export const providerAzureMissing: Rule = {
         span: provider ?? url,
         message:
           `This ${doc.kind} points at an Azure endpoint but has no secretRef and no provider: azure, so the controller makes no Entra ID login ` +
-          `and the ${doc.kind === 'GitRepository' ? 'clone' : 'pull'} fails as unauthorized (controller, kubelet and workload identities all need provider: azure).`,
+          `and the ${doc.kind === 'GitRepository' ? 'clone' : 'pull'} fails as unauthorized${where} (controller, kubelet and workload identities all need provider: azure).`,
+        ...(related.length > 0 ? { related } : {}),
         fixes: addProvider(doc),
       },
     ];
