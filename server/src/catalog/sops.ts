@@ -7,7 +7,7 @@
 import { AZURE_CLOUDS } from './clouds';
 
 /** The file the `sops` CLI looks for, from the encrypted file's directory upwards. */
-export const SOPS_CONFIG_FILE_NAME = '.sops.yaml';
+const SOPS_CONFIG_FILE_NAME = '.sops.yaml';
 /** Top-level list of a `.sops.yaml`. */
 export const SOPS_CREATION_RULES_KEY = 'creation_rules';
 /** A creation rule's list of key groups (each a map of key types). */
