@@ -469,3 +469,19 @@ test('provider-azure-missing on a base rendered in two clusters: one finding nam
   assert.equal(both.length, 1);
   assert.match(both[0].d.message, /in `clusters\/prod` and `clusters\/staging`/);
 });
+
+test('sa-annotation-not-guid on a base ServiceAccount two clusters apply without postBuild: one finding naming both', async () => {
+  const files = {
+    ...cluster('prod'),
+    ...cluster('staging'),
+    ...overlay('prod'),
+    ...overlay('staging'),
+    ...base({ 'apps/base/sa.yaml': BASE_SA.replace(CLIENT_ID, '${AZURE_CLIENT_ID}') }),
+  };
+  const found = await lint(files, 'sa-annotation-not-guid');
+  assert.equal(found.length, 1, found.map((f) => f.d.message).join('\n'));
+  assert.match(
+    found[0].d.message,
+    /Kustomization apps in `clusters\/prod` and Kustomization apps in `clusters\/staging` have no spec\.postBuild/,
+  );
+});

@@ -2,6 +2,7 @@ import type { DiagnosticRelatedInformation } from 'vscode-languageserver';
 import { FLUX_API_GROUPS, SOPS_METADATA_KEY } from '../../catalog';
 import type { ManifestDoc } from '../../document/manifest';
 import { isMap, pairOf } from '../../document/nodes';
+import { sourceKey, type Applied, type FleetRendering } from '../../render/fleet';
 import { nodeIn } from '../../render/value';
 import type { Cluster } from '../../workspace/workspaceIndex';
 import { inClusters, joinAnd } from './clusterScope';
@@ -10,6 +11,25 @@ import type { Finding, Fix, Rule } from './rule';
 
 /** Encrypted files listed in a message before "and N more". */
 const LISTED = 3;
+
+/** What each Flux Kustomization of a rendering applies, by the document it is written in (built once per rendering). */
+const appliedByKustomization = new WeakMap<FleetRendering, Map<string, Applied[]>>();
+
+function appliedBy(rendering: FleetRendering, uri: string, doc: number): readonly Applied[] {
+  let map = appliedByKustomization.get(rendering);
+  if (!map) {
+    map = new Map();
+    for (const a of rendering.applied) {
+      if (!a.by) continue;
+      const key = sourceKey(a.by.source.uri, a.by.source.doc);
+      const list = map.get(key);
+      if (list) list.push(a);
+      else map.set(key, [a]);
+    }
+    appliedByKustomization.set(rendering, map);
+  }
+  return map.get(sourceKey(uri, doc)) ?? [];
+}
 
 /**
  * Issue 15 item 6: SOPS-encrypted manifests (a top-level `sops:` key) that a Flux Kustomization applies without
@@ -24,9 +44,8 @@ export const sopsDecryptionMissing: Rule = {
     const affected: Cluster[] = [];
     const renderedIn: Cluster[] = [];
     for (const cluster of clusters) {
-      for (const applied of index.renderingOf(cluster).applied) {
-        const by = applied.by;
-        if (!by || by.source.uri !== doc.file.uri || by.source.doc !== doc.index) continue;
+      for (const applied of appliedBy(index.renderingOf(cluster), doc.file.uri, doc.index)) {
+        const by = applied.by!;
         renderedIn.push(cluster);
         if (nodeIn(by.node, ['spec', 'decryption']) !== undefined) continue;
         let hit = false;
