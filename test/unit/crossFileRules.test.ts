@@ -485,3 +485,14 @@ test('sa-annotation-not-guid on a base ServiceAccount two clusters apply without
     /Kustomization apps in `clusters\/prod` and Kustomization apps in `clusters\/staging` have no spec\.postBuild/,
   );
 });
+
+test('a subject in a namespace the repository never applies anything to is only an information', async () => {
+  const files = { ...cluster('prod'), ...overlay('prod'), ...base() };
+  const found = await lint(
+    { ...files, 'azure/fic.yaml': fic('system:serviceaccount:payments:api') },
+    'fic-subject-no-service-account',
+  );
+  assert.equal(found.length, 1);
+  assert.equal(found[0].d.severity, 3);
+  assert.match(found[0].d.message, /nothing the repository applies is in namespace 'payments'/);
+});

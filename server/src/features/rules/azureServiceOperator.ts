@@ -131,16 +131,22 @@ function subjectFindings(doc: ManifestDoc, index: WorkspaceIndex, subject: Scala
     hint = ` kustomize renames ServiceAccount '${parsed.name}' to '${renamed.name}' (${renamed.object!.renamed!.by}), and the token carries the rendered name.`;
   else if (sameName.length > 0)
     hint = ` A ServiceAccount '${parsed.name}' exists in namespace ${joinAnd([...new Set(sameName.map((a) => `'${a.namespace}'`))])}.`;
+  // Where the repository may not be the whole story, an information rather than a warning.
+  const doubt = !fleet.namespaces.has(parsed.namespace)
+    ? `nothing the repository applies is in namespace '${parsed.namespace}': it may be managed elsewhere`
+    : fleet.incomplete
+      ? 'some of what the clusters apply is not in the repository'
+      : undefined;
   const fixed =
     renamed && renamed.namespace !== '*' ? serviceAccountSubject(renamed.namespace, renamed.name) : undefined;
   return [
     {
       code: 'flux-azure/fic-subject-no-service-account',
       span: subject,
-      ...(fleet.incomplete ? { severity: 3 as const } : {}),
+      ...(doubt ? { severity: 3 as const } : {}),
       message:
         `No cluster of this repository has a ServiceAccount '${parsed.name}' in namespace '${parsed.namespace}' as Flux renders it` +
-        `${fleet.incomplete ? ' (some of what the clusters apply is not in the repository, so it may exist there)' : ''}; ` +
+        `${doubt ? ` (${doubt}, so it may exist there)` : ''}; ` +
         `Entra matches the subject exactly (case-sensitively), so this credential is never used.${hint}`,
       related,
       fixes:

@@ -18,6 +18,8 @@ interface ClusterAccounts {
   readonly accounts: readonly Omit<FleetServiceAccount, 'cluster'>[];
   /** Namespaces where a HelmRelease installs a chart: its ServiceAccounts are not in the repository. */
   readonly helmNamespaces: ReadonlySet<string>;
+  /** Namespaces the rendering puts anything in (or creates). */
+  readonly namespaces: ReadonlySet<string>;
   /** Whether the rendering holds content it could not read (remote bases, generators, unknown paths or names). */
   readonly incomplete: boolean;
 }
@@ -29,10 +31,13 @@ function accountsOf(rendering: FleetRendering): ClusterAccounts {
   if (cached) return cached;
   const accounts: Omit<FleetServiceAccount, 'cluster'>[] = [];
   const helmNamespaces = new Set<string>();
+  const namespaces = new Set<string>();
   let incomplete = rendering.unknowns.length > 0;
   for (const applied of rendering.applied)
     for (const object of applied.objects) {
       const id = idOf(object);
+      if (id.namespace) namespaces.add(id.namespace);
+      if (id.kind === 'Namespace' && id.group === '') namespaces.add(id.name);
       if (id.kind === 'ServiceAccount' && id.group === '') {
         const name = nodeIn(object.node, ['metadata', 'name']);
         const namespace = nodeIn(object.node, ['metadata', 'namespace']);
@@ -47,7 +52,8 @@ function accountsOf(rendering: FleetRendering): ClusterAccounts {
     }
   // The controllers' own ServiceAccounts exist wherever Flux runs, also when no gotk-components.yaml shows them.
   for (const name of CONTROLLER_NAMES) accounts.push({ namespace: FLUX_NAMESPACE, name, object: undefined });
-  const result = { accounts, helmNamespaces, incomplete };
+  namespaces.add(FLUX_NAMESPACE);
+  const result = { accounts, helmNamespaces, namespaces, incomplete };
   byRendering.set(rendering, result);
   return result;
 }
@@ -55,6 +61,7 @@ function accountsOf(rendering: FleetRendering): ClusterAccounts {
 export interface FleetAccounts {
   readonly accounts: readonly FleetServiceAccount[];
   readonly helmNamespaces: ReadonlySet<string>;
+  readonly namespaces: ReadonlySet<string>;
   readonly incomplete: boolean;
 }
 
@@ -64,14 +71,16 @@ export function fleetServiceAccounts(index: WorkspaceIndex): FleetAccounts | und
   if (clusters.length === 0) return undefined;
   const accounts: FleetServiceAccount[] = [];
   const helmNamespaces = new Set<string>();
+  const namespaces = new Set<string>();
   let incomplete = false;
   for (const cluster of clusters) {
     const found = accountsOf(index.renderingOf(cluster));
     for (const a of found.accounts) accounts.push({ ...a, cluster });
     for (const ns of found.helmNamespaces) helmNamespaces.add(ns);
+    for (const ns of found.namespaces) namespaces.add(ns);
     incomplete ||= found.incomplete;
   }
-  return { accounts, helmNamespaces, incomplete };
+  return { accounts, helmNamespaces, namespaces, incomplete };
 }
 
 /** Whether a fleet ServiceAccount is the one `namespace`/`name` names (exactly, as Entra compares). */
