@@ -470,7 +470,7 @@ test('provider-azure-missing on a base rendered in two clusters: one finding nam
   assert.match(both[0].d.message, /in `clusters\/prod` and `clusters\/staging`/);
 });
 
-test('sa-annotation-not-guid on a base ServiceAccount two clusters apply without postBuild: one finding naming both', async () => {
+test('sa-annotation-not-guid on a base ServiceAccount two clusters apply without postBuild: one finding per place naming both', async () => {
   const files = {
     ...cluster('prod'),
     ...cluster('staging'),
@@ -479,9 +479,11 @@ test('sa-annotation-not-guid on a base ServiceAccount two clusters apply without
     ...base({ 'apps/base/sa.yaml': BASE_SA.replace(CLIENT_ID, '${AZURE_CLIENT_ID}') }),
   };
   const found = await lint(files, 'sa-annotation-not-guid');
-  assert.equal(found.length, 1, found.map((f) => f.d.message).join('\n'));
+  // On the Bucket's serviceAccountName (the object that fails) and on the annotation itself: once each.
+  assert.deepEqual(found.map((f) => f.at).sort(), ['apps/base/bucket.yaml:11', 'apps/base/sa.yaml:7']);
+  const onBucket = found.find((f) => f.at.startsWith('apps/base/bucket.yaml'))!;
   assert.match(
-    found[0].d.message,
+    onBucket.d.message,
     /Kustomization apps in `clusters\/prod` and Kustomization apps in `clusters\/staging` have no spec\.postBuild/,
   );
 });
