@@ -498,3 +498,28 @@ test('a subject in a namespace the repository never applies anything to is only 
   assert.equal(found[0].d.severity, 3);
   assert.match(found[0].d.message, /nothing the repository applies is in namespace 'payments'/);
 });
+
+test('a FluxInstance in its own namespace: the controllers there are in the fleet', async () => {
+  const files = {
+    'clusters/op/flux.yaml': lines(
+      'apiVersion: fluxcd.controlplane.io/v1',
+      'kind: FluxInstance',
+      'metadata:',
+      '  name: flux',
+      '  namespace: flux',
+      'spec:',
+      '  distribution:',
+      '    version: "2.7.x"',
+    ),
+    'clusters/op/app.yaml': BASE_SA,
+  };
+  for (const [subject, count] of [
+    ['system:serviceaccount:flux:source-controller', 0],
+    ['system:serviceaccount:flux:source-ctrl', 1],
+  ] as const)
+    assert.equal(
+      (await lint({ ...files, 'azure/fic.yaml': fic(subject) }, 'fic-subject-no-service-account')).length,
+      count,
+      subject,
+    );
+});

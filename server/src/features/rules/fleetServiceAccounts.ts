@@ -1,4 +1,11 @@
-import { CONTROLLER_NAMES, FLUX_API_GROUPS, FLUX_NAMESPACE } from '../../catalog';
+import {
+  apiGroupOf,
+  CONTROLLER_NAMES,
+  FLUX_API_GROUPS,
+  FLUX_INSTANCE_API_VERSION,
+  FLUX_INSTANCE_KIND,
+  FLUX_NAMESPACE,
+} from '../../catalog';
 import type { FleetRendering } from '../../render/fleet';
 import { idOf, type RObject } from '../../render/object';
 import { nodeIn, textIn } from '../../render/value';
@@ -26,6 +33,8 @@ interface ClusterAccounts {
 
 const byRendering = new WeakMap<FleetRendering, ClusterAccounts>();
 
+const FLUX_INSTANCE_GROUP = apiGroupOf(FLUX_INSTANCE_API_VERSION);
+
 function accountsOf(rendering: FleetRendering): ClusterAccounts {
   const cached = byRendering.get(rendering);
   if (cached) return cached;
@@ -33,6 +42,8 @@ function accountsOf(rendering: FleetRendering): ClusterAccounts {
   const helmNamespaces = new Set<string>();
   const namespaces = new Set<string>();
   let incomplete = rendering.unknowns.length > 0;
+  // Flux runs in flux-system unless a FluxInstance installs it elsewhere (it installs into its own namespace).
+  const fluxNamespaces = new Set<string>([FLUX_NAMESPACE]);
   for (const applied of rendering.applied)
     for (const object of applied.objects) {
       const id = idOf(object);
@@ -44,6 +55,8 @@ function accountsOf(rendering: FleetRendering): ClusterAccounts {
         if (name?.type !== 'scalar' || (namespace && namespace.type !== 'scalar')) incomplete = true;
         // Without a namespace it lands in the applying client's default: match it in any namespace.
         else accounts.push({ namespace: id.namespace ?? '*', name: id.name, object });
+      } else if (id.kind === FLUX_INSTANCE_KIND && id.group === FLUX_INSTANCE_GROUP) {
+        if (id.namespace) fluxNamespaces.add(id.namespace);
       } else if (id.kind === 'HelmRelease' && id.group === FLUX_API_GROUPS.helm) {
         const ns = textIn(object.node, ['spec', 'targetNamespace']) ?? id.namespace;
         if (ns) helmNamespaces.add(ns);
@@ -51,8 +64,10 @@ function accountsOf(rendering: FleetRendering): ClusterAccounts {
       }
     }
   // The controllers' own ServiceAccounts exist wherever Flux runs, also when no gotk-components.yaml shows them.
-  for (const name of CONTROLLER_NAMES) accounts.push({ namespace: FLUX_NAMESPACE, name, object: undefined });
-  namespaces.add(FLUX_NAMESPACE);
+  for (const namespace of fluxNamespaces) {
+    for (const name of CONTROLLER_NAMES) accounts.push({ namespace, name, object: undefined });
+    namespaces.add(namespace);
+  }
   const result = { accounts, helmNamespaces, namespaces, incomplete };
   byRendering.set(rendering, result);
   return result;
