@@ -105,6 +105,18 @@ const CASES: Record<string, { file: string; text: string }> = {
       '- op: add\n  path: /spec/template/spec/containers/0/args/-\n  value: --feature-gates=ObjectLevelWorkloadIdentity=true',
     ).replace('kind: Deployment', 'kind: ServiceAccount'),
   },
+  'flux-azure/sops-decryption-missing': {
+    file: 'clusters/c/sops-apps.yaml',
+    text: `apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata: {name: sops-apps, namespace: flux-system}\nspec:\n  interval: 10m\n  path: ./sops\n  sourceRef: {kind: GitRepository, name: flux-system}\n`,
+  },
+  'flux-azure/fic-subject-no-service-account': {
+    file: 'azure/fic-renamed.yaml',
+    text: `apiVersion: managedidentity.azure.com/v1api20230131\nkind: FederatedIdentityCredential\nmetadata: {name: f3}\nspec:\n  owner: {name: id}\n  audiences: [api://AzureADTokenExchange]\n  issuer: https://oidc.example/\n  subject: system:serviceaccount:apps:wi\n`,
+  },
+  'flux-azure/sops-config-keyvault': {
+    file: '.sops.yaml',
+    text: `creation_rules:\n  - path_regex: .*\\.yaml\n    azure_kv: https://kv.vault.azure.net/keys/sops/1\n`,
+  },
   'flux-azure/lockdown-without-gate': {
     file: 'clusters/c/flux-system/kustomization.yaml',
     text: KUSTOMIZATION(
@@ -118,6 +130,14 @@ before(async () => {
     'apps/sa.yaml': SA,
     'clusters/c/flux-system/gotk-components.yaml':
       '# Flux Version: v2.7.0\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: flux-system\n',
+    // What the sops-decryption-missing and fic-subject-no-service-account cases need rendered in cluster c.
+    'sops/secret.yaml':
+      'apiVersion: v1\nkind: Secret\nmetadata: {name: s, namespace: apps}\nstringData:\n  k: ENC[AES256_GCM,data:Zm9v,iv:YmFy,tag:YmF6,type:str]\nsops:\n  version: 3.9.4\n',
+    'clusters/c/renamed.yaml':
+      'apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata: {name: renamed, namespace: flux-system}\nspec:\n  interval: 10m\n  path: ./renamed\n  sourceRef: {kind: GitRepository, name: flux-system}\n',
+    'renamed/kustomization.yaml':
+      'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nnamePrefix: x-\nresources:\n  - sa.yaml\n',
+    'renamed/sa.yaml': SA.replace('name: id', 'name: wi'),
   };
   for (const c of Object.values(CASES)) files[c.file] = c.text;
   for (const [path, text] of Object.entries(files)) {

@@ -20,6 +20,8 @@ export interface AzureCloudShape {
   readonly blobSuffix: string;
   /** ACR login-server suffix(es). */
   readonly acrSuffixes: readonly string[];
+  /** Key Vault and Managed HSM host suffixes, `https://<vault><suffix>`. */
+  readonly keyVaultSuffixes: readonly string[];
 }
 
 const AZURE_CLOUDS_LITERAL = [
@@ -33,6 +35,7 @@ const AZURE_CLOUDS_LITERAL = [
     eventHubsSuffix: '.servicebus.windows.net',
     blobSuffix: '.blob.core.windows.net',
     acrSuffixes: ['.azurecr.io'],
+    keyVaultSuffixes: ['.vault.azure.net', '.managedhsm.azure.net'],
   },
   {
     id: 'usgov',
@@ -44,6 +47,7 @@ const AZURE_CLOUDS_LITERAL = [
     eventHubsSuffix: '.servicebus.usgovcloudapi.net',
     blobSuffix: '.blob.core.usgovcloudapi.net',
     acrSuffixes: ['.azurecr.us'],
+    keyVaultSuffixes: ['.vault.usgovcloudapi.net', '.managedhsm.usgovcloudapi.net'],
   },
   {
     id: 'china',
@@ -55,6 +59,7 @@ const AZURE_CLOUDS_LITERAL = [
     eventHubsSuffix: '.servicebus.chinacloudapi.cn',
     blobSuffix: '.blob.core.chinacloudapi.cn',
     acrSuffixes: ['.azurecr.cn'],
+    keyVaultSuffixes: ['.vault.azure.cn', '.managedhsm.azure.cn'],
   },
 ] as const satisfies readonly AzureCloudShape[];
 

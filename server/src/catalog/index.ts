@@ -16,6 +16,7 @@
  * - kinds/         Flux kinds (one file per API group), API versions, fields (hover text, enums), workload identity uses
  * - workloadIdentity annotations, env vars, projected token, feature gate, FIC subject
  * - secrets         Bucket / SOPS / controller-cert / Provider secret shapes, quoting rules
+ * - sops            `.sops.yaml` creation-rule keys vs encrypted-file metadata names, Key Vault key URLs
  * - patches         flux-system patch paths, kinds, controller matrix, patch builders
  * - patchActions    the controller changes users ask for (patch kinds, inputs, controllers per version)
  * - jsonPatch       JSON6902 operations, path meanings, annotation paths
@@ -41,6 +42,7 @@ export * from './endpoints';
 export * from './kinds';
 export * from './workloadIdentity';
 export * from './secrets';
+export * from './sops';
 export * from './patches';
 export * from './patchActions';
 export * from './jsonPatch';

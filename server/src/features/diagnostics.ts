@@ -1,6 +1,6 @@
 import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver-types';
 import { EXTENSION_SOURCE } from '../../../shared/src/protocol';
-import { isPlaceholder, ruleByCode, FLUX_AZURE_DOCS } from '../catalog';
+import { isPlaceholder, isSopsConfigPath, ruleByCode, FLUX_AZURE_DOCS } from '../catalog';
 import type { ManifestDoc, ManifestFile } from '../document/manifest';
 import { RuleResultCache, type RuleResult } from './ruleCache';
 import type { FactGenerations, WorkspaceIndex } from '../workspace/workspaceIndex';
@@ -51,8 +51,10 @@ export function* diagnosticsSteps(
   const gens = ctx.index.generations;
   const caches = ctx.ruleResults ?? new RuleResultCache();
   if (ctx.index.isRepoConfigFile(file.uri)) out.push(...repoConfigDiagnostics(file, only));
+  // Documents without a kind are not Kubernetes objects; a `.sops.yaml` is the one such file rules judge.
+  const sopsConfig = isSopsConfigPath(file.uri);
   for (const doc of file.docs) {
-    if (!doc.kind && doc.chunk.header.reliable) continue;
+    if (!doc.kind && doc.chunk.header.reliable && !sopsConfig) continue;
     const cache = caches.of(doc, ctx.settings);
     for (const i of cache.applicable) {
       let result = cache.results[i];

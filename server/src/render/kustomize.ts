@@ -54,19 +54,6 @@ export interface BuildResult {
   readonly inputs: Set<string>;
 }
 
-/** Renamed objects keep their name as written, for rules that compare names. */
-export interface Renamed {
-  readonly from: string;
-  readonly at: At;
-}
-
-const renames = new WeakMap<RObject, Renamed>();
-
-/** The name an object had before `namePrefix` / `nameSuffix`, when they changed it. */
-function renamedFrom(obj: RObject): Renamed | undefined {
-  return renames.get(obj);
-}
-
 const MAX_DEPTH = 40;
 
 /** A `kustomize build` of `dir`. */
@@ -486,9 +473,8 @@ function transformNames(objects: RObject[], prefix: RNode | undefined, suffix: R
     const id = idOf(obj);
     if (id.kind === 'Namespace' || id.kind === 'CustomResourceDefinition' || !id.name) return obj;
     const node = setIn(obj.node, ['metadata', 'name'], { type: 'scalar', value: `${p}${id.name}${s}`, at }) as RMap;
-    const renamed: RObject = { ...obj, node, changedBy: [...obj.changedBy, at] };
-    renames.set(renamed, { from: renamedFrom(obj)?.from ?? id.name, at });
-    return renamed;
+    const by = p ? 'namePrefix' : 'nameSuffix';
+    return { ...obj, node, changedBy: [...obj.changedBy, at], renamed: { from: obj.renamed?.from ?? id.name, at, by } };
   });
 }
 

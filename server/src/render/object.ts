@@ -8,6 +8,12 @@ export interface RObject {
   readonly source: { readonly uri: string; readonly doc: number; readonly range: Range };
   /** Patches, transformers and substitutions that changed it, in the order they were applied. */
   readonly changedBy: readonly At[];
+  /**
+   * Set when `namePrefix` / `nameSuffix` changed its name: the name as written and the prefix or suffix
+   * line (the outermost build that renamed it). kustomize does not rewrite Flux fields that name it, so rules compare
+   * those with `from`.
+   */
+  readonly renamed?: { readonly from: string; readonly at: At; readonly by: 'namePrefix' | 'nameSuffix' };
 }
 
 export interface ObjectId {

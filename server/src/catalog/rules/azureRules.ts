@@ -18,6 +18,19 @@ export const AZURE_RULES = [
     crossFile: false,
   },
   {
+    code: 'flux-azure/fic-subject-no-service-account',
+    severity: 'warning',
+    category: 'azure',
+    title: 'Federated credential names a ServiceAccount the fleet does not have',
+    explanation:
+      "No cluster of the repository, as Flux renders it (overlays, prefixes and namespaces applied, the Flux controllers' own ServiceAccounts included), has a ServiceAccount with exactly this namespace and name. Entra matches the subject case-sensitively against the token's `system:serviceaccount:<namespace>:<name>`, so the credential is never used.\n\nFix: use the namespace and name of the ServiceAccount as rendered.",
+    factRules: [29],
+    docsUrl: fluxAzureDocs('supportedIdentityTypes'),
+    quickFix: true,
+    manifestCheckable: true,
+    crossFile: true,
+  },
+  {
     code: 'flux-azure/fic-audience',
     severity: 'error',
     category: 'azure',

@@ -44,6 +44,19 @@ export const IDENTITY_RULES = [
     crossFile: true,
   },
   {
+    code: 'flux-azure/sa-renamed-by-kustomize',
+    severity: 'warning',
+    category: 'serviceAccount',
+    title: 'kustomize renamed the ServiceAccount this object names',
+    explanation:
+      '`namePrefix` / `nameSuffix` rename every object of the build, but kustomize only rewrites references it knows (pods, RoleBindings, ...), not Flux fields such as `spec.serviceAccountName` or `spec.decryption.serviceAccountName`. The object still names the old ServiceAccount, which no longer exists under that name where Flux applies it, so reconciliation fails with "ServiceAccount not found".\n\nFix: write the rendered name in the field, move the ServiceAccount out of the prefixed build, or patch the field in the overlay.',
+    factRules: [12],
+    docsUrl: fluxAzureDocs('objectLevel'),
+    quickFix: false,
+    manifestCheckable: true,
+    crossFile: true,
+  },
+  {
     code: 'flux-azure/kustomization-impersonation-sa',
     severity: 'hint',
     category: 'object',

@@ -1,5 +1,5 @@
 /** Diagnostics about a Flux object itself: workload identity use, fields, references. */
-import { FLUX_API_DOCS, fluxAzureDocs } from '../docs';
+import { FLUX_API_DOCS, OTHER_DOCS, fluxAzureDocs } from '../docs';
 import type { RuleShape } from './shape';
 
 export const OBJECT_RULES = [
@@ -202,6 +202,32 @@ export const OBJECT_RULES = [
     factRules: [11],
     docsUrl: fluxAzureDocs('acr'),
     quickFix: false,
+    manifestCheckable: true,
+    crossFile: false,
+  },
+  {
+    code: 'flux-azure/sops-decryption-missing',
+    severity: 'error',
+    category: 'secret',
+    title: 'SOPS-encrypted manifests applied without spec.decryption',
+    explanation:
+      'kustomize-controller decrypts SOPS files only for a Kustomization with `spec.decryption` (`provider: sops`); without it the encrypted values (and the `sops:` metadata) are sent to the API server as they are, and the apply fails.\n\nFix: add `spec.decryption: {provider: sops}` to the Kustomization that applies the files (with `secretRef` or `serviceAccountName` for Key Vault credentials, or the controller identity).',
+    docsUrl: OTHER_DOCS.sops,
+    factRules: [],
+    quickFix: true,
+    manifestCheckable: true,
+    crossFile: true,
+  },
+  {
+    code: 'flux-azure/sops-config-keyvault',
+    severity: 'warning',
+    category: 'secret',
+    title: '.sops.yaml Key Vault rule that sops cannot use',
+    explanation:
+      'In `.sops.yaml` creation rules the Key Vault key is `azure_keyvault`, with key URLs `https://<vault>.vault.azure.net/keys/<key>/<version>` (comma-separated). `azure_kv` is the name sops writes into the metadata of encrypted files, not a rule key: under a rule it is ignored, so files are encrypted without the Key Vault key (or not at all) and kustomize-controller later fails with "Failed to get the data key".\n\nFix: rename the key to `azure_keyvault` and use the key URL from `az keyvault key show --query key.kid`.',
+    docsUrl: OTHER_DOCS.sops,
+    factRules: [],
+    quickFix: true,
     manifestCheckable: true,
     crossFile: false,
   },

@@ -5,6 +5,7 @@ import {
   parseScope,
   parseServiceAccountSubject,
   roleByGuid,
+  serviceAccountSubject,
   roleById,
   roleDefinitionId,
   roleByName,
@@ -13,7 +14,11 @@ import {
   type RoleDef,
 } from '../../catalog';
 import type { ManifestDoc } from '../../document/manifest';
-import { isScalar, items } from '../../document/nodes';
+import { isScalar, items, type ScalarNode } from '../../document/nodes';
+import { nodeIn } from '../../render/value';
+import type { WorkspaceIndex } from '../../workspace/workspaceIndex';
+import { joinAnd } from './clusterScope';
+import { fleetServiceAccounts, isNamed } from './fleetServiceAccounts';
 import { replaceScalar } from './helpers';
 import type { Finding, Rule } from './rule';
 
@@ -30,31 +35,7 @@ export const federatedCredential: Rule = {
   check: ({ doc, index }) => {
     const findings: Finding[] = [];
     const subject = doc.scalar(['spec', 'subject']);
-    if (subject && findPlaceholders(subject.text).length === 0 && !subject.text.includes('${')) {
-      const parsed = parseServiceAccountSubject(subject.text);
-      if (!parsed) {
-        const lower = subject.text.toLowerCase();
-        findings.push({
-          code: 'flux-azure/fic-subject',
-          span: subject,
-          message: `The subject must be exactly system:serviceaccount:<namespace>:<name> (lower case; Entra compares it case-sensitively). '${subject.text}' never matches a ServiceAccount token.`,
-          fixes: parseServiceAccountSubject(lower)
-            ? [{ title: `Use ${lower}`, edits: replaceScalar(doc, subject, lower), preferred: true }]
-            : [],
-        });
-      } else if (
-        index.fileCount > 0 &&
-        index.allServiceAccounts().length > 0 &&
-        !index.serviceAccounts(parsed.name, parsed.namespace).length
-      ) {
-        findings.push({
-          code: 'flux-azure/fic-subject',
-          span: subject,
-          severity: 3,
-          message: `No ServiceAccount '${parsed.name}' in namespace '${parsed.namespace}' is defined in this workspace; the credential only works for a ServiceAccount with exactly that namespace and name.`,
-        });
-      }
-    }
+    if (subject && findPlaceholders(subject.text).length === 0) findings.push(...subjectFindings(doc, index, subject));
     const audiences = doc.get(['spec', 'audiences']);
     for (const a of items(audiences)) {
       if (isScalar(a) && a.text !== WORKLOAD_IDENTITY_AUDIENCE) {
@@ -75,6 +56,106 @@ export const federatedCredential: Rule = {
     return findings;
   },
 };
+
+/** What the subject names, judged against the ServiceAccounts of the rendered fleet (or of the files without one). */
+function subjectFindings(doc: ManifestDoc, index: WorkspaceIndex, subject: ScalarNode): Finding[] {
+  const fleet = fleetServiceAccounts(index);
+  // As Flux applies the credential, when it does: postBuild may fill in `${…}`.
+  const rendered = index.renderingsOf(doc.file.uri, doc.index);
+  const values = rendered.length > 0 ? rendered.map((r) => nodeIn(r.object.node, ['spec', 'subject'])) : undefined;
+  const texts = values
+    ? values.map((v) => (v?.type === 'scalar' && typeof v.value === 'string' ? v.value : undefined))
+    : [subject.text];
+  // A variable left unknown (or no value at all) says nothing about the ServiceAccount.
+  if (texts.some((t) => t === undefined || t.includes('${'))) return [];
+  const text = [...new Set(texts)][0]!;
+  const parsed = parseServiceAccountSubject(text);
+  if (!parsed) {
+    const lower = text.toLowerCase();
+    const lowerParsed = parseServiceAccountSubject(lower);
+    const match = lowerParsed && fleet?.accounts.find((a) => isNamed(a, lowerParsed.namespace, lowerParsed.name));
+    return [
+      {
+        code: 'flux-azure/fic-subject',
+        span: subject,
+        message: match
+          ? `'${text}' differs from ServiceAccount ${lowerParsed.namespace}/${lowerParsed.name} only in case, and Entra compares subjects case-sensitively: the token's subject is '${lower}', so this credential never matches.`
+          : `The subject must be exactly system:serviceaccount:<namespace>:<name> (lower case; Entra compares it case-sensitively). '${text}' never matches a ServiceAccount token.`,
+        fixes:
+          lowerParsed && text === subject.text
+            ? [{ title: `Use ${lower}`, edits: replaceScalar(doc, subject, lower), preferred: true }]
+            : [],
+      },
+    ];
+  }
+  if (!fleet) {
+    // No cluster to render: the ServiceAccounts of the files are all there is to go by.
+    if (
+      index.fileCount > 0 &&
+      index.allServiceAccounts().length > 0 &&
+      !index.serviceAccounts(parsed.name, parsed.namespace).length
+    )
+      return [
+        {
+          code: 'flux-azure/fic-subject',
+          span: subject,
+          severity: 3,
+          message: `No ServiceAccount '${parsed.name}' in namespace '${parsed.namespace}' is defined in this workspace; the credential only works for a ServiceAccount with exactly that namespace and name.`,
+        },
+      ];
+    return [];
+  }
+  if (fleet.accounts.some((a) => isNamed(a, parsed.namespace, parsed.name))) return [];
+  // A chart installs ServiceAccounts the repository does not show.
+  if (fleet.helmNamespaces.has(parsed.namespace)) return [];
+  const renamed = fleet.accounts.find(
+    (a) => a.object?.renamed?.from === parsed.name && (a.namespace === parsed.namespace || a.namespace === '*'),
+  );
+  const sameName = fleet.accounts.filter((a) => a.object && a.name === parsed.name);
+  const related = [
+    ...(renamed?.object
+      ? [
+          {
+            location: { uri: renamed.object.renamed!.at.uri, range: renamed.object.renamed!.at.range },
+            message: `${renamed.object.renamed!.by} renames ServiceAccount '${parsed.name}' to '${renamed.name}' in \`${renamed.cluster.label}\``,
+          },
+        ]
+      : []),
+    ...sameName.slice(0, 3).map((a) => ({
+      location: { uri: a.object!.source.uri, range: a.object!.source.range },
+      message: `ServiceAccount ${a.namespace}/${a.name} in \`${a.cluster.label}\``,
+    })),
+  ];
+  let hint = '';
+  if (renamed)
+    hint = ` kustomize renames ServiceAccount '${parsed.name}' to '${renamed.name}' (${renamed.object!.renamed!.by}), and the token carries the rendered name.`;
+  else if (sameName.length > 0)
+    hint = ` A ServiceAccount '${parsed.name}' exists in namespace ${joinAnd([...new Set(sameName.map((a) => `'${a.namespace}'`))])}.`;
+  // Where the repository may not be the whole story, an information rather than a warning.
+  const doubt = !fleet.namespaces.has(parsed.namespace)
+    ? `nothing the repository applies is in namespace '${parsed.namespace}': it may be managed elsewhere`
+    : fleet.incomplete
+      ? 'some of what the clusters apply is not in the repository'
+      : undefined;
+  const fixed =
+    renamed && renamed.namespace !== '*' ? serviceAccountSubject(renamed.namespace, renamed.name) : undefined;
+  return [
+    {
+      code: 'flux-azure/fic-subject-no-service-account',
+      span: subject,
+      ...(doubt ? { severity: 3 as const } : {}),
+      message:
+        `No cluster of this repository has a ServiceAccount '${parsed.name}' in namespace '${parsed.namespace}' as Flux renders it` +
+        `${doubt ? ` (${doubt}, so it may exist there)` : ''}; ` +
+        `Entra matches the subject exactly (case-sensitively), so this credential is never used.${hint}`,
+      related,
+      fixes:
+        fixed && text === subject.text
+          ? [{ title: `Use ${fixed}`, edits: replaceScalar(doc, subject, fixed), preferred: true }]
+          : [],
+    },
+  ];
+}
 
 function serviceForScope(text: string): AzureServiceDef | undefined {
   const level = parseScope(text)?.level;

@@ -1,4 +1,6 @@
 import type { TextEdit } from 'vscode-languageserver';
+import { relative } from 'node:path';
+import { uriToPath } from '../../workspace/files';
 import {
   ANNOTATION_CLIENT_ID,
   ENV_CLIENT_ID,
@@ -202,4 +204,12 @@ export function removePair(doc: ManifestDoc, pair: { start: number; end: number 
       { range: { start: { line: start, character: 0 }, end: { line: end, character: 0 } }, newText: '' },
     ],
   };
+}
+
+/** A file's path relative to its workspace folder, with `/` separators, for messages. */
+export function displayPath(index: WorkspaceIndex, uri: string): string {
+  const path = uriToPath(uri);
+  if (!path) return uri;
+  const root = index.rootOf(path);
+  return (root ? relative(root, path) : path).split('\\').join('/');
 }

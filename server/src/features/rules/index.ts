@@ -26,6 +26,9 @@ import { controllerCertificate } from './controllerCertificate';
 import { nodeLevelIdentity } from './nodeLevelIdentity';
 import { federatedCredential, roleAssignment } from './azureServiceOperator';
 import { renderProblems } from './renderProblems';
+import { renamedServiceAccount } from './renamedServiceAccount';
+import { sopsConfigKeyVault } from './sopsConfig';
+import { sopsDecryptionMissing } from './sopsDecryption';
 import type { Rule } from './rule';
 
 /** Every rule the server runs, in reporting order. */
@@ -35,6 +38,7 @@ export const RULES: readonly Rule[] = [
   versionUnsupported,
   serviceAccountAnnotations,
   serviceAccountAnnotationValues,
+  renamedServiceAccount,
   gitServiceAccountProvider,
   bucketServiceAccount,
   notificationProvider,
@@ -45,6 +49,8 @@ export const RULES: readonly Rule[] = [
   sendChainQuoting,
   bucketSecretKeys,
   sopsAzureKv,
+  sopsDecryptionMissing,
+  sopsConfigKeyVault,
   controllerPatchRules,
   providerAzureMissing,
   nodeLevelIdentity,

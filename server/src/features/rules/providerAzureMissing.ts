@@ -1,7 +1,9 @@
+import type { DiagnosticRelatedInformation } from 'vscode-languageserver';
 import { AZURE_ENDPOINTS, findPlaceholders } from '../../catalog';
 import type { ManifestDoc } from '../../document/manifest';
 import { isMap } from '../../document/nodes';
 import { nodeIn, textIn } from '../../render/value';
+import { inClusters } from './clusterScope';
 import { isFluxDoc, replaceScalar } from './helpers';
 import type { Fix, Rule } from './rule';
 
@@ -20,6 +22,8 @@ export const providerAzureMissing: Rule = {
     // Judged as Flux applies it: a kustomize patch, a component or a Flux patch may set the provider or secretRef.
     const renderings = index.renderingsOf(doc.file.uri, doc.index);
     const renderedHosts = new Set<string>();
+    let where = '';
+    const related: DiagnosticRelatedInformation[] = [];
     if (renderings.length > 0) {
       const lacking = renderings.filter(({ object }) => {
         const node = object.node;
@@ -34,6 +38,23 @@ export const providerAzureMissing: Rule = {
         const h = rendered && endpoint.azureHost(rendered);
         if (h) renderedHosts.add(h);
       }
+      const all = renderings.map((r) => r.cluster);
+      where = inClusters(
+        lacking.map((r) => r.cluster),
+        all,
+      );
+      // Where the other renderings get their login from (a patch, an overlay): the place to copy from.
+      const seen = new Set<string>();
+      for (const r of renderings) {
+        if (lacking.includes(r)) continue;
+        const p = nodeIn(r.object.node, ['spec', 'provider']);
+        if (!p || p.at.uri === doc.file.uri || seen.has(`${p.at.uri}:${p.at.range.start.line}`)) continue;
+        seen.add(`${p.at.uri}:${p.at.range.start.line}`);
+        related.push({
+          location: { uri: p.at.uri, range: p.at.range },
+          message: `provider: azure comes from here${inClusters([r.cluster], all)}${p.at.note ? ` (${p.at.note})` : ''}`,
+        });
+      }
     }
     const url = doc.scalar(endpoint.path);
     const host = url && findPlaceholders(url.text).length === 0 ? endpoint.azureHost(url.text) : undefined;
@@ -46,7 +67,7 @@ export const providerAzureMissing: Rule = {
     const what = doc.kind === 'GitRepository' ? 'clone' : 'pull';
     const notApplied = renderings.length === 0 && index.clusters().length > 0;
     const logins = index.registryLogins();
-    const loggedInElsewhere = logins.has(host) || [...renderedHosts].some((h) => logins.has(h));
+    const loggedInElsewhere = related.length > 0 || logins.has(host) || [...renderedHosts].some((h) => logins.has(h));
     const base = `This ${doc.kind} points at an Azure endpoint but has no secretRef and no provider: azure, so the controller makes no Entra ID login`;
     const [message, severity] = notApplied
       ? [
@@ -55,11 +76,11 @@ export const providerAzureMissing: Rule = {
         ]
       : loggedInElsewhere || doc.kind === 'GitRepository' || doc.kind === 'Bucket'
         ? [
-            `${base} and the ${what} fails as unauthorized (controller, kubelet and workload identities all need provider: azure).`,
+            `${base} and the ${what} fails as unauthorized${where} (controller, kubelet and workload identities all need provider: azure).`,
             undefined,
           ]
         : [
-            `${base}. No source in this repository logs in to ${host}: if the registry allows anonymous pull this is right; otherwise the ${what} fails as unauthorized (controller, kubelet and workload identities all need provider: azure).`,
+            `${base}. No source in this repository logs in to ${host}: if the registry allows anonymous pull this is right; otherwise the ${what} fails as unauthorized${where} (controller, kubelet and workload identities all need provider: azure).`,
             3 as const,
           ];
     return [
@@ -68,6 +89,7 @@ export const providerAzureMissing: Rule = {
         span: provider ?? url,
         message,
         ...(severity ? { severity } : {}),
+        ...(related.length > 0 ? { related } : {}),
         fixes: addProvider(doc),
       },
     ];

@@ -9,7 +9,8 @@ import {
   REQUIRED_SERVICE_ACCOUNT_ANNOTATIONS,
 } from '../../catalog';
 import type { WorkspaceIndex } from '../../workspace/workspaceIndex';
-import { nodeIn, type At } from '../../render/value';
+import { nodeIn, type At, type RScalar } from '../../render/value';
+import { joinAnd } from './clusterScope';
 import { isScalar } from '../../document/nodes';
 import type { ServiceAccountFact } from '../../workspace/facts';
 import { fluxObjectRule, indirectIdentityUses, namespaceOf, workloadIdentityUses } from './helpers';
@@ -94,22 +95,35 @@ function substitutedAnnotation(
   name: string,
   span: Finding['span'],
 ): Finding[] {
-  const out: Finding[] = [];
+  // One finding per outcome (the same substituted value, or no postBuild), naming every Kustomization and cluster.
+  const outcomes = new Map<string, { node: RScalar; where: string[]; sources: RScalar['at'][] }>();
   for (const { object, applied, cluster } of renderedAt(index, sa)) {
     const node = nodeIn(object.node, ['metadata', 'annotations', key]);
     if (node?.type !== 'scalar' || typeof node.value !== 'string' || isGuid(node.value)) continue;
-    const written = node.before?.text ?? node.value;
+    const outcome = node.before ? `=${node.value}` : '';
     const where = `${applied.label} in \`${cluster.label}\``;
+    const found = outcomes.get(outcome);
+    if (!found) outcomes.set(outcome, { node, where: [where], sources: [node.at] });
+    else {
+      if (!found.where.includes(where)) found.where.push(where);
+      if (!found.sources.some((a) => a.uri === node.at.uri && a.range.start.line === node.at.range.start.line))
+        found.sources.push(node.at);
+    }
+  }
+  const out: Finding[] = [];
+  for (const { node, where: places, sources } of outcomes.values()) {
+    const written = node.before?.text ?? String(node.value);
+    const where = joinAnd(places);
     out.push({
       code: 'flux-azure/sa-annotation-not-guid',
       span,
       message: node.before
-        ? `ServiceAccount '${name}' has ${key}: '${written}', which ${where} substitutes to '${node.value}', not a GUID. Entra ID will reject the token exchange.`
-        : `ServiceAccount '${name}' has ${key}: '${written}', and ${where} has no spec.postBuild, so the text '${written}' reaches the cluster as it is. Add postBuild.substitute / substituteFrom to that Kustomization, or write the client id.`,
+        ? `ServiceAccount '${name}' has ${key}: '${written}', which ${where} ${places.length > 1 ? 'substitute' : 'substitutes'} to '${node.value}', not a GUID. Entra ID will reject the token exchange.`
+        : `ServiceAccount '${name}' has ${key}: '${written}', and ${where} ${places.length > 1 ? 'have' : 'has'} no spec.postBuild, so the text '${written}' reaches the cluster as it is. Add postBuild.substitute / substituteFrom to that Kustomization, or write the client id.`,
       related: [
         { location: { uri: sa.uri, range: sa.range }, message: `ServiceAccount ${sa.namespace ?? ''}/${sa.name}` },
         ...(node.before
-          ? [{ location: { uri: node.at.uri, range: node.at.range }, message: node.at.note ?? 'value' }]
+          ? sources.map((at) => ({ location: { uri: at.uri, range: at.range }, message: at.note ?? 'value' }))
           : []),
       ],
     });
