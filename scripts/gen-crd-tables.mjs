@@ -129,7 +129,8 @@ function kindFacts(crd, paths) {
     if (!node) continue;
     addRules(node, path.join('.'));
     const f = { path: path.join('.') };
-    for (const key of ['type', 'enum', 'pattern', 'maxLength', 'default']) if (node[key] !== undefined) f[key] = node[key];
+    for (const key of ['type', 'enum', 'pattern', 'maxLength', 'default'])
+      if (node[key] !== undefined) f[key] = node[key];
     if (parent?.required?.includes(path[path.length - 1])) f.required = true;
     fields.push(f);
   }
@@ -139,7 +140,11 @@ function kindFacts(crd, paths) {
     source: crd.source,
     served: crd.versions
       .filter((v) => v.served)
-      .map((v) => ({ version: v.name, ...(v.storage ? { storage: true } : {}), ...(v.deprecated ? { deprecated: v.deprecated } : {}) })),
+      .map((v) => ({
+        version: v.name,
+        ...(v.storage ? { storage: true } : {}),
+        ...(v.deprecated ? { deprecated: v.deprecated } : {}),
+      })),
     fields,
     rules,
   };
@@ -159,7 +164,9 @@ function releaseCrds(kinds) {
   for (const dir of readdirSync(RELEASE_MANIFESTS).sort()) {
     const release = dir.replace(/^v/, '');
     for (const file of readdirSync(join(RELEASE_MANIFESTS, dir)).sort()) {
-      const rel = relative(root, join(RELEASE_MANIFESTS, dir, file)).split('\\').join('/');
+      const rel = relative(root, join(RELEASE_MANIFESTS, dir, file))
+        .split('\\')
+        .join('/');
       const docs = readCrdDocs(join(RELEASE_MANIFESTS, dir, file));
       if (docs.length > 0) sources.push(rel);
       for (const doc of docs) {
