@@ -101,6 +101,22 @@ test('provider enums per Flux release come from the CRDs, and every released val
   assert.deepEqual(undescribed, []);
 });
 
+test("field constraints are the newest CRD's: patterns, lengths and required fields nobody retyped", () => {
+  const at = (k: string, path: string) => {
+    const f = fieldDef(kind(k), path.split('.'));
+    assert.ok(f, `${k} ${path}`);
+    return f;
+  };
+  assert.equal(at('HelmRepository', 'spec.url').pattern, '^(http|https|oci)://.*$');
+  assert.equal(at('GitRepository', 'spec.interval').pattern, '^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$');
+  assert.equal(at('OCIRepository', 'spec.timeout').pattern, '^([0-9]+(\\.[0-9]+)?(ms|s|m))+$');
+  assert.equal(at('Kustomization', 'spec.targetNamespace').maxLength, 63);
+  assert.equal(at('ImagePolicy', 'spec.imageRepositoryRef').required, true);
+  assert.equal(at('Kustomization', 'spec.decryption.provider').required, true);
+  // The catalog's own defaults stay: the CRD has none for HelmRepository's timeout, the controller uses 60s.
+  assert.equal(at('HelmRepository', 'spec.timeout').default, '60s');
+});
+
 test('feature-gate tables: per controller and release, and the catalog agrees on ObjectLevelWorkloadIdentity', () => {
   assert.ok(controllerGateTable('kustomize-controller', '2.8')?.gates.includes('MigrateAPIVersion'));
   assert.ok(!controllerGateTable('kustomize-controller', '2.7')?.gates.includes('MigrateAPIVersion'));

@@ -131,6 +131,27 @@ export function crdApiVersions(group: string, kind: string): ApiVersionDef[] {
   });
 }
 
+/**
+ * The kind with what the newest CRD enforces on each field it describes (pattern, maxLength, required), so that no
+ * constraint is retyped in the kind files. Defaults stay as written: the catalog's are often the controller's
+ * effective default, which the CRD does not state.
+ */
+export function withCrdConstraints<K extends KindShape>(def: K): K {
+  const newest = crdOf(CRD_MINORS.length - 1, def.group, def.kind);
+  if (!newest) return def;
+  const fields = def.fields.map((f): FieldDef => {
+    const c = newest.fields.find((x) => x.path === f.path.join('.'));
+    if (!c) return f;
+    return {
+      ...f,
+      ...(c.pattern !== undefined ? { pattern: c.pattern } : {}),
+      ...(c.maxLength !== undefined ? { maxLength: c.maxLength } : {}),
+      ...(c.required ? { required: true } : {}),
+    };
+  });
+  return { ...def, fields };
+}
+
 /** What the catalog says about an enum value; the CRD tables say in which Flux versions it exists. */
 export type EnumValueText = Omit<EnumValueDef, 'value'>;
 
@@ -161,9 +182,6 @@ export function crdEnum(
 // ---------------------------------------------------------------------------------------------
 // Fields
 
-export const DURATION = '^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$';
-const TIMEOUT = '^([0-9]+(\\.[0-9]+)?(ms|s|m))+$';
-
 /** A field that does not matter for Azure unless `extra` says so. */
 export function field(
   path: readonly string[],
@@ -185,11 +203,11 @@ export function azureField(
 }
 
 export function interval(what: string, required = true): FieldDef {
-  return field(['spec', 'interval'], 'duration', `How often ${what}.`, { required, pattern: DURATION });
+  return field(['spec', 'interval'], 'duration', `How often ${what}.`, { required });
 }
 
 export function timeout(what: string, def?: string): FieldDef {
-  const limit = field(['spec', 'timeout'], 'duration', `Time limit for ${what}.`, { pattern: TIMEOUT });
+  const limit = field(['spec', 'timeout'], 'duration', `Time limit for ${what}.`);
   return def === undefined ? limit : { ...limit, default: def };
 }
 

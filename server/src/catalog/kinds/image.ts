@@ -1,7 +1,7 @@
 /** image.toolkit.fluxcd.io: image scanning (ACR) and image update automation (Azure DevOps pushes). */
 import { FLUX_API_GROUPS } from '../apiGroups';
 import { FLUX_API_DOCS, fluxAzureDocs } from '../docs';
-import { azureField, crdApiVersions, crdEnum, DURATION, field, interval, localRef, reconciliation } from './fields';
+import { azureField, crdApiVersions, crdEnum, field, interval, localRef, reconciliation } from './fields';
 import { registryConnection, registryProvider, secretRef, serviceAccountIdentity } from './fields';
 import { serviceAccountName, suspend, type KindShape } from './fields';
 
@@ -99,7 +99,6 @@ export const IMAGE_KINDS = [
         ['spec', 'interval'],
         'duration',
         'Digest refresh period. Only accepted, and then required, when `digestReflectionPolicy: Always`.',
-        { pattern: DURATION },
       ),
       field(['spec', 'policy'], 'object', 'Tag ordering rule: `semver`, `alphabetical` or `numerical`.', {
         required: true,

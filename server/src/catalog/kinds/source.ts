@@ -22,7 +22,7 @@ export const SOURCE_KINDS = [
         ['spec', 'url'],
         'string',
         'Artifact address `oci://<host>/<repository>`. With `provider: azure` the host must be an ACR login server (`*.azurecr.io`, `.us`, `.cn`, `.de`), or Flux fails with "invalid Azure registry".',
-        { required: true, pattern: '^oci://.*$' },
+        { required: true },
       ),
       registryProvider(
         GROUP,
@@ -99,7 +99,7 @@ export const SOURCE_KINDS = [
         ['spec', 'url'],
         'string',
         'Repository URL. With `provider: azure` it must be `https://dev.azure.com/{org}/{project}/_git/{repo}` (HTTPS; SSH and `*.visualstudio.com` are not supported for Entra ID auth).',
-        { required: true, pattern: '^(http|https|ssh)://.*$' },
+        { required: true },
       ),
       azureField(
         ['spec', 'provider'],
