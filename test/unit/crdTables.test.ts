@@ -271,3 +271,22 @@ test('gate-unknown: a patch naming no controller does not judge source-watcher, 
   );
   assert.equal((await gateFindings(`${OBJECT_LEVEL_WI_GATE}=true`, 'source-watcher', '2.9.4')).length, 1);
 });
+
+test('CRD CEL rules per release: the Bucket and GitRepository serviceAccountName checks exist only where the CRD has them', async () => {
+  const repo = (flux: string, object: string) => ({
+    'clusters/prod/flux-system/gotk-components.yaml': components(flux),
+    'clusters/prod/source.yaml': object,
+  });
+  const codes = async (flux: string, object: string, code: string) =>
+    (await diagnostics(repo(flux, object))).filter((d) => d.at.endsWith(code)).map((d) => d.message);
+  const genericBucket =
+    'apiVersion: source.toolkit.fluxcd.io/v1\nkind: Bucket\nmetadata: {name: b, namespace: flux-system}\nspec:\n  interval: 5m\n  bucketName: c\n  endpoint: https://acct.blob.core.windows.net\n  serviceAccountName: blob\n';
+  assert.equal((await codes('2.7.5', genericBucket, 'bucket-sa-generic-provider')).length, 1);
+  assert.deepEqual(await codes('2.6.0', genericBucket, 'bucket-sa-generic-provider'), []);
+  const awsGit =
+    'apiVersion: source.toolkit.fluxcd.io/v1\nkind: GitRepository\nmetadata: {name: g, namespace: flux-system}\nspec:\n  interval: 5m\n  url: https://git-codecommit.eu-west-1.amazonaws.com/v1/repos/app\n  provider: aws\n  serviceAccountName: git\n';
+  const on28 = await codes('2.8.8', awsGit, 'git-sa-requires-azure-provider');
+  assert.equal(on28.length, 1);
+  assert.match(on28[0]!, /unless provider is 'azure' \(here: 'aws'\)/);
+  assert.deepEqual(await codes('2.9.4', awsGit, 'git-sa-requires-azure-provider'), []);
+});
