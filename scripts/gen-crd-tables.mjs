@@ -19,7 +19,7 @@ import * as prettier from 'prettier';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 export const CRD_TABLES_FILE = join(root, 'server', 'src', 'catalog', 'generated', 'crds.ts');
-const RELEASE_MANIFESTS = join(
+export const RELEASE_MANIFESTS = join(
   root,
   '..',
   'shared',
