@@ -168,7 +168,7 @@ function releaseCrds(kinds) {
         .split('\\')
         .join('/');
       const docs = readCrdDocs(join(RELEASE_MANIFESTS, dir, file));
-      if (docs.length > 0) sources.push(rel);
+      if (docs.some((doc) => pathsOf(doc.spec.group, doc.spec.names.kind))) sources.push(rel);
       for (const doc of docs) {
         const paths = pathsOf(doc.spec.group, doc.spec.names.kind);
         if (paths) add(release, pruneCrd(doc, paths, rel));

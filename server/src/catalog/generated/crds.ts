@@ -17,7 +17,6 @@
 //   ../shared/corpus/real/controlplaneio-fluxcd+flux-operator/config/data/flux/v2.9.4/kustomize-controller.yaml
 //   ../shared/corpus/real/controlplaneio-fluxcd+flux-operator/config/data/flux/v2.9.4/notification-controller.yaml
 //   ../shared/corpus/real/controlplaneio-fluxcd+flux-operator/config/data/flux/v2.9.4/source-controller.yaml
-//   ../shared/corpus/real/controlplaneio-fluxcd+flux-operator/config/data/flux/v2.9.4/source-watcher.yaml
 //   scripts/crd-data/crds.json
 //   scripts/crd-data/feature-gates.json
 import type { CrdRelease, FeatureGateRelease } from '../crdTypes';
