@@ -10,6 +10,8 @@
  * - docs            Flux Azure page anchors and API reference URLs
  * - clouds          public / US Gov / China hosts and suffixes
  * - controllers     the Flux controllers, lockdown flags
+ * - crdValidations the CEL rules of each kind's CRD per Flux release (generated from the release manifests)
+ * - featureGates    the feature gates each controller accepts per Flux release (generated from the controllers' sources)
  * - roles           built-in roles (GUIDs, permissions, caveats), permission matching
  * - scopes          ARM scope formats, parsing, coverage, role definition ids
  * - services        ACR, Blob, Key Vault, Event Hubs, Azure DevOps, AKS, Teams; endpoint regexes
@@ -35,6 +37,8 @@ export * from './identifiers';
 export * from './docs';
 export * from './clouds';
 export * from './controllers';
+export * from './featureGates';
+export * from './crdValidations';
 export * from './roles';
 export * from './scopes';
 export * from './services';

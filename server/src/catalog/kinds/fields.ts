@@ -4,7 +4,8 @@
  */
 import type { ControllerName } from '../controllers';
 import type { AzureServiceId } from '../services';
-import type { VersionRange } from '../versions';
+import { CRD_RELEASES } from '../generated/crds';
+import { parseFluxVersion, type VersionRange } from '../versions';
 
 export interface EnumValueDef {
   readonly value: string;
@@ -85,28 +86,101 @@ export interface KindShape extends ResourceTypeShape<ApiVersionDef, FieldDef> {
 }
 
 // ---------------------------------------------------------------------------------------------
-// API versions
+// API versions and enums, from the CRD tables (generated/crds.ts, one entry per Flux release)
 
-/** The preferred version, served in every described Flux version. */
-export function preferred(version: string, served: VersionRange = {}): ApiVersionDef {
-  return { version, served, preferred: true };
+/** The Flux minors of the CRD tables, oldest first (e.g. '2.6'). */
+const CRD_MINORS = CRD_RELEASES.map((r) => parseFluxVersion(r.release) ?? r.release);
+
+/**
+ * The range of Flux minors for which `holds(release index)` is true, assuming it holds on one contiguous run: open
+ * below when it holds in the oldest release, open above when it holds in the newest. Undefined when it never holds.
+ */
+function tableRange(holds: (i: number) => boolean): VersionRange | undefined {
+  const idx = CRD_MINORS.map((_, i) => i).filter(holds);
+  if (idx.length === 0) return undefined;
+  const first = idx[0] as number;
+  const last = idx[idx.length - 1] as number;
+  return {
+    ...(first > 0 ? { since: CRD_MINORS[first] } : {}),
+    ...(last < CRD_MINORS.length - 1 ? { until: CRD_MINORS[last + 1] } : {}),
+  };
 }
 
-/** An older version, deprecated for as long as it is served (until `until`). */
-export function servedUntil(version: string, until: string): ApiVersionDef {
-  return { version, served: { until }, deprecated: { until } };
+const crdOf = (i: number, group: string, kind: string) =>
+  CRD_RELEASES[i]?.kinds.find((k) => k.group === group && k.kind === kind);
+
+/**
+ * The API versions the kind's CRD serves, per Flux release: served and deprecated ranges from the tables; the storage
+ * versions are preferred. The newest storage version comes first, then the others from the most recently served.
+ */
+export function crdApiVersions(group: string, kind: string): ApiVersionDef[] {
+  const names = [...new Set(CRD_MINORS.flatMap((_, i) => crdOf(i, group, kind)?.served.map((s) => s.version) ?? []))];
+  const entry = (i: number, version: string) => crdOf(i, group, kind)?.served.find((s) => s.version === version);
+  const lastServed = (version: string) => Math.max(...CRD_MINORS.map((_, i) => (entry(i, version) ? i : -1)));
+  const storageLast = (version: string) => Math.max(...CRD_MINORS.map((_, i) => (entry(i, version)?.storage ? i : -1)));
+  names.sort((a, b) => storageLast(b) - storageLast(a) || lastServed(b) - lastServed(a) || b.localeCompare(a));
+  return names.map((version) => {
+    const served = tableRange((i) => entry(i, version) !== undefined) ?? {};
+    const deprecated = tableRange((i) => entry(i, version)?.deprecated !== undefined);
+    return {
+      version,
+      served,
+      ...(deprecated ? { deprecated } : {}),
+      ...(storageLast(version) >= 0 ? { preferred: true } : {}),
+    };
+  });
 }
 
-/** v1 plus the betas served until 2.8 and 2.7: sources, Flux's Kustomization (and, as v2, HelmRelease). */
-export function stableWithBetas(stable: string, beta2: string, beta1: string): ApiVersionDef[] {
-  return [preferred(stable), servedUntil(beta2, '2.8'), servedUntil(beta1, '2.7')];
+/**
+ * The kind with what the newest CRD enforces on each field it describes (pattern, maxLength, required), so that no
+ * constraint is retyped in the kind files. Defaults stay as written: the catalog's are often the controller's
+ * effective default, which the CRD does not state.
+ */
+export function withCrdConstraints<K extends KindShape>(def: K): K {
+  const newest = crdOf(CRD_MINORS.length - 1, def.group, def.kind);
+  if (!newest) return def;
+  const fields = def.fields.map((f): FieldDef => {
+    const c = newest.fields.find((x) => x.path === f.path.join('.'));
+    if (!c) return f;
+    return {
+      ...f,
+      ...(c.pattern !== undefined ? { pattern: c.pattern } : {}),
+      ...(c.maxLength !== undefined ? { maxLength: c.maxLength } : {}),
+      ...(c.required ? { required: true } : {}),
+    };
+  });
+  return { ...def, fields };
+}
+
+/** What the catalog says about an enum value; the CRD tables say in which Flux versions it exists. */
+export type EnumValueText = Omit<EnumValueDef, 'value'>;
+
+/**
+ * The enum of a field, values from the CRD tables (described values first, in their order); `versions` from the
+ * releases whose CRD has the value. A described value no release has keeps its own `versions` (e.g. one on a
+ * controller's main branch, not released yet); without one it is dropped.
+ */
+export function crdEnum(
+  group: string,
+  kind: string,
+  path: readonly string[],
+  described: Readonly<Record<string, EnumValueText>>,
+): EnumValueDef[] {
+  const dotted = path.join('.');
+  const enumAt = (i: number) => crdOf(i, group, kind)?.fields.find((f) => f.path === dotted)?.enum ?? [];
+  const inTables = [...new Set(CRD_MINORS.flatMap((_, i) => enumAt(i)))];
+  const values = [...new Set([...Object.keys(described), ...inTables])];
+  return values.flatMap((value): EnumValueDef[] => {
+    const text = described[value];
+    if (!inTables.includes(value)) return text?.versions ? [{ value, ...text }] : [];
+    const versions = tableRange((i) => enumAt(i).includes(value));
+    const { versions: _unused, ...rest } = text ?? { description: 'See the Flux API reference.' };
+    return [{ value, ...rest, ...(versions && (versions.since || versions.until) ? { versions } : {}) }];
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
 // Fields
-
-export const DURATION = '^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$';
-const TIMEOUT = '^([0-9]+(\\.[0-9]+)?(ms|s|m))+$';
 
 /** A field that does not matter for Azure unless `extra` says so. */
 export function field(
@@ -129,11 +203,11 @@ export function azureField(
 }
 
 export function interval(what: string, required = true): FieldDef {
-  return field(['spec', 'interval'], 'duration', `How often ${what}.`, { required, pattern: DURATION });
+  return field(['spec', 'interval'], 'duration', `How often ${what}.`, { required });
 }
 
 export function timeout(what: string, def?: string): FieldDef {
-  const limit = field(['spec', 'timeout'], 'duration', `Time limit for ${what}.`, { pattern: TIMEOUT });
+  const limit = field(['spec', 'timeout'], 'duration', `Time limit for ${what}.`);
   return def === undefined ? limit : { ...limit, default: def };
 }
 
@@ -185,23 +259,22 @@ export function serviceAccountName(description: string, extra: Partial<FieldDef>
   return azureField(['spec', 'serviceAccountName'], 'string', description, extra);
 }
 
-const CLOUD_PROVIDERS: readonly EnumValueDef[] = [
-  {
-    value: 'generic',
-    description: 'No cloud login; credentials come only from `secretRef` / ServiceAccount pull secrets.',
-  },
-  { value: 'aws', description: 'Amazon ECR / AWS login.' },
-  {
-    value: 'azure',
+const CLOUD_PROVIDERS: Readonly<Record<string, EnumValueText>> = {
+  generic: { description: 'No cloud login; credentials come only from `secretRef` / ServiceAccount pull secrets.' },
+  aws: { description: 'Amazon ECR / AWS login.' },
+  azure: {
     description: 'Microsoft Entra ID login (workload identity, controller identity or kubelet identity) for ACR.',
     azure: true,
   },
-  { value: 'gcp', description: 'Google Artifact Registry / GCP login.' },
-];
+  gcp: { description: 'Google Artifact Registry / GCP login.' },
+};
 
 /** `spec.provider` of the registry kinds (OCIRepository, HelmRepository, ImageRepository). */
-export function registryProvider(description: string): FieldDef {
-  return azureField(['spec', 'provider'], 'string', description, { enum: CLOUD_PROVIDERS, default: 'generic' });
+export function registryProvider(group: string, kind: string, description: string): FieldDef {
+  return azureField(['spec', 'provider'], 'string', description, {
+    enum: crdEnum(group, kind, ['spec', 'provider'], CLOUD_PROVIDERS),
+    default: 'generic',
+  });
 }
 
 /** Registry connection settings shared by OCIRepository and ImageRepository: TLS, proxy, plain HTTP. */

@@ -2,13 +2,13 @@
 import { FLUX_API_GROUPS } from '../apiGroups';
 import { FLUX_API_DOCS, fluxAzureDocs } from '../docs';
 import { azureField, field, interval, kubeConfig, remoteAksIdentity, serviceAccountName } from './fields';
-import { stableWithBetas, suspend, type KindShape } from './fields';
+import { crdApiVersions, suspend, type KindShape } from './fields';
 
 export const HELM_KINDS = [
   {
     kind: 'HelmRelease',
     group: FLUX_API_GROUPS.helm,
-    apiVersions: stableWithBetas('v2', 'v2beta2', 'v2beta1'),
+    apiVersions: crdApiVersions(FLUX_API_GROUPS.helm, 'HelmRelease'),
     controller: 'helm-controller',
     services: ['aks'],
     summary: 'Installs and upgrades a Helm chart.',

@@ -1,15 +1,11 @@
 /** image.toolkit.fluxcd.io: image scanning (ACR) and image update automation (Azure DevOps pushes). */
 import { FLUX_API_GROUPS } from '../apiGroups';
 import { FLUX_API_DOCS, fluxAzureDocs } from '../docs';
-import { azureField, DURATION, field, interval, localRef, preferred, reconciliation } from './fields';
-import { registryConnection, registryProvider, secretRef, servedUntil, serviceAccountIdentity } from './fields';
-import { serviceAccountName, suspend, type ApiVersionDef, type KindShape } from './fields';
+import { azureField, crdApiVersions, crdEnum, field, interval, localRef, reconciliation } from './fields';
+import { registryConnection, registryProvider, secretRef, serviceAccountIdentity } from './fields';
+import { serviceAccountName, suspend, type KindShape } from './fields';
 
-const IMAGE_VERSIONS: readonly ApiVersionDef[] = [
-  preferred('v1', { since: '2.7' }),
-  { version: 'v1beta2', served: { until: '2.9' }, deprecated: { since: '2.7', until: '2.9' } },
-  servedUntil('v1beta1', '2.7'),
-];
+const GROUP = FLUX_API_GROUPS.image;
 
 /** The fields of ImageUpdateAutomation's `spec.sourceRef` (always a GitRepository). */
 const GIT_SOURCE_REF = [
@@ -20,7 +16,9 @@ const GIT_SOURCE_REF = [
     { required: true },
   ),
   field(['spec', 'sourceRef', 'kind'], 'string', 'Must be `GitRepository`.', {
-    enum: [{ value: 'GitRepository', description: 'The only supported source.' }],
+    enum: crdEnum(GROUP, 'ImageUpdateAutomation', ['spec', 'sourceRef', 'kind'], {
+      GitRepository: { description: 'The only supported source.' },
+    }),
     required: true,
   }),
   azureField(['spec', 'sourceRef', 'name'], 'string', 'Name of the GitRepository.', { required: true }),
@@ -30,8 +28,8 @@ const GIT_SOURCE_REF = [
 export const IMAGE_KINDS = [
   {
     kind: 'ImageRepository',
-    group: FLUX_API_GROUPS.image,
-    apiVersions: IMAGE_VERSIONS,
+    group: GROUP,
+    apiVersions: crdApiVersions(GROUP, 'ImageRepository'),
     controller: 'image-reflector-controller',
     services: ['acr'],
     summary: 'Scans an image repository for tags.',
@@ -44,6 +42,8 @@ export const IMAGE_KINDS = [
         { required: true },
       ),
       registryProvider(
+        GROUP,
+        'ImageRepository',
         'Cloud login for the registry. Since Flux 2.7 this is the only way to get ACR login (the `--azure-autologin-for-acr` flag was removed). Ignored when `secretRef` yields credentials.',
       ),
       serviceAccountName(
@@ -70,8 +70,8 @@ export const IMAGE_KINDS = [
   },
   {
     kind: 'ImagePolicy',
-    group: FLUX_API_GROUPS.image,
-    apiVersions: IMAGE_VERSIONS,
+    group: GROUP,
+    apiVersions: crdApiVersions(GROUP, 'ImagePolicy'),
     controller: 'image-reflector-controller',
     services: ['acr'],
     summary: 'Picks the latest image tag of an ImageRepository by a policy (semver, alphabetical, numerical).',
@@ -87,11 +87,11 @@ export const IMAGE_KINDS = [
         'string',
         'Whether the selected tag is resolved to a digest in `.status.latestRef.digest` (uses the ImageRepository credentials).',
         {
-          enum: [
-            { value: 'Never', description: 'Do not look up digests.' },
-            { value: 'IfNotPresent', description: 'Look up the digest once per selected tag.' },
-            { value: 'Always', description: 'Re-resolve the digest every `interval` (requires `interval`).' },
-          ],
+          enum: crdEnum(GROUP, 'ImagePolicy', ['spec', 'digestReflectionPolicy'], {
+            Never: { description: 'Do not look up digests.' },
+            IfNotPresent: { description: 'Look up the digest once per selected tag.' },
+            Always: { description: 'Re-resolve the digest every `interval` (requires `interval`).' },
+          }),
           default: 'Never',
         },
       ),
@@ -99,7 +99,6 @@ export const IMAGE_KINDS = [
         ['spec', 'interval'],
         'duration',
         'Digest refresh period. Only accepted, and then required, when `digestReflectionPolicy: Always`.',
-        { pattern: DURATION },
       ),
       field(['spec', 'policy'], 'object', 'Tag ordering rule: `semver`, `alphabetical` or `numerical`.', {
         required: true,
@@ -112,8 +111,8 @@ export const IMAGE_KINDS = [
   },
   {
     kind: 'ImageUpdateAutomation',
-    group: FLUX_API_GROUPS.image,
-    apiVersions: IMAGE_VERSIONS,
+    group: GROUP,
+    apiVersions: crdApiVersions(GROUP, 'ImageUpdateAutomation'),
     controller: 'image-automation-controller',
     services: ['azureDevOps'],
     summary: 'Rewrites image references in a Git repository and pushes the commit.',
@@ -132,7 +131,9 @@ export const IMAGE_KINDS = [
       field(['spec', 'update'], 'object', 'Where and how to apply updates.'),
       field(['spec', 'update', 'path'], 'string', 'Directory to scan for image policy markers.'),
       field(['spec', 'update', 'strategy'], 'string', 'Update strategy (optional since Flux 2.7).', {
-        enum: [{ value: 'Setters', description: 'Replace values marked with `# {"$imagepolicy": ...}` comments.' }],
+        enum: crdEnum(GROUP, 'ImageUpdateAutomation', ['spec', 'update', 'strategy'], {
+          Setters: { description: 'Replace values marked with `# {"$imagepolicy": ...}` comments.' },
+        }),
         default: 'Setters',
       }),
       interval('the automation runs'),

@@ -6,7 +6,7 @@
 import { apiGroupOf } from '../apiGroups';
 import type { Keyed } from '../table';
 import { inRange } from '../versions';
-import type { ApiVersionDef, EnumValueDef, FieldDef, KindShape } from './fields';
+import { withCrdConstraints, type ApiVersionDef, type EnumValueDef, type FieldDef, type KindShape } from './fields';
 import { HELM_KINDS } from './helm';
 import { IMAGE_KINDS } from './image';
 import { KUSTOMIZE_KINDS } from './kustomize';
@@ -28,7 +28,8 @@ const KINDS_LITERAL = [
 export type FluxKind = (typeof KINDS_LITERAL)[number]['kind'];
 export type KindDef = Keyed<KindShape, 'kind', FluxKind>;
 
-export const KINDS: readonly KindDef[] = KINDS_LITERAL;
+/** The kinds, with the constraints of the newest CRD on their fields (generated/crds.ts). */
+export const KINDS: readonly KindDef[] = KINDS_LITERAL.map((k) => withCrdConstraints<KindDef>(k));
 
 /**
  * Definition for a kind name. Give the object's `apiVersion` wherever there is one: a name alone cannot tell

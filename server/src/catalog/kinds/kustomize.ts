@@ -2,13 +2,15 @@
 import { FLUX_API_GROUPS } from '../apiGroups';
 import { FLUX_API_DOCS, fluxAzureDocs } from '../docs';
 import { azureField, field, interval, kubeConfig, localRef, remoteAksIdentity, serviceAccountName } from './fields';
-import { stableWithBetas, suspend, type KindShape } from './fields';
+import { crdApiVersions, crdEnum, suspend, type KindShape } from './fields';
+
+const GROUP = FLUX_API_GROUPS.kustomize;
 
 export const KUSTOMIZE_KINDS = [
   {
     kind: 'Kustomization',
-    group: FLUX_API_GROUPS.kustomize,
-    apiVersions: stableWithBetas('v1', 'v1beta2', 'v1beta1'),
+    group: GROUP,
+    apiVersions: crdApiVersions(GROUP, 'Kustomization'),
     controller: 'kustomize-controller',
     services: ['keyVault', 'aks'],
     summary:
@@ -31,7 +33,12 @@ export const KUSTOMIZE_KINDS = [
         ['spec', 'decryption', 'provider'],
         'string',
         "Decryption engine; only `sops`. The key type (Key Vault, age, PGP, ...) comes from the encrypted file's metadata.",
-        { enum: [{ value: 'sops', description: 'Mozilla SOPS.' }], required: true },
+        {
+          enum: crdEnum(GROUP, 'Kustomization', ['spec', 'decryption', 'provider'], {
+            sops: { description: 'Mozilla SOPS.' },
+          }),
+          required: true,
+        },
       ),
       azureField(
         ['spec', 'decryption', 'serviceAccountName'],

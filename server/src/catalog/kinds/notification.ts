@@ -1,70 +1,65 @@
 /** notification.toolkit.fluxcd.io: the alert Provider (Azure DevOps commit status, Event Hubs, Teams). */
 import { FLUX_API_GROUPS } from '../apiGroups';
 import { FLUX_API_DOCS, fluxAzureDocs } from '../docs';
-import { azureField, certSecretRef, field, preferred, proxySecretRef, secretRef, servedUntil } from './fields';
+import { azureField, certSecretRef, crdApiVersions, crdEnum, field, proxySecretRef, secretRef } from './fields';
 import { serviceAccountIdentity, serviceAccountName, suspend, timeout } from './fields';
-import type { EnumValueDef, KindShape } from './fields';
+import type { EnumValueText, KindShape } from './fields';
+
+const GROUP = FLUX_API_GROUPS.notification;
 
 // Provider `.spec.type` enum (notification-controller, v1beta3)
 
-const PROVIDER_TYPES: readonly EnumValueDef[] = [
-  { value: 'slack', description: 'Slack incoming webhook or bot token.' },
-  { value: 'discord', description: 'Discord webhook.' },
-  {
-    value: 'msteams',
-    description: 'Microsoft Teams Workflows webhook (no Entra ID; `channel` unsupported).',
-    azure: true,
-  },
-  { value: 'rocket', description: 'Rocket.Chat webhook.' },
-  { value: 'generic', description: 'Plain HTTP POST of the event JSON.' },
-  { value: 'generic-hmac', description: 'HTTP POST signed with an HMAC from the Secret `token`.' },
-  { value: 'github', description: 'GitHub commit status.' },
-  { value: 'gitlab', description: 'GitLab commit status.' },
-  { value: 'gitea', description: 'Gitea commit status.' },
-  { value: 'giteapullrequestcomment', description: 'Comment on a Gitea pull request.', versions: { since: '2.8' } },
-  { value: 'bitbucketserver', description: 'Bitbucket Server / Data Center commit status.' },
-  { value: 'bitbucket', description: 'Bitbucket Cloud commit status.' },
-  {
-    value: 'azuredevops',
+/** Descriptions of the `.spec.type` values; which Flux versions have each comes from the CRD tables. */
+const PROVIDER_TYPES: Readonly<Record<string, EnumValueText>> = {
+  slack: { description: 'Slack incoming webhook or bot token.' },
+  discord: { description: 'Discord webhook.' },
+  msteams: { description: 'Microsoft Teams Workflows webhook (no Entra ID; `channel` unsupported).', azure: true },
+  rocket: { description: 'Rocket.Chat webhook.' },
+  generic: { description: 'Plain HTTP POST of the event JSON.' },
+  'generic-hmac': { description: 'HTTP POST signed with an HMAC from the Secret `token`.' },
+  github: { description: 'GitHub commit status.' },
+  gitlab: { description: 'GitLab commit status.' },
+  gitea: { description: 'Gitea commit status.' },
+  giteapullrequestcomment: { description: 'Comment on a Gitea pull request.' },
+  bitbucketserver: { description: 'Bitbucket Server / Data Center commit status.' },
+  bitbucket: { description: 'Bitbucket Cloud commit status.' },
+  azuredevops: {
     description:
       'Azure DevOps commit status. Auth: Secret `token` (PAT) or Entra ID (controller level; object level via `serviceAccountName` since Flux 2.7).',
     azure: true,
   },
-  { value: 'googlechat', description: 'Google Chat webhook.' },
-  { value: 'googlepubsub', description: 'Google Cloud Pub/Sub topic.' },
-  { value: 'webex', description: 'Webex room message.' },
-  { value: 'sentry', description: 'Sentry event.' },
-  {
-    value: 'azureeventhub',
+  googlechat: { description: 'Google Chat webhook.' },
+  googlepubsub: { description: 'Google Cloud Pub/Sub topic.' },
+  webex: { description: 'Webex room message.' },
+  sentry: { description: 'Sentry event.' },
+  azureeventhub: {
     description:
       'Azure Event Hubs. Auth: SAS connection string in Secret `address`, or Entra ID (`address` = hub name, `channel` = namespace; object level via `serviceAccountName` since Flux 2.6).',
     azure: true,
   },
-  { value: 'telegram', description: 'Telegram bot message.' },
-  { value: 'lark', description: 'Lark webhook.' },
-  { value: 'matrix', description: 'Matrix room message.' },
-  { value: 'opsgenie', description: 'Opsgenie alert.' },
-  { value: 'alertmanager', description: 'Prometheus Alertmanager.' },
-  { value: 'grafana', description: 'Grafana annotation.' },
-  { value: 'githubdispatch', description: 'GitHub repository_dispatch event.' },
-  { value: 'githubpullrequestcomment', description: 'Comment on a GitHub pull request.', versions: { since: '2.8' } },
-  { value: 'gitlabmergerequestcomment', description: 'Comment on a GitLab merge request.', versions: { since: '2.8' } },
-  { value: 'pagerduty', description: 'PagerDuty event.' },
-  { value: 'datadog', description: 'Datadog event.' },
-  { value: 'nats', description: 'NATS subject.' },
-  { value: 'zulip', description: 'Zulip stream message.', versions: { since: '2.7' } },
-  { value: 'otel', description: 'OpenTelemetry traces.', versions: { since: '2.7' } },
-  {
-    value: 'zoom',
+  telegram: { description: 'Telegram bot message.' },
+  lark: { description: 'Lark webhook.' },
+  matrix: { description: 'Matrix room message.' },
+  opsgenie: { description: 'Opsgenie alert.' },
+  alertmanager: { description: 'Prometheus Alertmanager.' },
+  grafana: { description: 'Grafana annotation.' },
+  githubdispatch: { description: 'GitHub repository_dispatch event.' },
+  githubpullrequestcomment: { description: 'Comment on a GitHub pull request.' },
+  gitlabmergerequestcomment: { description: 'Comment on a GitLab merge request.' },
+  pagerduty: { description: 'PagerDuty event.' },
+  datadog: { description: 'Datadog event.' },
+  nats: { description: 'NATS subject.' },
+  zulip: { description: 'Zulip stream message.' },
+  otel: { description: 'OpenTelemetry traces.' },
+  zoom: {
     description: 'Zoom chat webhook (on notification-controller main after Flux 2.9; not in a 2.9 release).',
     versions: { since: '2.10' },
   },
-  {
-    value: 'incident.io',
+  'incident.io': {
     description: 'incident.io alert (on notification-controller main after Flux 2.9; not in a 2.9 release).',
     versions: { since: '2.10' },
   },
-];
+};
 
 /** Provider types whose `serviceAccountName` means something (workload identity). */
 export const PROVIDER_TYPES_WITH_SERVICE_ACCOUNT = ['azureeventhub', 'azuredevops', 'googlepubsub'] as const;
@@ -74,15 +69,18 @@ const NOTIFICATION = { controller: 'notification-controller' } as const;
 export const NOTIFICATION_KINDS = [
   {
     kind: 'Provider',
-    group: FLUX_API_GROUPS.notification,
-    apiVersions: [preferred('v1beta3'), servedUntil('v1beta2', '2.9'), servedUntil('v1beta1', '2.7')],
+    group: GROUP,
+    apiVersions: crdApiVersions(GROUP, 'Provider'),
     controller: 'notification-controller',
     services: ['azureDevOps', 'eventHubs', 'teams'],
     summary: 'Destination for Flux alerts (chat, commit status, event stream).',
     azureWhen:
       '`spec.type` is `azuredevops` (commit status), `azureeventhub` (Event Hubs) or `msteams` (Teams webhook, no Entra ID).',
     fields: [
-      azureField(['spec', 'type'], 'string', 'Which notifier to use.', { enum: PROVIDER_TYPES, required: true }),
+      azureField(['spec', 'type'], 'string', 'Which notifier to use.', {
+        enum: crdEnum(GROUP, 'Provider', ['spec', 'type'], PROVIDER_TYPES),
+        required: true,
+      }),
       azureField(
         ['spec', 'address'],
         'string',

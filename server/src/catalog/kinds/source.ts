@@ -1,20 +1,18 @@
 /** source.toolkit.fluxcd.io: the sources source-controller fetches from ACR, Azure DevOps and Blob Storage. */
 import { FLUX_API_GROUPS } from '../apiGroups';
 import { FLUX_API_DOCS, fluxAzureDocs } from '../docs';
-import { azureField, certSecretRef, field, insecure, preferred, proxySecretRef, reconciliation } from './fields';
-import { registryConnection, registryProvider, secretRef, servedUntil, serviceAccountIdentity } from './fields';
-import { serviceAccountName, stableWithBetas, type KindShape } from './fields';
-
-/** v1 plus the beta versions source-controller served in 2.6/2.7. */
-const SOURCE_VERSIONS_WITH_V1BETA1 = stableWithBetas('v1', 'v1beta2', 'v1beta1');
+import { azureField, certSecretRef, crdApiVersions, crdEnum, field, insecure, proxySecretRef } from './fields';
+import { reconciliation, registryConnection, registryProvider, secretRef, serviceAccountIdentity } from './fields';
+import { serviceAccountName, type KindShape } from './fields';
 
 const SOURCE = { controller: 'source-controller' } as const;
+const GROUP = FLUX_API_GROUPS.source;
 
 export const SOURCE_KINDS = [
   {
     kind: 'OCIRepository',
-    group: FLUX_API_GROUPS.source,
-    apiVersions: [preferred('v1'), servedUntil('v1beta2', '2.8')],
+    group: GROUP,
+    apiVersions: crdApiVersions(GROUP, 'OCIRepository'),
     controller: 'source-controller',
     services: ['acr'],
     summary: 'Pulls an OCI artifact (manifests, Helm chart) from a registry into the cluster.',
@@ -24,9 +22,11 @@ export const SOURCE_KINDS = [
         ['spec', 'url'],
         'string',
         'Artifact address `oci://<host>/<repository>`. With `provider: azure` the host must be an ACR login server (`*.azurecr.io`, `.us`, `.cn`, `.de`), or Flux fails with "invalid Azure registry".',
-        { required: true, pattern: '^oci://.*$' },
+        { required: true },
       ),
       registryProvider(
+        GROUP,
+        'OCIRepository',
         'Which cloud login source-controller performs for the registry. `azure` exchanges an Entra ID token for an ACR token. **Ignored when `secretRef` (or pull secrets of the ServiceAccount) yields credentials.**',
       ),
       serviceAccountName(
@@ -48,8 +48,8 @@ export const SOURCE_KINDS = [
   },
   {
     kind: 'HelmRepository',
-    group: FLUX_API_GROUPS.source,
-    apiVersions: SOURCE_VERSIONS_WITH_V1BETA1,
+    group: GROUP,
+    apiVersions: crdApiVersions(GROUP, 'HelmRepository'),
     controller: 'source-controller',
     services: ['acr'],
     summary: 'Index of Helm charts; with `type: oci` a registry of OCI Helm charts.',
@@ -63,13 +63,15 @@ export const SOURCE_KINDS = [
         { required: true },
       ),
       azureField(['spec', 'type'], 'string', 'Repository flavour. `provider` is only honoured for `oci`.', {
-        enum: [
-          { value: 'default', description: 'Classic HTTP(S) Helm repository with an `index.yaml`.' },
-          { value: 'oci', description: 'OCI registry holding Helm charts (e.g. ACR).', azure: true },
-        ],
+        enum: crdEnum(GROUP, 'HelmRepository', ['spec', 'type'], {
+          default: { description: 'Classic HTTP(S) Helm repository with an `index.yaml`.' },
+          oci: { description: 'OCI registry holding Helm charts (e.g. ACR).', azure: true },
+        }),
         default: 'default',
       }),
       registryProvider(
+        GROUP,
+        'HelmRepository',
         'Cloud login for OCI registries. **Ignored unless `type: oci`.** HelmRepository has no per-object identity: `azure` always uses the controller-level identity. For per-tenant ACR identities use an OCIRepository and HelmRelease `chartRef`.',
       ),
       ...secretRef(
@@ -86,8 +88,8 @@ export const SOURCE_KINDS = [
   },
   {
     kind: 'GitRepository',
-    group: FLUX_API_GROUPS.source,
-    apiVersions: SOURCE_VERSIONS_WITH_V1BETA1,
+    group: GROUP,
+    apiVersions: crdApiVersions(GROUP, 'GitRepository'),
     controller: 'source-controller',
     services: ['azureDevOps'],
     summary: 'Clones a Git repository and publishes a revision as an artifact.',
@@ -97,27 +99,23 @@ export const SOURCE_KINDS = [
         ['spec', 'url'],
         'string',
         'Repository URL. With `provider: azure` it must be `https://dev.azure.com/{org}/{project}/_git/{repo}` (HTTPS; SSH and `*.visualstudio.com` are not supported for Entra ID auth).',
-        { required: true, pattern: '^(http|https|ssh)://.*$' },
+        { required: true },
       ),
       azureField(
         ['spec', 'provider'],
         'string',
         'How source-controller authenticates to the Git host. `azure` requests an Entra ID token for Azure DevOps and sends it as a bearer token. Unset behaves as `generic` (no CRD default).',
         {
-          enum: [
-            {
-              value: 'generic',
-              description: 'Credentials from `secretRef` (basic auth, token or SSH key), or anonymous.',
-            },
-            {
-              value: 'azure',
+          enum: crdEnum(GROUP, 'GitRepository', ['spec', 'provider'], {
+            generic: { description: 'Credentials from `secretRef` (basic auth, token or SSH key), or anonymous.' },
+            azure: {
               description:
                 'Entra ID token for Azure DevOps (controller identity, or the ServiceAccount in `serviceAccountName` since Flux 2.7).',
               azure: true,
             },
-            { value: 'github', description: 'GitHub App; requires `secretRef` with the App keys.' },
-            { value: 'aws', description: 'AWS CodeCommit with IAM credentials.', versions: { since: '2.9' } },
-          ],
+            github: { description: 'GitHub App; requires `secretRef` with the App keys.' },
+            aws: { description: 'AWS CodeCommit with IAM credentials.' },
+          }),
         },
       ),
       serviceAccountName(
@@ -144,8 +142,8 @@ export const SOURCE_KINDS = [
   },
   {
     kind: 'Bucket',
-    group: FLUX_API_GROUPS.source,
-    apiVersions: SOURCE_VERSIONS_WITH_V1BETA1,
+    group: GROUP,
+    apiVersions: crdApiVersions(GROUP, 'Bucket'),
     controller: 'source-controller',
     services: ['blobStorage'],
     summary: 'Downloads objects from an S3-compatible bucket, GCS or an Azure Blob container.',
@@ -157,12 +155,12 @@ export const SOURCE_KINDS = [
         'string',
         'Storage API to talk to. `azure` uses the Azure Blob SDK with Entra ID (or shared key / SAS from `secretRef`).',
         {
-          enum: [
-            { value: 'generic', description: 'S3-compatible API with static keys (Minio, etc.).' },
-            { value: 'aws', description: 'Amazon S3 with IAM.' },
-            { value: 'gcp', description: 'Google Cloud Storage.' },
-            { value: 'azure', description: 'Azure Blob Storage.', azure: true },
-          ],
+          enum: crdEnum(GROUP, 'Bucket', ['spec', 'provider'], {
+            generic: { description: 'S3-compatible API with static keys (Minio, etc.).' },
+            aws: { description: 'Amazon S3 with IAM.' },
+            gcp: { description: 'Google Cloud Storage.' },
+            azure: { description: 'Azure Blob Storage.', azure: true },
+          }),
           default: 'generic',
         },
       ),

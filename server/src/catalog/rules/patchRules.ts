@@ -101,6 +101,19 @@ export const PATCH_RULES = [
     crossFile: false,
   },
   {
+    code: 'flux-azure/gate-unknown',
+    severity: 'error',
+    category: 'patch',
+    title: 'Feature gate unknown to the controller in this Flux version',
+    explanation:
+      'Each Flux controller accepts only the feature gates it defines (its `internal/features` plus the Flux runtime gates it registers); any other name in `--feature-gates` makes it exit at start-up with "feature-gate \'X\' not supported". The names differ per controller and per release (e.g. `StrictPostBuildSubstitutions` is kustomize-controller only; helm-controller knows `ObjectLevelWorkloadIdentity` from Flux 2.7). When the Flux version is not known, the newest known release is used and gates any release knows are not reported.\n\nFix: remove the gate, target only the controllers that know it, or upgrade Flux.',
+    factRules: [],
+    docsUrl: fluxAzureDocs('objectLevel'),
+    quickFix: false,
+    manifestCheckable: true,
+    crossFile: true,
+  },
+  {
     code: 'flux-azure/gate-name',
     severity: 'error',
     category: 'patch',

@@ -1,4 +1,4 @@
-import { describeRange, inRange, servedApiVersions } from '../../catalog';
+import { compareVersions, inRange, servedApiVersions } from '../../catalog';
 import { fluxKindOf, isFluxDoc } from './helpers';
 import type { Rule } from './rule';
 
@@ -13,11 +13,15 @@ export const apiVersion: Rule = {
     const served = servedApiVersions(lookup.def, fluxVersion);
     if (!inRange(fluxVersion, lookup.versionDef.served)) {
       const preferred = served[0];
+      const range = lookup.versionDef.served;
+      const removed = range.until !== undefined && compareVersions(fluxVersion, range.until) >= 0;
+      const when = removed ? `was removed in Flux ${range.until}` : `is served only from Flux ${range.since ?? ''}`;
+      const migrate = lookup.def.group.startsWith('image') ? ' (run `flux migrate` before upgrading the CRDs)' : '';
       return [
         {
           code: 'flux-azure/api-version-removed',
           span: node,
-          message: `${node.text} ${lookup.def.kind} is served in ${describeRange(lookup.versionDef.served)}, not by Flux ${fluxVersion}: applying this object fails ("no matches for kind"). ${preferred ? `Use ${preferred}` : ''}${lookup.def.group.startsWith('image') ? ' (run `flux migrate` before upgrading the CRDs)' : ''}.`,
+          message: `${node.text} ${lookup.def.kind} ${when}; this repository runs Flux ${fluxVersion}, where applying this object fails ("no matches for kind"). ${preferred ? `Use ${preferred}${migrate}.` : `Flux ${fluxVersion} serves no version of ${lookup.def.kind}.`}`,
           fixes: preferred
             ? [
                 {

@@ -2,6 +2,7 @@ import {
   AZURE_CLOUDS,
   CONTROLLER_NAMES,
   controllerByName,
+  controllerGateTable,
   controllersAcceptingFlag,
   ENV_AUTHORITY_HOST,
   ENV_CLIENT_SEND_CERTIFICATE_CHAIN,
@@ -15,6 +16,7 @@ import {
   OBJECT_LEVEL_WI_GATE_ARG,
   OBJECT_LEVEL_WI_GATE_VERSIONS,
   describeRange,
+  featureGateVersions,
   inRange,
   parseFeatureGatesArg,
   parseLockdownArg,
@@ -298,6 +300,7 @@ function argFindings(
           ),
         );
       }
+      out.push(...unknownGateFindings(p, arg, [...gates.gates.keys()], fluxVersion));
       if (
         gates.gates.has(OBJECT_LEVEL_WI_GATE) &&
         fluxVersion &&
@@ -343,6 +346,53 @@ function argFindings(
         }
       }
     }
+  }
+  return out;
+}
+
+/**
+ * Gates the targeted controllers do not know in the repository's Flux version: each controller exits at start-up.
+ * With the version unknown (or newer than the tables) the newest table stands in, and a gate some release knows is
+ * left alone. A patch that names no controller reaches source-watcher only where it is installed, which is an extra
+ * component, so it is judged only when the target names it.
+ */
+function unknownGateFindings(
+  p: ControllerPatch,
+  arg: ScalarNode,
+  names: readonly string[],
+  fluxVersion: string | undefined,
+): Finding[] {
+  const out: Finding[] = [];
+  const named = p.targetName !== undefined;
+  for (const name of names) {
+    if (isMiscasedGateName(name)) continue; // reported as gate-name, with its fix
+    const rejecting: { controller: string; known: readonly string[]; release: string; assumed: boolean }[] = [];
+    for (const controller of p.controllers) {
+      if (controller === 'source-watcher' && !named) continue;
+      const table = controllerGateTable(controller, fluxVersion);
+      if (!table || table.gates.includes(name)) continue;
+      if (table.assumed && featureGateVersions(controller, name) !== undefined) continue;
+      rejecting.push({ controller, known: table.gates, release: table.release, assumed: table.assumed });
+    }
+    const first = rejecting[0];
+    if (!first) continue;
+    const where = first.assumed
+      ? `Flux ${first.release} (the repository's Flux version is ${fluxVersion === undefined ? 'unknown' : `${fluxVersion}, newer than the tables`}; checked against the newest known release)`
+      : `Flux ${first.release}`;
+    const elsewhere = rejecting
+      .map((r) => ({ r, range: featureGateVersions(r.controller, name) }))
+      .filter((x) => x.range !== undefined)
+      .map((x) => `${x.r.controller} knows it in ${describeRange(x.range)}`);
+    const near = first.known.find((g) => g.toLowerCase() === name.toLowerCase());
+    out.push({
+      code: 'flux-azure/gate-unknown',
+      span: arg,
+      message:
+        `${rejecting.map((r) => r.controller).join(', ')} of ${where} ${rejecting.length > 1 ? 'do' : 'does'} not know the feature gate '${name}' and exit${rejecting.length > 1 ? '' : 's'} at start-up ("feature-gate '${name}' not supported").` +
+        (near ? ` Gate names are case-sensitive: ${near}.` : '') +
+        (elsewhere.length > 0 ? ` ${elsewhere.join('; ')}.` : '') +
+        ` ${first.controller} of Flux ${first.release} knows: ${first.known.join(', ')}.`,
+    });
   }
   return out;
 }

@@ -1,9 +1,11 @@
 import {
   ACR_HOST_REGEX,
   ADO_GIT_URL_REGEX,
+  celComparedValues,
+  crdCelRules,
+  FLUX_API_GROUPS,
   findPlaceholders,
   hostOf,
-  inRange,
   isTemplated,
   looksLikeAzureDevOps,
 } from '../../catalog';
@@ -91,8 +93,13 @@ export const gitServiceAccountProvider: Rule = {
     const sa = doc.scalar(['spec', 'serviceAccountName']);
     if (!sa) return [];
     const provider = doc.text(['spec', 'provider']) ?? 'generic';
-    const allowed = fluxVersion && inRange(fluxVersion, { since: '2.9' }) ? ['azure', 'aws'] : ['azure'];
-    if (allowed.includes(provider)) return [];
+    // The CRD's own rule of that release (none in 2.6, where the field did not exist yet); unknown version: the newest.
+    const cel = crdCelRules(FLUX_API_GROUPS.source, 'GitRepository', fluxVersion)?.find(
+      (r) => r.rule.includes('has(self.serviceAccountName)') && r.rule.includes('self.provider'),
+    );
+    if (!cel) return [];
+    const allowed = celComparedValues(cel.rule, 'provider');
+    if (allowed.length === 0 || allowed.includes(provider)) return [];
     const providerNode = doc.scalar(['spec', 'provider']);
     return [
       {
@@ -112,12 +119,15 @@ export const gitServiceAccountProvider: Rule = {
 export const bucketServiceAccount: Rule = {
   name: 'bucket-sa',
   applies: (doc) => isFluxDoc(doc, 'Bucket'),
-  check: ({ doc }) => {
+  check: ({ doc, fluxVersion }) => {
     const sa = doc.scalar(['spec', 'serviceAccountName']);
     if (!sa) return [];
     const findings: Finding[] = [];
     const provider = doc.text(['spec', 'provider']) ?? 'generic';
-    if (provider === 'generic') {
+    // Both checks are CEL rules of the CRD from Flux 2.7; before, the CRD accepted the object.
+    const cel = crdCelRules(FLUX_API_GROUPS.source, 'Bucket', fluxVersion) ?? [];
+    const hasRule = (...parts: string[]) => cel.some((r) => parts.every((p) => r.rule.includes(p)));
+    if (provider === 'generic' && hasRule("self.provider != 'generic'", 'has(self.serviceAccountName)')) {
       findings.push({
         code: 'flux-azure/bucket-sa-generic-provider',
         span: sa,
@@ -125,7 +135,7 @@ export const bucketServiceAccount: Rule = {
         fixes: addProvider(doc),
       });
     }
-    if (doc.get(['spec', 'secretRef'])) {
+    if (doc.get(['spec', 'secretRef']) && hasRule('has(self.secretRef)', 'has(self.serviceAccountName)')) {
       findings.push({
         code: 'flux-azure/bucket-sa-with-secretref',
         span: sa,
