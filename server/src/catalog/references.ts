@@ -8,7 +8,7 @@ import { ASO_RESOURCES } from './aso';
 import { KINDS, kindByName } from './kinds';
 
 /** Kubernetes kinds of the core group that Flux objects name. */
-export const CORE_REFERENCED_KINDS = ['ServiceAccount', 'Secret', 'ConfigMap'] as const;
+const CORE_REFERENCED_KINDS = ['ServiceAccount', 'Secret', 'ConfigMap'] as const;
 
 export interface ReferenceDef {
   /** The referring kind (a Flux kind, or an ASO kind for subjects) and its API group. */
