@@ -102,6 +102,20 @@ const FILES: Record<string, string[]> = {
     '      - kind: Secret',
     '        name: vault-only',
     '        optional: true',
+    '  decryption:',
+    '    provider: sops',
+    '    secretRef:',
+    '      name: sops-azure',
+  ],
+  'clusters/prod/sops.yaml': [
+    'apiVersion: v1',
+    'kind: Secret',
+    'metadata:',
+    '  name: sops-azure',
+    '  namespace: flux-system',
+    'stringData:',
+    '  sops.azure-kv: |',
+    '    clientId: 11111111-2222-3333-4444-555555555555',
   ],
   'clusters/prod/cluster-vars.yaml': [
     'apiVersion: v1',
@@ -294,6 +308,10 @@ test('chartRef, sourceRef, a federated credential subject and substituteFrom lea
   ]);
   assert.deepEqual(where(await definition('clusters/prod/apps.yaml', 'cluster-vars', 2)), [
     'clusters/prod/cluster-vars.yaml:4',
+  ]);
+  assert.deepEqual(where(await definition('clusters/prod/apps.yaml', 'sops-azure', 2)), ['clusters/prod/sops.yaml:4']);
+  assert.deepEqual(where(await references('clusters/prod/sops.yaml', 'name: sops-azure')), [
+    'clusters/prod/apps.yaml:23',
   ]);
 });
 
