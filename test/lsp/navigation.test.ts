@@ -157,6 +157,17 @@ const FILES: Record<string, string[]> = {
     '  - serviceaccount.yaml',
     '  - source.yaml',
     '  - release.yaml',
+    '  - remote.yaml',
+  ],
+  'apps/base/remote.yaml': [
+    'apiVersion: v1',
+    'kind: ConfigMap',
+    'metadata:',
+    '  name: aks-remote',
+    'data:',
+    '  provider: azure',
+    '  cluster: /subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers/Microsoft.ContainerService/managedClusters/aks',
+    '  serviceAccountName: podinfo-source',
   ],
   'apps/base/serviceaccount.yaml': [
     'apiVersion: v1',
@@ -190,6 +201,9 @@ const FILES: Record<string, string[]> = {
     '  chartRef:',
     '    kind: OCIRepository',
     '    name: podinfo',
+    '  kubeConfig:',
+    '    configMapRef:',
+    '      name: aks-remote',
     '  values:',
     '    region: ${REGION}',
     '    missing: ${NOT_SET:=none}',
@@ -310,6 +324,11 @@ test('chartRef, sourceRef, a federated credential subject and substituteFrom lea
     'clusters/prod/cluster-vars.yaml:4',
   ]);
   assert.deepEqual(where(await definition('clusters/prod/apps.yaml', 'sops-azure', 2)), ['clusters/prod/sops.yaml:4']);
+  // A remote cluster: the kubeConfig ConfigMap, and the ServiceAccount it names.
+  assert.deepEqual(where(await definition('apps/base/release.yaml', 'aks-remote', 2)), ['apps/base/remote.yaml:4']);
+  assert.deepEqual(where(await definition('apps/base/remote.yaml', 'serviceAccountName', 2)), [
+    'apps/base/serviceaccount.yaml:4',
+  ]);
   assert.deepEqual(where(await references('clusters/prod/sops.yaml', 'name: sops-azure')), [
     'clusters/prod/apps.yaml:23',
   ]);
@@ -345,16 +364,19 @@ test('${VAR} in a file applied with postBuild leads to the ConfigMap key that se
 test('references of a ServiceAccount list the objects naming it, in their files', async () => {
   await ready;
   assert.deepEqual(where(await references('apps/base/serviceaccount.yaml', 'name: podinfo-source')), [
+    'apps/base/remote.yaml:8',
     'apps/base/source.yaml:9',
     'clusters/prod/identity.yaml:12',
   ]);
   assert.deepEqual(where(await references('apps/base/serviceaccount.yaml', 'name: podinfo-source', true)), [
+    'apps/base/remote.yaml:8',
     'apps/base/serviceaccount.yaml:4',
     'apps/base/source.yaml:9',
     'clusters/prod/identity.yaml:12',
   ]);
   // From a reference: the same list. The decoy in another namespace has no referrers.
   assert.deepEqual(where(await references('apps/base/source.yaml', 'serviceAccountName: podinfo-source')), [
+    'apps/base/remote.yaml:8',
     'apps/base/source.yaml:9',
     'clusters/prod/identity.yaml:12',
   ]);

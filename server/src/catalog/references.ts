@@ -6,6 +6,7 @@
  */
 import { ASO_RESOURCES } from './aso';
 import { KINDS, kindByName } from './kinds';
+import { KUBECONFIG_CONFIGMAP_KEYS } from './remoteCluster';
 
 /** Kubernetes kinds of the core group that Flux objects name. */
 const CORE_REFERENCED_KINDS = ['ServiceAccount', 'Secret', 'ConfigMap'] as const;
@@ -102,6 +103,11 @@ export const REFERENCES: readonly ReferenceDef[] = [
       return target ? [{ kind: k.kind, group: k.group, path: f.path, shape: 'name', targets: [target] }] : [];
     }),
   ),
+  // The kubeConfig ConfigMap of a remote AKS cluster names the identity to connect as.
+  ...KUBECONFIG_CONFIGMAP_KEYS.flatMap((k): ReferenceDef[] => {
+    const target = nameTarget(['data', k.key]);
+    return target ? [{ kind: 'ConfigMap', group: '', path: ['data', k.key], shape: 'name', targets: [target] }] : [];
+  }),
   ...OBJECT_REFERENCES.map((r) => ({
     ...r,
     group: kindByName(r.kind)?.group ?? ASO_RESOURCES.find((a) => a.kind === r.kind)?.group ?? '',
