@@ -106,6 +106,17 @@ const FILES: Record<string, string[]> = {
     '    provider: sops',
     '    secretRef:',
     '      name: sops-azure',
+    '  patches:',
+    '    - patch: |',
+    '        apiVersion: v1',
+    '        kind: ServiceAccount',
+    '        metadata:',
+    '          name: any',
+    '          labels:',
+    '            team: web',
+    '      target:',
+    '        kind: ServiceAccount',
+    '        namespace: podinfo',
   ],
   'clusters/prod/sops.yaml': [
     'apiVersion: v1',
@@ -341,6 +352,10 @@ test('a patch target leads to the controller Deployment the patch changed, not t
   // A patch file's target leads to the object it changed in the base.
   assert.deepEqual(where(await definition('apps/prod/kustomization.yaml', 'kind: OCIRepository', 8)), [
     'apps/base/source.yaml:4',
+  ]);
+  // A Flux Kustomization's spec.patches target: the ServiceAccount it labelled.
+  assert.deepEqual(where(await definition('clusters/prod/apps.yaml', 'kind: ServiceAccount', 8, 1)), [
+    'apps/base/serviceaccount.yaml:4',
   ]);
   // The patch file path and a resources entry open the file / the directory's kustomization.
   assert.deepEqual(where(await definition('apps/prod/kustomization.yaml', 'oci-provider.yaml', 2)), [
