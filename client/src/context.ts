@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { Commands } from '../../shared/src/protocol';
 import { createLanguageClient } from './languageClient';
 import { patchCommandTable } from './patchCommands';
+import { RenderedObjectView } from './renderedObject';
 import { shutDown } from './shutDown';
 import { AzureController } from './views/azureViews';
 import type { LanguageClient } from 'vscode-languageclient/node';
@@ -17,6 +18,8 @@ export class FluxAzureContext {
   activationMs = 0;
   /** The "Flux on Azure" views (Azure SDK loaded only when they are used). */
   readonly azure: AzureController;
+  /** "Show rendered object" and its read-only documents. */
+  readonly rendered: RenderedObjectView;
   private readonly disposables: vscode.Disposable[] = [];
   private clientStarted!: (client: LanguageClient) => void;
   private readonly clientReady = new Promise<LanguageClient>((resolve) => (this.clientStarted = resolve));
@@ -26,6 +29,8 @@ export class FluxAzureContext {
     this.disposables.push(this.output);
     this.azure = new AzureController(() => this.clientReady, this.output);
     this.disposables.push(this.azure);
+    this.rendered = new RenderedObjectView(() => this.client);
+    this.disposables.push(this.rendered);
   }
 
   async start(): Promise<void> {
@@ -50,6 +55,7 @@ export class FluxAzureContext {
       [Commands.restartServer]: () => this.client?.restart(),
       ...patchCommandTable(() => this.client),
       ...this.azure.commandTable(),
+      ...this.rendered.commandTable(),
     };
     for (const [id, run] of Object.entries(table)) {
       this.disposables.push(vscode.commands.registerCommand(id, run));

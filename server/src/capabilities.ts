@@ -15,6 +15,8 @@ export const INITIALIZE_RESULT: InitializeResult = {
     textDocumentSync: TextDocumentSyncKind.Incremental,
     hoverProvider: true,
     completionProvider: { triggerCharacters: [':', ' ', '/', '-', '.'], resolveProvider: false },
+    definitionProvider: true,
+    referencesProvider: true,
     codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.RefactorRewrite] },
     workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
   },

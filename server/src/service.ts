@@ -1,4 +1,12 @@
-import type { CodeAction, CompletionList, Diagnostic, Hover, Position, Range } from 'vscode-languageserver-types';
+import type {
+  CodeAction,
+  CompletionList,
+  Diagnostic,
+  Hover,
+  Location,
+  Position,
+  Range,
+} from 'vscode-languageserver-types';
 import { TextDocument, type TextDocumentContentChangeEvent } from 'vscode-languageserver-textdocument';
 import {
   DEFAULT_SETTINGS,
@@ -9,6 +17,8 @@ import {
   type PatchContext,
   type PatchEditParams,
   type PatchEditResult,
+  type RenderedObjectParams,
+  type RenderedObjectResult,
   type ServerSettings,
 } from '../../shared/src/protocol';
 import { parseManifest, ParseBudget, type ManifestFile } from './document/manifest';
@@ -21,6 +31,8 @@ import { RuleResultCache } from './features/ruleCache';
 import { grantText } from './features/grants';
 import { provideHover } from './features/hover';
 import { collectIntegrations } from './features/integrations';
+import { provideDefinition, provideReferences } from './features/navigation';
+import { provideRenderedObject } from './features/renderedObject';
 import { providePatchContext, providePatchEdit, type FileLoader } from './features/patchContext';
 import { factsSteps } from './workspace/facts';
 import { DISK_FILES, uriToPath, type WorkspaceFiles } from './workspace/files';
@@ -121,6 +133,12 @@ export interface FluxService {
   grantText(params: GrantTextParams): GrantTextResult;
   patchContext(params: PatchContextParams, token?: Cancellation): Promise<PatchContext | null>;
   patchEdit(params: PatchEditParams, token?: Cancellation): Promise<PatchEditResult>;
+  /** Where the reference at a position leads (another file's ServiceAccount, Secret, source, variable value...). */
+  definition(uri: string, position: Position): Location[];
+  /** Every object naming the object at a position (or the one a reference there names). */
+  references(uri: string, position: Position, includeDeclaration: boolean): Location[];
+  /** The object at a position as Flux applies it, per cluster, with each value's origin. */
+  renderedObject(params: RenderedObjectParams): RenderedObjectResult;
 }
 
 export function createFluxService(options: FluxServiceOptions = {}): FluxService {
@@ -289,6 +307,20 @@ export function createFluxService(options: FluxServiceOptions = {}): FluxService
       await service.scan(token);
       const file = load(params.uri);
       return file ? providePatchEdit(params, file, context, load) : { notes: [], error: `cannot read ${params.uri}` };
+    },
+    definition(uri, position) {
+      const file = load(uri);
+      return file ? provideDefinition(file, position, context) : [];
+    },
+    references(uri, position, includeDeclaration) {
+      const file = load(uri);
+      return file ? provideReferences(file, position, context, includeDeclaration) : [];
+    },
+    renderedObject(params) {
+      const file = load(params.uri);
+      return file
+        ? provideRenderedObject(file, params.position, context)
+        : { objects: [], reason: `cannot read ${params.uri}` };
     },
   };
   return service;

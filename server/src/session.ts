@@ -13,6 +13,7 @@ import {
   IntegrationsRequest,
   PatchContextRequest,
   PatchEditRequest,
+  RenderedObjectRequest,
   SETTINGS_SECTION,
   type ServerSettings,
 } from '../../shared/src/protocol';
@@ -165,6 +166,24 @@ export function startSession(
     request('patchEdit', () => service.patchEdit(params, token), {
       notes: [],
       error: 'the language server failed to compute the edit (see its log)',
+    }),
+  );
+
+  // Navigation and the rendered preview (features/navigation.ts, features/renderedObject.ts).
+  connection.onDefinition((params) =>
+    guard('definition', () => service.definition(params.textDocument.uri, params.position), []),
+  );
+  connection.onReferences((params) =>
+    guard(
+      'references',
+      () => service.references(params.textDocument.uri, params.position, params.context.includeDeclaration),
+      [],
+    ),
+  );
+  connection.onRequest(RenderedObjectRequest, (params) =>
+    request('renderedObject', async () => service.renderedObject(params), {
+      objects: [],
+      reason: 'failed (see the log)',
     }),
   );
 

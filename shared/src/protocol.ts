@@ -39,6 +39,7 @@ export const Commands = {
   azureCopyGrantCommand: 'fluxAzure.azure.copyGrantCommand',
   azureInsertRoleAssignment: 'fluxAzure.azure.insertRoleAssignment',
   azureOpenManifest: 'fluxAzure.azure.openManifest',
+  showRenderedObject: 'fluxAzure.showRenderedObject',
 } as const;
 
 // ---- Azure permissions view ------------------------------------------------------------------------------------
@@ -286,3 +287,55 @@ export interface PatchEditResult {
   /** The uri of the edited (or created) file. */
   uri?: string;
 }
+
+// ---------------------------------------------------------------------------------------------------------------
+// Show rendered object: an object as Flux applies it to a cluster, with where each value came from
+
+/** URI scheme of the read-only documents that show rendered objects. */
+export const RENDERED_OBJECT_SCHEME = 'flux-azure-rendered';
+
+export interface RenderedObjectParams {
+  uri: string;
+  /** Any position inside the object's document. */
+  position: ManifestPosition;
+}
+
+/** Where one value of the rendered text came from. */
+export interface RenderedOrigin {
+  /** The value's range in `RenderedObject.text` (the whole `key: value` line for scalars in maps). */
+  range: ManifestLocation['range'];
+  /** The place it was written (a base, a patch, a ConfigMap of a postBuild substitution). */
+  from: ManifestLocation;
+  /** `file`, `patch`, `flux-patch`, `substitution`, `transformer`, `generated`. */
+  via: string;
+  /** `patch in apps/prod/kustomization.yaml`, `from ConfigMap cluster-vars`. */
+  note?: string;
+  /** The text as written before postBuild substitution (`${AZURE_CLIENT_ID}`). */
+  written?: string;
+  /** Set when the repository cannot tell the value: why. */
+  unknown?: string;
+}
+
+export interface RenderedObject {
+  /** Cluster label (`clusters/production`). */
+  cluster: string;
+  /** What applies it: `Kustomization apps`, `cluster directory`. */
+  appliedBy: string;
+  /** `Deployment flux-system/source-controller`. */
+  title: string;
+  /** The object as YAML. */
+  text: string;
+  origins: RenderedOrigin[];
+}
+
+export interface RenderedObjectResult {
+  /** One per cluster (and Kustomization) that applies the object; empty when none does. */
+  objects: RenderedObject[];
+  /** Why `objects` is empty. */
+  reason?: string;
+}
+
+/** `fluxAzure/renderedObject`: the object at a position as Flux applies it, in each cluster that applies it. */
+export const RenderedObjectRequest = new RequestType<RenderedObjectParams, RenderedObjectResult, void>(
+  'fluxAzure/renderedObject',
+);

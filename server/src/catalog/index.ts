@@ -28,6 +28,7 @@
  * - remoteCluster   kubeConfig ConfigMap keys for remote AKS
  * - aso             Azure Service Operator RoleAssignment / FederatedIdentityCredential / UserAssignedIdentity
  * - placeholders    doc placeholders that mean "not filled in"
+ * - references      the references between objects (definition / references)
  * - kubernetes      built-in API groups (`isBuiltinApiGroup`), strategic-merge list keys (`mergeKeyOf`)
  * - rules/          diagnostic metadata, one file per area (`RULES`, `RuleCode`, `ruleByCode`)
  */
@@ -57,5 +58,6 @@ export * from './remoteCluster';
 export * from './aso';
 export * from './placeholders';
 export * from './postBuild';
+export * from './references';
 export * from './kubernetes';
 export * from './rules';

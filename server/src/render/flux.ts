@@ -33,6 +33,8 @@ import {
 export interface Variable {
   readonly value: string;
   readonly at: At;
+  /** Where its key was written (the ConfigMap / Secret data key, the `substitute` entry). */
+  readonly key?: At;
 }
 
 export interface Variables {
@@ -128,12 +130,13 @@ export function variablesOf(ks: RObject, lookup: ObjectLookup): Variables | unde
         values.set(k, {
           value: Buffer.from(e.value.value, 'base64').toString('utf8'),
           at: { ...e.value.at, via: 'substitution', note },
+          key: e.key,
         });
       }
     }
     for (const [k, e] of entriesOf(nodeIn(found.node, [kind === 'Secret' ? 'stringData' : 'data']))) {
       if (e.value.type !== 'scalar' || e.value.value === null) continue;
-      values.set(k, { value: String(e.value.value), at: { ...e.value.at, via: 'substitution', note } });
+      values.set(k, { value: String(e.value.value), at: { ...e.value.at, via: 'substitution', note }, key: e.key });
     }
   }
   for (const [k, e] of entriesOf(nodeIn(postBuild, ['substitute']))) {
@@ -141,6 +144,7 @@ export function variablesOf(ks: RObject, lookup: ObjectLookup): Variables | unde
     values.set(k, {
       value: String(e.value.value),
       at: { ...e.value.at, via: 'substitution', note: `spec.postBuild.substitute of Kustomization ${idOf(ks).name}` },
+      key: e.key,
     });
   }
   return { values, unknownSources };
@@ -148,6 +152,14 @@ export function variablesOf(ks: RObject, lookup: ObjectLookup): Variables | unde
 
 /** `${VAR}`, `${VAR:=default}`, `${VAR:-default}`, `${VAR=default}`, `${VAR-default}`, and the `$${VAR}` escape. */
 const VARIABLE = /\$(\$)?\{([_a-zA-Z][_a-zA-Z0-9]*)(?:(:?[=-])([^}]*))?\}/g;
+
+/** The `${VAR}` uses of a text (not the `$${VAR}` escapes), with their offsets in it. */
+export function variableUses(text: string): { name: string; start: number; end: number }[] {
+  const out: { name: string; start: number; end: number }[] = [];
+  for (const m of text.matchAll(VARIABLE))
+    if (!m[1]) out.push({ name: m[2]!, start: m.index, end: m.index + m[0].length });
+  return out;
+}
 
 export interface Substituted {
   readonly text: string;
