@@ -157,9 +157,10 @@ export function startSession(
   };
 
   connection.onDidChangeConfiguration(async () => {
+    const before = JSON.stringify(service.settings);
     await loadSettings();
     queue.scheduleAll();
-    workspace.factsChanged();
+    if (JSON.stringify(service.settings) !== before) workspace.settingsChanged();
   });
 
   connection.onDidChangeWatchedFiles(async ({ changes }) => {

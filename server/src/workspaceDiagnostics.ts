@@ -55,6 +55,9 @@ export class WorkspaceDiagnostics {
   private running = false;
   private disposed = false;
   private checkTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The file being judged, and whether it was deleted meanwhile (its result is then dropped). */
+  private judging: string | undefined;
+  private judgingGone = false;
 
   constructor(
     private readonly host: WorkspaceDiagnosticsHost,
@@ -97,6 +100,13 @@ export class WorkspaceDiagnostics {
     }, this.options.debounceMs);
   }
 
+  /** The settings changed: every file is judged again (its findings may depend on any of them). */
+  settingsChanged(): void {
+    if (!this.active) return;
+    for (const uri of this.records.keys()) this.markDirty(uri, false);
+    this.check();
+  }
+
   /** Files changed on disk: judge them again (their text changed, whatever their facts did). */
   changedOnDisk(uris: readonly string[]): void {
     if (!this.active) return;
@@ -108,6 +118,7 @@ export class WorkspaceDiagnostics {
   /** A file was deleted: its diagnostics go. */
   deleted(uri: string): void {
     this.dirty.delete(uri);
+    if (uri === this.judging) this.judgingGone = true;
     if (this.active && !this.host.isOpen(uri)) this.forget(uri, 'always');
   }
 
@@ -191,6 +202,8 @@ export class WorkspaceDiagnostics {
       if (this.host.isOpen(uri)) continue;
       let result: { diagnostics: Diagnostic[]; basis: FindingsBasis } | undefined;
       let finished = false;
+      this.judging = uri;
+      this.judgingGone = false;
       try {
         const steps = this.host.judge(uri);
         for (;;) {
@@ -203,7 +216,7 @@ export class WorkspaceDiagnostics {
           if (performance.now() - sliceStart < this.options.sliceMs) continue;
           await yieldToRequests();
           sliceStart = performance.now();
-          if (!this.active || this.host.isOpen(uri)) break; // dropped: the editor's text is judged now
+          if (!this.active || this.host.isOpen(uri) || this.judgingGone) break; // dropped: opened, or deleted
           if (this.dirty.has(uri)) {
             this.markDirty(uri, force); // dropped: judged again with what changed meanwhile
             break;
@@ -213,6 +226,7 @@ export class WorkspaceDiagnostics {
         this.host.error(`diagnostics failed for ${uri}: ${describe(err)}`);
         finished = true;
       }
+      this.judging = undefined;
       if (finished && this.active && !this.host.isOpen(uri)) {
         judgedFiles++;
         this.record(uri, result, force);

@@ -17,6 +17,7 @@ function world(findings: Record<string, number>, caps = { maxFiles: 100, maxDiag
   /** Files whose findings read a cross-file fact (generation `facts`). */
   const crossFile = new Set<string>();
   const open = new Set<string>();
+  const slow = new Set<string>();
   let facts = 0;
   const judged: string[] = [];
   const published: { uri: string; count: number }[] = [];
@@ -28,9 +29,14 @@ function world(findings: Record<string, number>, caps = { maxFiles: 100, maxDiag
     {
       uris: () => found.keys(),
       isOpen: (uri) => open.has(uri),
-      // eslint-disable-next-line require-yield
       *judge(uri) {
         judged.push(uri);
+        // A slow file: long enough steps that the pass yields to other messages in the middle of it.
+        for (let i = 0; slow.has(uri) && i < 3; i++) {
+          const until = performance.now() + 10;
+          while (performance.now() < until);
+          yield;
+        }
         const n = found.get(uri);
         if (n === undefined) return undefined;
         return { diagnostics: Array.from({ length: n }, (_, i) => diag(`${uri} #${i}`)), basis: basis(uri) };
@@ -48,6 +54,7 @@ function world(findings: Record<string, number>, caps = { maxFiles: 100, maxDiag
     found,
     crossFile,
     open,
+    slow,
     judged,
     published,
     settle,
@@ -136,4 +143,16 @@ test('the caps withhold files beyond them, and publish them once others have roo
     { uri: 'a', count: 0 },
     { uri: 'c', count: 3 },
   ]);
+});
+
+test('a file deleted while it is being judged gets its empty publish, and not the findings judged from the old text', async () => {
+  const w = world({ slow: 2 });
+  w.slow.add('slow');
+  w.pass.start();
+  // The pass is inside the slow file now, waiting for its next slice.
+  assert.deepEqual(w.judged, ['slow']);
+  w.found.delete('slow');
+  w.pass.deleted('slow');
+  await w.settle();
+  assert.deepEqual(w.published, [{ uri: 'slow', count: 0 }]);
 });
