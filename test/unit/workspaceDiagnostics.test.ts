@@ -31,14 +31,15 @@ function world(findings: Record<string, number>, caps = { maxFiles: 100, maxDiag
       isOpen: (uri) => open.has(uri),
       *judge(uri) {
         judged.push(uri);
+        // The text is read first, as the service does.
+        const n = found.get(uri);
+        if (n === undefined) return undefined;
         // A slow file: long enough steps that the pass yields to other messages in the middle of it.
         for (let i = 0; slow.has(uri) && i < 3; i++) {
           const until = performance.now() + 10;
           while (performance.now() < until);
           yield;
         }
-        const n = found.get(uri);
-        if (n === undefined) return undefined;
         return { diagnostics: Array.from({ length: n }, (_, i) => diag(`${uri} #${i}`)), basis: basis(uri) };
       },
       holds: (b) => b.reads === 0 || b.generations.serviceAccounts === facts,
