@@ -42,7 +42,7 @@ export async function analyzePaths(paths: readonly string[], options: BatchOptio
   // The index keeps what its scan parsed, so each file is read and split once for facts and rules alike.
   const service = createFluxService({
     roots: [...new Set(roots)],
-    settings: { ...options.settings, diagnostics: { enable: true } },
+    settings: { ...options.settings, diagnostics: { enable: true, scope: 'workspace' } },
     keepEveryModel: true,
   });
   await service.scan();

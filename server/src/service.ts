@@ -26,7 +26,13 @@ import { DocumentStore } from './documentStore';
 import { provideCodeActions } from './features/codeActions';
 import { provideCompletion } from './features/completion';
 import type { FeatureContext } from './features/context';
-import { declinedDiagnostic, diagnosticsSteps } from './features/diagnostics';
+import {
+  declinedDiagnostic,
+  diagnosticsSteps,
+  findingsHold,
+  findingsSteps,
+  type FindingsBasis,
+} from './features/diagnostics';
 import { RuleResultCache } from './features/ruleCache';
 import { grantText } from './features/grants';
 import { provideHover } from './features/hover';
@@ -123,6 +129,15 @@ export interface FluxService {
    * drop the run). Indexes the document's current text first.
    */
   diagnosticsSteps(uri: string): Generator<void, Diagnostic[], void>;
+  /**
+   * The diagnostics of a file that is not open, as it is on disk, with what they depend on (see `findingsHold`); as
+   * steps, like `diagnosticsSteps`. Undefined when the file is open, unreadable or declined (as the CLI skips it).
+   */
+  closedFileFindingsSteps(
+    uri: string,
+  ): Generator<void, { diagnostics: Diagnostic[]; basis: FindingsBasis } | undefined, void>;
+  /** Whether findings judged on `basis` still stand with the index's facts now (for the same text). */
+  findingsHold(basis: FindingsBasis): boolean;
   /** Diagnostics of a model at once (the CLI: a file of the scan, or one read from disk). */
   diagnosticsOf(file: ManifestFile, only?: (code: string) => boolean): Diagnostic[];
   hover(uri: string, position: Position): Hover | null;
@@ -260,6 +275,20 @@ export function createFluxService(options: FluxServiceOptions = {}): FluxService
       if (!settings.diagnostics.enable) return [];
       return yield* diagnosticsSteps(file, context);
     },
+    *closedFileFindingsSteps(uri) {
+      if (documents.has(uri)) return undefined;
+      let file = index.diskModel(uri);
+      if (!file) {
+        const path = uriToPath(uri);
+        const read = path ? files.readSync(path) : undefined;
+        if (!read || 'skipped' in read) return undefined;
+        file = parseManifest(uri, 0, read.text, undefined, undefined, budget);
+      }
+      if (!settings.diagnostics.enable)
+        return { diagnostics: [], basis: { reads: 0, generations: { ...index.generations } } };
+      return yield* findingsSteps(file, context);
+    },
+    findingsHold: (basis) => findingsHold(basis, index.generations),
     diagnosticsOf(file, only) {
       const steps = diagnosticsSteps(file, context, only);
       for (;;) {

@@ -19,6 +19,7 @@ import {
 } from '../../shared/src/protocol';
 import { uriToPath } from './workspace/files';
 import { ValidationQueue } from './validation';
+import { WorkspaceDiagnostics } from './workspaceDiagnostics';
 import { INITIALIZE_RESULT } from './capabilities';
 import { warmUp, warmUpRequests } from './startup/warmUp';
 import { CancelledError, createFluxService } from './service';
@@ -27,6 +28,9 @@ import { CancelledError, createFluxService } from './service';
 const DEBOUNCE_MS = 25;
 /** Longest stretch of analysis before pending requests are answered. */
 const SLICE_MS = 12;
+/** Closed files with diagnostics at most, and diagnostics in them (see `WorkspaceDiagnostics`). */
+const MAX_WORKSPACE_FILES = 2_000;
+const MAX_WORKSPACE_DIAGNOSTICS = 10_000;
 
 /** What the caller learns about the session's life. */
 export interface SessionHooks {
@@ -49,7 +53,13 @@ export function startSession(
     info: (message: string) => connection.console.info(message),
     error: (message: string) => connection.console.error(message),
   };
-  const service = createFluxService({ log, onFactsChanged: (except) => queue.scheduleAll(except) });
+  const service = createFluxService({
+    log,
+    onFactsChanged: (except) => {
+      queue.scheduleAll(except);
+      workspace.factsChanged();
+    },
+  });
   let hasConfiguration = false;
   let canWatch = false;
   let hasFolders = false;
@@ -70,6 +80,29 @@ export function startSession(
     { debounceMs: DEBOUNCE_MS, sliceMs: SLICE_MS },
   );
 
+  /** With `fluxAzure.diagnostics.scope` `workspace`: the files nobody has open, as they are on disk. */
+  const workspace = new WorkspaceDiagnostics(
+    {
+      uris: () => service.index.uris().filter(inWorkspace),
+      isOpen: (uri) => !!service.document(uri),
+      judge: (uri) => service.closedFileFindingsSteps(uri),
+      holds: (basis) => service.findingsHold(basis),
+      publish: (uri, diagnostics) => void connection.sendDiagnostics({ uri, diagnostics }),
+      info: log.info,
+      error: log.error,
+    },
+    {
+      debounceMs: DEBOUNCE_MS * 4,
+      sliceMs: SLICE_MS,
+      maxFiles: MAX_WORKSPACE_FILES,
+      maxDiagnostics: MAX_WORKSPACE_DIAGNOSTICS,
+    },
+  );
+
+  const inWorkspace = (uri: string) => {
+    const path = uriToPath(uri);
+    return !!path && !!service.index.rootOf(path);
+  };
   const paths = (uris: readonly string[]) => uris.map(uriToPath).filter((p): p is string => !!p);
 
   const initialize = (params: InitializeParams): InitializeResult => {
@@ -86,6 +119,8 @@ export function startSession(
     try {
       const value = (await connection.workspace.getConfiguration(SETTINGS_SECTION)) as Partial<ServerSettings> | null;
       service.configure(value);
+      const { enable, scope } = service.settings.diagnostics;
+      workspace.setEnabled(enable && scope !== 'openFiles');
     } catch (err) {
       connection.console.warn(`could not read settings: ${describe(err)}`);
     }
@@ -111,6 +146,7 @@ export function startSession(
     } finally {
       await settingsLoaded;
       queue.start();
+      workspace.start();
       // Compile the features' code off the request path (the first completion would otherwise pay for it).
       setImmediate(() => {
         guard('warm-up', () => warmUp(service.context), undefined);
@@ -122,17 +158,23 @@ export function startSession(
   };
 
   connection.onDidChangeConfiguration(async () => {
+    const before = JSON.stringify(service.settings);
     await loadSettings();
     queue.scheduleAll();
+    if (JSON.stringify(service.settings) !== before) workspace.settingsChanged();
   });
 
-  connection.onDidChangeWatchedFiles(({ changes }) =>
-    service.filesChanged(changes.map((c) => ({ uri: c.uri, deleted: c.type === FileChangeType.Deleted }))),
-  );
+  connection.onDidChangeWatchedFiles(async ({ changes }) => {
+    const files = changes.map((c) => ({ uri: c.uri, deleted: c.type === FileChangeType.Deleted }));
+    await service.filesChanged(files);
+    for (const f of files) if (f.deleted) workspace.deleted(f.uri);
+    workspace.changedOnDisk(files.filter((f) => !f.deleted).map((f) => f.uri));
+  });
 
   // The document is parsed and indexed when its diagnostics run (or a request needs it), not on every keystroke.
   connection.onDidOpenTextDocument(({ textDocument: d }) => {
     service.open(d.uri, d.languageId, d.version, d.text);
+    workspace.opened(d.uri);
     queue.schedule(d.uri, 0);
   });
   connection.onDidChangeTextDocument(({ textDocument, contentChanges }) => {
@@ -141,7 +183,9 @@ export function startSession(
   connection.onDidCloseTextDocument(({ textDocument }) => {
     queue.cancel(textDocument.uri);
     service.close(textDocument.uri);
-    void connection.sendDiagnostics({ uri: textDocument.uri, diagnostics: [] });
+    // A file of the folders is judged again from disk in the workspace scope; otherwise its diagnostics go.
+    if (!inWorkspace(textDocument.uri) || !workspace.closed(textDocument.uri))
+      void connection.sendDiagnostics({ uri: textDocument.uri, diagnostics: [] });
   });
 
   connection.onHover((params) => guard('hover', () => service.hover(params.textDocument.uri, params.position), null));
@@ -187,7 +231,10 @@ export function startSession(
     }),
   );
 
-  connection.onShutdown(() => queue.dispose());
+  connection.onShutdown(() => {
+    queue.dispose();
+    workspace.dispose();
+  });
 
   /** A feature that throws answers with its fallback and a log line: the server never dies of bad input. */
   function guard<T>(name: string, run: () => T, fallback: T): T {

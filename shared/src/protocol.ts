@@ -16,12 +16,21 @@ export const SETTINGS_SECTION = 'fluxAzure';
 export interface ServerSettings {
   /** Flux version override such as `2.7`; empty means detect from the workspace. */
   fluxVersion: string;
-  diagnostics: { enable: boolean };
+  diagnostics: {
+    enable: boolean;
+    /**
+     * `workspace`: after the first scan, every file with findings gets diagnostics, open or not (closed files as they
+     * are on disk); `openFiles`: only the documents open in the editor.
+     */
+    scope: DiagnosticsScope;
+  };
 }
+
+export type DiagnosticsScope = 'workspace' | 'openFiles';
 
 export const DEFAULT_SETTINGS: ServerSettings = {
   fluxVersion: '',
-  diagnostics: { enable: true },
+  diagnostics: { enable: true, scope: 'workspace' },
 };
 
 /** Client commands (contributed in package.json). */

@@ -39,6 +39,7 @@ export class LspClient {
   stderr = '';
   private waiters: (() => void)[] = [];
   private versions = new Map<string, number>();
+  private readonly opened = new Set<string>();
 
   constructor(
     private settings: Record<string, unknown> = {},
@@ -101,6 +102,7 @@ export class LspClient {
 
   open(uri: string, text: string, version = 1): void {
     this.versions.set(uri, version);
+    this.opened.add(uri);
     void this.connection.sendNotification('textDocument/didOpen', {
       textDocument: { uri, languageId: 'yaml', version, text },
     });
@@ -118,6 +120,7 @@ export class LspClient {
   }
 
   close(uri: string): void {
+    this.opened.delete(uri);
     void this.connection.sendNotification('textDocument/didClose', { textDocument: { uri } });
   }
 
@@ -125,7 +128,10 @@ export class LspClient {
     return this.versions.get(uri) ?? 0;
   }
 
-  /** Waits for diagnostics on `uri` that satisfy `until` (default: any published for the current version). */
+  /**
+   * Waits for diagnostics on `uri` that satisfy `until` (default: any published for the current version). While the
+   * document is open, only a publish for its version counts (not one of the file on disk, which has none).
+   */
   async waitForDiagnostics(
     uri: string,
     until?: (d: Diagnostic[]) => boolean,
@@ -134,7 +140,7 @@ export class LspClient {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const p = this.diagnostics.get(uri);
-      const fresh = p && (p.version === undefined || p.version === this.version(uri));
+      const fresh = p && (p.version === undefined ? !this.opened.has(uri) : p.version === this.version(uri));
       if (p && fresh && (!until || until(p.diagnostics))) return p.diagnostics;
       const left = deadline - Date.now();
       if (left <= 0)

@@ -45,6 +45,24 @@ export function* diagnosticsSteps(
   ctx: FeatureContext,
   only?: (code: string) => boolean,
 ): Generator<void, Diagnostic[], void> {
+  return (yield* findingsSteps(file, ctx, only)).diagnostics;
+}
+
+/**
+ * What a file's findings depend on besides its text and the settings: the fact categories its rules read, and their
+ * generations when it was judged. While `findingsHold` says yes, judging the same text again finds the same.
+ */
+export interface FindingsBasis {
+  readonly reads: number;
+  readonly generations: Readonly<FactGenerations>;
+}
+
+/** `diagnosticsSteps`, also returning what the findings depend on (for files judged without being open). */
+export function* findingsSteps(
+  file: ManifestFile,
+  ctx: FeatureContext,
+  only?: (code: string) => boolean,
+): Generator<void, { diagnostics: Diagnostic[]; basis: FindingsBasis }, void> {
   const out: Diagnostic[] = [];
   const suppressed = suppressions(file);
   const tracker = new RuleTracker(ctx.index, ctx.index.clustersOf(file.uri), ctx.index.fluxVersionFor(file.uri));
@@ -53,6 +71,10 @@ export function* diagnosticsSteps(
   if (ctx.index.isRepoConfigFile(file.uri)) out.push(...repoConfigDiagnostics(file, only));
   // Documents without a kind are not Kubernetes objects; a `.sops.yaml` is the one such file rules judge.
   const sopsConfig = isSopsConfigPath(file.uri);
+  // The generations as the run starts: results are valid at these or later ones, so a fact that moves during the
+  // run (at a yield) leaves the basis out of date and the file is judged again.
+  const generations = { ...gens };
+  let reads = 0;
   for (const doc of file.docs) {
     if (!doc.kind && doc.chunk.header.reliable && !sopsConfig) continue;
     const cache = caches.of(doc, ctx.settings);
@@ -62,6 +84,7 @@ export function* diagnosticsSteps(
         result = runRule(RULES[i], doc, ctx, tracker);
         cache.results[i] = result;
       }
+      reads |= result.reads;
       for (const { finding, range } of result.found) {
         if (only && !only(finding.code)) continue;
         if (suppressed(finding.code, range.start.line)) continue;
@@ -70,7 +93,12 @@ export function* diagnosticsSteps(
     }
     yield;
   }
-  return out;
+  return { diagnostics: out, basis: { reads, generations } };
+}
+
+/** Whether findings judged on `basis` still stand with the index's facts at `gens` (same text and settings). */
+export function findingsHold(basis: FindingsBasis, gens: FactGenerations): boolean {
+  return stillValid(basis, gens);
 }
 
 /** Fact categories a rule read: bits of `FactGenerations`. */
@@ -108,7 +136,7 @@ function readsOf(member: string | symbol): number {
     : ALL_FACTS;
 }
 
-function stillValid(result: RuleResult, gens: FactGenerations): boolean {
+function stillValid(result: Pick<RuleResult, 'reads' | 'generations'>, gens: FactGenerations): boolean {
   const r = result.reads;
   if (r === 0) return true;
   const then = result.generations;
