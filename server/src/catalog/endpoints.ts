@@ -46,3 +46,20 @@ export const AZURE_ENDPOINTS: Readonly<Record<string, AzureEndpointDef>> = {
     },
   },
 };
+
+/**
+ * The Azure host a source of `kind` logs in to — its endpoint is Azure's and it has `provider: azure` or a
+ * `secretRef` — or undefined. `group`, when given, must be the kind's API group.
+ */
+export function azureLoginHost(
+  kind: string,
+  text: (path: readonly string[]) => string | undefined,
+  has: (path: readonly string[]) => boolean,
+  group?: string,
+): string | undefined {
+  const endpoint = AZURE_ENDPOINTS[kind];
+  if (!endpoint || (group !== undefined && group !== endpoint.group)) return undefined;
+  if (text(['spec', 'provider']) !== 'azure' && !has(['spec', 'secretRef'])) return undefined;
+  const url = text(endpoint.path);
+  return url ? endpoint.azureHost(url) : undefined;
+}

@@ -1,5 +1,6 @@
 import {
   AZURE_ENDPOINTS,
+  azureLoginHost,
   kindByName,
   CONTROLLERS,
   CONTROLLER_NAMES,
@@ -462,16 +463,13 @@ function readKindFacts(doc: ManifestDoc, kind: string): DocFacts {
     uri: d.file.uri,
     range: span ? d.range(span) : d.range({ start: 0, end: 0 }),
   });
-  const endpoint = AZURE_ENDPOINTS[kind];
-  if (
-    endpoint &&
-    doc.group === endpoint.group &&
-    (doc.text(['spec', 'provider']) === 'azure' || doc.get(['spec', 'secretRef']))
-  ) {
-    const url = doc.text(endpoint.path);
-    const host = url && endpoint.azureHost(url);
-    if (host) out.registryLogins = [host];
-  }
+  const login = azureLoginHost(
+    kind,
+    (path) => doc.text(path),
+    (path) => doc.get(path) !== undefined,
+    doc.group,
+  );
+  if (login) out.registryLogins = [login];
   if (kind === 'ServiceAccount' && doc.group === '') {
     const name = doc.name;
     if (name) {

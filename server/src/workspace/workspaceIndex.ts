@@ -6,7 +6,7 @@ import type { RObject } from '../render/object';
 import { nodeIn, textIn } from '../render/value';
 import { parseManifest, type ManifestFile, type ParseBudget } from '../document/manifest';
 import {
-  AZURE_ENDPOINTS,
+  azureLoginHost,
   BOOTSTRAP_DIR,
   BOOTSTRAP_KUSTOMIZATION_NAME,
   CLUSTERS_DIR,
@@ -469,7 +469,7 @@ export class WorkspaceIndex {
       kustomizationDirs.push(dir);
       for (const r of file.facts.kustomize.resources) if (!/^[a-z]+:\/\//i.test(r)) included.add(resolve(dir, r));
     }
-    const root = (path: string) => this.roots.find((r) => path.startsWith(r + sep)) ?? dirname(path);
+    const root = (path: string) => this.rootOf(path) ?? dirname(path);
     const roots: { cluster: Cluster; files: Set<string> }[] = kustomizationDirs
       .filter((d) => !included.has(d))
       .sort()
@@ -518,14 +518,11 @@ export class WorkspaceIndex {
     for (const cluster of this.clusters())
       for (const applied of this.renderingOf(cluster).applied)
         for (const object of applied.objects) {
-          const endpoint = AZURE_ENDPOINTS[textIn(object.node, ['kind']) ?? ''];
-          if (
-            !endpoint ||
-            (textIn(object.node, ['spec', 'provider']) !== 'azure' && !nodeIn(object.node, ['spec', 'secretRef']))
-          )
-            continue;
-          const url = textIn(object.node, endpoint.path);
-          const host = url && endpoint.azureHost(url);
+          const host = azureLoginHost(
+            textIn(object.node, ['kind']) ?? '',
+            (path) => textIn(object.node, path),
+            (path) => nodeIn(object.node, path) !== undefined,
+          );
           if (host) hosts.add(host);
         }
     this.loginsCache = { stamp, hosts };
@@ -681,7 +678,7 @@ export class WorkspaceIndex {
 
   private computeClusters(): Cluster[] {
     const byDir = this.filesByDir();
-    const root = (path: string) => this.roots.find((r) => path.startsWith(r + sep)) ?? dirname(path);
+    const root = (path: string) => this.rootOf(path) ?? dirname(path);
     const configured = new Map<string, ClusterConfig>();
     for (const [folder, config] of this.configs)
       for (const entry of config.clusters) {
