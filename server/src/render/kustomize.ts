@@ -30,6 +30,82 @@ export interface RenderHost {
   isDir(path: string): boolean;
   /** The platform's path functions (posix in tests of Windows paths aside). */
   readonly path: typeof posix;
+  /**
+   * Builds kept across renderings (every cluster that includes a base, every rendering after an edit elsewhere).
+   * Needs `stamp`; without a memo every rendering builds everything.
+   */
+  readonly memo?: BuildMemo;
+  /** A fingerprint of a file's text (equal texts, equal stamps), undefined when the file is not there. */
+  stamp?(path: string): string | undefined;
+  /** Moves whenever files appear or go (directory listings change). */
+  listingStamp?(): number;
+}
+
+/** A directory's build, with the stamps of every file it read when it was built. */
+interface MemoEntry {
+  readonly objects: readonly RObject[];
+  readonly unknowns: readonly Unknown[];
+  readonly problems: readonly RenderProblem[];
+  readonly inputs: ReadonlyMap<string, string | undefined>;
+  readonly listing: number;
+}
+
+/**
+ * What `kustomize build` of each directory gave, reused while the files it read are unchanged: a base included by
+ * four clusters' overlays is built once, and an edit to one overlay's patch re-builds that overlay only. Rendered
+ * trees are never mutated, so a build's objects can be shared by every rendering that includes it.
+ */
+export class BuildMemo {
+  private readonly dirs = new Map<string, MemoEntry>();
+  private readonly files = new Map<string, { stamp: string; objects: readonly RObject[] }>();
+  private readonly patchBodies = new Map<string, { stamp: string; bodies: readonly RNode[] | undefined }>();
+
+  /** @internal */ dir(dir: string, host: RenderHost): MemoEntry | undefined {
+    const entry = this.dirs.get(dir);
+    if (!entry || !host.stamp) return undefined;
+    if (entry.listing !== host.listingStamp?.()) return undefined;
+    for (const [path, stamp] of entry.inputs) if (host.stamp(path) !== stamp) return undefined;
+    return entry;
+  }
+
+  /** @internal */ setDir(dir: string, entry: MemoEntry): void {
+    this.dirs.set(dir, entry);
+  }
+
+  /** @internal */ fileObjects(path: string, stamp: string, make: () => readonly RObject[]): readonly RObject[] {
+    const hit = this.files.get(path);
+    if (hit?.stamp === stamp) return hit.objects;
+    const objects = make();
+    this.files.set(path, { stamp, objects });
+    return objects;
+  }
+
+  /** @internal */ patchBodiesOf(
+    key: string,
+    stamp: string,
+    make: () => readonly RNode[] | undefined,
+  ): readonly RNode[] | undefined {
+    const hit = this.patchBodies.get(key);
+    if (hit?.stamp === stamp) return hit.bodies;
+    const bodies = make();
+    this.patchBodies.set(key, { stamp, bodies });
+    return bodies;
+  }
+
+  /** Forgets the builds of files that are gone (bounded memory over a long session). */
+  forget(paths: Iterable<string>): void {
+    for (const path of paths) {
+      this.files.delete(path);
+      this.dirs.delete(path);
+      for (const key of this.patchBodies.keys()) if (key.startsWith(path + '\0')) this.patchBodies.delete(key);
+    }
+  }
+
+  clear(): void {
+    this.dirs.clear();
+    this.files.clear();
+    this.patchBodies.clear();
+  }
 }
 
 /** Something the rendering could not know, where it was decided. */
@@ -55,6 +131,7 @@ export interface BuildResult {
 }
 
 const MAX_DEPTH = 40;
+const CYCLE = 'kustomization cycle through ';
 
 /** A `kustomize build` of `dir`. */
 export function buildDir(dir: string, host: RenderHost): BuildResult {
@@ -105,12 +182,39 @@ class Builder {
     return undefined;
   }
 
-  /** The objects a directory renders to. `stack` holds the directories being built (cycles are unknown). */
+  /**
+   * The objects a directory renders to. `stack` holds the directories being built (cycles are unknown). A build
+   * that did not depend on the stack (no cycle met) is kept in the host's memo while the files it read are unchanged.
+   */
   dir(dir: string, stack: readonly string[], depth: number): RObject[] {
     if (stack.includes(dir) || depth > MAX_DEPTH) {
-      this.out.unknowns.push({ at: undefined, why: `kustomization cycle through ${dir}` });
+      this.out.unknowns.push({ at: undefined, why: CYCLE + dir });
       return [];
     }
+    const memo = this.host.memo;
+    if (!memo || !this.host.stamp) return this.dirUncached(dir, stack, depth);
+    const hit = memo.dir(dir, this.host);
+    if (hit) {
+      for (const path of hit.inputs.keys()) this.out.inputs.add(path);
+      this.out.unknowns.push(...hit.unknowns);
+      this.out.problems.push(...hit.problems);
+      return [...hit.objects];
+    }
+    const listing = this.host.listingStamp?.() ?? 0;
+    const sub: BuildResult = { objects: [], unknowns: [], problems: [], inputs: new Set() };
+    const objects = new Builder(this.host, sub).dirUncached(dir, stack, depth);
+    for (const path of sub.inputs) this.out.inputs.add(path);
+    this.out.unknowns.push(...sub.unknowns);
+    this.out.problems.push(...sub.problems);
+    if (!sub.unknowns.some((u) => u.why.startsWith(CYCLE))) {
+      const inputs = new Map<string, string | undefined>();
+      for (const path of sub.inputs) inputs.set(path, this.host.stamp(path));
+      memo.setDir(dir, { objects, unknowns: sub.unknowns, problems: sub.problems, inputs, listing });
+    }
+    return [...objects];
+  }
+
+  private dirUncached(dir: string, stack: readonly string[], depth: number): RObject[] {
     const kfile = this.kustomizationFile(dir);
     if (!kfile) return this.generated(dir, [...stack, dir], depth);
     const model = this.read(kfile);
@@ -141,6 +245,13 @@ class Builder {
 
   /** The Kubernetes objects of a file (documents with apiVersion and kind; kustomization files are not objects). */
   fileObjects(path: string): RObject[] {
+    const stamp = this.host.memo && this.host.stamp?.(path);
+    if (!stamp) return this.convertFile(path);
+    this.out.inputs.add(path);
+    return [...this.host.memo!.fileObjects(path, stamp, () => this.convertFile(path))];
+  }
+
+  private convertFile(path: string): RObject[] {
     const model = this.read(path);
     if (!model) return [];
     const objects: RObject[] = [];
@@ -282,12 +393,19 @@ class Builder {
       const file = textIn(entry, [pathKey]);
       if (file) {
         const path = this.host.path.resolve(dir, file);
-        const model = this.read(path);
-        if (!model) {
+        const convert = (): RNode[] | undefined => {
+          const model = this.read(path);
+          return model?.docs.filter((d) => d.root).map((d) => fromYaml(d, d.root, 'patch', note));
+        };
+        const memo = this.host.memo;
+        const stamp = memo && this.host.stamp?.(path);
+        this.out.inputs.add(path);
+        const found = stamp ? memo!.patchBodiesOf(`${path}\0${note}`, stamp, convert) : convert();
+        if (!found) {
           this.out.unknowns.push({ at: entry.at, why: `patch file ${file} not found` });
           return [];
         }
-        return model.docs.filter((d) => d.root).map((d) => fromYaml(d, d.root, 'patch', note));
+        return [...found];
       }
       return this.inline(kdoc, entry, inlineKey, note);
     };

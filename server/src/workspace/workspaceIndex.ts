@@ -1,7 +1,7 @@
 import * as nodePath from 'node:path';
 import { dirname, join, relative, resolve, sep, basename } from 'node:path';
 import { renderCluster, sourceKey, type Applied, type FleetRendering } from '../render/fleet';
-import type { RenderHost } from '../render/kustomize';
+import { BuildMemo, type RenderHost } from '../render/kustomize';
 import type { RObject } from '../render/object';
 import { nodeIn, textIn } from '../render/value';
 import { parseManifest, type ManifestFile, type ParseBudget } from '../document/manifest';
@@ -121,6 +121,10 @@ export class WorkspaceIndex {
     { rendering: FleetRendering; inputs: Map<string, string>; generation: number }
   >();
   private dirListing: Map<string, { files: string[]; dirs: Set<string> }> | undefined;
+  /** Moves with `dirListing` (files appeared or went): builds that listed directories are stale. */
+  private listingGeneration = 0;
+  /** Directory builds shared by every cluster's rendering and kept across renderings. */
+  private readonly buildMemo = new BuildMemo();
   private scanning: Promise<void> | undefined;
 
   /**
@@ -175,6 +179,7 @@ export class WorkspaceIndex {
 
   private membershipChanged(): void {
     this.dirListing = undefined;
+    this.listingGeneration++;
     this.renderCache.clear();
     this.generations.rendered++;
   }
@@ -264,6 +269,7 @@ export class WorkspaceIndex {
     const existed = this.files.delete(uri);
     const path = uriToPath(uri);
     if (path && this.isRepoConfigFile(uri)) this.configs.delete(dirname(path));
+    if (existed && path) this.buildMemo.forget([path]);
     if (existed) this.membershipChanged();
     if (existed) this.invalidateAll();
     return existed;
@@ -403,6 +409,9 @@ export class WorkspaceIndex {
       if (!read || 'skipped' in read) return undefined;
       return parseManifest(uri, 0, read.text);
     },
+    memo: this.buildMemo,
+    stamp: (path) => this.files.get(pathToUri(path))?.text,
+    listingStamp: () => this.listingGeneration,
     filesIn: (dir) => this.listing().get(dir)?.files ?? [],
     dirsIn: (dir) => [...(this.listing().get(dir)?.dirs ?? [])].sort(),
     isDir: (path) => this.listing().has(path),
