@@ -83,7 +83,7 @@ export function renderCluster(
       objects = applyFluxSpec(by, objects, host, result);
       all.push(...objects);
       variables = variablesOf(by, lookup);
-      if (variables) objects = substituteObjects(objects, variables, strict, result, idOf(by).name);
+      if (variables) objects = substituteObjects(objects, variables, strict, result, idOf(by).name, host.memo);
     } else all.push(...objects);
     collect({ ...result, inputs: new Set() });
     applied.push({ by, label: by ? `Kustomization ${idOf(by).name}` : 'cluster directory', objects, variables });
