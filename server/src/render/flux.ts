@@ -110,7 +110,9 @@ export function applyFluxSpec(ks: RObject, objects: RObject[], host: RenderHost,
     const patch = nodeIn(entry, ['patch']);
     if (!patch) continue;
     for (const body of parseInlinePatch(host, patch, note, out)) {
-      const flux = memo ? memo.step(body, entry, RELABEL, () => relabel(body, 'flux-patch')) : relabel(body, 'flux-patch');
+      const flux = memo
+        ? memo.step(body, entry, RELABEL, () => relabel(body, 'flux-patch'))
+        : relabel(body, 'flux-patch');
       objects = applyPatch(objects, flux, target, out, false, { memo, key: entry });
     }
   }
@@ -292,7 +294,18 @@ export function substituteObjects(
 
 const SUBSTITUTION = {};
 
-function variablesFingerprint(vars: Variables): string {
+/** A text equal for equal variables (values and where each comes from). */
+export function variablesFingerprint(vars: Variables): string {
+  const known = fingerprints.get(vars);
+  if (known !== undefined) return known;
+  const made = computeFingerprint(vars);
+  fingerprints.set(vars, made);
+  return made;
+}
+
+const fingerprints = new WeakMap<Variables, string>();
+
+function computeFingerprint(vars: Variables): string {
   const parts: string[] = [vars.unknownSources.join('\u0001')];
   for (const [name, v] of vars.values) {
     const at = v.at;

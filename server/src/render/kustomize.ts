@@ -145,7 +145,6 @@ export interface StepMemo {
   readonly key: object;
 }
 
-
 /** Something the rendering could not know, where it was decided. */
 export interface Unknown {
   readonly at: At | undefined;

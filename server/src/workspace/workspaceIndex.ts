@@ -1,12 +1,12 @@
 import * as nodePath from 'node:path';
 import { dirname, join, relative, resolve, sep, basename } from 'node:path';
+import { variablesFingerprint } from '../render/flux';
 import { renderCluster, sourceKey, type Applied, type FleetRendering } from '../render/fleet';
 import { BuildMemo, type RenderHost } from '../render/kustomize';
 import type { RObject } from '../render/object';
-import { nodeIn, textIn } from '../render/value';
+import { sameItems, viewsOf, type AccountsView, type ProblemsView } from '../render/views';
 import { parseManifest, type ManifestFile, type ParseBudget } from '../document/manifest';
 import {
-  azureLoginHost,
   BOOTSTRAP_DIR,
   BOOTSTRAP_KUSTOMIZATION_NAME,
   CLUSTERS_DIR,
@@ -55,6 +55,11 @@ export interface FactGenerations {
   cluster: number;
   /** Moves when a file a cluster rendering read changes, or files appear or go. */
   rendered: number;
+  /** Move only when that view of some cluster's rendering changed (see `render/views.ts`). */
+  renderedAccounts: number;
+  renderedControllers: number;
+  renderProblems: number;
+  renderedLogins: number;
 }
 
 /** A 53-bit hash of a text with its length (cyrb53): equal fingerprints mean equal texts, for all practical purposes. */
@@ -114,12 +119,38 @@ export class WorkspaceIndex {
   private versionOverride: string | undefined;
   /** `.flux-azure.yaml` of each workspace folder that has one. */
   private readonly configs = new Map<string, RepoConfig>();
-  readonly generations: FactGenerations = { serviceAccounts: 0, secrets: 0, identityRefs: 0, cluster: 0, rendered: 0 };
+  private readonly gens: FactGenerations = {
+    serviceAccounts: 0,
+    secrets: 0,
+    identityRefs: 0,
+    cluster: 0,
+    rendered: 0,
+    renderedAccounts: 0,
+    renderedControllers: 0,
+    renderProblems: 0,
+    renderedLogins: 0,
+  };
+
+  /**
+   * The fact generations now. Renderings whose inputs changed are rendered again first, so that the views' and the
+   * documents' rendering stamps say whether what they show changed.
+   */
+  get generations(): Readonly<FactGenerations> {
+    if (this.renderStale) this.refreshRenderings();
+    return this.gens;
+  }
   /** Renderings by cluster directory, with the fingerprints of the files they read. */
   private readonly renderCache = new Map<
     string,
-    { rendering: FleetRendering; inputs: Map<string, string>; generation: number }
+    { rendering: FleetRendering; inputs: Map<string, string>; generation: number; cluster: Cluster }
   >();
+  /** Per document (`uri#index`): moves when its objects as some cluster applies them change. */
+  private readonly docStamps = new Map<string, number>();
+  /** The stamp of every document not changed since renderings were last dropped. */
+  private stampBase = 0;
+  private stampCounter = 0;
+  /** Some file a cached rendering read has changed since (see `refreshRenderings`). */
+  private renderStale = false;
   private dirListing: Map<string, { files: string[]; dirs: Set<string> }> | undefined;
   /** Moves with `dirListing` (files appeared or went): builds that listed directories are stale. */
   private listingGeneration = 0;
@@ -162,7 +193,7 @@ export class WorkspaceIndex {
 
   setVersionOverride(text: string | undefined): void {
     const next = text ? parseFluxVersion(text) : undefined;
-    if (next !== this.versionOverride) this.generations.cluster++;
+    if (next !== this.versionOverride) this.gens.cluster++;
     this.versionOverride = next;
   }
 
@@ -170,10 +201,10 @@ export class WorkspaceIndex {
     this.clustersCache = undefined;
     this.rootsCache = undefined;
     this.byName = undefined;
-    this.generations.serviceAccounts++;
-    this.generations.secrets++;
-    this.generations.identityRefs++;
-    this.generations.cluster++;
+    this.gens.serviceAccounts++;
+    this.gens.secrets++;
+    this.gens.identityRefs++;
+    this.gens.cluster++;
     this.membershipChanged();
   }
 
@@ -181,7 +212,14 @@ export class WorkspaceIndex {
     this.dirListing = undefined;
     this.listingGeneration++;
     this.renderCache.clear();
-    this.generations.rendered++;
+    this.gens.rendered++;
+    this.gens.renderedAccounts++;
+    this.gens.renderedControllers++;
+    this.gens.renderProblems++;
+    this.gens.renderedLogins++;
+    this.docStamps.clear();
+    this.stampBase = ++this.stampCounter;
+    this.renderStale = false;
   }
 
   /** Reads every YAML file of the workspace folders (concurrently, a few at a time). */
@@ -302,24 +340,25 @@ export class WorkspaceIndex {
     const fingerprint = textFingerprint(file.text);
     if (!previous) this.membershipChanged();
     else if (previous.text !== fingerprint && this.isRenderInput(uri)) {
-      this.generations.rendered++;
+      this.gens.rendered++;
       this.renderedChanged = true;
+      this.renderStale = true;
     }
     const changed = factsChanges(previous?.summary, summary);
     if (changed.serviceAccounts) {
-      this.generations.serviceAccounts++;
+      this.gens.serviceAccounts++;
       this.byName = undefined;
     }
     if (changed.secrets) {
-      this.generations.secrets++;
+      this.gens.secrets++;
       this.byName = undefined;
     }
     if (changed.identityRefs) {
-      this.generations.identityRefs++;
+      this.gens.identityRefs++;
       this.byName = undefined;
     }
     if (changed.cluster) {
-      this.generations.cluster++;
+      this.gens.cluster++;
       this.clustersCache = undefined;
       this.rootsCache = undefined;
     }
@@ -350,7 +389,7 @@ export class WorkspaceIndex {
     const changed = key(this.configs.get(root)) !== key(config);
     this.configs.set(root, config);
     if (changed) {
-      this.generations.cluster++;
+      this.gens.cluster++;
       this.clustersCache = undefined;
       this.membershipChanged();
     }
@@ -420,9 +459,9 @@ export class WorkspaceIndex {
   /** What Flux applies to a cluster, rendered once per change of the files it reads. */
   renderingOf(cluster: Cluster): FleetRendering {
     const cached = this.renderCache.get(cluster.dir);
-    if (cached && cached.generation === this.generations.rendered) return cached.rendering;
+    if (cached && cached.generation === this.gens.rendered) return cached.rendering;
     if (cached && [...cached.inputs].every(([path, fp]) => this.files.get(pathToUri(path))?.text === fp)) {
-      cached.generation = this.generations.rendered;
+      cached.generation = this.gens.rendered;
       return cached.rendering;
     }
     const root = this.rootOf(cluster.dir + sep) ?? dirname(cluster.dir);
@@ -440,8 +479,57 @@ export class WorkspaceIndex {
     }
     const inputs = new Map<string, string>();
     for (const path of rendering.inputs) inputs.set(path, this.files.get(pathToUri(path))?.text ?? '');
-    this.renderCache.set(cluster.dir, { rendering, inputs, generation: this.generations.rendered });
+    this.renderCache.set(cluster.dir, { rendering, inputs, generation: this.gens.rendered, cluster });
+    if (cached) this.noteChanges(cached.rendering, rendering);
     return rendering;
+  }
+
+  /** Renders again every cached rendering a changed file fed, noting what changed in it. */
+  private refreshRenderings(): void {
+    this.renderStale = false;
+    for (const { cluster } of [...this.renderCache.values()]) this.renderingOf(cluster);
+  }
+
+  /**
+   * After a re-rendering: moves the stamp of each document whose objects changed, and the generation of each view
+   * that changed. Unchanged objects are the same objects (the build memo shares them), so this compares identities.
+   */
+  private noteChanges(before: FleetRendering, after: FleetRendering): void {
+    for (const [key, list] of after.bySource)
+      if (!sameApplications(before.bySource.get(key), list)) this.docStamps.set(key, ++this.stampCounter);
+    for (const key of before.bySource.keys())
+      if (!after.bySource.has(key)) this.docStamps.set(key, ++this.stampCounter);
+    const a = viewsOf(before).digest;
+    const b = viewsOf(after).digest;
+    if (!sameItems(a.accounts, b.accounts)) this.gens.renderedAccounts++;
+    if (!sameItems(a.deployments, b.deployments)) this.gens.renderedControllers++;
+    if (a.problems !== b.problems) this.gens.renderProblems++;
+    if (a.loginHosts !== b.loginHosts) this.gens.renderedLogins++;
+  }
+
+  /**
+   * A number that moves whenever the objects of a document, as the clusters that apply it have them, change (what
+   * `renderingsOf` answers). Findings that read only those stay valid while it stays.
+   */
+  renderStampOf(uri: string, doc: number): number {
+    if (this.renderStale) this.refreshRenderings();
+    this.renderingsOf(uri, doc); // renders what was never rendered
+    return this.docStamps.get(sourceKey(uri, doc)) ?? this.stampBase;
+  }
+
+  /** The ServiceAccounts, namespaces, FluxInstances and HelmReleases a cluster's rendering holds. */
+  renderedAccounts(cluster: Cluster): AccountsView {
+    return viewsOf(this.renderingOf(cluster)).accounts;
+  }
+
+  /** The Deployments of a cluster's rendering (the controllers as Flux applies them). */
+  renderedDeployments(cluster: Cluster): readonly RObject[] {
+    return viewsOf(this.renderingOf(cluster)).deployments;
+  }
+
+  /** A cluster's rendering problems, whether anything in it is unknown, and the places that changed objects. */
+  renderProblemsOf(cluster: Cluster): ProblemsView {
+    return viewsOf(this.renderingOf(cluster)).problems;
   }
 
   /**
@@ -520,20 +608,12 @@ export class WorkspaceIndex {
    * cluster applies it. A host nobody logs in to may well allow anonymous pull.
    */
   registryLogins(): ReadonlySet<string> {
-    const stamp = `${this.generations.identityRefs}/${this.generations.rendered}/${this.generations.cluster}`;
+    const gens = this.generations;
+    const stamp = `${gens.identityRefs}/${gens.renderedLogins}/${gens.cluster}`;
     if (this.loginsCache?.stamp === stamp) return this.loginsCache.hosts;
     const hosts = new Set<string>();
     for (const file of this.files.values()) for (const h of file.facts.registryLogins) hosts.add(h);
-    for (const cluster of this.clusters())
-      for (const applied of this.renderingOf(cluster).applied)
-        for (const object of applied.objects) {
-          const host = azureLoginHost(
-            textIn(object.node, ['kind']) ?? '',
-            (path) => textIn(object.node, path),
-            (path) => nodeIn(object.node, path) !== undefined,
-          );
-          if (host) hosts.add(host);
-        }
+    for (const cluster of this.clusters()) for (const h of viewsOf(this.renderingOf(cluster)).loginHosts) hosts.add(h);
     this.loginsCache = { stamp, hosts };
     return hosts;
   }
@@ -560,9 +640,9 @@ export class WorkspaceIndex {
   inheritedNamespace(uri: string): string | undefined {
     const path = uriToPath(uri);
     if (!path) return undefined;
-    if (this.namespaceCacheGeneration !== this.generations.cluster) {
+    if (this.namespaceCacheGeneration !== this.gens.cluster) {
       this.namespaceCache.clear();
-      this.namespaceCacheGeneration = this.generations.cluster;
+      this.namespaceCacheGeneration = this.gens.cluster;
     }
     const dir = dirname(path);
     if (this.namespaceCache.has(dir)) return this.namespaceCache.get(dir);
@@ -839,4 +919,27 @@ export class WorkspaceIndex {
     }
     return files;
   }
+}
+
+/** Whether a document is applied the same way: the same objects (by identity) by the same Kustomizations. */
+function sameApplications(
+  a: readonly { object: RObject; applied: Applied }[] | undefined,
+  b: readonly { object: RObject; applied: Applied }[],
+): boolean {
+  return (
+    !!a &&
+    a.length === b.length &&
+    a.every(
+      (x, i) =>
+        x.object === b[i].object &&
+        x.applied.by === b[i].applied.by &&
+        x.applied.label === b[i].applied.label &&
+        sameVariables(x.applied, b[i].applied),
+    )
+  );
+}
+
+function sameVariables(a: Applied, b: Applied): boolean {
+  if (!a.variables || !b.variables) return a.variables === b.variables;
+  return variablesFingerprint(a.variables) === variablesFingerprint(b.variables);
 }
