@@ -61,22 +61,12 @@ export function viewsOf(rendering: FleetRendering): RenderingViews {
   const loginHosts = new Set<string>();
   for (const applied of rendering.applied)
     for (const object of applied.objects) {
-      const id = idOf(object);
-      if (id.namespace) namespaces.add(id.namespace);
-      if (
-        (id.group === '' && (id.kind === 'ServiceAccount' || id.kind === 'Namespace')) ||
-        (id.kind === FLUX_INSTANCE_KIND && id.group === FLUX_INSTANCE_GROUP) ||
-        (id.kind === 'HelmRelease' && id.group === FLUX_API_GROUPS.helm)
-      )
-        accountObjects.push(object);
-      else if (id.kind === 'Deployment') deployments.push(object);
-      for (const at of object.changedBy) changedAt.add(placeOf(at));
-      const host = azureLoginHost(
-        id.kind,
-        (path) => textIn(object.node, path),
-        (path) => nodeIn(object.node, path) !== undefined,
-      );
-      if (host) loginHosts.add(host);
+      const part = partOf(object);
+      if (part.namespace) namespaces.add(part.namespace);
+      if (part.role === 'account') accountObjects.push(object);
+      else if (part.role === 'deployment') deployments.push(object);
+      for (const place of part.places) changedAt.add(place);
+      if (part.host) loginHosts.add(part.host);
     }
   const problemsDigest = [
     rendering.unknowns.length > 0 ? 'unknowns' : '',
@@ -97,6 +87,42 @@ export function viewsOf(rendering: FleetRendering): RenderingViews {
   };
   views.set(rendering, made);
   return made;
+}
+
+interface ObjectPart {
+  readonly namespace: string | undefined;
+  readonly role: 'account' | 'deployment' | undefined;
+  readonly places: readonly string[];
+  readonly host: string | undefined;
+}
+
+/** What one object adds to the views, read once per object (unchanged objects are shared between renderings). */
+const parts = new WeakMap<RObject, ObjectPart>();
+
+function partOf(object: RObject): ObjectPart {
+  const known = parts.get(object);
+  if (known) return known;
+  const id = idOf(object);
+  const role =
+    (id.group === '' && (id.kind === 'ServiceAccount' || id.kind === 'Namespace')) ||
+    (id.kind === FLUX_INSTANCE_KIND && id.group === FLUX_INSTANCE_GROUP) ||
+    (id.kind === 'HelmRelease' && id.group === FLUX_API_GROUPS.helm)
+      ? 'account'
+      : id.kind === 'Deployment'
+        ? 'deployment'
+        : undefined;
+  const part: ObjectPart = {
+    namespace: id.namespace,
+    role,
+    places: object.changedBy.map(placeOf),
+    host: azureLoginHost(
+      id.kind,
+      (path) => textIn(object.node, path),
+      (path) => nodeIn(object.node, path) !== undefined,
+    ),
+  };
+  parts.set(object, part);
+  return part;
 }
 
 /** Whether two lists hold the same items (objects by identity). */

@@ -151,6 +151,8 @@ export class WorkspaceIndex {
   private stampCounter = 0;
   /** Some file a cached rendering read has changed since (see `refreshRenderings`). */
   private renderStale = false;
+  /** Render inputs changed, with the `rendered` generation each change made (trimmed as renderings catch up). */
+  private renderChanges: { generation: number; path: string }[] = [];
   private dirListing: Map<string, { files: string[]; dirs: Set<string> }> | undefined;
   /** Moves with `dirListing` (files appeared or went): builds that listed directories are stale. */
   private listingGeneration = 0;
@@ -220,6 +222,7 @@ export class WorkspaceIndex {
     this.docStamps.clear();
     this.stampBase = ++this.stampCounter;
     this.renderStale = false;
+    this.renderChanges = [];
   }
 
   /** Reads every YAML file of the workspace folders (concurrently, a few at a time). */
@@ -341,6 +344,8 @@ export class WorkspaceIndex {
     if (!previous) this.membershipChanged();
     else if (previous.text !== fingerprint && this.isRenderInput(uri)) {
       this.gens.rendered++;
+      const path = uriToPath(uri);
+      if (path) this.renderChanges.push({ generation: this.gens.rendered, path });
       this.renderedChanged = true;
       this.renderStale = true;
     }
@@ -460,7 +465,7 @@ export class WorkspaceIndex {
   renderingOf(cluster: Cluster): FleetRendering {
     const cached = this.renderCache.get(cluster.dir);
     if (cached && cached.generation === this.gens.rendered) return cached.rendering;
-    if (cached && [...cached.inputs].every(([path, fp]) => this.files.get(pathToUri(path))?.text === fp)) {
+    if (cached && !this.changedSince(cached.generation, cached.inputs)) {
       cached.generation = this.gens.rendered;
       return cached.rendering;
     }
@@ -488,6 +493,17 @@ export class WorkspaceIndex {
   private refreshRenderings(): void {
     this.renderStale = false;
     for (const { cluster } of [...this.renderCache.values()]) this.renderingOf(cluster);
+    // Every cached rendering is current now: the changes so far are accounted for.
+    this.renderChanges = [];
+  }
+
+  /** Whether a file among `inputs` changed (to another text) after generation `since`. */
+  private changedSince(since: number, inputs: ReadonlyMap<string, string>): boolean {
+    for (const change of this.renderChanges) {
+      if (change.generation <= since || !inputs.has(change.path)) continue;
+      if (this.files.get(pathToUri(change.path))?.text !== inputs.get(change.path)) return true;
+    }
+    return false;
   }
 
   /**
