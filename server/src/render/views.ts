@@ -34,7 +34,10 @@ export interface RenderingViews {
   readonly problems: ProblemsView;
   /** Azure hosts some source of the rendering logs in to (provider azure or a secretRef). */
   readonly loginHosts: ReadonlySet<string>;
-  /** Equal digests: equal views (objects compared by identity: renderings share unchanged objects). */
+  /**
+   * Equal digests: equal views (objects compared by identity: renderings share unchanged objects). The problems view
+   * is equal when its digest and its `changedAt` set are.
+   */
   readonly digest: {
     readonly accounts: readonly unknown[];
     readonly deployments: readonly RObject[];
@@ -71,7 +74,6 @@ export function viewsOf(rendering: FleetRendering): RenderingViews {
   const problemsDigest = [
     rendering.unknowns.length > 0 ? 'unknowns' : '',
     ...rendering.problems.map((p) => `${p.kind}|${placeOf(p.at)}|${p.message}`),
-    ...[...changedAt].sort(),
   ].join('\n');
   const made: RenderingViews = {
     accounts: { objects: accountObjects, namespaces, unknowns: rendering.unknowns },
@@ -123,6 +125,16 @@ function partOf(object: RObject): ObjectPart {
   };
   parts.set(object, part);
   return part;
+}
+
+/** Whether two renderings' problems views are equal. */
+export function sameProblems(a: RenderingViews, b: RenderingViews): boolean {
+  if (a.digest.problems !== b.digest.problems) return false;
+  const x = a.problems.changedAt;
+  const y = b.problems.changedAt;
+  if (x.size !== y.size) return false;
+  for (const place of x) if (!y.has(place)) return false;
+  return true;
 }
 
 /** Whether two lists hold the same items (objects by identity). */

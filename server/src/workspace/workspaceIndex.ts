@@ -4,7 +4,7 @@ import { variablesFingerprint } from '../render/flux';
 import { renderCluster, sourceKey, type Applied, type FleetRendering } from '../render/fleet';
 import { BuildMemo, type RenderHost } from '../render/kustomize';
 import type { RObject } from '../render/object';
-import { sameItems, viewsOf, type AccountsView, type ProblemsView } from '../render/views';
+import { sameItems, sameProblems, viewsOf, type AccountsView, type ProblemsView } from '../render/views';
 import { parseManifest, type ManifestFile, type ParseBudget } from '../document/manifest';
 import {
   BOOTSTRAP_DIR,
@@ -515,11 +515,13 @@ export class WorkspaceIndex {
       if (!sameApplications(before.bySource.get(key), list)) this.docStamps.set(key, ++this.stampCounter);
     for (const key of before.bySource.keys())
       if (!after.bySource.has(key)) this.docStamps.set(key, ++this.stampCounter);
-    const a = viewsOf(before).digest;
-    const b = viewsOf(after).digest;
+    const va = viewsOf(before);
+    const vb = viewsOf(after);
+    const a = va.digest;
+    const b = vb.digest;
     if (!sameItems(a.accounts, b.accounts)) this.gens.renderedAccounts++;
     if (!sameItems(a.deployments, b.deployments)) this.gens.renderedControllers++;
-    if (a.problems !== b.problems) this.gens.renderProblems++;
+    if (!sameProblems(va, vb)) this.gens.renderProblems++;
     if (a.loginHosts !== b.loginHosts) this.gens.renderedLogins++;
   }
 
@@ -529,8 +531,15 @@ export class WorkspaceIndex {
    */
   renderStampOf(uri: string, doc: number): number {
     if (this.renderStale) this.refreshRenderings();
-    this.renderingsOf(uri, doc); // renders what was never rendered
-    return this.docStamps.get(sourceKey(uri, doc)) ?? this.stampBase;
+    // Renders what was never rendered (as `renderingsOf` would), without building its answer.
+    const key = sourceKey(uri, doc);
+    let found = false;
+    for (const cluster of this.clustersOf(uri)) found = this.renderingOf(cluster).bySource.has(key) || found;
+    if (!found) {
+      const path = uriToPath(uri);
+      if (path) for (const { cluster, files } of this.kustomizeRoots()) if (files.has(path)) this.renderingOf(cluster);
+    }
+    return this.docStamps.get(key) ?? this.stampBase;
   }
 
   /** The ServiceAccounts, namespaces, FluxInstances and HelmReleases a cluster's rendering holds. */
