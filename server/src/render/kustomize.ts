@@ -60,22 +60,24 @@ export class BuildMemo {
   private readonly dirs = new Map<string, MemoEntry>();
   private readonly files = new Map<string, { stamp: string; objects: readonly RObject[] }>();
   private readonly patchBodies = new Map<string, { stamp: string; bodies: readonly RNode[] | undefined }>();
-  private readonly steps = new WeakMap<object, WeakMap<object, WeakMap<object, unknown>>>();
   private readonly interned = new Map<string, object>();
+  /** Per input object: its steps as flat triples (key, detail, result), newest last, a few at most. */
+  private readonly steps = new WeakMap<object, unknown[]>();
 
   /**
    * One transformation of one object (a patch, a transformer, a substitution), kept while its input object and the
-   * step's own nodes (`key`, `detail`: the patch body, its kustomization entry) are alive and unchanged. Rendered
-   * trees are immutable, so an unchanged base renders through an unchanged overlay without any work.
+   * step's own nodes (`key`, `detail`: the patch body, its kustomization entry) are unchanged. Rendered trees are
+   * immutable, so an unchanged base renders through an unchanged overlay without any work. Each object keeps its
+   * last few steps only (older ones belong to kustomization texts edited since).
    */
   /** @internal */ step<T>(input: object, key: object, detail: object, make: () => T): T {
-    let byKey = this.steps.get(input);
-    if (!byKey) this.steps.set(input, (byKey = new WeakMap()));
-    let byDetail = byKey.get(key);
-    if (!byDetail) byKey.set(key, (byDetail = new WeakMap()));
-    if (byDetail.has(detail)) return byDetail.get(detail) as T;
+    let list = this.steps.get(input);
+    if (list) {
+      for (let i = 0; i < list.length; i += 3) if (list[i] === key && list[i + 1] === detail) return list[i + 2] as T;
+    } else this.steps.set(input, (list = []));
     const made = make();
-    byDetail.set(detail, made);
+    if (list.length >= MAX_STEPS_PER_OBJECT * 3) list.splice(0, 3);
+    list.push(key, detail, made);
     return made;
   }
 
@@ -169,6 +171,8 @@ export interface BuildResult {
 
 const MAX_DEPTH = 40;
 const CYCLE = 'kustomization cycle through ';
+/** Steps one object keeps (the patches and transformers of the builds that include it). */
+const MAX_STEPS_PER_OBJECT = 16;
 
 /** A `kustomize build` of `dir`. */
 export function buildDir(dir: string, host: RenderHost): BuildResult {
