@@ -156,7 +156,7 @@ const QUERY_READS = {
   renderedAccounts: RENDERED_ACCOUNTS | CLUSTER,
   renderedDeployments: RENDERED_CONTROLLERS | CLUSTER,
   renderProblemsOf: RENDER_PROBLEMS | CLUSTER,
-  registryLogins: IDENTITY_REFS | RENDERED_LOGINS | CLUSTER,
+  logsInTo: IDENTITY_REFS | RENDERED_LOGINS | CLUSTER,
   generations: 0,
 } as const satisfies Partial<Record<keyof WorkspaceIndex, number>>;
 

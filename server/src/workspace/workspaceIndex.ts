@@ -632,18 +632,39 @@ export class WorkspaceIndex {
    * Azure hosts some source of the repository logs in to (provider azure or a secretRef), as written or as a
    * cluster applies it. A host nobody logs in to may well allow anonymous pull.
    */
-  registryLogins(): ReadonlySet<string> {
+  logsInTo(hosts: readonly string[]): boolean {
+    if (hosts.length === 0) return false;
     const gens = this.generations;
     const stamp = `${gens.identityRefs}/${gens.renderedLogins}/${gens.cluster}`;
-    if (this.loginsCache?.stamp === stamp) return this.loginsCache.hosts;
-    const hosts = new Set<string>();
-    for (const file of this.files.values()) for (const h of file.facts.registryLogins) hosts.add(h);
-    for (const cluster of this.clusters()) for (const h of viewsOf(this.renderingOf(cluster)).loginHosts) hosts.add(h);
-    this.loginsCache = { stamp, hosts };
-    return hosts;
+    if (this.loginsCache?.stamp !== stamp) {
+      const written = new Set<string>();
+      for (const file of this.files.values()) for (const h of file.facts.registryLogins) written.add(h);
+      this.loginsCache = { stamp, written, answers: new Map() };
+    }
+    const cache = this.loginsCache;
+    const key = hosts.join(' ');
+    const known = cache.answers.get(key);
+    if (known !== undefined) return known;
+    let found = hosts.some((h) => cache.written.has(h));
+    if (!found) {
+      // Renderings already made first: asking about one registry must not render the whole fleet when some
+      // cluster at hand logs in to it.
+      const clusters = this.clusters();
+      const rendered = clusters.filter((c) => this.renderCache.has(c.dir));
+      const rest = clusters.filter((c) => !this.renderCache.has(c.dir));
+      for (const cluster of [...rendered, ...rest]) {
+        const logins = viewsOf(this.renderingOf(cluster)).loginHosts;
+        if (hosts.some((h) => logins.has(h))) {
+          found = true;
+          break;
+        }
+      }
+    }
+    cache.answers.set(key, found);
+    return found;
   }
 
-  private loginsCache: { stamp: string; hosts: Set<string> } | undefined;
+  private loginsCache: { stamp: string; written: Set<string>; answers: Map<string, boolean> } | undefined;
 
   // ---- queries -------------------------------------------------------------------------------------------
 
@@ -909,6 +930,8 @@ export class WorkspaceIndex {
     const files = new Set<string>();
     const seenDirs = new Set<string>();
     const pendingDirs = [start];
+    // Directories holding YAML files at some depth, with their sub-directories (no scan of every directory).
+    const listing = this.listing();
     const addFile = (path: string) => {
       if (files.has(path)) return;
       files.add(path);
@@ -925,14 +948,19 @@ export class WorkspaceIndex {
         for (const resource of kustomizationFile.facts.kustomize.resources) {
           if (/^[a-z]+:\/\//i.test(resource)) continue; // remote bases
           const target = resolve(dir, resource);
-          if (byDir.has(target) || [...byDir.keys()].some((d) => d.startsWith(target + sep))) pendingDirs.push(target);
+          if (byDir.has(target) || listing.has(target)) pendingDirs.push(target);
           else addFile(target);
         }
         continue;
       }
       // No kustomization.yaml: Flux generates one with every manifest below the directory, except that a
       // directory with its own kustomization.yaml is taken as a whole (what that file lists), not walked into.
-      const below = [...byDir.keys()].filter((d) => d === dir || d.startsWith(dir + sep));
+      const below: string[] = [];
+      const walk = (d: string) => {
+        if (byDir.has(d)) below.push(d);
+        for (const sub of listing.get(d)?.dirs ?? []) walk(sub);
+      };
+      walk(dir);
       const nested = below.filter(
         (d) => d !== dir && (byDir.get(d) ?? []).some((f) => isKustomizationFileName(basename(f.path!))),
       );

@@ -66,8 +66,7 @@ export const providerAzureMissing: Rule = {
       return [];
     const what = doc.kind === 'GitRepository' ? 'clone' : 'pull';
     const notApplied = renderings.length === 0 && index.clusters().length > 0;
-    const logins = index.registryLogins();
-    const loggedInElsewhere = related.length > 0 || logins.has(host) || [...renderedHosts].some((h) => logins.has(h));
+    const loggedInElsewhere = related.length > 0 || index.logsInTo([host, ...renderedHosts]);
     const base = `This ${doc.kind} points at an Azure endpoint but has no secretRef and no provider: azure, so the controller makes no Entra ID login`;
     const [message, severity] = notApplied
       ? [
