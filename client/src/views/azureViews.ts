@@ -8,6 +8,7 @@ import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import {
   Commands,
+  FederatedCredentialTextRequest,
   GrantTextRequest,
   IntegrationsRequest,
   SETTINGS_SECTION,
@@ -21,7 +22,7 @@ import type { CloudEndpoints, LoadError, SignInMethod } from '../azure/model';
 import { redact } from '../azure/redact';
 import { loadAzureChunk } from './azureChunk';
 import type { AzureNode } from './azureNodes';
-import { AccessTreeProvider, ReadinessTreeProvider } from './azureTree';
+import { AccessTreeProvider, clusterMappings, ReadinessTreeProvider } from './azureTree';
 import type { AzureTreeHost } from './treeHost';
 
 /** How long the readiness view waits for the language server's list of integrations. */
@@ -236,6 +237,37 @@ export class AzureController implements AzureTreeHost, vscode.Disposable {
     return (await this.client()).sendRequest(GrantTextRequest, params);
   }
 
+  /** `.flux-azure.yaml`'s AKS clusters, with the setting `fluxAzure.azure.aksClusters` (directory -> id) on top. */
+  clusterMappings(catalog: IntegrationsResult): { label: string; aksClusterId?: string; from: string }[] {
+    const setting = vscode.workspace.getConfiguration(AZURE_SECTION).get<Record<string, string>>('aksClusters', {});
+    const out = new Map(clusterMappings(catalog).map((c) => [c.label, c]));
+    for (const [label, id] of Object.entries(setting ?? {}))
+      if (typeof id === 'string' && id.trim())
+        out.set(label.replace(/^\.\//, '').replace(/\/+$/, ''), {
+          label: label.replace(/^\.\//, '').replace(/\/+$/, ''),
+          aksClusterId: id.trim(),
+          from: 'setting',
+        });
+    return [...out.values()];
+  }
+
+  private async federationText(node: AzureNode | undefined): Promise<GrantTextResult | undefined> {
+    const fix = node?.type === 'federation' ? node.view.fix : undefined;
+    if (!fix) {
+      void vscode.window.showWarningMessage(
+        'Flux for Azure: select a federated credential row marked ✗ whose cluster issuer is known.',
+      );
+      return undefined;
+    }
+    return (await this.client()).sendRequest(FederatedCredentialTextRequest, {
+      identityId: fix.identityId,
+      name: fix.name,
+      issuer: fix.issuer,
+      subject: fix.subject,
+      ...(fix.namespace ? { namespace: fix.namespace } : {}),
+    });
+  }
+
   private async copy(text: string | undefined, what: string): Promise<string | undefined> {
     if (!text) {
       void vscode.window.showWarningMessage(`Flux for Azure: no ${what} here.`);
@@ -271,6 +303,17 @@ export class AzureController implements AzureTreeHost, vscode.Disposable {
         this.copy((await this.grantText(node))?.azCli, 'az command'),
       [Commands.azureInsertRoleAssignment]: async (node?: AzureNode) => {
         const text = (await this.grantText(node))?.aso;
+        return text ? insertManifest(text) : undefined;
+      },
+      [Commands.azureCopyValue]: (node?: AzureNode) =>
+        this.copy(
+          node?.type === 'detail' ? node.copy : undefined,
+          node?.type === 'detail' ? node.label.toLowerCase() : 'value',
+        ),
+      [Commands.azureCopyFederatedCredentialCommand]: async (node?: AzureNode) =>
+        this.copy((await this.federationText(node))?.azCli, 'az command'),
+      [Commands.azureInsertFederatedCredential]: async (node?: AzureNode) => {
+        const text = (await this.federationText(node))?.aso;
         return text ? insertManifest(text) : undefined;
       },
       [Commands.azureOpenManifest]: (location?: ManifestLocation) => (location ? openLocation(location) : undefined),

@@ -16,4 +16,6 @@ export interface AzureTreeHost {
   /** A failure as a tree item can say it. */
   describe(err: unknown): LoadError;
   log(message: string): void;
+  /** Cluster directories -> AKS clusters: `.flux-azure.yaml`, overridden by the setting `fluxAzure.azure.aksClusters`. */
+  clusterMappings?(catalog: IntegrationsResult): { label: string; aksClusterId?: string; from: string }[];
 }
