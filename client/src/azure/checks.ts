@@ -631,12 +631,13 @@ async function checkFederation(
           facts.aks = {
             value: {
               ...trusted[0]!,
-              from: `found automatically: the only AKS cluster whose issuer ${record.name}'s credentials name`,
+              from: `found automatically: the only AKS cluster whose issuer the credentials of ${record.name} name`,
             },
           };
         else if (trusted.length > 1)
           facts.aks = {
-            error: `the credentials of ${record.name} name the issuers of several AKS clusters (${trusted.map((c) => c.name).join(', ')}); say which one ${t.cluster} is with aksClusterId in .flux-azure.yaml`,
+            value: undefined,
+            note: `the credentials of ${record.name} name the issuers of several AKS clusters (${trusted.map((c) => c.name).join(', ')})`,
           };
         else facts.aks = failures.length ? { value: undefined, note: unsearched(failures) } : { value: undefined };
       }

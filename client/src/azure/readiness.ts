@@ -401,7 +401,8 @@ export function decideFederation(f: FederationFacts): FederationView {
         },
       }
     : {};
-  const from = aks && aks.from !== '.flux-azure.yaml' && aks.from !== 'setting' ? ` (${aks.from})` : '';
+  const from = aks?.from.startsWith('found automatically') ? ', found automatically' : '';
+  const why = f.aks && 'value' in f.aks && f.aks.note ? ` (${f.aks.note})` : '';
   const ranked = credentials
     .map((c) => ({ c, d: differencesOf(c, issuer, f.subject, f.audience) }))
     .sort(
@@ -418,12 +419,12 @@ export function decideFederation(f: FederationFacts): FederationView {
       ...clusterFields,
       ...issuerFields,
       state: 'ok',
-      summary: `Federated credential '${exact.c.name}' matches (issuer of AKS cluster ${aks!.name}${from}, subject, audience)`,
+      summary: `Federated credential '${exact.c.name}' matches (issuer of AKS cluster ${aks!.name}${from}; subject; audience)`,
       credential: exact.c.name,
     };
   if (exact)
     return unknown(
-      `Federated credential '${exact.c.name}' names the subject and audience, but the OIDC issuer of ${f.cluster} is not known: set aksClusterId for it in .flux-azure.yaml (or the setting fluxAzure.azure.aksClusters).`,
+      `Federated credential '${exact.c.name}' names the subject and audience, but the OIDC issuer of ${f.cluster} is not known${why}: set aksClusterId for it in .flux-azure.yaml (or the setting fluxAzure.azure.aksClusters).`,
       { ...who, credential: exact.c.name },
     );
   if (credentials.length === 0)
@@ -449,7 +450,7 @@ export function decideFederation(f: FederationFacts): FederationView {
     ...clusterFields,
     ...issuerFields,
     state: 'missing',
-    summary: issuer ? summary : `${summary} (the issuer of ${f.cluster} is not known)`,
+    summary: issuer ? summary : `${summary} (the issuer of ${f.cluster} is not known${why})`,
     differences: differences.length ? differences : best.d,
     ...fix,
   };
