@@ -11,9 +11,10 @@ import { after, afterEach, before, describe, test } from 'node:test';
 import type { SessionOptions } from '../../client/src/azure/session';
 import type { IntegrationsResult } from '../../shared/src/protocol';
 import { createFluxService } from '../../server/src/service';
-import { startStandIn, throttling, type StandIn } from './standIn';
+import { startStandIn, type StandIn } from './standIn';
 import { cloudOf, examplesCatalog, knownRoles } from './cloud';
 import { render, TestController, walk, type Row } from './treeHarness';
+import { LIVE_SOURCE, liveFindings } from '../../client/src/views/liveFindings';
 import {
   AKS_LEGACY,
   AKS_NOWI,
@@ -415,4 +416,43 @@ describe('Resource modes', () => {
       }
     },
   );
+});
+
+describe('Live diagnostics', () => {
+  test('✗ and ? results land on the manifest lines they concern, with their fixes', BOUND, async () => {
+    const c = controller(mapped({ 'clusters/production': AKS_PROD, 'clusters/staging': AKS_STAGING }));
+    await walk(c.readiness);
+    const findings = liveFindings(c.readiness.rows!, c.readiness.federation!);
+    assert.equal(LIVE_SOURCE, 'Flux on Azure (live)');
+    // The subject typo: on the ServiceAccount (its name line) in apps/staging/canary.yaml.
+    const canary = findings.find((f) => f.code === 'federation-missing' && /podinfo-canery/.test(f.message));
+    assert.ok(
+      canary,
+      JSON.stringify(
+        findings.map((f) => f.message),
+        null,
+        1,
+      ),
+    );
+    assert.match(canary.location.uri, /apps\/staging\/canary\.yaml$/);
+    assert.equal(canary.location.range.start.line, 6, 'the ServiceAccount name line (0-based)');
+    assert.equal(canary.severity, 'warning');
+    assert.deepEqual(canary.fixes, ['federatedCredential']);
+    assert.match(canary.message, /^✗ Federated credential \(clusters\/staging\): subject differs/);
+    // A missing role: on the object, with the grant fix.
+    const charts = findings.find((f) => f.code === 'readiness-missing' && /Missing AcrPull/.test(f.message));
+    assert.ok(charts);
+    assert.deepEqual(charts.fixes, ['grant']);
+    assert.match(charts.message, /\[clusters\/staging\]$/);
+    // What the manifests alone decide (Azure DevOps, unknown targets) stays the language server's.
+    assert.ok(findings.every((f) => !/Azure DevOps is not Azure RBAC/.test(f.message)));
+    // Nothing when Azure was not asked.
+    assert.deepEqual(
+      liveFindings(
+        c.readiness.rows!.map((r) => ({ ...r, result: undefined })),
+        [],
+      ),
+      [],
+    );
+  });
 });

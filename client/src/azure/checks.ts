@@ -31,7 +31,7 @@ const RESOURCES_API_VERSION = '2021-04-01';
  * `roleAssignmentMode` (registries), `allowSharedKeyAccess` (storage), `disableLocalAuth` (Event Hubs),
  * `oidcIssuerProfile` / `securityProfile.workloadIdentity` (AKS).
  */
-export const RESOURCE_API_VERSIONS: Readonly<Record<string, string>> = {
+const RESOURCE_API_VERSIONS: Readonly<Record<string, string>> = {
   'microsoft.keyvault/vaults': '2024-11-01',
   'microsoft.containerregistry/registries': '2025-11-01',
   'microsoft.storage/storageaccounts': '2024-01-01',
@@ -501,6 +501,7 @@ interface FederationTask {
   name: string;
   subject: string;
   viaWebhook: boolean;
+  location?: AzureIntegration['object']['location'];
 }
 
 function federationTasks(integrations: readonly AzureIntegration[]): FederationTask[] {
@@ -521,6 +522,7 @@ function federationTasks(integrations: readonly AzureIntegration[]): FederationT
         name: id.serviceAccount.name,
         subject: id.serviceAccount.subject,
         viaWebhook: !!id.viaWebhook,
+        ...(id.location ? { location: id.location } : {}),
       });
     }
   }
@@ -594,7 +596,7 @@ async function checkFederation(
       return { list, failures };
     })());
 
-  return mapLimit(
+  const views = await mapLimit(
     tasks,
     tasks.length,
     async (t): Promise<FederationView> => {
@@ -645,4 +647,5 @@ async function checkFederation(
     },
     signal,
   );
+  return views.map((v, n) => (tasks[n]!.location ? { ...v, location: tasks[n]!.location } : v));
 }

@@ -2,7 +2,7 @@
  * Plain data the Azure chunk hands to the tree (no SDK types, no vscode types), so the view can be rendered and
  * tested without loading the Azure SDK.
  */
-import type { AzureCloudInfo } from '../../../shared/src/protocol';
+import type { AzureCloudInfo, ManifestLocation } from '../../../shared/src/protocol';
 
 /** How the extension signs in to Azure (setting `fluxAzure.azure.signInMethod`). */
 export type SignInMethod = 'vscode' | 'azureCli' | 'environment' | 'deviceCode';
@@ -152,6 +152,8 @@ export interface FederationView {
   fix?: FederationFix;
   /** A copyable command for a cluster setting (OIDC issuer, workload identity). */
   fixCommand?: string;
+  /** Where the manifests name the client id (the ServiceAccount annotation or controller patch). */
+  location?: ManifestLocation;
 }
 
 export interface ReadinessModel {

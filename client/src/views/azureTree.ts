@@ -175,6 +175,7 @@ export class ReadinessTreeProvider extends AzureTreeProvider {
     }));
     this.rows = rows;
     this.federation = model?.federation;
+    this.controller.onReadiness?.(rows, model?.federation ?? [], !!model);
     const byCluster = new Map<string, ReadinessRow[]>();
     for (const row of rows) {
       const labels = row.integration.clusters.length ? row.integration.clusters : ['(no cluster)'];
