@@ -345,7 +345,11 @@ async function checkInTenants(
   const propertyReads: { i: AzureIntegration; id: string; tenantId: string }[] = [];
   for (const i of integrations) {
     const resourceId = resourceOf(i);
-    if ('value' in resourceId && resourceId.value && needsProperties(i)) {
+    const principal: Lookup<string | undefined> =
+      i.need.kind === 'localAuth' ? { value: undefined } : principalOf(i.identity!.clientId!);
+    // The resource's own settings matter once there is something to judge: a principal, or a static credential.
+    const judged = i.need.kind === 'localAuth' || ('value' in principal && !!principal.value);
+    if ('value' in resourceId && resourceId.value && needsProperties(i) && judged) {
       const sub = subs.find((s) => s.subscriptionId.toLowerCase() === subscriptionOf(resourceId.value!));
       propertyReads.push({ i, id: resourceId.value, tenantId: sub?.tenantId ?? tenants[0]!.tenantId });
     }
@@ -353,7 +357,6 @@ async function checkInTenants(
       facts.set(i.key, { resourceId });
       continue;
     }
-    const principal = principalOf(i.identity!.clientId!);
     const f: ReadinessFacts = { principal, resourceId };
     if ('value' in principal && principal.value && 'value' in resourceId && resourceId.value) {
       const scope = targetScopeOf(i, resourceId.value);
