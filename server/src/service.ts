@@ -10,6 +10,7 @@ import type {
 import { TextDocument, type TextDocumentContentChangeEvent } from 'vscode-languageserver-textdocument';
 import {
   DEFAULT_SETTINGS,
+  type FederatedCredentialTextParams,
   type GrantTextParams,
   type GrantTextResult,
   type IntegrationsResult,
@@ -34,7 +35,7 @@ import {
   type FindingsBasis,
 } from './features/diagnostics';
 import { RuleResultCache } from './features/ruleCache';
-import { grantText } from './features/grants';
+import { federatedCredentialText, grantText } from './features/grants';
 import { provideHover } from './features/hover';
 import { collectIntegrations } from './features/integrations';
 import { provideDefinition, provideReferences } from './features/navigation';
@@ -146,6 +147,7 @@ export interface FluxService {
   /** The workspace's Azure integrations (open documents as edited, the rest from disk). */
   integrations(token?: Cancellation): Promise<IntegrationsResult>;
   grantText(params: GrantTextParams): GrantTextResult;
+  federatedCredentialText(params: FederatedCredentialTextParams): GrantTextResult;
   patchContext(params: PatchContextParams, token?: Cancellation): Promise<PatchContext | null>;
   patchEdit(params: PatchEditParams, token?: Cancellation): Promise<PatchEditResult>;
   /** Where the reference at a position leads (another file's ServiceAccount, Secret, source, variable value...). */
@@ -326,6 +328,7 @@ export function createFluxService(options: FluxServiceOptions = {}): FluxService
       return collectIntegrations(found, index);
     },
     grantText: (params) => grantText(params),
+    federatedCredentialText: (params) => federatedCredentialText(params),
     // Patch requests wait for the first workspace scan: suggestions come from every Flux object of the cluster.
     async patchContext(params, token) {
       await service.scan(token);

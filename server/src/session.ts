@@ -9,6 +9,7 @@ import {
   type InitializeResult,
 } from 'vscode-languageserver/node';
 import {
+  FederatedCredentialTextRequest,
   GrantTextRequest,
   IntegrationsRequest,
   PatchContextRequest,
@@ -203,6 +204,9 @@ export function startSession(
   // Azure permissions view: the workspace's integrations (open documents as edited, the rest from disk).
   connection.onRequest(IntegrationsRequest, (token) => request('integrations', () => service.integrations(token)));
   connection.onRequest(GrantTextRequest, (params) => request('grantText', async () => service.grantText(params)));
+  connection.onRequest(FederatedCredentialTextRequest, (params) =>
+    request('federatedCredentialText', async () => service.federatedCredentialText(params)),
+  );
   connection.onRequest(PatchContextRequest, (params, token) =>
     request('patchContext', () => service.patchContext(params, token), null),
   );

@@ -47,6 +47,9 @@ export const Commands = {
   azureOpenInPortal: 'fluxAzure.azure.openInPortal',
   azureCopyGrantCommand: 'fluxAzure.azure.copyGrantCommand',
   azureInsertRoleAssignment: 'fluxAzure.azure.insertRoleAssignment',
+  azureCopyFederatedCredentialCommand: 'fluxAzure.azure.copyFederatedCredentialCommand',
+  azureInsertFederatedCredential: 'fluxAzure.azure.insertFederatedCredential',
+  azureCopyValue: 'fluxAzure.azure.copyValue',
   azureOpenManifest: 'fluxAzure.azure.openManifest',
   showRenderedObject: 'fluxAzure.showRenderedObject',
 } as const;
@@ -112,6 +115,13 @@ export interface IntegrationIdentity {
   tenantId?: string;
   /** Where the client id is declared. */
   location?: ManifestLocation;
+  /**
+   * The Kubernetes ServiceAccount whose token Azure exchanges (workload identity): the object's ServiceAccount, or
+   * the controller's own. `subject` is what a federated identity credential must name, exactly.
+   */
+  serviceAccount?: { namespace: string; name: string; subject: string };
+  /** The client id reaches the pod through the AKS workload identity webhook (ServiceAccount annotation). */
+  viaWebhook?: boolean;
 }
 
 /** What the identity must hold. */
@@ -120,6 +130,17 @@ export type IntegrationNeed =
       kind: 'azureRole';
       /** Roles that satisfy the need; the first is the one to grant (the Flux docs' recommendation). */
       roles: KnownRole[];
+      /** Roles that count instead when the registry uses ABAC repository permissions (ACR). */
+      abacRoles?: KnownRole[];
+      /** Key permissions an access policy must grant when the vault does not use Azure RBAC (Key Vault). */
+      accessPolicyKeys?: { required: string[]; grant: string[] };
+    }
+  | {
+      /** A static credential (account key, SAS connection string): works only while the resource allows it. */
+      kind: 'localAuth';
+      check: LocalAuthCheck;
+      /** The Secret holding the credential (`namespace/name`). */
+      secret: string;
     }
   | {
       kind: 'adoGroup';
@@ -128,6 +149,9 @@ export type IntegrationNeed =
       /** Project group the identity must be a member of (`Readers`, `Contributors`). */
       group: string;
     };
+
+/** Which local-authentication switch of the resource a static credential depends on. */
+export type LocalAuthCheck = 'storageSharedKey' | 'eventHubsLocalAuth';
 
 /** An Azure integration a workspace manifest uses, with the identity it runs as and what that identity needs. */
 export interface AzureIntegration {
@@ -146,8 +170,18 @@ export interface AzureIntegration {
   namespace?: string;
 }
 
+/** A cluster directory of the workspace and the AKS cluster `.flux-azure.yaml` says it is. */
+export interface WorkspaceClusterInfo {
+  /** `clusters/production`, as in `AzureIntegration.clusters`. */
+  label: string;
+  aksClusterId?: string;
+}
+
 export interface IntegrationsResult {
   integrations: AzureIntegration[];
+  clusters: WorkspaceClusterInfo[];
+  /** The audience a federated identity credential must have (`api://AzureADTokenExchange`). */
+  tokenExchangeAudience: string;
   clouds: AzureCloudInfo[];
   roles: KnownRole[];
   scopeFormats: ScopeFormatInfo[];
@@ -175,6 +209,22 @@ export interface GrantTextResult {
 
 /** `fluxAzure/grantText`: the CLI command and the ASO manifest that grant a role. */
 export const GrantTextRequest = new RequestType<GrantTextParams, GrantTextResult, void>('fluxAzure/grantText');
+
+export interface FederatedCredentialTextParams {
+  /** ARM id of the user-assigned identity. */
+  identityId: string;
+  /** Credential name (Azure) and Kubernetes name of the ASO object. */
+  name: string;
+  issuer: string;
+  subject: string;
+  /** Namespace of the ASO manifest. */
+  namespace?: string;
+}
+
+/** `fluxAzure/federatedCredentialText`: `az identity federated-credential create ...` and an ASO manifest. */
+export const FederatedCredentialTextRequest = new RequestType<FederatedCredentialTextParams, GrantTextResult, void>(
+  'fluxAzure/federatedCredentialText',
+);
 
 // ---------------------------------------------------------------------------------------------------------------
 // Controller patches (code actions and commands that write flux-system patches or FluxInstance fields)

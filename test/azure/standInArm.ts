@@ -7,11 +7,15 @@
  */
 import type { Claims, Exchange } from './standInServer';
 import {
+  AKS_CLUSTERS,
   ASSIGNMENTS,
+  CREDENTIALS,
+  RESOURCE_PROPERTIES,
   GROUPS,
   IDENTITIES,
   RESOURCES,
   ROLE_DEFINITIONS,
+  type AksCluster,
   SUBSCRIPTIONS,
   TENANTS,
   principalOf,
@@ -274,6 +278,69 @@ function resources(ex: Exchange, sub: Subscription): number {
   return page(ex, list);
 }
 
+/** Federated identity credentials of an identity (Microsoft.ManagedIdentity 2024-11-30 shape). */
+function federatedCredentials(ex: Exchange, identityId: string, name: string): number {
+  const identity = IDENTITIES.find((i) => i.name.toLowerCase() === name.toLowerCase());
+  if (!identity)
+    return ex.armError(
+      404,
+      'ResourceNotFound',
+      `The Resource 'Microsoft.ManagedIdentity/userAssignedIdentities/${name}' was not found.`,
+    );
+  return page(
+    ex,
+    CREDENTIALS.filter((c) => c.identity === identity.name).map((c) => ({
+      id: `${identityId}/federatedIdentityCredentials/${c.name}`,
+      name: c.name,
+      type: 'Microsoft.ManagedIdentity/userAssignedIdentities/federatedIdentityCredentials',
+      properties: { issuer: c.issuer, subject: c.subject, audiences: c.audiences },
+    })),
+  );
+}
+
+/** A managed cluster (Microsoft.ContainerService managedClusters shape, the parts the client reads and a few more). */
+function clusterJson(c: AksCluster) {
+  const name = c.id.split('/').pop()!;
+  return {
+    id: c.id,
+    name,
+    type: 'Microsoft.ContainerService/ManagedClusters',
+    location: 'westeurope',
+    properties: {
+      provisioningState: 'Succeeded',
+      kubernetesVersion: '1.33.2',
+      dnsPrefix: name,
+      fqdn: `${name}-dns.hcp.westeurope.azmk8s.contoso-private.test`,
+      enableRBAC: true,
+      oidcIssuerProfile: { enabled: c.oidcEnabled, ...(c.issuer ? { issuerURL: c.issuer } : {}) },
+      securityProfile: { workloadIdentity: { enabled: c.workloadIdentity } },
+    },
+  };
+}
+
+/** GET of one resource by id: its ARM envelope and `properties` (RESOURCE_PROPERTIES). */
+function resourceById(ex: Exchange, path: string): number {
+  const cluster = AKS_CLUSTERS.find((c) => lower(c.id) === lower(path));
+  if (cluster) return ex.json(200, clusterJson(cluster));
+  const id = RESOURCES.find((r) => lower(r) === lower(path));
+  if (!id) {
+    const parts = path.split('/');
+    return ex.armError(
+      404,
+      'ResourceNotFound',
+      `The Resource '${parts.slice(-3).join('/')}' under resource group '${parts[4]}' was not found.`,
+    );
+  }
+  const parts = id.split('/');
+  return ex.json(200, {
+    id,
+    name: parts[parts.length - 1],
+    type: `${parts[parts.length - 3]}/${parts[parts.length - 2]}`,
+    location: 'westeurope',
+    properties: RESOURCE_PROPERTIES[id] ?? {},
+  });
+}
+
 /** Answers an authenticated ARM request (the status sent). */
 export function answerArm(ex: Exchange, claims: Claims): number {
   const path = ex.path;
@@ -297,5 +364,14 @@ export function answerArm(ex: Exchange, claims: Claims): number {
   if (sub && /^\/subscriptions\/[^/]+\/providers\/Microsoft\.ManagedIdentity\/userAssignedIdentities$/i.test(path))
     return identities(ex, sub);
   if (sub && /^\/subscriptions\/[^/]+\/resources$/i.test(path)) return resources(ex, sub);
+  m =
+    /^(\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.ManagedIdentity\/userAssignedIdentities\/([^/]+))\/federatedIdentityCredentials$/i.exec(
+      path,
+    );
+  if (sub && m) return federatedCredentials(ex, m[1]!, m[2]!);
+  if (sub && /^\/subscriptions\/[^/]+\/providers\/Microsoft\.ContainerService\/managedClusters$/i.test(path))
+    return page(ex, AKS_CLUSTERS.filter((c) => lower(c.id).startsWith(`/subscriptions/${sub.id}/`)).map(clusterJson));
+  if (sub && /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/[^/]+\/[^/]+\/[^/]+$/i.test(path))
+    return resourceById(ex, path);
   return ex.armError(404, 'NotFound', `No stand-in route for ${ex.req.method} ${path}.`);
 }

@@ -213,3 +213,103 @@ export const ASSIGNMENTS: Assignment[] = [
   // A grant on a sibling whose name starts like the registry's resource group: must not count (`/` boundary).
   a(rg(SUB_PROD, 'rg-fleet-acr2'), 'AcrPull', mi('id-flux-staging-source'), 'ServicePrincipal'),
 ];
+
+// ---------------------------------------------------------------------------------------------------------------
+// Workload identity federation, AKS clusters and the resources' own settings (mutable: tests flip them and restore).
+
+/** OIDC issuers of the stand-in's AKS clusters (AKS issuer URLs end with `/`). */
+export const ISSUER_PROD = `https://oidc.contoso-private.test/${T1}/7c1f0e2a-prod/`;
+export const ISSUER_STAGING = `https://oidc.contoso-private.test/${T1}/3b9d4c5e-staging/`;
+export const ISSUER_NOWI = `https://oidc.contoso-private.test/${T1}/5a6b7c8d-nowi/`;
+/** The issuer of a staging cluster that was deleted and re-created: some credentials still name it. */
+export const ISSUER_OLD_STAGING = `https://oidc.contoso-private.test/${T1}/0d0d0d0d-old-staging/`;
+
+export interface AksCluster {
+  id: string;
+  oidcEnabled: boolean;
+  issuer?: string;
+  workloadIdentity: boolean;
+}
+
+export const AKS_PROD = `${rg(SUB_PROD, 'rg-fleet-prod')}/providers/Microsoft.ContainerService/managedClusters/aks-fleet-prod`;
+export const AKS_STAGING = `${rg(SUB_STAGING, 'rg-fleet-staging')}/providers/Microsoft.ContainerService/managedClusters/aks-fleet-staging`;
+/** A cluster created before workload identity: no OIDC issuer. */
+export const AKS_LEGACY = `${rg(SUB_STAGING, 'rg-fleet-staging')}/providers/Microsoft.ContainerService/managedClusters/aks-fleet-legacy`;
+/** OIDC issuer on, the workload identity webhook off. */
+export const AKS_NOWI = `${rg(SUB_STAGING, 'rg-fleet-staging')}/providers/Microsoft.ContainerService/managedClusters/aks-fleet-nowi`;
+
+export const AKS_CLUSTERS: AksCluster[] = [
+  { id: AKS_PROD, oidcEnabled: true, issuer: ISSUER_PROD, workloadIdentity: true },
+  { id: AKS_STAGING, oidcEnabled: true, issuer: ISSUER_STAGING, workloadIdentity: true },
+  { id: AKS_LEGACY, oidcEnabled: false, workloadIdentity: false },
+  { id: AKS_NOWI, oidcEnabled: true, issuer: ISSUER_NOWI, workloadIdentity: false },
+];
+
+export const TOKEN_EXCHANGE = 'api://AzureADTokenExchange';
+
+export interface Credential {
+  identity: string;
+  name: string;
+  issuer: string;
+  subject: string;
+  audiences: string[];
+}
+
+const fic = (
+  identity: string,
+  name: string,
+  issuer: string,
+  subject: string,
+  audiences = [TOKEN_EXCHANGE],
+): Credential => ({
+  identity,
+  name,
+  issuer,
+  subject,
+  audiences,
+});
+const sa = (namespace: string, name: string) => `system:serviceaccount:${namespace}:${name}`;
+
+/**
+ * Federated identity credentials of the identities of examples/: right for most, with deliberate mistakes —
+ * `id-team-web-canary`: subject typo; `id-fleet-config-staging`: subject differs only in case;
+ * `id-flux-prod-notifier`: wrong audience; `id-flux-staging-notifications`: the issuer of the old staging cluster.
+ */
+export const CREDENTIALS: Credential[] = [
+  fic('id-flux-prod-controllers', 'source-controller-prod', ISSUER_PROD, sa('flux-system', 'source-controller')),
+  fic('id-flux-prod-controllers', 'image-reflector-prod', ISSUER_PROD, sa('flux-system', 'image-reflector-controller')),
+  fic('id-flux-staging-source', 'source-controller-staging', ISSUER_STAGING, sa('flux-system', 'source-controller')),
+  fic(
+    'id-flux-staging-notifications',
+    'notification-controller-staging',
+    ISSUER_OLD_STAGING,
+    sa('flux-system', 'notification-controller'),
+  ),
+  fic('id-team-web-acr', 'podinfo-source-prod', ISSUER_PROD, sa('podinfo', 'podinfo-source')),
+  fic('id-team-web-acr', 'podinfo-source-staging', ISSUER_STAGING, sa('podinfo', 'podinfo-source')),
+  fic('id-team-web-git', 'podinfo-git-prod', ISSUER_PROD, sa('podinfo', 'podinfo-git')),
+  fic('id-team-web-canary', 'podinfo-canary-staging', ISSUER_STAGING, sa('podinfo', 'podinfo-canery')),
+  fic('id-fleet-config-prod', 'fleet-config-reader-prod', ISSUER_PROD, sa('platform', 'fleet-config-reader')),
+  fic('id-fleet-config-staging', 'fleet-config-reader-staging', ISSUER_STAGING, sa('platform', 'Fleet-config-reader')),
+  fic('id-flux-prod-notifier', 'flux-notifier-prod', ISSUER_PROD, sa('flux-system', 'flux-notifier'), [
+    'api://AzureADTokenExchange/',
+  ]),
+  fic('id-flux-prod-sops', 'sops-decryptor-prod', ISSUER_PROD, sa('flux-system', 'sops-decryptor')),
+];
+
+/** `properties` of resources beyond their id (vault permission model, registry mode, local auth). */
+export const RESOURCE_PROPERTIES: Record<string, Record<string, unknown>> = {
+  [REGISTRY]: { loginServer: 'contosofleet.azurecr.io', roleAssignmentMode: 'LegacyRegistryPermissions' },
+  [VAULT_PROD]: {
+    vaultUri: 'https://kv-fleet-prod.vault.azure.net/',
+    enableRbacAuthorization: true,
+    accessPolicies: [],
+  },
+  [VAULT_STAGING]: {
+    vaultUri: 'https://kv-fleet-staging.vault.azure.net/',
+    enableRbacAuthorization: false,
+    accessPolicies: [],
+  },
+  [STORAGE_PROD]: { allowSharedKeyAccess: true },
+  [EVENTHUBS_STAGING]: { disableLocalAuth: false },
+};

@@ -9,7 +9,12 @@ import {
   subscriptionOf,
 } from '../../shared/src/armScope';
 import type { AzureIntegration } from '../../shared/src/protocol';
-import { decideReadiness, targetScopeOf } from '../../client/src/azure/readiness';
+import {
+  decideFederation,
+  decideReadiness,
+  targetScopeOf,
+  type FederationFacts,
+} from '../../client/src/azure/readiness';
 import type { AssignmentView } from '../../client/src/azure/model';
 import { describeError, tenantFromChallenge } from '../../client/src/azure/errors';
 import { VscodeSessionCredential, forTenant } from '../../client/src/azure/credentials';
@@ -296,5 +301,82 @@ describe('grant text', () => {
       grantText({ scope: MG, roleGuid: role('AcrPull').guid, principalId: 'p', name: 'x' }).aso,
       /armId: \/providers\/Microsoft\.Authorization\/roleDefinitions\/7f951dda/,
     );
+  });
+});
+
+describe('federation decisions', () => {
+  const ISSUER = 'https://oidc.example.test/tenant/cluster/';
+  const base = (
+    credentials: { name: string; issuer: string; subject: string; audiences: string[] }[],
+  ): FederationFacts => ({
+    key: 'k',
+    cluster: 'clusters/prod',
+    clientId: 'c',
+    identityLabel: 'ServiceAccount apps/web',
+    subject: 'system:serviceaccount:apps:web',
+    namespace: 'apps',
+    serviceAccountName: 'web',
+    audience: 'api://AzureADTokenExchange',
+    viaWebhook: false,
+    identity: {
+      value: {
+        id: `${RG}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id-web`,
+        name: 'id-web',
+        tenantId: 't',
+      },
+    },
+    credentials: { value: credentials },
+    aks: {
+      value: {
+        id: `${RG}/providers/Microsoft.ContainerService/managedClusters/aks`,
+        name: 'aks',
+        issuerUrl: ISSUER,
+        oidcEnabled: true,
+        workloadIdentity: true,
+        from: '.flux-azure.yaml',
+      },
+    },
+  });
+  const good = {
+    name: 'web',
+    issuer: ISSUER,
+    subject: 'system:serviceaccount:apps:web',
+    audiences: ['api://AzureADTokenExchange'],
+  };
+
+  test('an exact match is ✓ even beside unrelated credentials; a missing trailing slash on the issuer is ✗', () => {
+    const other = { ...good, name: 'other', subject: 'system:serviceaccount:apps:api' };
+    assert.equal(decideFederation(base([other, good])).state, 'ok');
+    assert.equal(decideFederation(base([other, good])).credential, 'web');
+    const noSlash = decideFederation(base([{ ...good, issuer: ISSUER.replace(/\/$/, '') }]));
+    assert.equal(noSlash.state, 'missing');
+    assert.deepEqual(
+      noSlash.differences?.map((d) => [d.part, d.caseOnly ?? false]),
+      [['issuer', false]],
+    );
+    assert.equal(noSlash.fix?.issuer, ISSUER);
+  });
+
+  test('credentials for other subjects only: ✗ listing them, and the fix names the right subject', () => {
+    const v = decideFederation(
+      base([{ ...good, name: 'a', subject: 'system:serviceaccount:other:x', issuer: 'https://elsewhere/' }]),
+    );
+    assert.equal(v.state, 'missing');
+    assert.match(v.summary, /No federated credential of id-web names system:serviceaccount:apps:web with issuer/);
+    assert.deepEqual(v.fix, {
+      identityId: v.identityId,
+      name: 'web-prod',
+      issuer: ISSUER,
+      subject: 'system:serviceaccount:apps:web',
+      namespace: 'apps',
+    });
+  });
+
+  test('the issuer unknown: ✗ when no credential names the subject, ? when one does', () => {
+    const facts = { ...base([good]), aks: { value: undefined } };
+    assert.equal(decideFederation(facts).state, 'unknown');
+    const typo = { ...base([{ ...good, subject: 'system:serviceaccount:apps:wbe' }]), aks: { value: undefined } };
+    assert.equal(decideFederation(typo).state, 'missing');
+    assert.equal(decideFederation(typo).fix, undefined, 'no fix without the issuer');
   });
 });

@@ -177,39 +177,48 @@ export class ArmClients {
 
   /** GET `path` (relative to the ARM endpoint, with its query) and every `nextLink` page; returns all `value` items. */
   async listAll<T>(path: string, abortSignal?: AbortSignal): Promise<T[]> {
-    const client = new ServiceClient({ ...this.options, credential: this.credential });
     const out: T[] = [];
     let url: string | undefined = `${this.options.endpoint}${path}`;
     for (let page = 0; url && page < 100; page++) {
-      const response = await client.sendRequest(createPipelineRequest({ url, method: 'GET', abortSignal }));
-      let body: unknown;
-      try {
-        body = response.bodyAsText ? (JSON.parse(response.bodyAsText) as unknown) : undefined;
-      } catch {
-        // Not JSON (a proxy's error page): say so without quoting it (JSON.parse's message would).
-        body = undefined;
-        if (response.status < 400)
-          throw new RestError(`GET ${path}: the answer is not JSON`, {
-            code: RestError.PARSE_ERROR,
-            statusCode: response.status,
-          });
-      }
-      if (response.status >= 400) {
-        const error = (body as { error?: { code?: string; message?: string } } | undefined)?.error;
-        throw redactError(
-          new RestError(error?.message ?? (response.bodyAsText || `GET ${path} failed with ${response.status}`), {
-            code: error?.code,
-            statusCode: response.status,
-            request: response.request,
-            response,
-          }),
-        );
-      }
-      const data = body as { value?: T[]; nextLink?: string } | undefined;
+      const data = (await this.send(url, path, abortSignal)) as { value?: T[]; nextLink?: string } | undefined;
       out.push(...(data?.value ?? []));
       url = data?.nextLink;
     }
     return out;
+  }
+
+  /** GET one resource (`path` relative to the ARM endpoint, with its query): the parsed body. */
+  async getJson<T>(path: string, abortSignal?: AbortSignal): Promise<T | undefined> {
+    return (await this.send(`${this.options.endpoint}${path}`, path, abortSignal)) as T | undefined;
+  }
+
+  private async send(url: string, path: string, abortSignal: AbortSignal | undefined): Promise<unknown> {
+    const client = new ServiceClient({ ...this.options, credential: this.credential });
+    const response = await client.sendRequest(createPipelineRequest({ url, method: 'GET', abortSignal }));
+    let body: unknown;
+    try {
+      body = response.bodyAsText ? (JSON.parse(response.bodyAsText) as unknown) : undefined;
+    } catch {
+      // Not JSON (a proxy's error page): say so without quoting it (JSON.parse's message would).
+      body = undefined;
+      if (response.status < 400)
+        throw new RestError(`GET ${path}: the answer is not JSON`, {
+          code: RestError.PARSE_ERROR,
+          statusCode: response.status,
+        });
+    }
+    if (response.status >= 400) {
+      const error = (body as { error?: { code?: string; message?: string } } | undefined)?.error;
+      throw redactError(
+        new RestError(error?.message ?? (response.bodyAsText || `GET ${path} failed with ${response.status}`), {
+          code: error?.code,
+          statusCode: response.status,
+          request: response.request,
+          response,
+        }),
+      );
+    }
+    return body;
   }
 }
 

@@ -2,7 +2,7 @@
  * Plain data the Azure chunk hands to the tree (no SDK types, no vscode types), so the view can be rendered and
  * tested without loading the Azure SDK.
  */
-import type { AzureCloudInfo } from '../../../shared/src/protocol';
+import type { AzureCloudInfo, ManifestLocation } from '../../../shared/src/protocol';
 
 /** How the extension signs in to Azure (setting `fluxAzure.azure.signInMethod`). */
 export type SignInMethod = 'vscode' | 'azureCli' | 'environment' | 'deviceCode';
@@ -98,9 +98,66 @@ export interface ReadinessView {
   /** Other assignments of the identity on covering scopes that do not satisfy the need. */
   insufficient?: AssignmentView[];
   grant?: GrantSuggestion;
+  /** A copyable command that fixes what is not a role assignment (access policy, local auth). */
+  fixCommand?: string;
+  /** What the resource's own settings say (permission model, local auth), one line. */
+  mode?: string;
+}
+
+/** One part of a federated identity credential that differs from what the ServiceAccount's token carries. */
+export interface FederationDifference {
+  part: 'issuer' | 'subject' | 'audience';
+  /** The credential's name. */
+  credential: string;
+  /** What the token carries (the cluster's issuer, the ServiceAccount's subject, the audience). */
+  expected: string;
+  /** What the credential says. */
+  actual: string;
+  /** Equal but for upper / lower case (Entra compares case-sensitively). */
+  caseOnly?: boolean;
+}
+
+/** What `az identity federated-credential create` / an ASO FederatedIdentityCredential needs. */
+export interface FederationFix {
+  identityId: string;
+  name: string;
+  issuer: string;
+  subject: string;
+  namespace?: string;
+}
+
+/** Does a user-assigned identity trust the ServiceAccount token of a cluster (one per cluster, client id, subject)? */
+export interface FederationView {
+  key: string;
+  /** Cluster label (`clusters/production`), or `(no cluster)`. */
+  cluster: string;
+  clientId: string;
+  /** `ServiceAccount podinfo/podinfo-source` or `source-controller (clusters/production)`. */
+  identityLabel: string;
+  /** `system:serviceaccount:<namespace>:<name>`. */
+  subject: string;
+  state: ReadinessState;
+  summary: string;
+  /** ARM id and name of the user-assigned identity. */
+  identityId?: string;
+  identityName?: string;
+  tenantId?: string;
+  /** The cluster's OIDC issuer, and where the cluster was taken from. */
+  issuer?: string;
+  aksClusterId?: string;
+  clusterFrom?: string;
+  /** The credential that matches. */
+  credential?: string;
+  differences?: FederationDifference[];
+  fix?: FederationFix;
+  /** A copyable command for a cluster setting (OIDC issuer, workload identity). */
+  fixCommand?: string;
+  /** Where the manifests name the client id (the ServiceAccount annotation or controller patch). */
+  location?: ManifestLocation;
 }
 
 export interface ReadinessModel {
   results: ReadinessView[];
+  federation: FederationView[];
   requests: number;
 }

@@ -4,7 +4,7 @@
  */
 import type { AzureIntegration } from '../../../shared/src/protocol';
 import { assignmentCoversTarget } from '../../../shared/src/armScope';
-import type { AssignmentView, ReadinessView } from './model';
+import type { AssignmentView, FederationDifference, FederationView, ReadinessView } from './model';
 
 /** Either a value or why it could not be had. */
 export type Lookup<T> = { value: T; note?: string } | { error: string };
@@ -16,7 +16,100 @@ export interface ReadinessFacts {
   resourceId?: Lookup<string | undefined>;
   /** Assignments ARM returned for `atScope() and assignedTo(principal)` at the target scope. */
   assignments?: Lookup<AssignmentView[]>;
+  /** `properties` of the resource itself (vault permission model, registry mode, local auth); read when it matters. */
+  properties?: Lookup<ResourceProperties | undefined>;
   tenantId?: string;
+}
+
+/** The parts of a resource's ARM `properties` the decisions read (REST shapes of the public specs). */
+export interface ResourceProperties {
+  /** Microsoft.KeyVault/vaults */
+  enableRbacAuthorization?: boolean;
+  accessPolicies?: { tenantId?: string; objectId?: string; permissions?: { keys?: string[] } }[];
+  /** Microsoft.ContainerRegistry/registries: `LegacyRegistryPermissions` | `AbacRepositoryPermissions`. */
+  roleAssignmentMode?: string;
+  /** Microsoft.Storage/storageAccounts (absent = allowed). */
+  allowSharedKeyAccess?: boolean | null;
+  /** Microsoft.EventHub/namespaces */
+  disableLocalAuth?: boolean;
+}
+
+/** Resource group and name of an ARM id. */
+function rgAndName(id: string): { group: string; name: string } {
+  const parts = id.split('/');
+  const at = parts.findIndex((p) => p.toLowerCase() === 'resourcegroups');
+  return { group: at >= 0 ? (parts[at + 1] ?? '') : '', name: parts[parts.length - 1] ?? '' };
+}
+
+/** A static credential (account key, SAS connection string) against the resource's local-auth switch. */
+function decideLocalAuth(
+  integration: AzureIntegration,
+  facts: ReadinessFacts,
+  base: Partial<ReadinessView>,
+): ReadinessView {
+  const need = integration.need as Extract<AzureIntegration['need'], { kind: 'localAuth' }>;
+  const unknown = (summary: string): ReadinessView => ({ key: integration.key, ...base, state: 'unknown', summary });
+  if (!integration.resource) return unknown('The Azure resource is not known from the manifests.');
+  const what = `${integration.resource.armType} '${integration.resource.name}'`;
+  const resource = facts.resourceId;
+  if (!resource) return unknown(`${what} was not looked up.`);
+  if ('error' in resource) return unknown(`Cannot look up ${what}: ${resource.error}`);
+  if (!resource.value)
+    return unknown(
+      `${what} was not found in the subscriptions you can read${resource.note ? ` (${resource.note})` : ''}.`,
+    );
+  const targetScope = resource.value;
+  const props = facts.properties;
+  if (!props) return unknown(`The settings of ${what} were not read.`);
+  if ('error' in props) return { ...unknown(`Cannot read the settings of ${what}: ${props.error}`), targetScope };
+  const { group, name } = rgAndName(targetScope);
+  if (need.check === 'storageSharedKey') {
+    if (props.value?.allowSharedKeyAccess === false)
+      return {
+        key: integration.key,
+        ...base,
+        state: 'missing',
+        summary: `Storage account ${name} disallows shared-key access (allowSharedKeyAccess: false): the account key in Secret ${need.secret.replace(/^\//, '')} is refused. Use workload identity (provider azure with a ServiceAccount), or allow shared keys.`,
+        targetScope,
+        mode: 'Shared-key access disabled',
+        fixCommand: `az storage account update --name ${name} --resource-group ${group} --allow-shared-key-access true`,
+      };
+    return {
+      key: integration.key,
+      ...base,
+      state: 'ok',
+      summary: `Storage account ${name} allows shared-key access (the Bucket uses an account key)`,
+      targetScope,
+      mode: 'Shared-key access allowed',
+    };
+  }
+  if (props.value?.disableLocalAuth === true)
+    return {
+      key: integration.key,
+      ...base,
+      state: 'missing',
+      summary: `Event Hubs namespace ${name} has local (SAS) authentication disabled (disableLocalAuth: true): the connection string in Secret ${need.secret.replace(/^\//, '')} is refused. Use workload identity (serviceAccountName), or enable local auth.`,
+      targetScope,
+      mode: 'Local authentication disabled',
+      fixCommand: `az eventhubs namespace update --name ${name} --resource-group ${group} --disable-local-auth false`,
+    };
+  return {
+    key: integration.key,
+    ...base,
+    state: 'ok',
+    summary: `Event Hubs namespace ${name} accepts SAS connection strings (local authentication enabled)`,
+    targetScope,
+    mode: 'Local authentication enabled',
+  };
+}
+
+/** Key permissions of a principal's access policies on a vault (lower case; `all` stands for every one). */
+function policyKeys(props: ResourceProperties, principalId: string): Set<string> {
+  const out = new Set<string>();
+  for (const p of props.accessPolicies ?? [])
+    if ((p.objectId ?? '').toLowerCase() === principalId.toLowerCase())
+      for (const k of p.permissions?.keys ?? []) out.add(k.toLowerCase());
+  return out;
 }
 
 /** The scope the identity needs: the resource's ARM id plus the integration's sub-path. */
@@ -42,6 +135,7 @@ export function decideReadiness(integration: AzureIntegration, facts: ReadinessF
   const ado = adoAdvice(integration);
   if (integration.unknown) return unknown(integration.unknown);
   if (ado) return unknown(ado);
+  if (integration.need.kind === 'localAuth') return decideLocalAuth(integration, facts, base);
   if (integration.need.kind !== 'azureRole') return unknown('Nothing to check.');
   if (!integration.identity?.clientId) return unknown('The identity is not known from the manifests.');
   if (!integration.resource) return unknown('The Azure resource is not known from the manifests.');
@@ -68,6 +162,41 @@ export function decideReadiness(integration: AzureIntegration, facts: ReadinessF
       { principalId },
     );
   const targetScope = targetScopeOf(integration, resource.value);
+  const need = integration.need;
+  const props = facts.properties && 'value' in facts.properties ? facts.properties.value : undefined;
+  const propsNote =
+    facts.properties && 'error' in facts.properties
+      ? ` (could not read the resource's permission model: ${facts.properties.error})`
+      : '';
+
+  // A vault on access policies ignores role assignments: its access policies decide.
+  if (need.accessPolicyKeys && props?.enableRbacAuthorization === false) {
+    const held = policyKeys(props, principalId);
+    const missing = need.accessPolicyKeys.required.filter((k) => !held.has(k) && !held.has('all'));
+    const { name } = rgAndName(resource.value);
+    const mode = 'Access policies (not Azure RBAC)';
+    if (missing.length === 0)
+      return {
+        ...base,
+        state: 'ok',
+        summary: `Access policy grants key ${need.accessPolicyKeys.required.join(', ')} (vault ${name} uses access policies, not Azure RBAC)`,
+        principalId,
+        targetScope,
+        mode,
+      };
+    const roles = assignments0(facts);
+    const ignored = roles.length ? ` (${[...new Set(roles.map((a) => a.roleName))].join(', ')} do nothing there)` : '';
+    return {
+      ...base,
+      state: 'missing',
+      summary: `Vault ${name} uses access policies, not Azure RBAC${ignored}: no access policy grants the identity key ${missing.join(', ')}${held.size ? ` (it has ${[...held].join(', ')})` : ''}`,
+      principalId,
+      targetScope,
+      mode,
+      fixCommand: `az keyvault set-policy --name ${name} --object-id ${principalId} --key-permissions ${need.accessPolicyKeys.grant.join(' ')}`,
+    };
+  }
+  const abac = !!need.abacRoles && props?.roleAssignmentMode === 'AbacRepositoryPermissions';
 
   const assignments = facts.assignments;
   if (!assignments) return unknown('Role assignments were not read.', { principalId, targetScope });
@@ -77,7 +206,15 @@ export function decideReadiness(integration: AzureIntegration, facts: ReadinessF
       targetScope,
     });
 
-  const roles = integration.need.roles;
+  const roles = abac ? need.abacRoles! : need.roles;
+  const mode = abac
+    ? 'ABAC repository permissions'
+    : need.abacRoles && props?.roleAssignmentMode
+      ? 'RBAC registry permissions'
+      : need.accessPolicyKeys && props?.enableRbacAuthorization
+        ? 'Azure RBAC'
+        : undefined;
+  const modeField = mode ? { mode } : {};
   const rank = (guid: string) => roles.findIndex((r) => r.guid === guid.toLowerCase());
   const covering = assignments.value.filter((a) => assignmentCoversTarget(a.scope, targetScope));
   const satisfying = covering
@@ -94,7 +231,7 @@ export function decideReadiness(integration: AzureIntegration, facts: ReadinessF
   if (best) {
     const via =
       best.scope.toLowerCase() === targetScope.toLowerCase() ? 'on the resource' : `inherited from ${best.scope}`;
-    const condition = best.condition ? ' (with a condition that may narrow it)' : '';
+    const condition = `${best.condition ? ' (with a condition that may narrow it)' : ''}${propsNote}`;
     return {
       ...base,
       state: 'ok',
@@ -103,19 +240,218 @@ export function decideReadiness(integration: AzureIntegration, facts: ReadinessF
       targetScope,
       covering: best,
       ...(insufficient.length ? { insufficient } : {}),
+      ...modeField,
     };
   }
-  const role = roles[0];
+  const role = roles[0]!;
   const held = insufficient.length
-    ? ` (holds ${[...new Set(insufficient.map((a) => a.roleName))].join(', ')}, which do not grant it)`
+    ? ` (holds ${[...new Set(insufficient.map((a) => a.roleName))].join(', ')}, which ${abac ? 'registries in ABAC repository-permissions mode ignore' : 'do not grant it'})`
     : '';
   return {
     ...base,
     state: 'missing',
-    summary: `Missing ${role.name} on ${integration.resource.display}${held}`,
+    summary: `${abac ? 'Registry uses ABAC repository permissions: ' : ''}Missing ${role.name} on ${integration.resource.display}${held}${propsNote}`,
     principalId,
     targetScope,
     ...(insufficient.length ? { insufficient } : {}),
+    ...modeField,
     grant: { scope: targetScope, roleGuid: role.guid, roleName: role.name, principalId },
+  };
+}
+
+function assignments0(facts: ReadinessFacts): AssignmentView[] {
+  return facts.assignments && 'value' in facts.assignments ? facts.assignments.value : [];
+}
+
+/** A federated identity credential as ARM lists it (`properties` flattened). */
+export interface CredentialView {
+  name: string;
+  issuer: string;
+  subject: string;
+  audiences: string[];
+}
+
+/** The AKS cluster the token comes from, as ARM describes it. */
+export interface ClusterFacts {
+  id: string;
+  name: string;
+  /** `oidcIssuerProfile.issuerURL` */
+  issuerUrl?: string;
+  /** `oidcIssuerProfile.enabled` */
+  oidcEnabled?: boolean;
+  /** `securityProfile.workloadIdentity.enabled` */
+  workloadIdentity?: boolean;
+  /** Where the mapping came from (`.flux-azure.yaml`, the setting, or found automatically). */
+  from: string;
+}
+
+export interface FederationFacts {
+  key: string;
+  cluster: string;
+  clientId: string;
+  identityLabel: string;
+  subject: string;
+  /** Namespace of the ServiceAccount (for the ASO manifest). */
+  namespace: string;
+  serviceAccountName: string;
+  audience: string;
+  viaWebhook: boolean;
+  identity: Lookup<{ id: string; name: string; tenantId: string } | undefined>;
+  credentials?: Lookup<CredentialView[]>;
+  /** The cluster (configured or found), `undefined` value = not known. */
+  aks?: Lookup<ClusterFacts | undefined>;
+}
+
+/** Differences between a credential and what the token carries, with case-only differences marked. */
+function differencesOf(
+  c: CredentialView,
+  issuer: string | undefined,
+  subject: string,
+  audience: string,
+): FederationDifference[] {
+  const out: FederationDifference[] = [];
+  const diff = (part: FederationDifference['part'], expected: string, actual: string) =>
+    out.push({
+      part,
+      credential: c.name,
+      expected,
+      actual,
+      ...(expected.toLowerCase() === actual.toLowerCase() ? { caseOnly: true } : {}),
+    });
+  if (issuer !== undefined && c.issuer !== issuer) diff('issuer', issuer, c.issuer);
+  if (c.subject !== subject) diff('subject', subject, c.subject);
+  if (!c.audiences.includes(audience)) diff('audience', audience, c.audiences.join(', ') || '(none)');
+  return out;
+}
+
+function describeDifference(d: FederationDifference): string {
+  const caseNote = d.caseOnly ? ' — only upper/lower case differs, and Entra compares case-sensitively' : '';
+  return `${d.part} differs: credential '${d.credential}' has '${d.actual}', the token carries '${d.expected}'${caseNote}`;
+}
+
+/** Short name of a cluster label for credential names (`clusters/production` -> `production`). */
+function clusterShort(label: string): string {
+  return label.split('/').pop() || 'cluster';
+}
+
+/**
+ * Does the identity trust the ServiceAccount's token from the cluster? Exact comparison of issuer, subject and
+ * audience (Entra matches case-sensitively). Pure.
+ */
+export function decideFederation(f: FederationFacts): FederationView {
+  const base = {
+    key: f.key,
+    cluster: f.cluster,
+    clientId: f.clientId,
+    identityLabel: f.identityLabel,
+    subject: f.subject,
+  };
+  const unknown = (summary: string, extra: Partial<FederationView> = {}): FederationView => ({
+    ...base,
+    state: 'unknown',
+    summary,
+    ...extra,
+  });
+  if ('error' in f.identity) return unknown(`Cannot resolve client id ${f.clientId}: ${f.identity.error}`);
+  if (!f.identity.value)
+    return unknown(
+      `Client id ${f.clientId} is not a user-assigned managed identity in the subscriptions you can read${f.identity.note ? ` (${f.identity.note})` : ''}; federated credentials of app registrations are not checked.`,
+    );
+  const identity = f.identity.value;
+  const who = { identityId: identity.id, identityName: identity.name, tenantId: identity.tenantId };
+  if (!f.credentials) return unknown('Federated credentials were not read.', who);
+  if ('error' in f.credentials)
+    return unknown(`Cannot read the federated credentials of ${identity.name}: ${f.credentials.error}`, who);
+  const credentials = f.credentials.value;
+
+  let aks: ClusterFacts | undefined;
+  if (f.aks && 'error' in f.aks) return unknown(`Cannot read the AKS cluster of ${f.cluster}: ${f.aks.error}`, who);
+  if (f.aks && 'value' in f.aks) aks = f.aks.value;
+  const clusterFields = aks ? { aksClusterId: aks.id, clusterFrom: aks.from } : {};
+  const { group, name: clusterName } = aks ? rgAndName(aks.id) : { group: '', name: '' };
+  if (aks && (aks.oidcEnabled === false || !aks.issuerUrl))
+    return {
+      ...base,
+      ...who,
+      ...clusterFields,
+      state: 'missing',
+      summary: `AKS cluster ${aks.name} has no OIDC issuer (oidcIssuerProfile.enabled is ${aks.oidcEnabled === false ? 'false' : 'not set'}): Entra cannot verify its ServiceAccount tokens.`,
+      fixCommand: `az aks update --resource-group ${group} --name ${clusterName} --enable-oidc-issuer --enable-workload-identity`,
+    };
+  const issuer = aks?.issuerUrl;
+  const issuerFields = issuer ? { issuer } : {};
+  if (aks && aks.workloadIdentity === false && f.viaWebhook)
+    return {
+      ...base,
+      ...who,
+      ...clusterFields,
+      ...issuerFields,
+      state: 'missing',
+      summary: `AKS cluster ${aks.name} has workload identity disabled (securityProfile.workloadIdentity.enabled is false): the webhook does not inject ${f.identityLabel}'s client id and token.`,
+      fixCommand: `az aks update --resource-group ${group} --name ${clusterName} --enable-workload-identity`,
+    };
+  const fix = issuer
+    ? {
+        fix: {
+          identityId: identity.id,
+          name: `${f.serviceAccountName}-${clusterShort(f.cluster)}`,
+          issuer,
+          subject: f.subject,
+          namespace: f.namespace,
+        },
+      }
+    : {};
+  const from = aks?.from.startsWith('found automatically') ? ', found automatically' : '';
+  const why = f.aks && 'value' in f.aks && f.aks.note ? ` (${f.aks.note})` : '';
+  const ranked = credentials
+    .map((c) => ({ c, d: differencesOf(c, issuer, f.subject, f.audience) }))
+    .sort(
+      (a, b) =>
+        a.d.length - b.d.length ||
+        Number(a.d.some((x) => x.part === 'subject' && !x.caseOnly)) -
+          Number(b.d.some((x) => x.part === 'subject' && !x.caseOnly)),
+    );
+  const exact = ranked.find((r) => r.d.length === 0);
+  if (exact && issuer)
+    return {
+      ...base,
+      ...who,
+      ...clusterFields,
+      ...issuerFields,
+      state: 'ok',
+      summary: `Federated credential '${exact.c.name}' matches (issuer of AKS cluster ${aks!.name}${from}; subject; audience)`,
+      credential: exact.c.name,
+    };
+  if (exact)
+    return unknown(
+      `Federated credential '${exact.c.name}' names the subject and audience, but the OIDC issuer of ${f.cluster} is not known${why}: set aksClusterId for it in .flux-azure.yaml (or the setting fluxAzure.azure.aksClusters).`,
+      { ...who, credential: exact.c.name },
+    );
+  if (credentials.length === 0)
+    return {
+      ...base,
+      ...who,
+      ...clusterFields,
+      ...issuerFields,
+      state: 'missing',
+      summary: `Identity ${identity.name} has no federated identity credentials: nothing trusts ${f.subject}${issuer ? '' : ` (the issuer of ${f.cluster} is not known either)`}`,
+      ...fix,
+    };
+  const best = ranked[0]!;
+  // A credential that differs in only one part is the one meant; otherwise none names this token.
+  const differences = best.d.length === 1 ? best.d : ranked.flatMap((r) => r.d.filter((x) => x.caseOnly)).slice(0, 1);
+  const summary =
+    differences.length > 0
+      ? `${differences.map(describeDifference).join('; ')}`
+      : `No federated credential of ${identity.name} names ${f.subject}${issuer ? ` with issuer ${issuer}` : ''} (${credentials.map((c) => `'${c.name}'`).join(', ')} do not)`;
+  return {
+    ...base,
+    ...who,
+    ...clusterFields,
+    ...issuerFields,
+    state: 'missing',
+    summary: issuer ? summary : `${summary} (the issuer of ${f.cluster} is not known${why})`,
+    differences: differences.length ? differences : best.d,
+    ...fix,
   };
 }

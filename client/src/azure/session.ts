@@ -7,7 +7,7 @@ import type { DeviceCodeInfo } from '@azure/identity';
 import type { AzureIntegration, KnownRole } from '../../../shared/src/protocol';
 import { LoadContext, loadAccess, loadDirectory, type Directory } from './access';
 import { REQUEST_TIMEOUT_MS, type ArmTuning } from './arm';
-import { checkReadiness } from './checks';
+import { checkReadiness, type ClusterMapping } from './checks';
 import {
   armScope,
   createCredential,
@@ -133,12 +133,20 @@ export class AzureSession {
     return this.access;
   }
 
-  checkReadiness(integrations: readonly AzureIntegration[]): Promise<ReadinessModel> {
-    const signature = JSON.stringify(integrations);
+  /**
+   * Readiness of the integrations; `clusters` maps cluster directories to AKS clusters (the federation check's
+   * issuer), `audience` is the token-exchange audience from the catalog.
+   */
+  checkReadiness(
+    integrations: readonly AzureIntegration[],
+    clusters: readonly ClusterMapping[] = [],
+    audience?: string,
+  ): Promise<ReadinessModel> {
+    const signature = JSON.stringify([integrations, clusters, audience]);
     if (this.readiness?.signature !== signature) {
       const signal = this.controller.signal;
       const result = this.loadDirectory()
-        .then((directory) => checkReadiness(this.ctx, directory, integrations, signal))
+        .then((directory) => checkReadiness(this.ctx, directory, integrations, signal, clusters, audience))
         .catch((err: unknown) => {
           if (this.readiness?.result === result) this.readiness = undefined;
           throw err;

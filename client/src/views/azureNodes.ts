@@ -7,6 +7,7 @@ import { Commands, type AzureIntegration, type ManifestLocation } from '../../..
 import type {
   AccountInfo,
   AssignmentView,
+  FederationView,
   LoadError,
   ReadinessView,
   SubscriptionAccess,
@@ -28,8 +29,9 @@ export type AzureNode =
   | { type: 'subscription'; tenant: TenantAccess; subscription: SubscriptionAccess }
   | { type: 'scope'; tenantId: string; scope: string; level: string; name: string; assignments: AssignmentView[] }
   | { type: 'assignment'; tenantId: string; assignment: AssignmentView }
-  | { type: 'cluster'; label: string; rows: ReadinessRow[] }
+  | { type: 'cluster'; label: string; rows: ReadinessRow[]; federation: FederationView[] }
   | { type: 'integration'; row: ReadinessRow; cluster: string }
+  | { type: 'federation'; view: FederationView }
   | {
       type: 'detail';
       label: string;
@@ -164,6 +166,8 @@ function lookOf(node: AzureNode, collapsible: vscode.TreeItemCollapsibleState): 
       return clusterLook(node);
     case 'integration':
       return integrationLook(node, collapsible);
+    case 'federation':
+      return federationLook(node.view, collapsible);
   }
 }
 
@@ -240,7 +244,9 @@ function assignmentLook(a: AssignmentView): ItemLook {
 }
 
 function clusterLook(node: NodeOf<'cluster'>): ItemLook {
-  const count = (state: string) => node.rows.filter((r) => (r.result?.state ?? 'unknown') === state).length;
+  const count = (state: string) =>
+    node.rows.filter((r) => (r.result?.state ?? 'unknown') === state).length +
+    node.federation.filter((f) => f.state === state).length;
   return {
     label: node.label,
     state: Expanded,
@@ -285,6 +291,7 @@ function identityLine(i: AzureIntegration): string {
 }
 
 function needLine(i: AzureIntegration): string {
+  if (i.need.kind === 'localAuth') return `\n\nNeeds: ${localAuthNeed(i.need.check)}`;
   if (i.need.kind !== 'azureRole') return `\n\nNeeds: Azure DevOps group '${i.need.group}'`;
   const others = i.need.roles
     .slice(1)
@@ -331,6 +338,13 @@ export function integrationDetails(row: ReadinessRow): AzureNode[] {
       icon: 'shield',
       copy: i.need.roles[0]?.guid,
     });
+  else if (i.need.kind === 'localAuth')
+    out.push({
+      type: 'detail',
+      label: 'Needs',
+      description: `${localAuthNeed(i.need.check)} (Secret ${i.need.secret.replace(/^\//, '')})`,
+      icon: 'shield',
+    });
   else
     out.push({
       type: 'detail',
@@ -355,7 +369,97 @@ export function integrationDetails(row: ReadinessRow): AzureNode[] {
       icon: 'add',
       copy: result.grant.scope,
     });
+  if (result?.mode) out.push({ type: 'detail', label: 'Permission model', description: result.mode, icon: 'settings' });
+  if (result?.fixCommand)
+    out.push({
+      type: 'detail',
+      label: 'Fix',
+      description: result.fixCommand,
+      tooltip: `${result.fixCommand}\n\nRight-click to copy.`,
+      icon: 'terminal',
+      copy: result.fixCommand,
+    });
   if (result && result.state !== 'ok')
     out.push({ type: 'detail', label: 'Why', description: result.summary, tooltip: result.summary, icon: 'info' });
+  return out;
+}
+
+function localAuthNeed(check: string): string {
+  return check === 'storageSharedKey'
+    ? 'shared-key access on the storage account (allowSharedKeyAccess)'
+    : 'local (SAS) authentication on the Event Hubs namespace (disableLocalAuth: false)';
+}
+
+function federationLook(f: FederationView, collapsible: vscode.TreeItemCollapsibleState): ItemLook {
+  const [iconId, color] = STATE_ICON[f.state]!;
+  const label = `Federated credential for ${f.identityLabel}`;
+  const tooltip = new vscode.MarkdownString(
+    `**${label}**\n\n${STATE_MARK[f.state]} ${f.summary}\n\nIdentity: ${f.identityName ?? '?'} (client id \`${f.clientId}\`)` +
+      `\n\nSubject: \`${f.subject}\`${f.issuer ? `\n\nIssuer: \`${f.issuer}\`` : ''}` +
+      (f.clusterFrom ? `\n\nAKS cluster ${f.aksClusterId ?? ''} (${f.clusterFrom})` : ''),
+  );
+  return {
+    label,
+    state: collapsible,
+    id: `federation:${f.key}`,
+    description: `${STATE_MARK[f.state]} ${f.identityName ?? f.clientId} — ${f.summary}`,
+    tooltip,
+    icon: icon(iconId, color),
+    contextValue: `federation.${f.state}${f.fix ? '.fix' : ''}`,
+  };
+}
+
+/** The detail rows under a federation check: identity, subject, issuer, credential, differences, fix. */
+export function federationDetails(f: FederationView): AzureNode[] {
+  const out: AzureNode[] = [
+    {
+      type: 'detail',
+      label: 'Identity',
+      description: `${f.identityName ?? '(not found)'} · client id ${f.clientId}`,
+      icon: 'person',
+      copy: f.identityId ?? f.clientId,
+    },
+    { type: 'detail', label: 'Subject', description: f.subject, icon: 'symbol-key', copy: f.subject },
+  ];
+  if (f.issuer)
+    out.push({
+      type: 'detail',
+      label: 'Issuer',
+      description: `${f.issuer}${f.clusterFrom ? ` (${f.clusterFrom})` : ''}`,
+      tooltip: f.aksClusterId ? `AKS cluster ${f.aksClusterId}` : undefined,
+      icon: 'server-environment',
+      copy: f.issuer,
+    });
+  else if (f.aksClusterId)
+    out.push({
+      type: 'detail',
+      label: 'AKS cluster',
+      description: f.aksClusterId,
+      icon: 'server-environment',
+      copy: f.aksClusterId,
+    });
+  if (f.credential) out.push({ type: 'detail', label: 'Credential', description: f.credential, icon: 'pass' });
+  for (const d of f.differences ?? [])
+    out.push({
+      type: 'detail',
+      label: `${d.part[0]!.toUpperCase()}${d.part.slice(1)} differs${d.caseOnly ? ' (case only)' : ''}`,
+      description: `credential '${d.credential}': ${d.actual} ≠ ${d.expected}`,
+      tooltip: `Credential '${d.credential}' has:\n${d.actual}\n\nThe token carries:\n${d.expected}${d.caseOnly ? '\n\nOnly upper/lower case differs; Entra compares case-sensitively.' : ''}`,
+      icon: 'diff',
+      copy: d.expected,
+    });
+  if (f.fixCommand)
+    out.push({ type: 'detail', label: 'Fix', description: f.fixCommand, icon: 'terminal', copy: f.fixCommand });
+  if (f.fix)
+    out.push({
+      type: 'detail',
+      label: 'Add credential',
+      description: `${f.fix.name}: ${f.fix.subject} from ${f.fix.issuer}`,
+      tooltip:
+        "Right-click the row to copy 'az identity federated-credential create' or insert an ASO FederatedIdentityCredential.",
+      icon: 'add',
+    });
+  if (f.state !== 'ok')
+    out.push({ type: 'detail', label: 'Why', description: f.summary, tooltip: f.summary, icon: 'info' });
   return out;
 }

@@ -4,11 +4,12 @@
  * throws: a failure becomes an item saying why, with a way out.
  */
 import * as vscode from 'vscode';
-import type { AzureIntegration } from '../../../shared/src/protocol';
+import type { AzureIntegration, IntegrationsResult } from '../../../shared/src/protocol';
 import { decideReadiness } from '../azure/readiness';
-import type { AccessModel, LoadError, ReadinessModel } from '../azure/model';
+import type { AccessModel, FederationView, LoadError, ReadinessModel } from '../azure/model';
 import {
   errorNodes,
+  federationDetails,
   integrationDetails,
   messageNode,
   type AzureNode,
@@ -120,10 +121,12 @@ export class AccessTreeProvider extends AzureTreeProvider {
 
 export class ReadinessTreeProvider extends AzureTreeProvider {
   rows: ReadinessRow[] | undefined;
+  /** The federation checks of the last load (tests and the live diagnostics read them). */
+  federation: FederationView[] | undefined;
   private integrations: AzureIntegration[] | undefined;
 
   hasChildren(node: AzureNode): boolean {
-    return node.type === 'cluster' || node.type === 'integration';
+    return node.type === 'cluster' || node.type === 'integration' || node.type === 'federation';
   }
 
   /** Forgets the server's integration list too (manifests may have changed). */
@@ -134,6 +137,7 @@ export class ReadinessTreeProvider extends AzureTreeProvider {
 
   protected async roots(): Promise<AzureNode[]> {
     this.rows = undefined;
+    this.federation = undefined;
     const catalog = await this.controller.loadCatalog();
     this.integrations ??= catalog.integrations;
     const integrations = this.integrations;
@@ -147,8 +151,16 @@ export class ReadinessTreeProvider extends AzureTreeProvider {
     let model: ReadinessModel | undefined;
     let failure: LoadError | undefined;
     try {
-      model = await (await this.controller.session()).checkReadiness(integrations);
-      this.controller.log(`Flux readiness: ${integrations.length} integrations, ${model.requests} ARM requests`);
+      model = await (
+        await this.controller.session()
+      ).checkReadiness(
+        integrations,
+        this.controller.clusterMappings?.(catalog) ?? clusterMappings(catalog),
+        catalog.tokenExchangeAudience,
+      );
+      this.controller.log(
+        `Flux readiness: ${integrations.length} integrations, ${model.federation.length} federation checks, ${model.requests} ARM requests`,
+      );
     } catch (err) {
       failure = this.controller.describe(err);
       if (failure.kind === 'cancelled') throw err;
@@ -162,14 +174,21 @@ export class ReadinessTreeProvider extends AzureTreeProvider {
         (failure && needsNoArm(integration) ? decideReadiness(integration, {}) : undefined),
     }));
     this.rows = rows;
+    this.federation = model?.federation;
+    this.controller.onReadiness?.(rows, model?.federation ?? [], !!model);
     const byCluster = new Map<string, ReadinessRow[]>();
     for (const row of rows) {
       const labels = row.integration.clusters.length ? row.integration.clusters : ['(no cluster)'];
       for (const label of labels) byCluster.set(label, [...(byCluster.get(label) ?? []), row]);
     }
+    const federation = new Map<string, FederationView[]>();
+    for (const f of model?.federation ?? []) {
+      federation.set(f.cluster, [...(federation.get(f.cluster) ?? []), f]);
+      if (!byCluster.has(f.cluster)) byCluster.set(f.cluster, []);
+    }
     const clusters: AzureNode[] = [...byCluster.entries()]
       .sort(([a], [b]) => a.localeCompare(b))
-      .map(([label, list]) => ({ type: 'cluster', label, rows: list }));
+      .map(([label, list]) => ({ type: 'cluster', label, rows: list, federation: federation.get(label) ?? [] }));
     return failure ? [...errorNodes(failure), ...clusters] : clusters;
   }
 
@@ -183,11 +202,23 @@ export class ReadinessTreeProvider extends AzureTreeProvider {
             order[a.result?.state ?? 'unknown'] - order[b.result?.state ?? 'unknown'] ||
             a.integration.object.name.localeCompare(b.integration.object.name),
         )
-        .map((row) => ({ type: 'integration', row, cluster: node.label }));
+        .map((row): AzureNode => ({ type: 'integration', row, cluster: node.label }))
+        .concat(
+          node.federation
+            .slice()
+            .sort((a, b) => order[a.state] - order[b.state] || a.identityLabel.localeCompare(b.identityLabel))
+            .map((view): AzureNode => ({ type: 'federation', view })),
+        );
     }
     if (node.type === 'integration') return integrationDetails(node.row);
+    if (node.type === 'federation') return federationDetails(node.view);
     return [];
   }
+}
+
+/** Cluster directories and their AKS clusters from `.flux-azure.yaml`. */
+export function clusterMappings(catalog: IntegrationsResult): { label: string; aksClusterId?: string; from: string }[] {
+  return (catalog.clusters ?? []).map((c) => ({ ...c, from: '.flux-azure.yaml' }));
 }
 
 function needsNoArm(i: AzureIntegration): boolean {

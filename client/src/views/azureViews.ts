@@ -8,6 +8,7 @@ import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import {
   Commands,
+  FederatedCredentialTextRequest,
   GrantTextRequest,
   IntegrationsRequest,
   SETTINGS_SECTION,
@@ -17,11 +18,12 @@ import {
   type ManifestLocation,
 } from '../../../shared/src/protocol';
 import type { AzureSession } from '../azure/session';
-import type { CloudEndpoints, LoadError, SignInMethod } from '../azure/model';
+import type { CloudEndpoints, FederationView, LoadError, SignInMethod } from '../azure/model';
 import { redact } from '../azure/redact';
 import { loadAzureChunk } from './azureChunk';
-import type { AzureNode } from './azureNodes';
-import { AccessTreeProvider, ReadinessTreeProvider } from './azureTree';
+import type { AzureNode, ReadinessRow } from './azureNodes';
+import { LIVE_SOURCE, liveFindings, type LiveFinding } from './liveFindings';
+import { AccessTreeProvider, clusterMappings, ReadinessTreeProvider } from './azureTree';
 import type { AzureTreeHost } from './treeHost';
 
 /** How long the readiness view waits for the language server's list of integrations. */
@@ -45,6 +47,10 @@ export class AzureController implements AzureTreeHost, vscode.Disposable {
   catalog: IntegrationsResult | undefined;
   private current: { key: string; session: AzureSession } | undefined;
   private readonly disposables: vscode.Disposable[] = [];
+  /** Readiness results on the manifest lines ("Flux on Azure (live)"), set after each readiness load. */
+  private readonly live = vscode.languages.createDiagnosticCollection('fluxAzureLive');
+  /** The findings behind the live diagnostics (tests and code actions read them). */
+  findings: LiveFinding[] = [];
 
   constructor(
     private readonly client: () => Promise<LanguageClient>,
@@ -61,6 +67,12 @@ export class AzureController implements AzureTreeHost, vscode.Disposable {
       showCollapseAll: true,
     });
     this.disposables.push(
+      this.live,
+      vscode.languages.registerCodeActionsProvider(
+        { language: 'yaml' },
+        { provideCodeActions: (document, _range, context) => this.liveActions(document.uri, context.diagnostics) },
+        { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix] },
+      ),
       this.accessView,
       this.readinessView,
       this.access,
@@ -77,6 +89,61 @@ export class AzureController implements AzureTreeHost, vscode.Disposable {
           this.refresh();
       }),
     );
+  }
+
+  /** Publishes the readiness results as live diagnostics; none when Azure was not asked (signed out, offline). */
+  onReadiness(rows: readonly ReadinessRow[], federation: readonly FederationView[], checked: boolean): void {
+    this.live.clear();
+    this.findings = checked ? liveFindings(rows, federation) : [];
+    const byUri = new Map<string, vscode.Diagnostic[]>();
+    for (const f of this.findings) {
+      const { start, end } = f.location.range;
+      const d = new vscode.Diagnostic(
+        new vscode.Range(start.line, start.character, end.line, end.character),
+        f.message,
+        f.severity === 'warning' ? vscode.DiagnosticSeverity.Warning : vscode.DiagnosticSeverity.Information,
+      );
+      d.source = LIVE_SOURCE;
+      d.code = f.code;
+      byUri.set(f.location.uri, [...(byUri.get(f.location.uri) ?? []), d]);
+    }
+    for (const [uri, list] of byUri) this.live.set(vscode.Uri.parse(uri), list);
+  }
+
+  /** Quick fixes of a live diagnostic: copy the az command, insert the ASO manifest, copy the fix command. */
+  private liveActions(uri: vscode.Uri, diagnostics: readonly vscode.Diagnostic[]): vscode.CodeAction[] {
+    const out: vscode.CodeAction[] = [];
+    for (const d of diagnostics) {
+      if (d.source !== LIVE_SOURCE) continue;
+      const f = this.findings.find(
+        (x) =>
+          vscode.Uri.parse(x.location.uri).toString() === uri.toString() &&
+          x.location.range.start.line === d.range.start.line &&
+          x.message === d.message,
+      );
+      if (!f) continue;
+      const action = (title: string, command: string, args: unknown[]) => {
+        const a = new vscode.CodeAction(title, vscode.CodeActionKind.QuickFix);
+        a.diagnostics = [d];
+        a.command = { title, command, arguments: args };
+        out.push(a);
+      };
+      if (f.fixes.includes('grant')) {
+        action("Copy 'az role assignment create' command", Commands.azureCopyGrantCommand, [f.node]);
+        action('Insert ASO RoleAssignment manifest', Commands.azureInsertRoleAssignment, [f.node]);
+      }
+      if (f.fixes.includes('federatedCredential')) {
+        action("Copy 'az identity federated-credential create' command", Commands.azureCopyFederatedCredentialCommand, [
+          f.node,
+        ]);
+        action('Insert ASO FederatedIdentityCredential manifest', Commands.azureInsertFederatedCredential, [f.node]);
+      }
+      if (f.fixCommand)
+        action(`Copy '${f.fixCommand.split(' --')[0]}' command`, Commands.azureCopyValue, [
+          { type: 'detail', label: 'Fix', copy: f.fixCommand },
+        ]);
+    }
+    return out;
   }
 
   /** A line in the output channel; credentials are removed whatever the caller passes. */
@@ -236,6 +303,37 @@ export class AzureController implements AzureTreeHost, vscode.Disposable {
     return (await this.client()).sendRequest(GrantTextRequest, params);
   }
 
+  /** `.flux-azure.yaml`'s AKS clusters, with the setting `fluxAzure.azure.aksClusters` (directory -> id) on top. */
+  clusterMappings(catalog: IntegrationsResult): { label: string; aksClusterId?: string; from: string }[] {
+    const setting = vscode.workspace.getConfiguration(AZURE_SECTION).get<Record<string, string>>('aksClusters', {});
+    const out = new Map(clusterMappings(catalog).map((c) => [c.label, c]));
+    for (const [label, id] of Object.entries(setting ?? {}))
+      if (typeof id === 'string' && id.trim())
+        out.set(label.replace(/^\.\//, '').replace(/\/+$/, ''), {
+          label: label.replace(/^\.\//, '').replace(/\/+$/, ''),
+          aksClusterId: id.trim(),
+          from: 'setting',
+        });
+    return [...out.values()];
+  }
+
+  private async federationText(node: AzureNode | undefined): Promise<GrantTextResult | undefined> {
+    const fix = node?.type === 'federation' ? node.view.fix : undefined;
+    if (!fix) {
+      void vscode.window.showWarningMessage(
+        'Flux for Azure: select a federated credential row marked ✗ whose cluster issuer is known.',
+      );
+      return undefined;
+    }
+    return (await this.client()).sendRequest(FederatedCredentialTextRequest, {
+      identityId: fix.identityId,
+      name: fix.name,
+      issuer: fix.issuer,
+      subject: fix.subject,
+      ...(fix.namespace ? { namespace: fix.namespace } : {}),
+    });
+  }
+
   private async copy(text: string | undefined, what: string): Promise<string | undefined> {
     if (!text) {
       void vscode.window.showWarningMessage(`Flux for Azure: no ${what} here.`);
@@ -271,6 +369,17 @@ export class AzureController implements AzureTreeHost, vscode.Disposable {
         this.copy((await this.grantText(node))?.azCli, 'az command'),
       [Commands.azureInsertRoleAssignment]: async (node?: AzureNode) => {
         const text = (await this.grantText(node))?.aso;
+        return text ? insertManifest(text) : undefined;
+      },
+      [Commands.azureCopyValue]: (node?: AzureNode) =>
+        this.copy(
+          node?.type === 'detail' ? node.copy : undefined,
+          node?.type === 'detail' ? node.label.toLowerCase() : 'value',
+        ),
+      [Commands.azureCopyFederatedCredentialCommand]: async (node?: AzureNode) =>
+        this.copy((await this.federationText(node))?.azCli, 'az command'),
+      [Commands.azureInsertFederatedCredential]: async (node?: AzureNode) => {
+        const text = (await this.federationText(node))?.aso;
         return text ? insertManifest(text) : undefined;
       },
       [Commands.azureOpenManifest]: (location?: ManifestLocation) => (location ? openLocation(location) : undefined),

@@ -4,7 +4,8 @@
  * without VS Code.
  */
 import type { IntegrationsResult } from '../../../shared/src/protocol';
-import type { LoadError } from '../azure/model';
+import type { FederationView, LoadError } from '../azure/model';
+import type { ReadinessRow } from './azureNodes';
 import type { AzureSession } from '../azure/session';
 
 export interface AzureTreeHost {
@@ -16,4 +17,8 @@ export interface AzureTreeHost {
   /** A failure as a tree item can say it. */
   describe(err: unknown): LoadError;
   log(message: string): void;
+  /** Cluster directories -> AKS clusters: `.flux-azure.yaml`, overridden by the setting `fluxAzure.azure.aksClusters`. */
+  /** After each readiness load: the rows and federation checks (`checked` false when Azure was not asked). */
+  onReadiness?(rows: readonly ReadinessRow[], federation: readonly FederationView[], checked: boolean): void;
+  clusterMappings?(catalog: IntegrationsResult): { label: string; aksClusterId?: string; from: string }[];
 }

@@ -42,6 +42,22 @@ export interface AzureServiceShape {
   readonly grantScopes: readonly ScopeLevel[];
   readonly endpoints: readonly EndpointPatternDef[];
   readonly tokenScopes: readonly TokenScopeDef[];
+  /** Roles that count instead of the others when the resource uses ABAC repository permissions (ACR). */
+  readonly abacRoles?: readonly RoleId[];
+  /**
+   * Vaults on access policies (not Azure RBAC): key permissions an access policy of the identity must grant
+   * (`required`, what SOPS decryption calls) and those to grant when one is missing (`grant`).
+   */
+  readonly accessPolicyKeys?: { readonly required: readonly string[]; readonly grant: readonly string[] };
+  /**
+   * A static credential in a Secret (account key, SAS connection string) works only while the resource allows local
+   * authentication: the check, the Secret key that carries the credential, and the scope level of the switch.
+   */
+  readonly localAuth?: {
+    readonly check: 'storageSharedKey' | 'eventHubsLocalAuth';
+    readonly secretKey: string;
+    readonly scope: ScopeLevel;
+  };
   /** Azure DevOps only: project group needed per Flux kind. */
   readonly adoGroups?: Readonly<Record<string, string>>;
   /** Flux kinds that use the service. */
@@ -81,6 +97,8 @@ const AZURE_SERVICES_LITERAL = [
     azureRbac: true,
     recommendedRole: 'AcrPull',
     alternativeRoles: ['ContainerRegistryRepositoryReader', 'AcrPush', 'Reader', 'Contributor', 'Owner'],
+    // Registries in "RBAC Registry + ABAC Repository Permissions" mode honour only the repository roles.
+    abacRoles: ['ContainerRegistryRepositoryReader'],
     requiredPermissions: { actions: ['Microsoft.ContainerRegistry/registries/pull/read'], dataActions: [] },
     resourceScope: 'containerRegistry',
     grantScopes: ['containerRegistry', 'resourceGroup', 'subscription', 'managementGroup'],
@@ -122,6 +140,7 @@ const AZURE_SERVICES_LITERAL = [
     azureRbac: true,
     recommendedRole: 'StorageBlobDataReader',
     alternativeRoles: ['StorageBlobDataContributor', 'StorageBlobDataOwner'],
+    localAuth: { check: 'storageSharedKey', secretKey: 'accountKey', scope: 'storageAccount' },
     requiredPermissions: {
       actions: [],
       dataActions: ['Microsoft.Storage/storageAccounts/blobServices/containers/blobs/read'],
@@ -149,6 +168,8 @@ const AZURE_SERVICES_LITERAL = [
     azureRbac: true,
     recommendedRole: 'KeyVaultCryptoUser',
     alternativeRoles: ['KeyVaultCryptoOfficer', 'KeyVaultAdministrator'],
+    // SOPS decrypts the data key with the key version named in the file: `decrypt`; `get` lets it read the key.
+    accessPolicyKeys: { required: ['decrypt'], grant: ['get', 'decrypt'] },
     requiredPermissions: { actions: [], dataActions: ['Microsoft.KeyVault/vaults/keys/decrypt/action'] },
     resourceScope: 'keyVault',
     grantScopes: ['keyVault', 'resourceGroup', 'subscription', 'managementGroup'],
@@ -175,6 +196,7 @@ const AZURE_SERVICES_LITERAL = [
     azureRbac: true,
     recommendedRole: 'AzureEventHubsDataSender',
     alternativeRoles: ['AzureEventHubsDataOwner'],
+    localAuth: { check: 'eventHubsLocalAuth', secretKey: 'address', scope: 'eventHubsNamespace' },
     requiredPermissions: { actions: [], dataActions: ['Microsoft.EventHub/namespaces/messages/send/action'] },
     resourceScope: 'eventHub',
     grantScopes: ['eventHub', 'eventHubsNamespace', 'resourceGroup', 'subscription', 'managementGroup'],

@@ -18,7 +18,9 @@ import {
   CLIENT_ID_KEYS,
   STATIC_CREDENTIAL_KEYS,
   TENANT_ID_KEYS,
+  WORKLOAD_IDENTITY_AUDIENCE,
   isAcrReference,
+  serviceAccountSubject,
   parseAdoGitUrl,
   registryHost,
   roleById,
@@ -33,6 +35,7 @@ import type {
   IntegrationNeed,
   IntegrationResource,
   IntegrationsResult,
+  KnownRole,
   ManifestLocation,
 } from '../../../shared/src/protocol';
 import type { ManifestDoc, ManifestFile } from '../document/manifest';
@@ -45,6 +48,10 @@ import { controllerIdentitySetting, fluxKindOf, namespaceOf } from './rules/help
 export function collectIntegrations(files: readonly ManifestFile[], index: WorkspaceIndex): IntegrationsResult {
   return {
     integrations: findIntegrations(files, index),
+    clusters: index
+      .clusters()
+      .map((c) => ({ label: c.label, ...(c.aksClusterId ? { aksClusterId: c.aksClusterId } : {}) })),
+    tokenExchangeAudience: WORKLOAD_IDENTITY_AUDIENCE,
     clouds: AZURE_CLOUDS.map((c) => ({
       id: c.id,
       name: c.name,
@@ -64,6 +71,10 @@ interface SecretCredentials {
   tenantId?: string;
   /** Shared key / SAS / connection string: not Entra ID, so not Azure RBAC. */
   staticKey: boolean;
+  /** Keys present (names only, never values). */
+  keys: Set<string>;
+  /** Event Hubs namespace of a SAS connection string (`Endpoint=sb://<namespace>.servicebus...`), when readable. */
+  sasNamespace?: string;
   location: ManifestLocation;
 }
 
@@ -187,8 +198,14 @@ function integrationsOf(doc: ManifestDoc, lookups: Lookups): AzureIntegration[] 
       const resource = blobResource(doc.text(['spec', 'endpoint']) ?? '', doc.text(['spec', 'bucketName']) ?? '');
       const secretName = doc.text(['spec', 'secretRef', 'name']);
       if (secretName) {
-        const secret = lookups.secrets.get(key(namespaceOf(doc, lookups.index), secretName));
-        if (secret?.staticKey) return [];
+        const secretNamespace = namespaceOf(doc, lookups.index);
+        const secret = lookups.secrets.get(key(secretNamespace, secretName));
+        if (secret?.staticKey) {
+          const storage = blobAccount(doc.text(['spec', 'endpoint']) ?? '');
+          const localAuth = serviceById('blobStorage')?.localAuth;
+          if (!localAuth || !secret.keys.has(localAuth.secretKey)) return [];
+          return [localAuthIntegration(doc, lookups, 'blobStorage', storage, `${secretNamespace ?? ''}/${secretName}`)];
+        }
         return [build(doc, lookups, 'blobStorage', resource, secretIdentity(secretName, secret))];
       }
       return withIdentities(doc, lookups, 'blobStorage', resource, sa, lookup.def.controller);
@@ -197,7 +214,19 @@ function integrationsOf(doc: ManifestDoc, lookups: Lookups): AzureIntegration[] 
       const type = doc.text(['spec', 'type']);
       if (type === 'azureeventhub') {
         const secretName = doc.text(['spec', 'secretRef', 'name']);
-        if (secretName && !sa) return []; // SAS connection string or JWT: not Entra ID
+        if (secretName && !sa) {
+          // SAS connection string (or a deprecated JWT): not Entra ID, but it needs local auth on the namespace.
+          const secretNamespace = namespaceOf(doc, lookups.index);
+          const secret = lookups.secrets.get(key(secretNamespace, secretName));
+          const channel = doc.text(['spec', 'channel'])?.trim().split('.')[0];
+          const namespace = secret?.sasNamespace ?? channel;
+          const target: Target = namespace
+            ? { resource: resourceAt('eventHubsNamespace', { namespace }, namespace) }
+            : {
+                unknown: `The Event Hubs namespace is not known: Secret ${secretName} is not readable in this workspace (encrypted or missing) and \`spec.channel\` is not set.`,
+              };
+          return [localAuthIntegration(doc, lookups, 'eventHubs', target, `${secretNamespace ?? ''}/${secretName}`)];
+        }
         const resource = eventHubResource(doc.text(['spec', 'channel']), doc.text(['spec', 'address']));
         return withIdentities(doc, lookups, 'eventHubs', resource, sa, lookup.def.controller);
       }
@@ -234,6 +263,13 @@ function acrResource(ref: string): Target {
   if (!host) return { unknown: 'The registry URL is empty.' };
   if (!isAcrReference(ref)) return { unknown: `'${host}' is not an Azure Container Registry login server.` };
   return { resource: resourceAt('containerRegistry', { registry: host.split('.')[0] as string }, host) };
+}
+
+/** The storage account of a Bucket endpoint (for account-level switches such as shared-key access). */
+function blobAccount(endpoint: string): Target {
+  const account = BLOB_ENDPOINT_REGEX.exec(endpoint.trim())?.[1];
+  if (!account) return { unknown: `'${endpoint}' is not an Azure Blob Storage account endpoint.` };
+  return { resource: resourceAt('storageAccount', { storageAccount: account }, endpoint.replace(/\/+$/, '')) };
 }
 
 function blobResource(endpoint: string, container: string): Target {
@@ -355,6 +391,7 @@ function serviceAccountIdentity(
     clientId,
     ...(sa.annotations[ANNOTATION_TENANT_ID] ? { tenantId: sa.annotations[ANNOTATION_TENANT_ID] } : {}),
     location: { uri: sa.uri, range: sa.range },
+    ...(namespace ? { serviceAccount: { namespace, name, subject: serviceAccountSubject(namespace, name) } } : {}),
   };
 }
 
@@ -370,6 +407,13 @@ function controllerIdentity(cluster: Cluster, controller: ControllerName): Ident
       clientId,
       ...(tenantId ? { tenantId } : {}),
       location: { uri: setting.uri, range: setting.range },
+      // The controller's Deployment runs as the ServiceAccount of its name in flux-system.
+      serviceAccount: {
+        namespace: FLUX_NAMESPACE,
+        name: controller,
+        subject: serviceAccountSubject(FLUX_NAMESPACE, controller),
+      },
+      ...(setting.annotations[ANNOTATION_CLIENT_ID] ? { viaWebhook: true } : {}),
     };
   }
   return {
@@ -408,7 +452,7 @@ function build(
       ? { kind: 'adoGroup', ...target.ado }
       : service.adoGroups
         ? { kind: 'adoGroup', group: service.adoGroups[doc.kind ?? ''] ?? 'Readers' }
-        : { kind: 'azureRole', roles: rolesFor(service) };
+        : azureRoleNeed(service);
   const unknown = 'unknown' in target ? target.unknown : 'unknown' in identity ? identity.unknown : undefined;
   const realIdentity = 'unknown' in identity ? undefined : identity;
   const location: ManifestLocation = {
@@ -431,6 +475,41 @@ function build(
     ...(unknown ? { unknown } : {}),
     ...(namespace ? { namespace } : {}),
   };
+}
+
+function azureRoleNeed(service: AzureServiceDef): IntegrationNeed {
+  const known = (ids: readonly NonNullable<AzureServiceDef['recommendedRole']>[]): KnownRole[] =>
+    ids.map((id) => roleById(id)).map((r) => ({ guid: r.guid, name: r.name }));
+  return {
+    kind: 'azureRole',
+    roles: rolesFor(service),
+    ...(service.abacRoles ? { abacRoles: known(service.abacRoles) } : {}),
+    ...(service.accessPolicyKeys
+      ? {
+          accessPolicyKeys: {
+            required: [...service.accessPolicyKeys.required],
+            grant: [...service.accessPolicyKeys.grant],
+          },
+        }
+      : {}),
+  };
+}
+
+/** A static credential of a Secret that needs the resource's local authentication (shared key, SAS). */
+function localAuthIntegration(
+  doc: ManifestDoc,
+  lookups: Lookups,
+  serviceId: 'blobStorage' | 'eventHubs',
+  target: Target,
+  secret: string,
+): AzureIntegration {
+  const built = build(doc, lookups, serviceId, target, {
+    source: 'secret',
+    label: `Secret ${secret.replace(/^\//, '')}`,
+    ...(lookups.secrets.get(secret)?.location ? { location: lookups.secrets.get(secret)!.location } : {}),
+  });
+  const check = serviceById(serviceId)!.localAuth!.check;
+  return { ...built, key: `${built.key}#local`, need: { kind: 'localAuth', check, secret } };
 }
 
 function rolesFor(service: AzureServiceDef): { guid: string; name: string }[] {
@@ -513,10 +592,14 @@ function secretCredentials(doc: ManifestDoc): SecretCredentials {
   const first = (keys: readonly string[]) => keys.map(plain).find((v) => v !== undefined);
   const clientId = first(CLIENT_ID_KEYS);
   const tenantId = first(TENANT_ID_KEYS);
+  // Only the namespace's name is kept from a connection string; the key in it is never read out.
+  const sasNamespace = /^Endpoint=sb:\/\/([A-Za-z0-9-]+)\./i.exec(plain('address') ?? '')?.[1];
   return {
     ...(clientId ? { clientId } : {}),
     ...(tenantId ? { tenantId } : {}),
     staticKey: STATIC_CREDENTIAL_KEYS.some((k) => values.has(k)) && !clientId,
+    keys: new Set(values.keys()),
+    ...(sasNamespace ? { sasNamespace } : {}),
     location,
   };
 }

@@ -105,8 +105,27 @@ describe('Azure permissions view in a real VS Code', () => {
         texts.some((t) => re.test(t)),
         `${re} in\n${texts.join('\n')}`,
       );
-    has(/^clusters\/production — 5 ✓ {2}0 ✗ {2}\d+ \?$/);
-    has(/^clusters\/staging — 3 ✓ {2}2 ✗ {2}\d+ \?$/);
+    // Integration rows and federated-credential rows (the stand-in's deliberate mistakes: an audience in production,
+    // a subject typo and a case-only subject in staging).
+    has(/^clusters\/production — 9 ✓ {2}1 ✗ {2}\d+ \?$/);
+    has(/^clusters\/staging — 4 ✓ {2}4 ✗ {2}\d+ \?$/);
+    has(
+      /^ {2}Federated credential for ServiceAccount podinfo\/podinfo-canary — ✗ id-team-web-canary — subject differs: credential 'podinfo-canary-staging' has 'system:serviceaccount:podinfo:podinfo-canery'/,
+    );
+    has(
+      /^ {2}Federated credential for source-controller \(clusters\/production\) — ✓ id-flux-prod-controllers — Federated credential 'source-controller-prod' matches/,
+    );
+    // The same results as live diagnostics on the manifest lines, after sign-in.
+    const folder = vscode.workspace.workspaceFolders?.[0];
+    assert.ok(folder, 'examples/ is open');
+    const canary = vscode.Uri.joinPath(folder.uri, 'apps', 'staging', 'canary.yaml');
+    const live = await waitFor('a live diagnostic on apps/staging/canary.yaml', async () =>
+      vscode.languages
+        .getDiagnostics(canary)
+        .find((d) => d.source === 'Flux on Azure (live)' && /podinfo-canery/.test(d.message)),
+    );
+    assert.equal(live.range.start.line, 6);
+    assert.equal(live.severity, vscode.DiagnosticSeverity.Warning);
     has(/^ {2}OCIRepository podinfo\/podinfo — ✓ ACR contosofleet\.azurecr\.io — AcrPull on the resource/);
     has(
       /^ {2}OCIRepository podinfo\/podinfo-canary — ✓ .*inherited from \/providers\/Microsoft\.Management\/managementGroups\/mg-contoso-platform/,
