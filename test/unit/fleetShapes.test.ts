@@ -169,3 +169,49 @@ test('a registry the repository never logs in to (anonymous pull, hmctspublic) i
   const forgot = { ...files, 'sources/public.yaml': helm('public-charts', 'fleetprivate') };
   assert.deepEqual(await found(forgot), ['sources/public.yaml:9 flux-azure/provider-azure-missing']);
 });
+
+const WI_SERVICE_ACCOUNT = (clientId: string) =>
+  lines(
+    'apiVersion: v1',
+    'kind: ServiceAccount',
+    'metadata:',
+    '  name: reporter',
+    '  namespace: observability',
+    '  annotations:',
+    `    azure.workload.identity/client-id: ${clientId}`,
+  );
+
+test('a package Flux applies from outside the repository (OCI artifact, AKS fluxConfiguration): ${VAR} may be substituted there', async () => {
+  // The folder is pushed as an artifact; the Kustomization applying it (Terraform, another repository) is not here.
+  const files = {
+    'packages/reporter/kustomization.yaml': kustomization('resources:', '  - sa.yaml'),
+    'packages/reporter/sa.yaml': WI_SERVICE_ACCOUNT('${REPORTER_CLIENT_ID}'),
+  };
+  assert.deepEqual(await found(files), []);
+  // Control: a Flux Kustomization of the repository applies it without postBuild: the text reaches the cluster.
+  const applied = {
+    ...files,
+    'clusters/prod/flux-system/gotk-components.yaml': NAMESPACE,
+    'clusters/prod/flux-system/gotk-sync.yaml': SYNC('./clusters/prod'),
+    'clusters/prod/flux-system/kustomization.yaml': kustomization(
+      'resources:',
+      '  - gotk-components.yaml',
+      '  - gotk-sync.yaml',
+    ),
+    'clusters/prod/reporter.yaml': lines(
+      'apiVersion: kustomize.toolkit.fluxcd.io/v1',
+      'kind: Kustomization',
+      'metadata:',
+      '  name: reporter',
+      '  namespace: flux-system',
+      'spec:',
+      '  interval: 10m',
+      '  path: ./packages/reporter',
+      '  prune: true',
+      '  sourceRef:',
+      '    kind: GitRepository',
+      '    name: flux-system',
+    ),
+  };
+  assert.deepEqual(await found(applied), ['packages/reporter/sa.yaml:7 flux-azure/sa-annotation-not-guid']);
+});

@@ -6,7 +6,14 @@
  */
 import { FLUX_API_GROUPS } from '../catalog';
 import { fluxPathDir } from '../workspace/files';
-import { applyFluxSpec, strictByDefault, substituteObjects, variablesOf, type Variables } from './flux';
+import {
+  applyFluxSpec,
+  strictByDefault,
+  substituteObjects,
+  variablesOf,
+  variablesUnknown,
+  type Variables,
+} from './flux';
 import { buildDir, type BuildResult, type RenderHost, type RenderProblem, type Unknown } from './kustomize';
 import { idOf, type RObject } from './object';
 import { textIn } from './value';
@@ -84,7 +91,11 @@ export function renderCluster(
       all.push(...objects);
       variables = variablesOf(by, lookup);
       if (variables) objects = substituteObjects(objects, variables, strict, result, idOf(by).name);
-    } else all.push(...objects);
+    } else {
+      // Applied by a Kustomization outside the repository: its postBuild, if any, is not known here.
+      objects = variablesUnknown(objects, 'the Kustomization that applies this directory (not in the repository)');
+      all.push(...objects);
+    }
     collect({ ...result, inputs: new Set() });
     applied.push({ by, label: by ? `Kustomization ${idOf(by).name}` : 'cluster directory', objects, variables });
     for (const o of objects) {
