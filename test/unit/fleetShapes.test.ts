@@ -215,3 +215,48 @@ test('a package Flux applies from outside the repository (OCI artifact, AKS flux
   };
   assert.deepEqual(await found(applied), ['packages/reporter/sa.yaml:7 flux-azure/sa-annotation-not-guid']);
 });
+
+test('a Kustomization of another source (an OCIRepository of content pushed elsewhere) applies nothing of this repository', async () => {
+  const fluxKs = (name: string, path: string, kind: string, source: string) =>
+    lines(
+      'apiVersion: kustomize.toolkit.fluxcd.io/v1',
+      'kind: Kustomization',
+      'metadata:',
+      `  name: ${name}`,
+      '  namespace: flux-system',
+      'spec:',
+      '  interval: 10m',
+      `  path: ${path}`,
+      '  prune: true',
+      '  sourceRef:',
+      `    kind: ${kind}`,
+      `    name: ${source}`,
+    );
+  const files = {
+    'packages/dashboards/kustomization.yaml': kustomization('resources:', '  - source.yaml', '  - apply.yaml'),
+    'packages/dashboards/source.yaml': lines(
+      'apiVersion: source.toolkit.fluxcd.io/v1',
+      'kind: OCIRepository',
+      'metadata:',
+      '  name: dashboards',
+      '  namespace: flux-system',
+      'spec:',
+      '  interval: 10m',
+      '  provider: azure',
+      '  url: oci://fleetacr.azurecr.io/dashboards',
+      '  ref:',
+      '    tag: main',
+    ),
+    // `./` is the root of the dashboards artifact, not of this repository.
+    'packages/dashboards/apply.yaml': fluxKs('dashboards', './', 'OCIRepository', 'dashboards'),
+    'packages/reporter/kustomization.yaml': kustomization('resources:', '  - sa.yaml'),
+    'packages/reporter/sa.yaml': WI_SERVICE_ACCOUNT('${REPORTER_CLIENT_ID}'),
+  };
+  assert.deepEqual(await found(files), []);
+  // Control: the same Kustomization on the repository's own source applies the package as written.
+  const own = {
+    ...files,
+    'packages/dashboards/apply.yaml': fluxKs('reporter', './packages/reporter', 'GitRepository', 'flux-system'),
+  };
+  assert.deepEqual(await found(own), ['packages/reporter/sa.yaml:7 flux-azure/sa-annotation-not-guid']);
+});
