@@ -260,3 +260,44 @@ test('a Kustomization of another source (an OCIRepository of content pushed else
   };
   assert.deepEqual(await found(own), ['packages/reporter/sa.yaml:7 flux-azure/sa-annotation-not-guid']);
 });
+
+test('an overlay no cluster includes (hmcts mailrelay2/automation, juror sbox) is not judged as applied, only noted', async () => {
+  const bootstrap = (...resources: string[]) => ({
+    'clusters/prod/flux-system/gotk-components.yaml': NAMESPACE,
+    'clusters/prod/flux-system/gotk-sync.yaml': SYNC('./clusters/prod'),
+    'clusters/prod/flux-system/kustomization.yaml': kustomization(
+      'resources:',
+      '  - gotk-components.yaml',
+      '  - gotk-sync.yaml',
+    ),
+    'clusters/prod/kustomization.yaml': kustomization('resources:', '  - flux-system', '  - charts.yaml', ...resources),
+    'clusters/prod/charts.yaml': LOGGED_IN,
+  });
+  const files = {
+    ...bootstrap(),
+    // An overlay of its own that nothing includes: no cluster pulls with this ImageRepository.
+    'apps/reporter/automation/kustomization.yaml': kustomization('resources:', '  - image.yaml'),
+    'apps/reporter/automation/image.yaml': IMAGE_REPO('reporter'),
+    // A patch of an overlay no cluster applies, with an id still to be filled in.
+    'apps/reporter/base/kustomization.yaml': kustomization('resources:', '  - sa.yaml'),
+    'apps/reporter/base/sa.yaml': WI_SERVICE_ACCOUNT('11111111-2222-3333-4444-555555555555'),
+    'apps/reporter/staging/kustomization.yaml': kustomization(
+      'resources:',
+      '  - ../base',
+      'patches:',
+      '  - path: sa.yaml',
+    ),
+    'apps/reporter/staging/sa.yaml': WI_SERVICE_ACCOUNT('TBA'),
+  };
+  assert.deepEqual(await found(files), []);
+  assert.deepEqual(await found(files, [3]), [
+    'apps/reporter/automation/image.yaml:8 flux-azure/provider-azure-missing',
+    'apps/reporter/staging/sa.yaml:7 flux-azure/sa-annotation-not-guid',
+  ]);
+  // Control: once the cluster includes them, the pull fails and Entra ID rejects the id.
+  const included = { ...files, ...bootstrap('  - ../../apps/reporter/automation', '  - ../../apps/reporter/staging') };
+  assert.deepEqual(await found(included), [
+    'apps/reporter/automation/image.yaml:8 flux-azure/provider-azure-missing',
+    'apps/reporter/staging/sa.yaml:7 flux-azure/sa-annotation-not-guid',
+  ]);
+});

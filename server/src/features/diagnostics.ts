@@ -126,6 +126,7 @@ const QUERY_READS = {
   rootOf: CLUSTER,
   renderingsOf: RENDERED | CLUSTER,
   renderingOf: RENDERED | CLUSTER,
+  readByCluster: RENDERED | CLUSTER,
   registryLogins: IDENTITY_REFS | RENDERED | CLUSTER,
   generations: 0,
 } as const satisfies Partial<Record<keyof WorkspaceIndex, number>>;

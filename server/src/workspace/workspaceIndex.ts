@@ -454,6 +454,16 @@ export class WorkspaceIndex {
   }
 
   /**
+   * Whether the rendering of some cluster of the repository reads a file (as a resource, a patch, a component). False
+   * for files only the kustomize roots standing in for clusters reach: in a repository whose clusters are known, an
+   * overlay none of them includes is applied by none.
+   */
+  readByCluster(uri: string): boolean {
+    const path = uriToPath(uri);
+    return !!path && this.clusters().some((c) => this.renderingOf(c).inputs.has(path));
+  }
+
+  /**
    * Directories with a kustomization file that no other kustomization file includes: where `kustomize build` starts
    * when nothing in the repository says which directory a cluster applies. They stand in for clusters (no Flux
    * version, no controller settings) only in `renderingsOf`, for documents no cluster applies.
