@@ -301,3 +301,25 @@ test('an overlay no cluster includes (hmcts mailrelay2/automation, juror sbox) i
     'apps/reporter/staging/sa.yaml:7 flux-azure/sa-annotation-not-guid',
   ]);
 });
+
+test('a Flux release older than the catalog knows (adrianmo/aks-flux, Flux 0.13): its served versions are not judged', async () => {
+  const repo = (flux: string) => ({
+    'clusters/demo/flux-system/gotk-components.yaml': NAMESPACE.replace('v2.8.8', flux),
+    'clusters/demo/flux-system/gotk-sync.yaml': lines(
+      'apiVersion: source.toolkit.fluxcd.io/v1beta1',
+      'kind: GitRepository',
+      'metadata:',
+      '  name: flux-system',
+      '  namespace: flux-system',
+      'spec:',
+      '  interval: 1m',
+      '  url: https://github.com/example/fleet',
+    ),
+  });
+  // v1 did not exist in 0.13: "deprecated, use v1" would tell the user to write what that cluster cannot apply.
+  assert.deepEqual(await found(repo('v0.13.4'), [1, 2, 3]), []);
+  // Control: a release the catalog knows, where v1beta1 is gone.
+  assert.deepEqual(await found(repo('v2.7.0'), [1, 2, 3]), [
+    'clusters/demo/flux-system/gotk-sync.yaml:1 flux-azure/api-version-removed',
+  ]);
+});
