@@ -16,7 +16,8 @@ import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { generateCorpus } from './genCorpus.mjs';
-import { fileScenario, workspaceScenario } from './scenarios.mjs';
+import { fileScenario, fleetScenario, workspaceScenario } from './scenarios.mjs';
+import { generateFleet } from './genFleet.mjs';
 import { startupScenario } from './startup.mjs';
 import { percentile, summarize } from './stats.mjs';
 
@@ -41,11 +42,13 @@ const OPTIONS = {
   workspaceSample: Number(value('workspace-sample', 30)),
   startupSpawns: Number(value('startup-spawns', quick ? 5 : 20)),
   timeoutMs: Number(value('timeout-ms', 180000)),
+  fleetScales: value('fleet-scales', '1,10').split(',').map(Number),
+  fleetEdits: Number(value('fleet-edits', quick ? 2 : 6)),
   out: join(ROOT, value('out', 'bench-results')),
 };
 const wantedTargets = value(
   'targets',
-  quick ? 'startup,small,medium,large' : 'startup,small,medium,large,workspace,real',
+  quick ? 'startup,small,medium,large' : 'startup,small,medium,large,workspace,real,fleet',
 ).split(',');
 const wantedServers = value('servers', flag('no-yls') ? 'ours' : 'ours,yls').split(',');
 /** `--prof DIR`: run our server under `node --cpu-prof` (summarise with ../shared/bench/tools/cpuprofile-top.mjs). */
@@ -62,6 +65,21 @@ const BUDGETS = [
   { target: 'workspace', metric: 'bulk_open.all_diagnostics', max: 1500, what: '2,000 files open -> all diagnostics' },
   { target: 'large', metric: 'peak_rss', max: 200, what: '50k-line peak memory (MB)' },
   { target: 'workspace', metric: 'peak_rss', max: 150, what: 'workspace peak memory (MB)' },
+  { target: 'fleet-1x', metric: 'all_diagnostics', max: 1500, what: 'fleet of 2,000 apps -> all diagnostics' },
+  {
+    target: 'fleet-1x',
+    metric: 'shared_patch_edit.settled',
+    max: 100,
+    what: 'edit of a patch 500 apps render through -> settled',
+  },
+  {
+    target: 'fleet-10x',
+    metric: 'open_at_start.first_diagnostics',
+    max: 2000,
+    what: '10x fleet: file open at start -> first diagnostics',
+  },
+  { target: 'fleet-10x', metric: 'open_one.first_diagnostics.p50', max: 20, what: '10x fleet: a file opened later' },
+  { target: 'fleet-10x', metric: 'idle_rss', max: 200, what: '10x fleet: idle memory (MB)' },
   { target: '*', metric: 'initialize', max: 150, what: 'initialize (median over all targets)' },
 ];
 
@@ -128,7 +146,30 @@ function ensureCorpus() {
   }
   const real = join(SHARED, 'corpus');
   if (existsSync(real)) targets.push({ name: 'real', kind: 'workspace', dir: real, files: countYaml(real) });
-  return { dir, source, targets: targets.filter((t) => wantedTargets.includes(t.name)) };
+  if (wantedTargets.includes('fleet')) for (const scale of OPTIONS.fleetScales) targets.push(fleetTarget(scale));
+  return { dir, source, targets: targets.filter((t) => wantedTargets.includes(t.name.replace(/-\d+x$/, ''))) };
+}
+
+/**
+ * The fleet target at a scale (`genFleet.mjs`: 500 app bases x 4 environments, copied `scale` times), and the files
+ * the CLI reports findings for: the workspace diagnostics must publish each of them.
+ */
+function fleetTarget(scale) {
+  const dir = join(OPTIONS.out, `fleet-${scale}x`);
+  log(`generating the fleet (scale ${scale}) in ${dir}`);
+  const layout = generateFleet(dir, { scale });
+  const cli = spawnSync(
+    process.execPath,
+    [join(ROOT, 'server/out/cli.js'), '--format', 'json', '--fail-on', 'never', '.'],
+    {
+      cwd: dir,
+      encoding: 'utf8',
+      maxBuffer: 1 << 30,
+    },
+  );
+  if (cli.status !== 0) throw new Error(`the CLI failed on the fleet: ${cli.stderr}`);
+  const expected = [...new Set(JSON.parse(cli.stdout).map((d) => join(dir, d.file)))].sort();
+  return { name: `fleet-${scale}x`, kind: 'fleet', dir, files: layout.files, layout, expected };
 }
 
 function countYaml(dir) {
@@ -240,6 +281,7 @@ async function main() {
     for (const target of corpus.targets) {
       const order = run % 2 ? servers : [...servers].reverse(); // alternate who goes first
       for (const name of order) {
+        if (target.kind === 'fleet' && name !== 'ours') continue; // only ours publishes a workspace's diagnostics
         log(`run ${run}/${OPTIONS.runs} ${target.name} ${name}`);
         const server = {
           command: SERVERS[name].command,
@@ -257,6 +299,7 @@ async function main() {
         };
         try {
           if (target.kind === 'file') await fileScenario({ server, target, options, record });
+          else if (target.kind === 'fleet') await fleetScenario({ server, target, options, record });
           else await workspaceScenario({ server, target, options, record });
         } catch (err) {
           log(`  failed: ${err instanceof Error ? err.message : err}`);
@@ -345,6 +388,13 @@ const ORDER = [
   'open_one.first_diagnostics.p50',
   'open_one.first_diagnostics.p95',
   'completion_hover.p50',
+  'open_at_start.first_diagnostics',
+  'all_diagnostics',
+  'all_diagnostics.cpu',
+  'idle_rss',
+  'shared_patch_edit.settled',
+  'shared_patch_edit.closed_files_published',
+  'base_edit.diagnostics',
   'peak_rss',
   'total_cpu',
 ];

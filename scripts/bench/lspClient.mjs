@@ -223,6 +223,17 @@ export class BenchClient {
     }
   }
 
+  /** Resident memory of the server process now (VmRSS), in MB (null off Linux). */
+  rssMb() {
+    if (!LINUX) return null;
+    try {
+      const status = readFileSync(`/proc/${this.pid}/status`, 'utf8');
+      return Number(/^VmRSS:\s+(\d+)/m.exec(status)?.[1] ?? 0) / 1024;
+    } catch {
+      return null;
+    }
+  }
+
   async stop() {
     try {
       await Promise.race([this.request('shutdown', null), sleep(5000)]);

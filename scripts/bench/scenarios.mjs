@@ -220,3 +220,124 @@ function recordPercentiles(record, name, values) {
   record(`${name}.p50`, percentile(values, 50), 'ms');
   record(`${name}.p95`, percentile(values, 95), 'ms');
 }
+
+/**
+ * One run of a fleet target (`genFleet.mjs`): the editor restores a few tabs at start while the server scans; then
+ * everything the CLI finds must be published (the workspace diagnostics), files are opened one at a time, and the
+ * shared patch and a base file are edited. `target.expected` holds the files the CLI reports findings for.
+ */
+export async function fleetScenario({ server, target, options, record }) {
+  const client = new BenchClient({ ...server, timeoutMs: options.timeoutMs });
+  const open = (file, version = 1, text = readFileSync(file, 'utf8')) => {
+    const uri = pathToFileURL(file).href;
+    client.notify('textDocument/didOpen', { textDocument: { uri, languageId: 'yaml', version, text } });
+    return uri;
+  };
+  try {
+    record('initialize', await client.start(target.dir), 'ms');
+    const t0 = performance.now();
+    const cpu0 = client.cpuMs();
+    const restored = target.layout.open.map((f) => open(f));
+    const first = await client.diagnosticsAfter(restored[0], t0);
+    record('open_at_start.first_diagnostics', first ? first.t - t0 : null, 'ms');
+    const expected = target.expected.map((f) => pathToFileURL(f).href);
+    const withFindings = async (uri) => {
+      for (let after = t0; ;) {
+        const e = await client.diagnosticsAfter(uri, after);
+        if (!e || e.count > 0) return e;
+        after = e.t + 0.001;
+      }
+    };
+    const all = await Promise.all(expected.map(withFindings));
+    const complete = all.every(Boolean);
+    record('all_diagnostics', complete ? Math.max(...all.map((e) => e.t)) - t0 : null, 'ms', {
+      files: expected.length,
+    });
+    record('all_diagnostics.cpu', cpu0 === null ? null : client.cpuMs() - cpu0, 'ms');
+    await client.idle();
+    record('idle_rss', client.rssMb(), 'MB');
+
+    const sample = spread(
+      yamlFiles(target.dir).filter((f) => !target.layout.open.includes(f)),
+      Math.min(options.workspaceSample, 20),
+    );
+    const one = [];
+    for (const file of sample) {
+      const s = performance.now();
+      const d = await client.diagnosticsAfter(open(file), s);
+      if (d) one.push(d.t - s);
+    }
+    recordPercentiles(record, 'open_one.first_diagnostics', one);
+
+    // The shared patch: every OCIRepository of one environment renders through it. Flip its provider and back; the
+    // open base file it renders into gains and loses a finding.
+    const patchUri = open(target.layout.sharedPatch);
+    const baseUri = pathToFileURL(target.layout.patchedBase).href;
+    const patchText = readFileSync(target.layout.sharedPatch, 'utf8');
+    await client.idle();
+    const settles = [];
+    const everywhere = [];
+    let version = 1;
+    for (let i = 0; i < options.fleetEdits; i++) {
+      const before = lastCount(client, baseUri);
+      const text = i % 2 === 0 ? patchText.replace('provider: azure', 'provider: generic') : patchText;
+      const s = performance.now();
+      client.notify('textDocument/didChange', {
+        textDocument: { uri: patchUri, version: ++version },
+        contentChanges: [{ text }],
+      });
+      const own = await client.diagnosticsAfter(patchUri, s, version);
+      const base = await waitForCount(client, baseUri, s, (n) => n !== before, options.timeoutMs);
+      settles.push(own && base ? Math.max(own.t, base.t) - s : null);
+      // Every closed file of that environment re-judged and published (the workspace diagnostics).
+      const closed = target.layout.patchedClosed.map((f) => pathToFileURL(f).href);
+      const got = await Promise.all(closed.map((u) => client.diagnosticsAfter(u, s)));
+      everywhere.push(got.every(Boolean) ? Math.max(...got.map((e) => e.t)) - s : null);
+      await client.idle(300);
+    }
+    record('shared_patch_edit.settled', medianOrNull(settles), 'ms');
+    record('shared_patch_edit.closed_files_published', medianOrNull(everywhere), 'ms', {
+      files: target.layout.patchedClosed.length,
+    });
+
+    // A base file: one character in an interval.
+    const baseText = readFileSync(target.layout.patchedBase, 'utf8');
+    const baseEdits = [];
+    let baseVersion = 1;
+    for (let i = 0; i < options.fleetEdits; i++) {
+      const s = performance.now();
+      client.notify('textDocument/didChange', {
+        textDocument: { uri: baseUri, version: ++baseVersion },
+        contentChanges: [{ text: baseText.replace('interval: 10m', `interval: ${11 + i}m`) }],
+      });
+      const d = await client.diagnosticsAfter(baseUri, s, baseVersion);
+      baseEdits.push(d ? d.t - s : null);
+      await client.idle(300);
+    }
+    record('base_edit.diagnostics', medianOrNull(baseEdits), 'ms');
+    record('peak_rss', client.peakRssMb(), 'MB');
+    record('total_cpu', client.cpuMs(), 'ms');
+  } finally {
+    await client.stop();
+  }
+}
+
+function medianOrNull(values) {
+  const ok = values.filter((v) => v !== null);
+  return ok.length === values.length && ok.length > 0 ? percentile(ok, 50) : null;
+}
+
+function lastCount(client, uri) {
+  const list = client.published.get(uri) ?? [];
+  return list[list.length - 1]?.count;
+}
+
+async function waitForCount(client, uri, after, accept, timeoutMs) {
+  const deadline = performance.now() + timeoutMs;
+  while (performance.now() < deadline && !client.dead) {
+    const hit = (client.published.get(uri) ?? []).find((e) => e.t >= after && accept(e.count));
+    if (hit) return hit;
+    await sleep(5);
+  }
+  return null;
+}

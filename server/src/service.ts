@@ -285,10 +285,10 @@ export function createFluxService(options: FluxServiceOptions = {}): FluxService
         file = parseManifest(uri, 0, read.text, undefined, undefined, budget);
       }
       if (!settings.diagnostics.enable)
-        return { diagnostics: [], basis: { reads: 0, generations: { ...index.generations } } };
+        return { diagnostics: [], basis: { reads: 0, generations: { ...index.generations }, docs: [] } };
       return yield* findingsSteps(file, context);
     },
-    findingsHold: (basis) => findingsHold(basis, index.generations),
+    findingsHold: (basis) => findingsHold(basis, index),
     diagnosticsOf(file, only) {
       const steps = diagnosticsSteps(file, context, only);
       for (;;) {

@@ -70,17 +70,30 @@ export class ValidationQueue {
     );
   }
 
-  /** Facts other documents depend on changed: analyse every open document again (but `except`), after `delay`. */
-  scheduleAll(except?: string, delay = this.options.debounceMs * 4): void {
+  /**
+   * Facts other documents depend on changed: analyse every open document again (but `except`) once the changes
+   * pause for `delay` (while they keep coming, at least every four delays). Most of them then find their cached rule
+   * results still valid, so this is cheap.
+   */
+  scheduleAll(except?: string, delay = this.options.debounceMs): void {
     for (const uri of this.host.openUris()) if (uri !== except) this.laterBackground.add(uri);
-    this.backgroundTimer ??= setTimeout(() => {
+    const now = performance.now();
+    this.backgroundSince ??= now;
+    if (this.backgroundTimer) {
+      if (now - this.backgroundSince >= delay * 4) return; // keep the pending run: edits must not starve it
+      clearTimeout(this.backgroundTimer);
+    }
+    this.backgroundTimer = setTimeout(() => {
       this.backgroundTimer = undefined;
+      this.backgroundSince = undefined;
       for (const uri of this.laterBackground)
         if (!this.timers.has(uri) && !this.urgent.has(uri)) this.background.add(uri);
       this.laterBackground.clear();
       this.kick();
     }, delay);
   }
+
+  private backgroundSince: number | undefined;
 
   /** A document was closed: forget its pending work. */
   cancel(uri: string): void {

@@ -23,7 +23,18 @@ function world(findings: Record<string, number>, caps = { maxFiles: 100, maxDiag
   const published: { uri: string; count: number }[] = [];
   const basis = (uri: string): FindingsBasis => ({
     reads: crossFile.has(uri) ? 1 : 0,
-    generations: { serviceAccounts: facts, secrets: 0, identityRefs: 0, cluster: 0, rendered: 0 },
+    generations: {
+      serviceAccounts: facts,
+      secrets: 0,
+      identityRefs: 0,
+      cluster: 0,
+      rendered: 0,
+      renderedAccounts: 0,
+      renderedControllers: 0,
+      renderProblems: 0,
+      renderedLogins: 0,
+    },
+    docs: [],
   });
   const pass = new WorkspaceDiagnostics(
     {

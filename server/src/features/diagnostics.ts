@@ -2,7 +2,7 @@ import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver-types
 import { EXTENSION_SOURCE } from '../../../shared/src/protocol';
 import { isPlaceholder, isSopsConfigPath, ruleByCode, FLUX_AZURE_DOCS } from '../catalog';
 import type { ManifestDoc, ManifestFile } from '../document/manifest';
-import { RuleResultCache, type RuleResult } from './ruleCache';
+import { RuleResultCache, type DocStamp, type RuleResult } from './ruleCache';
 import type { FactGenerations, WorkspaceIndex } from '../workspace/workspaceIndex';
 import { readRepoConfig } from '../workspace/repoConfig';
 import type { FeatureContext } from './context';
@@ -55,6 +55,8 @@ export function* diagnosticsSteps(
 export interface FindingsBasis {
   readonly reads: number;
   readonly generations: Readonly<FactGenerations>;
+  /** The documents whose renderings its rules read, with their rendering stamps. */
+  readonly docs: readonly DocStamp[];
 }
 
 /** `diagnosticsSteps`, also returning what the findings depend on (for files judged without being open). */
@@ -75,16 +77,18 @@ export function* findingsSteps(
   // run (at a yield) leaves the basis out of date and the file is judged again.
   const generations = { ...gens };
   let reads = 0;
+  const docs: DocStamp[] = [];
   for (const doc of file.docs) {
     if (!doc.kind && doc.chunk.header.reliable && !sopsConfig) continue;
     const cache = caches.of(doc, ctx.settings);
     for (const i of cache.applicable) {
       let result = cache.results[i];
-      if (!result || !stillValid(result, gens)) {
+      if (!result || !stillValid(result, gens, ctx.index)) {
         result = runRule(RULES[i], doc, ctx, tracker);
         cache.results[i] = result;
       }
       reads |= result.reads;
+      if (result.docs.length > 0) docs.push(...result.docs);
       for (const { finding, range } of result.found) {
         if (only && !only(finding.code)) continue;
         if (suppressed(finding.code, range.start.line)) continue;
@@ -93,12 +97,19 @@ export function* findingsSteps(
     }
     yield;
   }
-  return { diagnostics: out, basis: { reads, generations } };
+  return { diagnostics: out, basis: { reads, generations, docs: uniqueStamps(docs) } };
 }
 
-/** Whether findings judged on `basis` still stand with the index's facts at `gens` (same text and settings). */
-export function findingsHold(basis: FindingsBasis, gens: FactGenerations): boolean {
-  return stillValid(basis, gens);
+function uniqueStamps(docs: DocStamp[]): DocStamp[] {
+  if (docs.length < 2) return docs;
+  const seen = new Map<string, DocStamp>();
+  for (const d of docs) seen.set(`${d.uri}#${d.doc}`, d);
+  return [...seen.values()];
+}
+
+/** Whether findings judged on `basis` still stand with the index's facts now (same text and settings). */
+export function findingsHold(basis: FindingsBasis, index: WorkspaceIndex): boolean {
+  return stillValid(basis, index.generations, index);
 }
 
 /** Fact categories a rule read: bits of `FactGenerations`. */
@@ -107,7 +118,23 @@ const SECRETS = 2;
 const CLUSTER = 4;
 const IDENTITY_REFS = 8;
 const RENDERED = 16;
-const ALL_FACTS = SERVICE_ACCOUNTS | SECRETS | CLUSTER | IDENTITY_REFS | RENDERED;
+/** The renderings of particular documents (`renderingsOf`): valid while their rendering stamps stay. */
+const DOC_RENDERED = 32;
+const RENDERED_ACCOUNTS = 64;
+const RENDERED_CONTROLLERS = 128;
+const RENDER_PROBLEMS = 256;
+const RENDERED_LOGINS = 512;
+const ALL_FACTS =
+  SERVICE_ACCOUNTS |
+  SECRETS |
+  CLUSTER |
+  IDENTITY_REFS |
+  RENDERED |
+  DOC_RENDERED |
+  RENDERED_ACCOUNTS |
+  RENDERED_CONTROLLERS |
+  RENDER_PROBLEMS |
+  RENDERED_LOGINS;
 
 /**
  * What each `WorkspaceIndex` query reads. Keyed by the index's own member names, so renaming a query without this
@@ -124,10 +151,13 @@ const QUERY_READS = {
   clustersOf: CLUSTER,
   clusters: CLUSTER,
   rootOf: CLUSTER,
-  renderingsOf: RENDERED | CLUSTER,
+  renderingsOf: DOC_RENDERED | CLUSTER,
   renderingOf: RENDERED | CLUSTER,
   readByCluster: RENDERED | CLUSTER,
-  registryLogins: IDENTITY_REFS | RENDERED | CLUSTER,
+  renderedAccounts: RENDERED_ACCOUNTS | CLUSTER,
+  renderedDeployments: RENDERED_CONTROLLERS | CLUSTER,
+  renderProblemsOf: RENDER_PROBLEMS | CLUSTER,
+  registryLogins: IDENTITY_REFS | RENDERED_LOGINS | CLUSTER,
   generations: 0,
 } as const satisfies Partial<Record<keyof WorkspaceIndex, number>>;
 
@@ -137,7 +167,11 @@ function readsOf(member: string | symbol): number {
     : ALL_FACTS;
 }
 
-function stillValid(result: Pick<RuleResult, 'reads' | 'generations'>, gens: FactGenerations): boolean {
+function stillValid(
+  result: Pick<RuleResult, 'reads' | 'generations' | 'docs'>,
+  gens: Readonly<FactGenerations>,
+  index: WorkspaceIndex,
+): boolean {
   const r = result.reads;
   if (r === 0) return true;
   const then = result.generations;
@@ -146,7 +180,12 @@ function stillValid(result: Pick<RuleResult, 'reads' | 'generations'>, gens: Fac
     (!(r & SECRETS) || then.secrets === gens.secrets) &&
     (!(r & IDENTITY_REFS) || then.identityRefs === gens.identityRefs) &&
     (!(r & CLUSTER) || then.cluster === gens.cluster) &&
-    (!(r & RENDERED) || then.rendered === gens.rendered)
+    (!(r & RENDERED) || then.rendered === gens.rendered) &&
+    (!(r & RENDERED_ACCOUNTS) || then.renderedAccounts === gens.renderedAccounts) &&
+    (!(r & RENDERED_CONTROLLERS) || then.renderedControllers === gens.renderedControllers) &&
+    (!(r & RENDER_PROBLEMS) || then.renderProblems === gens.renderProblems) &&
+    (!(r & RENDERED_LOGINS) || then.renderedLogins === gens.renderedLogins) &&
+    (!(r & DOC_RENDERED) || result.docs.every((d) => index.renderStampOf(d.uri, d.doc) === d.stamp))
   );
 }
 
@@ -166,14 +205,25 @@ function runRule(rule: Rule, doc: ManifestDoc, ctx: FeatureContext, tracker: Rul
   }
   if (findings.length === 0 && tracker.reads === 0) return NOTHING_FOUND;
   const found = findings.length === 0 ? [] : findings.map((finding) => ({ finding, range: doc.range(finding.span) }));
-  return { found, reads: tracker.reads, generations: tracker.generations() };
+  return { found, reads: tracker.reads, generations: tracker.generations(), docs: tracker.docs };
 }
 
 /** The most common result: nothing found, no workspace fact read (shared, to keep the cache small). */
 const NOTHING_FOUND: RuleResult = Object.freeze({
   found: Object.freeze([]) as RuleResult['found'],
   reads: 0,
-  generations: Object.freeze({ serviceAccounts: 0, secrets: 0, identityRefs: 0, cluster: 0, rendered: 0 }),
+  generations: Object.freeze({
+    serviceAccounts: 0,
+    secrets: 0,
+    identityRefs: 0,
+    cluster: 0,
+    rendered: 0,
+    renderedAccounts: 0,
+    renderedControllers: 0,
+    renderProblems: 0,
+    renderedLogins: 0,
+  }),
+  docs: Object.freeze([]) as readonly DocStamp[],
 });
 
 /**
@@ -182,6 +232,8 @@ const NOTHING_FOUND: RuleResult = Object.freeze({
  */
 class RuleTracker {
   reads = 0;
+  /** The documents whose renderings the rule read (`renderingsOf`), with their stamps. */
+  docs: DocStamp[] = [];
   readonly trackedIndex: WorkspaceIndex;
   private snapshot: FactGenerations | undefined;
 
@@ -195,7 +247,11 @@ class RuleTracker {
       s.secrets !== g.secrets ||
       s.identityRefs !== g.identityRefs ||
       s.cluster !== g.cluster ||
-      s.rendered !== g.rendered
+      s.rendered !== g.rendered ||
+      s.renderedAccounts !== g.renderedAccounts ||
+      s.renderedControllers !== g.renderedControllers ||
+      s.renderProblems !== g.renderProblems ||
+      s.renderedLogins !== g.renderedLogins
     )
       this.snapshot = { ...g };
     return this.snapshot!;
@@ -209,6 +265,11 @@ class RuleTracker {
     this.trackedIndex = new Proxy(index, {
       get: (target, prop, receiver) => {
         this.reads |= readsOf(prop);
+        if (prop === 'renderingsOf')
+          return (uri: string, doc: number) => {
+            this.docs.push({ uri, doc, stamp: index.renderStampOf(uri, doc) });
+            return index.renderingsOf(uri, doc);
+          };
         const value: unknown = Reflect.get(target, prop, receiver);
         return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
       },
@@ -217,6 +278,7 @@ class RuleTracker {
 
   contextFor(doc: ManifestDoc, settings: FeatureContext['settings']): RuleContext {
     this.reads = 0;
+    this.docs = [];
     return new TrackedRuleContext(this, doc, settings);
   }
 }

@@ -11,6 +11,15 @@ export interface RuleResult {
   /** Fact categories read, and their generations at the time. */
   readonly reads: number;
   readonly generations: FactGenerations;
+  /** The documents whose renderings it read, with their rendering stamps then (see `renderStampOf`). */
+  readonly docs: readonly DocStamp[];
+}
+
+/** A document's rendering stamp as a rule read it. */
+export interface DocStamp {
+  readonly uri: string;
+  readonly doc: number;
+  readonly stamp: number;
 }
 
 export interface DocCache {

@@ -90,7 +90,7 @@ export function renderCluster(
       objects = applyFluxSpec(by, objects, host, result);
       all.push(...objects);
       variables = variablesOf(by, lookup);
-      if (variables) objects = substituteObjects(objects, variables, strict, result, idOf(by).name);
+      if (variables) objects = substituteObjects(objects, variables, strict, result, idOf(by).name, host.memo);
     } else {
       // Applied by a Kustomization outside the repository: its postBuild, if any, is not known here.
       objects = variablesUnknown(objects, 'the Kustomization that applies this directory (not in the repository)');

@@ -12,7 +12,14 @@ import {
 } from '../catalog';
 import { isScalar, type ScalarNode, type YamlNode } from '../document/nodes';
 import { uriToPath } from '../workspace/files';
-import { applyPatch, transformNamespace, type BuildResult, type RenderHost } from './kustomize';
+import {
+  applyPatch,
+  transformNamespace,
+  type BuildMemo,
+  type BuildResult,
+  type RenderHost,
+  type RenderProblem,
+} from './kustomize';
 import { annotationsOf, idOf, type RObject } from './object';
 import { targetOf } from './selectors';
 import {
@@ -50,6 +57,27 @@ export type ObjectLookup = (kind: string, namespace: string | undefined, name: s
 function parseInlinePatch(host: RenderHost, scalar: RNode, note: string, out: Pick<BuildResult, 'unknowns'>): RNode[] {
   if (scalar.type !== 'scalar' || typeof scalar.value !== 'string') return [];
   const path = uriToPath(scalar.at.uri);
+  const stamp = path && host.memo && host.stamp?.(path);
+  if (!stamp) return parseInlinePatchUncached(host, scalar, path, note, out);
+  const { line, character } = scalar.at.range.start;
+  const key = `${path}\0flux-patch ${line}:${character}\0${note}\0${scalar.at.via}`;
+  const parsed = host.memo!.patchBodiesOf(key, stamp, () => {
+    const sub: Pick<BuildResult, 'unknowns'> = { unknowns: [] };
+    const nodes = parseInlinePatchUncached(host, scalar, path, note, sub);
+    return sub.unknowns.length > 0 ? undefined : nodes;
+  });
+  if (parsed) return [...parsed];
+  out.unknowns.push({ at: scalar.at, why: 'inline patch is not valid YAML' });
+  return [];
+}
+
+function parseInlinePatchUncached(
+  host: RenderHost,
+  scalar: RScalar,
+  path: string | undefined,
+  note: string,
+  out: Pick<BuildResult, 'unknowns'>,
+): RNode[] {
   const model = path ? host.model(path) : undefined;
   const start = model?.lines.offsetAt(scalar.at.range.start);
   const doc = start === undefined ? undefined : model!.docAt(start);
@@ -76,16 +104,19 @@ function findScalarAt(root: YamlNode | undefined, offset: number): ScalarNode | 
 /** `spec.patches`, `spec.targetNamespace` and `spec.commonMetadata` of a Flux Kustomization over its build. */
 export function applyFluxSpec(ks: RObject, objects: RObject[], host: RenderHost, out: BuildResult): RObject[] {
   const note = `spec.patches of Kustomization ${idOf(ks).name}`;
+  const memo = host.memo;
   for (const entry of itemsOf(nodeIn(ks.node, ['spec', 'patches']))) {
     const target = targetOf(nodeIn(entry, ['target']));
     const patch = nodeIn(entry, ['patch']);
     if (!patch) continue;
     for (const body of parseInlinePatch(host, patch, note, out)) {
-      const flux = relabel(body, 'flux-patch');
-      objects = applyPatch(objects, flux, target, out);
+      const flux = memo
+        ? memo.step(body, entry, RELABEL, () => relabel(body, 'flux-patch'))
+        : relabel(body, 'flux-patch');
+      objects = applyPatch(objects, flux, target, out, false, { memo, key: entry });
     }
   }
-  objects = transformNamespace(objects, nodeIn(ks.node, ['spec', 'targetNamespace']));
+  objects = transformNamespace(objects, nodeIn(ks.node, ['spec', 'targetNamespace']), { memo, key: ks.node });
   for (const field of ['labels', 'annotations'] as const) {
     const pairs = nodeIn(ks.node, ['spec', 'commonMetadata', field]);
     for (const [key, e] of entriesOf(pairs)) {
@@ -98,6 +129,8 @@ export function applyFluxSpec(ks: RObject, objects: RObject[], host: RenderHost,
   }
   return objects;
 }
+
+const RELABEL = {};
 
 function relabel(node: RNode, via: At['via']): RNode {
   return mapScalars(node, (s) => ({ ...s, at: { ...s.at, via } }));
@@ -233,9 +266,11 @@ export function substituteObjects(
   strict: boolean,
   out: BuildResult,
   ksName: string,
+  memo?: BuildMemo,
 ): RObject[] {
-  return objects.map((obj) => {
-    if (annotationsOf(obj).get(SUBSTITUTE_ANNOTATION) === SUBSTITUTE_DISABLED) return obj;
+  const one = (obj: RObject): { obj: RObject; problems: RenderProblem[] } => {
+    const problems: RenderProblem[] = [];
+    if (annotationsOf(obj).get(SUBSTITUTE_ANNOTATION) === SUBSTITUTE_DISABLED) return { obj, problems };
     let changed = false;
     const node = mapScalars(obj.node, (s): RNode | undefined => {
       if (typeof s.value !== 'string' || !s.value.includes('${')) return undefined;
@@ -250,7 +285,7 @@ export function substituteObjects(
           at: s.at,
         };
       if (r.missing.length > 0 && strict) {
-        out.problems.push({
+        problems.push({
           at: s.at,
           message: `variable not set (strict mode): "${r.missing[0]}" — Kustomization ${ksName} fails to apply`,
           kind: 'failed',
@@ -261,8 +296,43 @@ export function substituteObjects(
       const scalar: RScalar = { type: 'scalar', value: r.text, at: single ?? { ...s.at, via: 'substitution' }, before };
       return scalar;
     });
-    return changed
-      ? { ...obj, node: node as RMap, changedBy: [...obj.changedBy, { ...obj.node.at, via: 'substitution' }] }
-      : obj;
+    return {
+      obj: changed
+        ? { ...obj, node: node as RMap, changedBy: [...obj.changedBy, { ...obj.node.at, via: 'substitution' }] }
+        : obj,
+      problems,
+    };
+  };
+  // The same variables (values and where they come from) substitute an unchanged object the same way.
+  const key = memo?.intern(`${strict}\0${ksName}\0${variablesFingerprint(vars)}`);
+  return objects.map((obj) => {
+    const r = memo && key ? memo.step(obj, key, SUBSTITUTION, () => one(obj)) : one(obj);
+    out.problems.push(...r.problems);
+    return r.obj;
   });
+}
+
+const SUBSTITUTION = {};
+
+/** A text equal for equal variables (values and where each comes from). */
+export function variablesFingerprint(vars: Variables): string {
+  const known = fingerprints.get(vars);
+  if (known !== undefined) return known;
+  const made = computeFingerprint(vars);
+  fingerprints.set(vars, made);
+  return made;
+}
+
+const fingerprints = new WeakMap<Variables, string>();
+
+function computeFingerprint(vars: Variables): string {
+  const parts: string[] = [vars.unknownSources.join('\u0001')];
+  for (const [name, v] of vars.values) {
+    const at = v.at;
+    parts.push(
+      `${name}=${v.value}@${at?.uri ?? ''}:${at?.range.start.line ?? ''}:${at?.range.start.character ?? ''}:` +
+        `${at?.range.end.line ?? ''}:${at?.range.end.character ?? ''}:${at?.via ?? ''}:${at?.note ?? ''}`,
+    );
+  }
+  return parts.join('\u0000');
 }

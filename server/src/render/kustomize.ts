@@ -12,6 +12,7 @@ import { posix } from 'node:path';
 import { KUSTOMIZATION_FILE_NAMES, KUSTOMIZE_CONFIG_GROUP, isBuiltinApiGroup, isClusterScoped } from '../catalog';
 import type { ManifestDoc, ManifestFile } from '../document/manifest';
 import { isScalar, type ScalarNode } from '../document/nodes';
+import { uriToPath } from '../workspace/files';
 import { applyJsonPatch } from './jsonPatch';
 import { idOf, type RObject } from './object';
 import { aimsAtControllers, matchesTarget, targetOf, type PatchTarget } from './selectors';
@@ -30,6 +31,120 @@ export interface RenderHost {
   isDir(path: string): boolean;
   /** The platform's path functions (posix in tests of Windows paths aside). */
   readonly path: typeof posix;
+  /**
+   * Builds kept across renderings (every cluster that includes a base, every rendering after an edit elsewhere).
+   * Needs `stamp`; without a memo every rendering builds everything.
+   */
+  readonly memo?: BuildMemo;
+  /** A fingerprint of a file's text (equal texts, equal stamps), undefined when the file is not there. */
+  stamp?(path: string): string | undefined;
+  /** Moves whenever files appear or go (directory listings change). */
+  listingStamp?(): number;
+}
+
+/** A directory's build, with the stamps of every file it read when it was built. */
+interface MemoEntry {
+  readonly objects: readonly RObject[];
+  readonly unknowns: readonly Unknown[];
+  readonly problems: readonly RenderProblem[];
+  readonly inputs: ReadonlyMap<string, string | undefined>;
+  readonly listing: number;
+}
+
+/**
+ * What `kustomize build` of each directory gave, reused while the files it read are unchanged: a base included by
+ * four clusters' overlays is built once, and an edit to one overlay's patch re-builds that overlay only. Rendered
+ * trees are never mutated, so a build's objects can be shared by every rendering that includes it.
+ */
+export class BuildMemo {
+  private readonly dirs = new Map<string, MemoEntry>();
+  private readonly files = new Map<string, { stamp: string; objects: readonly RObject[] }>();
+  private readonly patchBodies = new Map<string, { stamp: string; bodies: readonly RNode[] | undefined }>();
+  private readonly interned = new Map<string, object>();
+  /** Per input object: its steps as flat triples (key, detail, result), newest last, a few at most. */
+  private readonly steps = new WeakMap<object, unknown[]>();
+
+  /**
+   * One transformation of one object (a patch, a transformer, a substitution), kept while its input object and the
+   * step's own nodes (`key`, `detail`: the patch body, its kustomization entry) are unchanged. Rendered trees are
+   * immutable, so an unchanged base renders through an unchanged overlay without any work. Each object keeps its
+   * last few steps only (older ones belong to kustomization texts edited since).
+   */
+  /** @internal */ step<T>(input: object, key: object, detail: object, make: () => T): T {
+    let list = this.steps.get(input);
+    if (list) {
+      for (let i = 0; i < list.length; i += 3) if (list[i] === key && list[i + 1] === detail) return list[i + 2] as T;
+    } else this.steps.set(input, (list = []));
+    const made = make();
+    if (list.length >= MAX_STEPS_PER_OBJECT * 3) list.splice(0, 3);
+    list.push(key, detail, made);
+    return made;
+  }
+
+  /** One object per distinct text (a step key made of values, such as a Kustomization's variables). */
+  /** @internal */ intern(text: string): object {
+    let key = this.interned.get(text);
+    if (!key) {
+      if (this.interned.size > 10_000) this.interned.clear();
+      this.interned.set(text, (key = { text }));
+    }
+    return key;
+  }
+
+  /** @internal */ dir(dir: string, host: RenderHost): MemoEntry | undefined {
+    const entry = this.dirs.get(dir);
+    if (!entry || !host.stamp) return undefined;
+    if (entry.listing !== host.listingStamp?.()) return undefined;
+    for (const [path, stamp] of entry.inputs) if (host.stamp(path) !== stamp) return undefined;
+    return entry;
+  }
+
+  /** @internal */ setDir(dir: string, entry: MemoEntry): void {
+    this.dirs.set(dir, entry);
+  }
+
+  /** @internal */ fileObjects(path: string, stamp: string, make: () => readonly RObject[]): readonly RObject[] {
+    const hit = this.files.get(path);
+    if (hit?.stamp === stamp) return hit.objects;
+    const objects = make();
+    this.files.set(path, { stamp, objects });
+    return objects;
+  }
+
+  /** @internal */ patchBodiesOf(
+    key: string,
+    stamp: string,
+    make: () => readonly RNode[] | undefined,
+  ): readonly RNode[] | undefined {
+    const hit = this.patchBodies.get(key);
+    if (hit?.stamp === stamp) return hit.bodies;
+    const bodies = make();
+    this.patchBodies.set(key, { stamp, bodies });
+    return bodies;
+  }
+
+  /** Forgets the builds of files that are gone (bounded memory over a long session). */
+  forget(paths: Iterable<string>): void {
+    for (const path of paths) {
+      this.files.delete(path);
+      this.dirs.delete(path);
+      for (const key of this.patchBodies.keys()) if (key.startsWith(path + '\0')) this.patchBodies.delete(key);
+    }
+  }
+
+  clear(): void {
+    this.dirs.clear();
+    this.files.clear();
+    this.patchBodies.clear();
+    this.interned.clear();
+  }
+}
+
+/** Where `applyPatch` and the transformers keep their per-object results (no memo: computed every time). */
+export interface StepMemo {
+  readonly memo: BuildMemo | undefined;
+  /** The kustomization (or Flux Kustomization) entry the step comes from: stable while its file is unchanged. */
+  readonly key: object;
 }
 
 /** Something the rendering could not know, where it was decided. */
@@ -55,6 +170,9 @@ export interface BuildResult {
 }
 
 const MAX_DEPTH = 40;
+const CYCLE = 'kustomization cycle through ';
+/** Steps one object keeps (the patches and transformers of the builds that include it). */
+const MAX_STEPS_PER_OBJECT = 16;
 
 /** A `kustomize build` of `dir`. */
 export function buildDir(dir: string, host: RenderHost): BuildResult {
@@ -105,12 +223,39 @@ class Builder {
     return undefined;
   }
 
-  /** The objects a directory renders to. `stack` holds the directories being built (cycles are unknown). */
+  /**
+   * The objects a directory renders to. `stack` holds the directories being built (cycles are unknown). A build
+   * that did not depend on the stack (no cycle met) is kept in the host's memo while the files it read are unchanged.
+   */
   dir(dir: string, stack: readonly string[], depth: number): RObject[] {
     if (stack.includes(dir) || depth > MAX_DEPTH) {
-      this.out.unknowns.push({ at: undefined, why: `kustomization cycle through ${dir}` });
+      this.out.unknowns.push({ at: undefined, why: CYCLE + dir });
       return [];
     }
+    const memo = this.host.memo;
+    if (!memo || !this.host.stamp) return this.dirUncached(dir, stack, depth);
+    const hit = memo.dir(dir, this.host);
+    if (hit) {
+      for (const path of hit.inputs.keys()) this.out.inputs.add(path);
+      this.out.unknowns.push(...hit.unknowns);
+      this.out.problems.push(...hit.problems);
+      return [...hit.objects];
+    }
+    const listing = this.host.listingStamp?.() ?? 0;
+    const sub: BuildResult = { objects: [], unknowns: [], problems: [], inputs: new Set() };
+    const objects = new Builder(this.host, sub).dirUncached(dir, stack, depth);
+    for (const path of sub.inputs) this.out.inputs.add(path);
+    this.out.unknowns.push(...sub.unknowns);
+    this.out.problems.push(...sub.problems);
+    if (!sub.unknowns.some((u) => u.why.startsWith(CYCLE))) {
+      const inputs = new Map<string, string | undefined>();
+      for (const path of sub.inputs) inputs.set(path, this.host.stamp(path));
+      memo.setDir(dir, { objects, unknowns: sub.unknowns, problems: sub.problems, inputs, listing });
+    }
+    return [...objects];
+  }
+
+  private dirUncached(dir: string, stack: readonly string[], depth: number): RObject[] {
     const kfile = this.kustomizationFile(dir);
     if (!kfile) return this.generated(dir, [...stack, dir], depth);
     const model = this.read(kfile);
@@ -122,6 +267,15 @@ class Builder {
   private read(path: string): ManifestFile | undefined {
     this.out.inputs.add(path);
     return this.host.model(path);
+  }
+
+  /** Nodes converted from a document (its root, an inline patch in it), kept while the file's text is unchanged. */
+  private converted(kdoc: ManifestDoc, what: string, make: () => RNode[]): readonly RNode[] {
+    const memo = this.host.memo;
+    const path = memo && uriToPath(kdoc.file.uri);
+    const stamp = path && this.host.stamp?.(path);
+    if (!stamp) return make();
+    return memo!.patchBodiesOf(`${path}\0${kdoc.index}\0${what}`, stamp, make) ?? [];
   }
 
   /** kustomize-controller's generated kustomization: every manifest below `dir`, nested kustomizations whole. */
@@ -141,6 +295,13 @@ class Builder {
 
   /** The Kubernetes objects of a file (documents with apiVersion and kind; kustomization files are not objects). */
   fileObjects(path: string): RObject[] {
+    const stamp = this.host.memo && this.host.stamp?.(path);
+    if (!stamp) return this.convertFile(path);
+    this.out.inputs.add(path);
+    return [...this.host.memo!.fileObjects(path, stamp, () => this.convertFile(path))];
+  }
+
+  private convertFile(path: string): RObject[] {
     const model = this.read(path);
     if (!model) return [];
     const objects: RObject[] = [];
@@ -166,7 +327,8 @@ class Builder {
     stack: readonly string[],
     depth: number,
   ): RObject[] {
-    const k = fromYaml(kdoc, kdoc.root, 'file') as RMap;
+    const k = this.converted(kdoc, 'kustomization', () => [fromYaml(kdoc, kdoc.root, 'file')])[0] as RMap;
+    const step = (key: object): StepMemo => ({ memo: this.host.memo, key });
     let objects = [...incoming];
     for (const key of NOT_MODELLED)
       if (k.entries.has(key))
@@ -203,12 +365,12 @@ class Builder {
     // kustomize's order of built-in transformers: strategic merge patches, patches, namespace, prefix/suffix,
     // labels, annotations, then JSON6902 patches.
     objects = this.patches(kdoc, k, dir, objects, 'merge');
-    objects = transformNamespace(objects, nodeIn(k, ['namespace']));
-    objects = transformNames(objects, nodeIn(k, ['namePrefix']), nodeIn(k, ['nameSuffix']));
-    objects = addMetadata(objects, 'labels', nodeIn(k, ['commonLabels']));
+    objects = transformNamespace(objects, nodeIn(k, ['namespace']), step(k));
+    objects = transformNames(objects, nodeIn(k, ['namePrefix']), nodeIn(k, ['nameSuffix']), step(k));
+    objects = addMetadata(objects, 'labels', nodeIn(k, ['commonLabels']), step(k));
     for (const item of itemsOf(nodeIn(k, ['labels'])))
-      objects = addMetadata(objects, 'labels', nodeIn(item, ['pairs']));
-    objects = addMetadata(objects, 'annotations', nodeIn(k, ['commonAnnotations']));
+      objects = addMetadata(objects, 'labels', nodeIn(item, ['pairs']), step(item));
+    objects = addMetadata(objects, 'annotations', nodeIn(k, ['commonAnnotations']), step(k));
     objects = this.patches(kdoc, k, dir, objects, 'json6902');
     const replacements = this.replacements(k, dir);
     return replacements.length === 0
@@ -282,25 +444,34 @@ class Builder {
       const file = textIn(entry, [pathKey]);
       if (file) {
         const path = this.host.path.resolve(dir, file);
-        const model = this.read(path);
-        if (!model) {
+        const convert = (): RNode[] | undefined => {
+          const model = this.read(path);
+          return model?.docs.filter((d) => d.root).map((d) => fromYaml(d, d.root, 'patch', note));
+        };
+        const memo = this.host.memo;
+        const stamp = memo && this.host.stamp?.(path);
+        this.out.inputs.add(path);
+        const found = stamp ? memo!.patchBodiesOf(`${path}\0${note}`, stamp, convert) : convert();
+        if (!found) {
           this.out.unknowns.push({ at: entry.at, why: `patch file ${file} not found` });
           return [];
         }
-        return model.docs.filter((d) => d.root).map((d) => fromYaml(d, d.root, 'patch', note));
+        return [...found];
       }
       return this.inline(kdoc, entry, inlineKey, note);
     };
     if (which === 'json6902') {
       for (const entry of itemsOf(nodeIn(k, ['patchesJson6902']))) {
         const target = targetOf(nodeIn(entry, ['target']));
-        for (const body of bodies(entry, 'path', 'patch')) objects = applyPatch(objects, body, target, this.out, true);
+        for (const body of bodies(entry, 'path', 'patch'))
+          objects = applyPatch(objects, body, target, this.out, true, { memo: this.host.memo, key: entry });
       }
       return objects;
     }
     for (const entry of itemsOf(nodeIn(k, ['patches']))) {
       const target = targetOf(nodeIn(entry, ['target']));
-      for (const body of bodies(entry, 'path', 'patch')) objects = applyPatch(objects, body, target, this.out);
+      for (const body of bodies(entry, 'path', 'patch'))
+        objects = applyPatch(objects, body, target, this.out, false, { memo: this.host.memo, key: entry });
     }
     for (const entry of itemsOf(nodeIn(k, ['patchesStrategicMerge']))) {
       const bodiesOf =
@@ -314,22 +485,33 @@ class Builder {
               '',
             )
           : this.inlineScalar(kdoc, entry, note);
-      for (const body of bodiesOf) objects = applyPatch(objects, body, undefined, this.out);
+      for (const body of bodiesOf)
+        objects = applyPatch(objects, body, undefined, this.out, false, { memo: this.host.memo, key: entry });
     }
     return objects;
   }
 
   /** The YAML of an inline patch (`patch: |`), with positions in the kustomization file. */
   private inline(kdoc: ManifestDoc, entry: RNode, key: string, note: string): RNode[] {
-    const scalar = findScalar(kdoc, entry, key);
-    return scalar ? this.nested(kdoc, scalar, note) : [];
+    const where = `inline ${entry.at.range.start.line}:${entry.at.range.start.character} ${key}`;
+    return [
+      ...this.converted(kdoc, where, () => {
+        const scalar = findScalar(kdoc, entry, key);
+        return scalar ? this.nested(kdoc, scalar, note) : [];
+      }),
+    ];
   }
 
   private inlineScalar(kdoc: ManifestDoc, entry: RNode, note: string): RNode[] {
     if (entry.type !== 'scalar')
       return entry.type === 'map' ? [{ ...entry, at: { ...entry.at, via: 'patch', note } }] : [];
-    const scalar = scalarAtRange(kdoc, entry);
-    return scalar ? this.nested(kdoc, scalar, note) : [];
+    const where = `inline ${entry.at.range.start.line}:${entry.at.range.start.character}`;
+    return [
+      ...this.converted(kdoc, where, () => {
+        const scalar = scalarAtRange(kdoc, entry);
+        return scalar ? this.nested(kdoc, scalar, note) : [];
+      }),
+    ];
   }
 
   private nested(kdoc: ManifestDoc, scalar: ScalarNode, note: string): RNode[] {
@@ -382,28 +564,41 @@ export function applyPatch(
   target: PatchTarget | undefined,
   out: Pick<BuildResult, 'problems' | 'unknowns'>,
   forceJson = false,
+  memo?: StepMemo,
 ): RObject[] {
   const json = forceJson || body.type === 'seq';
   let matched = 0;
   const patchAt = body.at;
   const result: RObject[] = [];
-  for (const obj of objects) {
+  const one = (obj: RObject): PatchStep => {
     const hit = target ? matchesTarget(obj, target) : !json && namedBy(obj, body);
-    if (!hit) {
+    if (!hit) return UNMATCHED;
+    if (json) {
+      const { node, errors } = applyJsonPatch(obj.node, body);
+      return {
+        hit: true,
+        errors,
+        obj: node.type === 'map' ? { ...obj, node, changedBy: [...obj.changedBy, patchAt] } : obj,
+      };
+    }
+    const patch = target ? withoutIdentity(body) : body;
+    const merged = strategicMerge(obj.node, patch, { builtin: isBuiltinApiGroup(idOf(obj).group) });
+    if (merged === undefined) return { hit: true, errors: [], obj: undefined }; // `$patch: delete`
+    return {
+      hit: true,
+      errors: [],
+      obj: merged.type === 'map' ? { ...obj, node: merged, changedBy: [...obj.changedBy, patchAt] } : obj,
+    };
+  };
+  for (const obj of objects) {
+    const r = memo?.memo ? memo.memo.step(obj, body, memo.key, () => one(obj)) : one(obj);
+    if (!r.hit) {
       result.push(obj);
       continue;
     }
     matched++;
-    if (json) {
-      const { node, errors } = applyJsonPatch(obj.node, body);
-      for (const e of errors) out.problems.push({ at: patchAt, message: e, kind: 'failed' });
-      result.push(node.type === 'map' ? { ...obj, node, changedBy: [...obj.changedBy, patchAt] } : obj);
-    } else {
-      const patch = target ? withoutIdentity(body) : body;
-      const merged = strategicMerge(obj.node, patch, { builtin: isBuiltinApiGroup(idOf(obj).group) });
-      if (merged === undefined) continue; // `$patch: delete`
-      result.push(merged.type === 'map' ? { ...obj, node: merged, changedBy: [...obj.changedBy, patchAt] } : obj);
-    }
+    for (const e of r.errors) out.problems.push({ at: patchAt, message: e, kind: 'failed' });
+    if (r.obj) result.push(r.obj);
   }
   if (matched === 0 && !aimsAtControllers(target, textIn(body, ['metadata', 'name']))) {
     const what = target
@@ -414,6 +609,21 @@ export function applyPatch(
     out.problems.push({ at: patchAt, message: what, kind: target || !json ? 'no-effect' : 'failed' });
   }
   return result;
+}
+
+interface PatchStep {
+  readonly hit: boolean;
+  readonly errors: readonly string[];
+  /** The patched object; undefined when the patch deletes it. */
+  readonly obj: RObject | undefined;
+}
+
+const UNMATCHED: PatchStep = { hit: false, errors: [], obj: undefined };
+
+/** `f(obj)` for every object, through the step memo when there is one. */
+function eachObject(objects: RObject[], key: object, memo: StepMemo | undefined, f: (o: RObject) => RObject) {
+  const m = memo?.memo;
+  return m ? objects.map((o) => m.step(o, key, memo.key, () => f(o))) : objects.map(f);
 }
 
 /** Whether a strategic merge patch without target names this object (kind, name and, when set, namespace). */
@@ -447,10 +657,10 @@ function withoutIdentity(body: RNode): RNode {
 }
 
 /** kustomize's `namespace:` (and Flux's `targetNamespace`): every namespaced object moves there. */
-export function transformNamespace(objects: RObject[], ns: RNode | undefined): RObject[] {
+export function transformNamespace(objects: RObject[], ns: RNode | undefined, memo?: StepMemo): RObject[] {
   if (ns?.type !== 'scalar' || typeof ns.value !== 'string' || ns.value === '') return objects;
   const at: At = { ...ns.at, via: 'transformer' };
-  return objects.map((obj) => {
+  return eachObject(objects, ns, memo, (obj) => {
     const id = idOf(obj);
     if (isClusterScoped(id.group, id.kind) || id.namespace === ns.value) return obj;
     let node = setIn(obj.node, ['metadata', 'namespace'], { type: 'scalar', value: ns.value, at }, at) as RMap;
@@ -464,12 +674,17 @@ export function transformNamespace(objects: RObject[], ns: RNode | undefined): R
   });
 }
 
-function transformNames(objects: RObject[], prefix: RNode | undefined, suffix: RNode | undefined): RObject[] {
+function transformNames(
+  objects: RObject[],
+  prefix: RNode | undefined,
+  suffix: RNode | undefined,
+  memo?: StepMemo,
+): RObject[] {
   const p = prefix?.type === 'scalar' && typeof prefix.value === 'string' ? prefix.value : '';
   const s = suffix?.type === 'scalar' && typeof suffix.value === 'string' ? suffix.value : '';
   if (!p && !s) return objects;
   const at: At = { ...(prefix ?? suffix)!.at, via: 'transformer' };
-  return objects.map((obj) => {
+  return eachObject(objects, (prefix ?? suffix)!, memo, (obj) => {
     const id = idOf(obj);
     if (id.kind === 'Namespace' || id.kind === 'CustomResourceDefinition' || !id.name) return obj;
     const node = setIn(obj.node, ['metadata', 'name'], { type: 'scalar', value: `${p}${id.name}${s}`, at }) as RMap;
@@ -478,10 +693,15 @@ function transformNames(objects: RObject[], prefix: RNode | undefined, suffix: R
   });
 }
 
-function addMetadata(objects: RObject[], field: 'labels' | 'annotations', pairs: RNode | undefined): RObject[] {
+function addMetadata(
+  objects: RObject[],
+  field: 'labels' | 'annotations',
+  pairs: RNode | undefined,
+  memo?: StepMemo,
+): RObject[] {
   const values = stringsOf(pairs);
   if (values.size === 0 || pairs?.type !== 'map') return objects;
-  return objects.map((obj) => {
+  return eachObject(objects, pairs, memo, (obj) => {
     let node: RNode = obj.node;
     for (const [k, e] of pairs.entries) {
       if (!values.has(k)) continue;

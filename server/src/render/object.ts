@@ -28,6 +28,15 @@ export interface ObjectId {
 /** apiVersion, kind, name and namespace as the rendering has them now. */
 export function idOf(obj: RObject | RMap): ObjectId {
   const node = 'node' in obj ? obj.node : obj;
+  let id = ids.get(node);
+  if (!id) ids.set(node, (id = computeId(node)));
+  return id;
+}
+
+/** Rendered trees never change: an object's id is read once per tree. */
+const ids = new WeakMap<RMap, ObjectId>();
+
+function computeId(node: RMap): ObjectId {
   const apiVersion = textIn(node, ['apiVersion']) ?? '';
   const slash = apiVersion.indexOf('/');
   return {

@@ -23,13 +23,22 @@ export function uriToPath(uri: string): string | undefined {
   } catch {
     path = undefined;
   }
-  if (pathsByUri.size >= 20_000) pathsByUri.clear();
+  if (pathsByUri.size >= 100_000) pathsByUri.clear();
   pathsByUri.set(uri, path);
   return path;
 }
 
+/** `pathToFileURL` is slow (percent-encoding in JavaScript) and rendering asks for the same paths again and again. */
+const urisByPath = new Map<string, string>();
+
 export function pathToUri(path: string): string {
-  return pathToFileURL(path).href;
+  let uri = urisByPath.get(path);
+  if (uri === undefined) {
+    uri = pathToFileURL(path).href;
+    if (urisByPath.size >= 100_000) urisByPath.clear();
+    urisByPath.set(path, uri);
+  }
+  return uri;
 }
 
 /** Every YAML file below `root`, skipping VCS and dependency folders and symlinked directories. */

@@ -1,12 +1,12 @@
 import * as nodePath from 'node:path';
 import { dirname, join, relative, resolve, sep, basename } from 'node:path';
+import { variablesFingerprint } from '../render/flux';
 import { renderCluster, sourceKey, type Applied, type FleetRendering } from '../render/fleet';
-import type { RenderHost } from '../render/kustomize';
+import { BuildMemo, type RenderHost } from '../render/kustomize';
 import type { RObject } from '../render/object';
-import { nodeIn, textIn } from '../render/value';
+import { sameItems, sameProblems, viewsOf, type AccountsView, type ProblemsView } from '../render/views';
 import { parseManifest, type ManifestFile, type ParseBudget } from '../document/manifest';
 import {
-  azureLoginHost,
   BOOTSTRAP_DIR,
   BOOTSTRAP_KUSTOMIZATION_NAME,
   CLUSTERS_DIR,
@@ -55,6 +55,11 @@ export interface FactGenerations {
   cluster: number;
   /** Moves when a file a cluster rendering read changes, or files appear or go. */
   rendered: number;
+  /** Move only when that view of some cluster's rendering changed (see `render/views.ts`). */
+  renderedAccounts: number;
+  renderedControllers: number;
+  renderProblems: number;
+  renderedLogins: number;
 }
 
 /** A 53-bit hash of a text with its length (cyrb53): equal fingerprints mean equal texts, for all practical purposes. */
@@ -114,13 +119,45 @@ export class WorkspaceIndex {
   private versionOverride: string | undefined;
   /** `.flux-azure.yaml` of each workspace folder that has one. */
   private readonly configs = new Map<string, RepoConfig>();
-  readonly generations: FactGenerations = { serviceAccounts: 0, secrets: 0, identityRefs: 0, cluster: 0, rendered: 0 };
+  private readonly gens: FactGenerations = {
+    serviceAccounts: 0,
+    secrets: 0,
+    identityRefs: 0,
+    cluster: 0,
+    rendered: 0,
+    renderedAccounts: 0,
+    renderedControllers: 0,
+    renderProblems: 0,
+    renderedLogins: 0,
+  };
+
+  /**
+   * The fact generations now. Renderings whose inputs changed are rendered again first, so that the views' and the
+   * documents' rendering stamps say whether what they show changed.
+   */
+  get generations(): Readonly<FactGenerations> {
+    if (this.renderStale) this.refreshRenderings();
+    return this.gens;
+  }
   /** Renderings by cluster directory, with the fingerprints of the files they read. */
   private readonly renderCache = new Map<
     string,
-    { rendering: FleetRendering; inputs: Map<string, string>; generation: number }
+    { rendering: FleetRendering; inputs: Map<string, string>; generation: number; cluster: Cluster }
   >();
+  /** Per document (`uri#index`): moves when its objects as some cluster applies them change. */
+  private readonly docStamps = new Map<string, number>();
+  /** The stamp of every document not changed since renderings were last dropped. */
+  private stampBase = 0;
+  private stampCounter = 0;
+  /** Some file a cached rendering read has changed since (see `refreshRenderings`). */
+  private renderStale = false;
+  /** Render inputs changed, with the `rendered` generation each change made (trimmed as renderings catch up). */
+  private renderChanges: { generation: number; path: string }[] = [];
   private dirListing: Map<string, { files: string[]; dirs: Set<string> }> | undefined;
+  /** Moves with `dirListing` (files appeared or went): builds that listed directories are stale. */
+  private listingGeneration = 0;
+  /** Directory builds shared by every cluster's rendering and kept across renderings. */
+  private readonly buildMemo = new BuildMemo();
   private scanning: Promise<void> | undefined;
 
   /**
@@ -158,7 +195,7 @@ export class WorkspaceIndex {
 
   setVersionOverride(text: string | undefined): void {
     const next = text ? parseFluxVersion(text) : undefined;
-    if (next !== this.versionOverride) this.generations.cluster++;
+    if (next !== this.versionOverride) this.gens.cluster++;
     this.versionOverride = next;
   }
 
@@ -166,17 +203,26 @@ export class WorkspaceIndex {
     this.clustersCache = undefined;
     this.rootsCache = undefined;
     this.byName = undefined;
-    this.generations.serviceAccounts++;
-    this.generations.secrets++;
-    this.generations.identityRefs++;
-    this.generations.cluster++;
+    this.gens.serviceAccounts++;
+    this.gens.secrets++;
+    this.gens.identityRefs++;
+    this.gens.cluster++;
     this.membershipChanged();
   }
 
   private membershipChanged(): void {
     this.dirListing = undefined;
+    this.listingGeneration++;
     this.renderCache.clear();
-    this.generations.rendered++;
+    this.gens.rendered++;
+    this.gens.renderedAccounts++;
+    this.gens.renderedControllers++;
+    this.gens.renderProblems++;
+    this.gens.renderedLogins++;
+    this.docStamps.clear();
+    this.stampBase = ++this.stampCounter;
+    this.renderStale = false;
+    this.renderChanges = [];
   }
 
   /** Reads every YAML file of the workspace folders (concurrently, a few at a time). */
@@ -264,6 +310,7 @@ export class WorkspaceIndex {
     const existed = this.files.delete(uri);
     const path = uriToPath(uri);
     if (path && this.isRepoConfigFile(uri)) this.configs.delete(dirname(path));
+    if (existed && path) this.buildMemo.forget([path]);
     if (existed) this.membershipChanged();
     if (existed) this.invalidateAll();
     return existed;
@@ -296,24 +343,27 @@ export class WorkspaceIndex {
     const fingerprint = textFingerprint(file.text);
     if (!previous) this.membershipChanged();
     else if (previous.text !== fingerprint && this.isRenderInput(uri)) {
-      this.generations.rendered++;
+      this.gens.rendered++;
+      const path = uriToPath(uri);
+      if (path) this.renderChanges.push({ generation: this.gens.rendered, path });
       this.renderedChanged = true;
+      this.renderStale = true;
     }
     const changed = factsChanges(previous?.summary, summary);
     if (changed.serviceAccounts) {
-      this.generations.serviceAccounts++;
+      this.gens.serviceAccounts++;
       this.byName = undefined;
     }
     if (changed.secrets) {
-      this.generations.secrets++;
+      this.gens.secrets++;
       this.byName = undefined;
     }
     if (changed.identityRefs) {
-      this.generations.identityRefs++;
+      this.gens.identityRefs++;
       this.byName = undefined;
     }
     if (changed.cluster) {
-      this.generations.cluster++;
+      this.gens.cluster++;
       this.clustersCache = undefined;
       this.rootsCache = undefined;
     }
@@ -344,7 +394,7 @@ export class WorkspaceIndex {
     const changed = key(this.configs.get(root)) !== key(config);
     this.configs.set(root, config);
     if (changed) {
-      this.generations.cluster++;
+      this.gens.cluster++;
       this.clustersCache = undefined;
       this.membershipChanged();
     }
@@ -403,6 +453,9 @@ export class WorkspaceIndex {
       if (!read || 'skipped' in read) return undefined;
       return parseManifest(uri, 0, read.text);
     },
+    memo: this.buildMemo,
+    stamp: (path) => this.files.get(pathToUri(path))?.text,
+    listingStamp: () => this.listingGeneration,
     filesIn: (dir) => this.listing().get(dir)?.files ?? [],
     dirsIn: (dir) => [...(this.listing().get(dir)?.dirs ?? [])].sort(),
     isDir: (path) => this.listing().has(path),
@@ -411,9 +464,9 @@ export class WorkspaceIndex {
   /** What Flux applies to a cluster, rendered once per change of the files it reads. */
   renderingOf(cluster: Cluster): FleetRendering {
     const cached = this.renderCache.get(cluster.dir);
-    if (cached && cached.generation === this.generations.rendered) return cached.rendering;
-    if (cached && [...cached.inputs].every(([path, fp]) => this.files.get(pathToUri(path))?.text === fp)) {
-      cached.generation = this.generations.rendered;
+    if (cached && cached.generation === this.gens.rendered) return cached.rendering;
+    if (cached && !this.changedSince(cached.generation, cached.inputs)) {
+      cached.generation = this.gens.rendered;
       return cached.rendering;
     }
     const root = this.rootOf(cluster.dir + sep) ?? dirname(cluster.dir);
@@ -431,8 +484,77 @@ export class WorkspaceIndex {
     }
     const inputs = new Map<string, string>();
     for (const path of rendering.inputs) inputs.set(path, this.files.get(pathToUri(path))?.text ?? '');
-    this.renderCache.set(cluster.dir, { rendering, inputs, generation: this.generations.rendered });
+    this.renderCache.set(cluster.dir, { rendering, inputs, generation: this.gens.rendered, cluster });
+    if (cached) this.noteChanges(cached.rendering, rendering);
     return rendering;
+  }
+
+  /** Renders again every cached rendering a changed file fed, noting what changed in it. */
+  private refreshRenderings(): void {
+    this.renderStale = false;
+    for (const { cluster } of [...this.renderCache.values()]) this.renderingOf(cluster);
+    // Every cached rendering is current now: the changes so far are accounted for.
+    this.renderChanges = [];
+  }
+
+  /** Whether a file among `inputs` changed (to another text) after generation `since`. */
+  private changedSince(since: number, inputs: ReadonlyMap<string, string>): boolean {
+    for (const change of this.renderChanges) {
+      if (change.generation <= since || !inputs.has(change.path)) continue;
+      if (this.files.get(pathToUri(change.path))?.text !== inputs.get(change.path)) return true;
+    }
+    return false;
+  }
+
+  /**
+   * After a re-rendering: moves the stamp of each document whose objects changed, and the generation of each view
+   * that changed. Unchanged objects are the same objects (the build memo shares them), so this compares identities.
+   */
+  private noteChanges(before: FleetRendering, after: FleetRendering): void {
+    for (const [key, list] of after.bySource)
+      if (!sameApplications(before.bySource.get(key), list)) this.docStamps.set(key, ++this.stampCounter);
+    for (const key of before.bySource.keys())
+      if (!after.bySource.has(key)) this.docStamps.set(key, ++this.stampCounter);
+    const va = viewsOf(before);
+    const vb = viewsOf(after);
+    const a = va.digest;
+    const b = vb.digest;
+    if (!sameItems(a.accounts, b.accounts)) this.gens.renderedAccounts++;
+    if (!sameItems(a.deployments, b.deployments)) this.gens.renderedControllers++;
+    if (!sameProblems(va, vb)) this.gens.renderProblems++;
+    if (a.loginHosts !== b.loginHosts) this.gens.renderedLogins++;
+  }
+
+  /**
+   * A number that moves whenever the objects of a document, as the clusters that apply it have them, change (what
+   * `renderingsOf` answers). Findings that read only those stay valid while it stays.
+   */
+  renderStampOf(uri: string, doc: number): number {
+    if (this.renderStale) this.refreshRenderings();
+    // Renders what was never rendered (as `renderingsOf` would), without building its answer.
+    const key = sourceKey(uri, doc);
+    let found = false;
+    for (const cluster of this.clustersOf(uri)) found = this.renderingOf(cluster).bySource.has(key) || found;
+    if (!found) {
+      const path = uriToPath(uri);
+      if (path) for (const { cluster, files } of this.kustomizeRoots()) if (files.has(path)) this.renderingOf(cluster);
+    }
+    return this.docStamps.get(key) ?? this.stampBase;
+  }
+
+  /** The ServiceAccounts, namespaces, FluxInstances and HelmReleases a cluster's rendering holds. */
+  renderedAccounts(cluster: Cluster): AccountsView {
+    return viewsOf(this.renderingOf(cluster)).accounts;
+  }
+
+  /** The Deployments of a cluster's rendering (the controllers as Flux applies them). */
+  renderedDeployments(cluster: Cluster): readonly RObject[] {
+    return viewsOf(this.renderingOf(cluster)).deployments;
+  }
+
+  /** A cluster's rendering problems, whether anything in it is unknown, and the places that changed objects. */
+  renderProblemsOf(cluster: Cluster): ProblemsView {
+    return viewsOf(this.renderingOf(cluster)).problems;
   }
 
   /**
@@ -521,20 +643,12 @@ export class WorkspaceIndex {
    * cluster applies it. A host nobody logs in to may well allow anonymous pull.
    */
   registryLogins(): ReadonlySet<string> {
-    const stamp = `${this.generations.identityRefs}/${this.generations.rendered}/${this.generations.cluster}`;
+    const gens = this.generations;
+    const stamp = `${gens.identityRefs}/${gens.renderedLogins}/${gens.cluster}`;
     if (this.loginsCache?.stamp === stamp) return this.loginsCache.hosts;
     const hosts = new Set<string>();
     for (const file of this.files.values()) for (const h of file.facts.registryLogins) hosts.add(h);
-    for (const cluster of this.clusters())
-      for (const applied of this.renderingOf(cluster).applied)
-        for (const object of applied.objects) {
-          const host = azureLoginHost(
-            textIn(object.node, ['kind']) ?? '',
-            (path) => textIn(object.node, path),
-            (path) => nodeIn(object.node, path) !== undefined,
-          );
-          if (host) hosts.add(host);
-        }
+    for (const cluster of this.clusters()) for (const h of viewsOf(this.renderingOf(cluster)).loginHosts) hosts.add(h);
     this.loginsCache = { stamp, hosts };
     return hosts;
   }
@@ -561,9 +675,9 @@ export class WorkspaceIndex {
   inheritedNamespace(uri: string): string | undefined {
     const path = uriToPath(uri);
     if (!path) return undefined;
-    if (this.namespaceCacheGeneration !== this.generations.cluster) {
+    if (this.namespaceCacheGeneration !== this.gens.cluster) {
       this.namespaceCache.clear();
-      this.namespaceCacheGeneration = this.generations.cluster;
+      this.namespaceCacheGeneration = this.gens.cluster;
     }
     const dir = dirname(path);
     if (this.namespaceCache.has(dir)) return this.namespaceCache.get(dir);
@@ -840,4 +954,27 @@ export class WorkspaceIndex {
     }
     return files;
   }
+}
+
+/** Whether a document is applied the same way: the same objects (by identity) by the same Kustomizations. */
+function sameApplications(
+  a: readonly { object: RObject; applied: Applied }[] | undefined,
+  b: readonly { object: RObject; applied: Applied }[],
+): boolean {
+  return (
+    !!a &&
+    a.length === b.length &&
+    a.every(
+      (x, i) =>
+        x.object === b[i].object &&
+        x.applied.by === b[i].applied.by &&
+        x.applied.label === b[i].applied.label &&
+        sameVariables(x.applied, b[i].applied),
+    )
+  );
+}
+
+function sameVariables(a: Applied, b: Applied): boolean {
+  if (!a.variables || !b.variables) return a.variables === b.variables;
+  return variablesFingerprint(a.variables) === variablesFingerprint(b.variables);
 }

@@ -6,7 +6,7 @@ import {
   FLUX_INSTANCE_KIND,
   FLUX_NAMESPACE,
 } from '../../catalog';
-import type { FleetRendering } from '../../render/fleet';
+import type { AccountsView } from '../../render/views';
 import { idOf, type RObject } from '../../render/object';
 import { nodeIn, textIn } from '../../render/value';
 import type { Cluster, WorkspaceIndex } from '../../workspace/workspaceIndex';
@@ -31,38 +31,36 @@ interface ClusterAccounts {
   readonly incomplete: boolean;
 }
 
-const byRendering = new WeakMap<FleetRendering, ClusterAccounts>();
+const byRendering = new WeakMap<AccountsView, ClusterAccounts>();
 
 const FLUX_INSTANCE_GROUP = apiGroupOf(FLUX_INSTANCE_API_VERSION);
 
-function accountsOf(rendering: FleetRendering): ClusterAccounts {
+function accountsOf(rendering: AccountsView): ClusterAccounts {
   const cached = byRendering.get(rendering);
   if (cached) return cached;
   const accounts: Omit<FleetServiceAccount, 'cluster'>[] = [];
   const helmNamespaces = new Set<string>();
-  const namespaces = new Set<string>();
+  const namespaces = new Set<string>(rendering.namespaces);
   let incomplete = rendering.unknowns.length > 0;
   // Flux runs in flux-system unless a FluxInstance installs it elsewhere (it installs into its own namespace).
   const fluxNamespaces = new Set<string>([FLUX_NAMESPACE]);
-  for (const applied of rendering.applied)
-    for (const object of applied.objects) {
-      const id = idOf(object);
-      if (id.namespace) namespaces.add(id.namespace);
-      if (id.kind === 'Namespace' && id.group === '') namespaces.add(id.name);
-      if (id.kind === 'ServiceAccount' && id.group === '') {
-        const name = nodeIn(object.node, ['metadata', 'name']);
-        const namespace = nodeIn(object.node, ['metadata', 'namespace']);
-        if (name?.type !== 'scalar' || (namespace && namespace.type !== 'scalar')) incomplete = true;
-        // Without a namespace it lands in the applying client's default: match it in any namespace.
-        else accounts.push({ namespace: id.namespace ?? '*', name: id.name, object });
-      } else if (id.kind === FLUX_INSTANCE_KIND && id.group === FLUX_INSTANCE_GROUP) {
-        if (id.namespace) fluxNamespaces.add(id.namespace);
-      } else if (id.kind === 'HelmRelease' && id.group === FLUX_API_GROUPS.helm) {
-        const ns = textIn(object.node, ['spec', 'targetNamespace']) ?? id.namespace;
-        if (ns) helmNamespaces.add(ns);
-        else incomplete = true;
-      }
+  for (const object of rendering.objects) {
+    const id = idOf(object);
+    if (id.kind === 'Namespace' && id.group === '') namespaces.add(id.name);
+    if (id.kind === 'ServiceAccount' && id.group === '') {
+      const name = nodeIn(object.node, ['metadata', 'name']);
+      const namespace = nodeIn(object.node, ['metadata', 'namespace']);
+      if (name?.type !== 'scalar' || (namespace && namespace.type !== 'scalar')) incomplete = true;
+      // Without a namespace it lands in the applying client's default: match it in any namespace.
+      else accounts.push({ namespace: id.namespace ?? '*', name: id.name, object });
+    } else if (id.kind === FLUX_INSTANCE_KIND && id.group === FLUX_INSTANCE_GROUP) {
+      if (id.namespace) fluxNamespaces.add(id.namespace);
+    } else if (id.kind === 'HelmRelease' && id.group === FLUX_API_GROUPS.helm) {
+      const ns = textIn(object.node, ['spec', 'targetNamespace']) ?? id.namespace;
+      if (ns) helmNamespaces.add(ns);
+      else incomplete = true;
     }
+  }
   // The controllers' own ServiceAccounts exist wherever Flux runs, also when no gotk-components.yaml shows them.
   for (const namespace of fluxNamespaces) {
     for (const name of CONTROLLER_NAMES) accounts.push({ namespace, name, object: undefined });
@@ -89,7 +87,7 @@ export function fleetServiceAccounts(index: WorkspaceIndex): FleetAccounts | und
   const namespaces = new Set<string>();
   let incomplete = false;
   for (const cluster of clusters) {
-    const found = accountsOf(index.renderingOf(cluster));
+    const found = accountsOf(index.renderedAccounts(cluster));
     for (const a of found.accounts) accounts.push({ ...a, cluster });
     for (const ns of found.helmNamespaces) helmNamespaces.add(ns);
     for (const ns of found.namespaces) namespaces.add(ns);

@@ -88,17 +88,16 @@ export const gateMissing: Rule = fluxObjectRule('gate-missing', ({ doc, clusters
  * overlays included), runs with the gate on.
  */
 function renderedGate(index: WorkspaceIndex, cluster: Cluster, controller: ControllerName): boolean {
-  for (const applied of index.renderingOf(cluster).applied)
-    for (const obj of applied.objects) {
-      const id = idOf(obj);
-      if (id.kind !== 'Deployment' || id.name !== controller) continue;
-      for (const c of itemsOf(nodeIn(obj.node, ['spec', 'template', 'spec', 'containers']))) {
-        if (textIn(c, ['name']) !== FLUX_CONTAINER_NAME) continue;
-        for (const a of itemsOf(nodeIn(c, ['args'])))
-          if (a.type === 'scalar' && parseFeatureGatesArg(String(a.value))?.gates.get(OBJECT_LEVEL_WI_GATE) === true)
-            return true;
-      }
+  for (const obj of index.renderedDeployments(cluster)) {
+    const id = idOf(obj);
+    if (id.name !== controller) continue;
+    for (const c of itemsOf(nodeIn(obj.node, ['spec', 'template', 'spec', 'containers']))) {
+      if (textIn(c, ['name']) !== FLUX_CONTAINER_NAME) continue;
+      for (const a of itemsOf(nodeIn(c, ['args'])))
+        if (a.type === 'scalar' && parseFeatureGatesArg(String(a.value))?.gates.get(OBJECT_LEVEL_WI_GATE) === true)
+          return true;
     }
+  }
   return false;
 }
 

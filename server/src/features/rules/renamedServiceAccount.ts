@@ -1,7 +1,7 @@
 import type { DiagnosticRelatedInformation } from 'vscode-languageserver';
 import { idOf, type RObject } from '../../render/object';
 import { nodeIn } from '../../render/value';
-import type { FleetRendering } from '../../render/fleet';
+import type { AccountsView } from '../../render/views';
 import type { Cluster } from '../../workspace/workspaceIndex';
 import { inClusters } from './clusterScope';
 import { displayPath, fluxObjectRule } from './helpers';
@@ -16,9 +16,9 @@ interface AccountIndex {
 }
 
 /** Built once per rendering: every Flux object of the cluster asks. */
-const accountIndexes = new WeakMap<FleetRendering, AccountIndex>();
+const accountIndexes = new WeakMap<AccountsView, AccountIndex>();
 
-function accountIndex(rendering: FleetRendering): AccountIndex {
+function accountIndex(rendering: AccountsView): AccountIndex {
   const cached = accountIndexes.get(rendering);
   if (cached) return cached;
   const byName = new Map<string, RObject[]>();
@@ -28,13 +28,12 @@ function accountIndex(rendering: FleetRendering): AccountIndex {
     if (list) list.push(o);
     else map.set(key, [o]);
   };
-  for (const a of rendering.applied)
-    for (const o of a.objects) {
-      const id = idOf(o);
-      if (id.kind !== 'ServiceAccount' || id.group !== '') continue;
-      add(byName, id.name, o);
-      if (o.renamed) add(byOldName, o.renamed.from, o);
-    }
+  for (const o of rendering.objects) {
+    const id = idOf(o);
+    if (id.kind !== 'ServiceAccount' || id.group !== '') continue;
+    add(byName, id.name, o);
+    if (o.renamed) add(byOldName, o.renamed.from, o);
+  }
   const customNameReferences = rendering.unknowns.some((u) => u.why.includes('`configurations`'));
   const found = { byName, byOldName, customNameReferences };
   accountIndexes.set(rendering, found);
@@ -69,7 +68,7 @@ export const renamedServiceAccount = fluxObjectRule('sa-renamed', ({ doc, index 
       if (value?.type !== 'scalar' || typeof value.value !== 'string' || value.value === '') continue;
       const name = value.value;
       const namespace = idOf(object).namespace;
-      const accounts = accountIndex(index.renderingOf(cluster));
+      const accounts = accountIndex(index.renderedAccounts(cluster));
       if ((accounts.byName.get(name) ?? []).some((sa) => sameNamespace(idOf(sa).namespace, namespace))) continue;
       const sa = accounts.byOldName.get(name)?.find((a) => sameNamespace(idOf(a).namespace, namespace));
       if (!sa || accounts.customNameReferences) continue;

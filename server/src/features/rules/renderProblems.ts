@@ -1,5 +1,5 @@
+import { placeOf } from '../../render/views';
 import type { RenderProblem } from '../../render/kustomize';
-import type { At } from '../../render/value';
 import type { Finding, Rule } from './rule';
 
 /**
@@ -18,12 +18,12 @@ export const renderProblems: Rule = {
     const found = new Map<string, { problem: RenderProblem; clusters: string[] }>();
     let applied: Set<string> | undefined;
     for (const cluster of index.clustersOf(uri)) {
-      const rendering = index.renderingOf(cluster);
+      const rendering = index.renderProblemsOf(cluster);
       for (const problem of rendering.problems) {
         const { at } = problem;
         if (at.uri !== uri || at.range.start.line < first || at.range.start.line > last) continue;
         if (problem.kind === 'no-effect') {
-          if (rendering.unknowns.length > 0) continue;
+          if (rendering.hasUnknowns) continue;
           applied ??= changedAnything(index, uri);
           if (applied.has(where(at))) continue;
         }
@@ -51,16 +51,14 @@ export const renderProblems: Rule = {
   },
 };
 
-function where(at: At): string {
-  return `${at.uri}:${at.range.start.line}:${at.range.start.character}`;
-}
+const where = placeOf;
 
 /** The places in `uri` that changed an object in some rendering of a cluster that reads the file. */
 function changedAnything(index: Parameters<Rule['check']>[0]['index'], uri: string): Set<string> {
   const out = new Set<string>();
+  const prefix = `${uri}:`;
   for (const cluster of index.clustersOf(uri))
-    for (const applied of index.renderingOf(cluster).applied)
-      for (const object of applied.objects) for (const at of object.changedBy) if (at.uri === uri) out.add(where(at));
+    for (const place of index.renderProblemsOf(cluster).changedAt) if (place.startsWith(prefix)) out.add(place);
   return out;
 }
 
