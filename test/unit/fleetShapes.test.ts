@@ -169,3 +169,157 @@ test('a registry the repository never logs in to (anonymous pull, hmctspublic) i
   const forgot = { ...files, 'sources/public.yaml': helm('public-charts', 'fleetprivate') };
   assert.deepEqual(await found(forgot), ['sources/public.yaml:9 flux-azure/provider-azure-missing']);
 });
+
+const WI_SERVICE_ACCOUNT = (clientId: string) =>
+  lines(
+    'apiVersion: v1',
+    'kind: ServiceAccount',
+    'metadata:',
+    '  name: reporter',
+    '  namespace: observability',
+    '  annotations:',
+    `    azure.workload.identity/client-id: ${clientId}`,
+  );
+
+test('a package Flux applies from outside the repository (OCI artifact, AKS fluxConfiguration): ${VAR} may be substituted there', async () => {
+  // The folder is pushed as an artifact; the Kustomization applying it (Terraform, another repository) is not here.
+  const files = {
+    'packages/reporter/kustomization.yaml': kustomization('resources:', '  - sa.yaml'),
+    'packages/reporter/sa.yaml': WI_SERVICE_ACCOUNT('${REPORTER_CLIENT_ID}'),
+  };
+  assert.deepEqual(await found(files), []);
+  // Control: a Flux Kustomization of the repository applies it without postBuild: the text reaches the cluster.
+  const applied = {
+    ...files,
+    'clusters/prod/flux-system/gotk-components.yaml': NAMESPACE,
+    'clusters/prod/flux-system/gotk-sync.yaml': SYNC('./clusters/prod'),
+    'clusters/prod/flux-system/kustomization.yaml': kustomization(
+      'resources:',
+      '  - gotk-components.yaml',
+      '  - gotk-sync.yaml',
+    ),
+    'clusters/prod/reporter.yaml': lines(
+      'apiVersion: kustomize.toolkit.fluxcd.io/v1',
+      'kind: Kustomization',
+      'metadata:',
+      '  name: reporter',
+      '  namespace: flux-system',
+      'spec:',
+      '  interval: 10m',
+      '  path: ./packages/reporter',
+      '  prune: true',
+      '  sourceRef:',
+      '    kind: GitRepository',
+      '    name: flux-system',
+    ),
+  };
+  assert.deepEqual(await found(applied), ['packages/reporter/sa.yaml:7 flux-azure/sa-annotation-not-guid']);
+});
+
+test('a Kustomization of another source (an OCIRepository of content pushed elsewhere) applies nothing of this repository', async () => {
+  const fluxKs = (name: string, path: string, kind: string, source: string) =>
+    lines(
+      'apiVersion: kustomize.toolkit.fluxcd.io/v1',
+      'kind: Kustomization',
+      'metadata:',
+      `  name: ${name}`,
+      '  namespace: flux-system',
+      'spec:',
+      '  interval: 10m',
+      `  path: ${path}`,
+      '  prune: true',
+      '  sourceRef:',
+      `    kind: ${kind}`,
+      `    name: ${source}`,
+    );
+  const files = {
+    'packages/dashboards/kustomization.yaml': kustomization('resources:', '  - source.yaml', '  - apply.yaml'),
+    'packages/dashboards/source.yaml': lines(
+      'apiVersion: source.toolkit.fluxcd.io/v1',
+      'kind: OCIRepository',
+      'metadata:',
+      '  name: dashboards',
+      '  namespace: flux-system',
+      'spec:',
+      '  interval: 10m',
+      '  provider: azure',
+      '  url: oci://fleetacr.azurecr.io/dashboards',
+      '  ref:',
+      '    tag: main',
+    ),
+    // `./` is the root of the dashboards artifact, not of this repository.
+    'packages/dashboards/apply.yaml': fluxKs('dashboards', './', 'OCIRepository', 'dashboards'),
+    'packages/reporter/kustomization.yaml': kustomization('resources:', '  - sa.yaml'),
+    'packages/reporter/sa.yaml': WI_SERVICE_ACCOUNT('${REPORTER_CLIENT_ID}'),
+  };
+  assert.deepEqual(await found(files), []);
+  // Control: the same Kustomization on the repository's own source applies the package as written.
+  const own = {
+    ...files,
+    'packages/dashboards/apply.yaml': fluxKs('reporter', './packages/reporter', 'GitRepository', 'flux-system'),
+  };
+  assert.deepEqual(await found(own), ['packages/reporter/sa.yaml:7 flux-azure/sa-annotation-not-guid']);
+});
+
+test('an overlay no cluster includes (hmcts mailrelay2/automation, juror sbox) is not judged as applied, only noted', async () => {
+  const bootstrap = (...resources: string[]) => ({
+    'clusters/prod/flux-system/gotk-components.yaml': NAMESPACE,
+    'clusters/prod/flux-system/gotk-sync.yaml': SYNC('./clusters/prod'),
+    'clusters/prod/flux-system/kustomization.yaml': kustomization(
+      'resources:',
+      '  - gotk-components.yaml',
+      '  - gotk-sync.yaml',
+    ),
+    'clusters/prod/kustomization.yaml': kustomization('resources:', '  - flux-system', '  - charts.yaml', ...resources),
+    'clusters/prod/charts.yaml': LOGGED_IN,
+  });
+  const files = {
+    ...bootstrap(),
+    // An overlay of its own that nothing includes: no cluster pulls with this ImageRepository.
+    'apps/reporter/automation/kustomization.yaml': kustomization('resources:', '  - image.yaml'),
+    'apps/reporter/automation/image.yaml': IMAGE_REPO('reporter'),
+    // A patch of an overlay no cluster applies, with an id still to be filled in.
+    'apps/reporter/base/kustomization.yaml': kustomization('resources:', '  - sa.yaml'),
+    'apps/reporter/base/sa.yaml': WI_SERVICE_ACCOUNT('11111111-2222-3333-4444-555555555555'),
+    'apps/reporter/staging/kustomization.yaml': kustomization(
+      'resources:',
+      '  - ../base',
+      'patches:',
+      '  - path: sa.yaml',
+    ),
+    'apps/reporter/staging/sa.yaml': WI_SERVICE_ACCOUNT('TBA'),
+  };
+  assert.deepEqual(await found(files), []);
+  assert.deepEqual(await found(files, [3]), [
+    'apps/reporter/automation/image.yaml:8 flux-azure/provider-azure-missing',
+    'apps/reporter/staging/sa.yaml:7 flux-azure/sa-annotation-not-guid',
+  ]);
+  // Control: once the cluster includes them, the pull fails and Entra ID rejects the id.
+  const included = { ...files, ...bootstrap('  - ../../apps/reporter/automation', '  - ../../apps/reporter/staging') };
+  assert.deepEqual(await found(included), [
+    'apps/reporter/automation/image.yaml:8 flux-azure/provider-azure-missing',
+    'apps/reporter/staging/sa.yaml:7 flux-azure/sa-annotation-not-guid',
+  ]);
+});
+
+test('a Flux release older than the catalog knows (adrianmo/aks-flux, Flux 0.13): its served versions are not judged', async () => {
+  const repo = (flux: string) => ({
+    'clusters/demo/flux-system/gotk-components.yaml': NAMESPACE.replace('v2.8.8', flux),
+    'clusters/demo/flux-system/gotk-sync.yaml': lines(
+      'apiVersion: source.toolkit.fluxcd.io/v1beta1',
+      'kind: GitRepository',
+      'metadata:',
+      '  name: flux-system',
+      '  namespace: flux-system',
+      'spec:',
+      '  interval: 1m',
+      '  url: https://github.com/example/fleet',
+    ),
+  });
+  // v1 did not exist in 0.13: "deprecated, use v1" would tell the user to write what that cluster cannot apply.
+  assert.deepEqual(await found(repo('v0.13.4'), [1, 2, 3]), []);
+  // Control: a release the catalog knows, where v1beta1 is gone.
+  assert.deepEqual(await found(repo('v2.7.0'), [1, 2, 3]), [
+    'clusters/demo/flux-system/gotk-sync.yaml:1 flux-azure/api-version-removed',
+  ]);
+});

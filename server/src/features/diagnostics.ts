@@ -153,6 +153,7 @@ const QUERY_READS = {
   rootOf: CLUSTER,
   renderingsOf: DOC_RENDERED | CLUSTER,
   renderingOf: RENDERED | CLUSTER,
+  readByCluster: RENDERED | CLUSTER,
   renderedAccounts: RENDERED_ACCOUNTS | CLUSTER,
   renderedDeployments: RENDERED_CONTROLLERS | CLUSTER,
   renderProblemsOf: RENDER_PROBLEMS | CLUSTER,

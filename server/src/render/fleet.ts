@@ -6,7 +6,14 @@
  */
 import { FLUX_API_GROUPS } from '../catalog';
 import { fluxPathDir } from '../workspace/files';
-import { applyFluxSpec, strictByDefault, substituteObjects, variablesOf, type Variables } from './flux';
+import {
+  applyFluxSpec,
+  strictByDefault,
+  substituteObjects,
+  variablesOf,
+  variablesUnknown,
+  type Variables,
+} from './flux';
 import { buildDir, type BuildResult, type RenderHost, type RenderProblem, type Unknown } from './kustomize';
 import { idOf, type RObject } from './object';
 import { textIn } from './value';
@@ -84,7 +91,11 @@ export function renderCluster(
       all.push(...objects);
       variables = variablesOf(by, lookup);
       if (variables) objects = substituteObjects(objects, variables, strict, result, idOf(by).name, host.memo);
-    } else all.push(...objects);
+    } else {
+      // Applied by a Kustomization outside the repository: its postBuild, if any, is not known here.
+      objects = variablesUnknown(objects, 'the Kustomization that applies this directory (not in the repository)');
+      all.push(...objects);
+    }
     collect({ ...result, inputs: new Set() });
     applied.push({ by, label: by ? `Kustomization ${idOf(by).name}` : 'cluster directory', objects, variables });
     for (const o of objects) {
@@ -92,6 +103,11 @@ export function renderCluster(
       const specPath = textIn(o.node, ['spec', 'path']);
       if (specPath?.includes('${')) {
         unknowns.push({ at: o.node.at, why: `spec.path ${specPath} depends on a variable` });
+        continue;
+      }
+      const elsewhere = otherSource(o, self, lookup);
+      if (elsewhere) {
+        unknowns.push({ at: o.node.at, why: `spec.path ${specPath ?? '.'} is read from ${elsewhere}` });
         continue;
       }
       const dir = fluxPathDir(repoRoot, specPath ?? '.');
@@ -116,4 +132,48 @@ export function renderCluster(
       else bySource.set(key, [{ object, applied: a }]);
     }
   return { applied, unknowns, problems, inputs, bySource };
+}
+
+type Lookup = (kind: string, namespace: string | undefined, name: string) => RObject | undefined;
+
+/** `spec.sourceRef` of a Flux Kustomization (its namespace defaults to the Kustomization's). */
+function sourceRefOf(ks: RObject): { kind: string; name: string; namespace: string | undefined } {
+  return {
+    kind: textIn(ks.node, ['spec', 'sourceRef', 'kind']) ?? '',
+    name: textIn(ks.node, ['spec', 'sourceRef', 'name']) ?? '',
+    namespace: textIn(ks.node, ['spec', 'sourceRef', 'namespace']) ?? idOf(ks).namespace,
+  };
+}
+
+/** A Git URL without scheme, user, `.git` and case: `git@host:org/repo.git` and `https://host/org/repo` agree. */
+function repoKey(url: string): string {
+  return url
+    .trim()
+    .toLowerCase()
+    .replace(/^[a-z+]+:\/\//, '')
+    .replace(/^[^@/]+@/, '')
+    .replace(/^([^/:]+):(?!\d)/, '$1/')
+    .replace(/(\.git)?\/*$/, '');
+}
+
+/**
+ * What a Flux Kustomization reads its `spec.path` from when that is not this repository: a source of the rendering
+ * other than the one the cluster itself syncs (an OCIRepository or Bucket of content pushed from elsewhere, a
+ * GitRepository of another URL). A source the repository does not hold is taken as the repository itself (the sync
+ * source the Flux Operator or the AKS extension creates), as is one whose URL cannot be compared.
+ */
+function otherSource(ks: RObject, self: RObject | undefined, lookup: Lookup): string | undefined {
+  const ref = sourceRefOf(ks);
+  const own = self && sourceRefOf(self);
+  if (own && own.kind === ref.kind && own.name === ref.name && own.namespace === ref.namespace) return undefined;
+  const source = lookup(ref.kind, ref.namespace, ref.name);
+  if (!source) return undefined;
+  const ownSource = own && lookup(own.kind, own.namespace, own.name);
+  if (source === ownSource) return undefined;
+  const url = textIn(source.node, ['spec', 'url']);
+  if (ref.kind === 'GitRepository') {
+    const ownUrl = ownSource && textIn(ownSource.node, ['spec', 'url']);
+    if (!url || !ownUrl || url.includes('${') || repoKey(url) === repoKey(ownUrl)) return undefined;
+  }
+  return `${ref.kind} ${ref.name}${url ? ` (${url})` : ''}, not this repository`;
 }

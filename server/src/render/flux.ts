@@ -237,6 +237,26 @@ export function strictByDefault(fluxVersion: string | undefined): boolean {
 }
 
 /**
+ * The objects of a directory applied by a Kustomization the repository does not show (the Flux Operator's sync, an
+ * AKS fluxConfiguration, Terraform, another repository's Kustomization of a pushed artifact): whether it substitutes,
+ * and with what, is unknown, so every value with a `${VAR}` use is unknown (a `$${VAR}` escape alone stays text).
+ */
+export function variablesUnknown(objects: RObject[], why: string): RObject[] {
+  return objects.map((obj) => {
+    if (annotationsOf(obj).get(SUBSTITUTE_ANNOTATION) === SUBSTITUTE_DISABLED) return obj;
+    let changed = false;
+    const node = mapScalars(obj.node, (s): RNode | undefined => {
+      if (typeof s.value !== 'string' || !s.value.includes('${')) return undefined;
+      const uses = variableUses(s.value);
+      if (uses.length === 0) return undefined;
+      changed = true;
+      return { type: 'unknown', why: `\${${uses[0].name}} is substituted, or not, by ${why}`, at: s.at };
+    });
+    return changed ? { ...obj, node: node as RMap } : obj;
+  });
+}
+
+/**
  * postBuild substitution over the objects of a Flux Kustomization. A value that needs a variable of an unknown
  * source becomes unknown; a missing variable in strict mode is a problem (the apply fails) and the value unknown.
  */

@@ -576,6 +576,20 @@ export class WorkspaceIndex {
   }
 
   /**
+   * Whether the rendering of some cluster of the repository reads a file (as a resource, a patch, a component). False
+   * for files only the kustomize roots standing in for clusters reach: in a repository whose clusters are known, an
+   * overlay none of them includes is applied by none.
+   */
+  readByCluster(uri: string): boolean {
+    const path = uriToPath(uri);
+    if (!path) return false;
+    // The clusters the file's folders belong to first: they are rendered already, and usually read it.
+    const near = this.clustersOf(uri);
+    if (near.some((c) => this.renderingOf(c).inputs.has(path))) return true;
+    return this.clusters().some((c) => !near.includes(c) && this.renderingOf(c).inputs.has(path));
+  }
+
+  /**
    * Directories with a kustomization file that no other kustomization file includes: where `kustomize build` starts
    * when nothing in the repository says which directory a cluster applies. They stand in for clusters (no Flux
    * version, no controller settings) only in `renderingsOf`, for documents no cluster applies.

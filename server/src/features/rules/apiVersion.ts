@@ -1,8 +1,11 @@
-import { compareVersions, inRange, servedApiVersions } from '../../catalog';
+import { compareVersions, inRange, OLDEST_FLUX_VERSION, servedApiVersions } from '../../catalog';
 import { fluxKindOf, isFluxDoc } from './helpers';
 import type { Rule } from './rule';
 
-/** apiVersions the repository's Flux no longer serves (an error at apply time) or has deprecated. */
+/**
+ * apiVersions the repository's Flux no longer serves (an error at apply time) or has deprecated. A release older than
+ * the catalog's oldest is not judged: which versions it served (0.13 had no v1) is not known here.
+ */
 export const apiVersion: Rule = {
   name: 'api-version',
   applies: (doc) => isFluxDoc(doc),
@@ -10,6 +13,7 @@ export const apiVersion: Rule = {
     const lookup = fluxKindOf(doc);
     const node = doc.scalar(['apiVersion']);
     if (!lookup?.versionDef || !fluxVersion || !node) return [];
+    if (compareVersions(fluxVersion, OLDEST_FLUX_VERSION) < 0) return [];
     const served = servedApiVersions(lookup.def, fluxVersion);
     if (!inRange(fluxVersion, lookup.versionDef.served)) {
       const preferred = served[0];

@@ -65,7 +65,7 @@ export const providerAzureMissing: Rule = {
     if (doc.kind === 'GitRepository' && ((provider && provider.text !== 'generic') || !doc.apiVersion?.endsWith('/v1')))
       return [];
     const what = doc.kind === 'GitRepository' ? 'clone' : 'pull';
-    const notApplied = renderings.length === 0 && index.clusters().length > 0;
+    const notApplied = index.clusters().length > 0 && (renderings.length === 0 || !index.readByCluster(doc.file.uri));
     const loggedInElsewhere = related.length > 0 || index.logsInTo([host, ...renderedHosts]);
     const base = `This ${doc.kind} points at an Azure endpoint but has no secretRef and no provider: azure, so the controller makes no Entra ID login`;
     const [message, severity] = notApplied

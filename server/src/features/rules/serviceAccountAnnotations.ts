@@ -190,10 +190,15 @@ export const serviceAccountAnnotationValues: Rule = {
       if (isGuid(text) || findPlaceholders(text).length > 0) continue;
       if (isTemplated(text) && !text.includes('${')) continue; // a Helm or ResourceSet template fills it in
       if (!text.includes('${')) {
+        // In a repository whose clusters are known, a file none of them reads reaches no cluster yet.
+        const notApplied = index.clusters().length > 0 && !index.readByCluster(doc.file.uri);
         findings.push({
           code: 'flux-azure/sa-annotation-not-guid',
           span: value,
-          message: `${key}: '${text}' is not a GUID. Entra ID will reject the token exchange of every Flux object that uses ServiceAccount '${name}'.`,
+          message: notApplied
+            ? `${key}: '${text}' is not a GUID. No cluster of this repository applies this file yet; once one does, Entra ID rejects the token exchange of every workload and Flux object that uses ServiceAccount '${name}'.`
+            : `${key}: '${text}' is not a GUID. Entra ID will reject the token exchange of every Flux object that uses ServiceAccount '${name}'.`,
+          ...(notApplied ? { severity: 3 as const } : {}),
         });
         continue;
       }
