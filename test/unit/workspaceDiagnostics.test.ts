@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { initialGenerations } from '../../server/src/workspace/workspaceIndex';
 import type { Diagnostic } from 'vscode-languageserver-types';
 import type { FindingsBasis } from '../../server/src/features/diagnostics';
 import { WorkspaceDiagnostics } from '../../server/src/workspaceDiagnostics';
@@ -23,17 +24,7 @@ function world(findings: Record<string, number>, caps = { maxFiles: 100, maxDiag
   const published: { uri: string; count: number }[] = [];
   const basis = (uri: string): FindingsBasis => ({
     reads: crossFile.has(uri) ? 1 : 0,
-    generations: {
-      serviceAccounts: facts,
-      secrets: 0,
-      identityRefs: 0,
-      cluster: 0,
-      rendered: 0,
-      renderedAccounts: 0,
-      renderedControllers: 0,
-      renderProblems: 0,
-      renderedLogins: 0,
-    },
+    generations: { ...initialGenerations(), serviceAccounts: facts },
     docs: [],
   });
   const pass = new WorkspaceDiagnostics(

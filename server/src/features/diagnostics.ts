@@ -3,7 +3,7 @@ import { EXTENSION_SOURCE } from '../../../shared/src/protocol';
 import { isPlaceholder, isSopsConfigPath, ruleByCode, FLUX_AZURE_DOCS } from '../catalog';
 import type { ManifestDoc, ManifestFile } from '../document/manifest';
 import { RuleResultCache, type DocStamp, type RuleResult } from './ruleCache';
-import type { FactGenerations, WorkspaceIndex } from '../workspace/workspaceIndex';
+import { initialGenerations, type FactGenerations, type WorkspaceIndex } from '../workspace/workspaceIndex';
 import { readRepoConfig } from '../workspace/repoConfig';
 import type { FeatureContext } from './context';
 import { RULES } from './rules';
@@ -212,17 +212,7 @@ function runRule(rule: Rule, doc: ManifestDoc, ctx: FeatureContext, tracker: Rul
 const NOTHING_FOUND: RuleResult = Object.freeze({
   found: Object.freeze([]) as RuleResult['found'],
   reads: 0,
-  generations: Object.freeze({
-    serviceAccounts: 0,
-    secrets: 0,
-    identityRefs: 0,
-    cluster: 0,
-    rendered: 0,
-    renderedAccounts: 0,
-    renderedControllers: 0,
-    renderProblems: 0,
-    renderedLogins: 0,
-  }),
+  generations: Object.freeze(initialGenerations()),
   docs: Object.freeze([]) as readonly DocStamp[],
 });
 

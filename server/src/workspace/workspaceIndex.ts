@@ -62,6 +62,21 @@ export interface FactGenerations {
   renderedLogins: number;
 }
 
+/** Every fact generation at its start. */
+export function initialGenerations(): FactGenerations {
+  return {
+    serviceAccounts: 0,
+    secrets: 0,
+    identityRefs: 0,
+    cluster: 0,
+    rendered: 0,
+    renderedAccounts: 0,
+    renderedControllers: 0,
+    renderProblems: 0,
+    renderedLogins: 0,
+  };
+}
+
 /** A 53-bit hash of a text with its length (cyrb53): equal fingerprints mean equal texts, for all practical purposes. */
 function textFingerprint(text: string): string {
   let h1 = 0xdeadbeef;
@@ -119,17 +134,7 @@ export class WorkspaceIndex {
   private versionOverride: string | undefined;
   /** `.flux-azure.yaml` of each workspace folder that has one. */
   private readonly configs = new Map<string, RepoConfig>();
-  private readonly gens: FactGenerations = {
-    serviceAccounts: 0,
-    secrets: 0,
-    identityRefs: 0,
-    cluster: 0,
-    rendered: 0,
-    renderedAccounts: 0,
-    renderedControllers: 0,
-    renderProblems: 0,
-    renderedLogins: 0,
-  };
+  private readonly gens: FactGenerations = initialGenerations();
 
   /**
    * The fact generations now. Renderings whose inputs changed are rendered again first, so that the views' and the
