@@ -26,6 +26,7 @@ import {
   entriesOf,
   fromYaml,
   itemsOf,
+  holdsVariable,
   mapScalars,
   nodeIn,
   setIn,
@@ -236,6 +237,8 @@ export function strictByDefault(fluxVersion: string | undefined): boolean {
   return Number(v.split('.')[1]) >= STRICT_SUBSTITUTION_FROM_MINOR;
 }
 
+const notHoldingVariable = (n: RNode) => !holdsVariable(n);
+
 /**
  * The objects of a directory applied by a Kustomization the repository does not show (the Flux Operator's sync, an
  * AKS fluxConfiguration, Terraform, another repository's Kustomization of a pushed artifact): whether it substitutes,
@@ -244,15 +247,17 @@ export function strictByDefault(fluxVersion: string | undefined): boolean {
 export function variablesUnknown(objects: RObject[], why: string): RObject[] {
   return objects.map((obj) => {
     if (annotationsOf(obj).get(SUBSTITUTE_ANNOTATION) === SUBSTITUTE_DISABLED) return obj;
-    let changed = false;
-    const node = mapScalars(obj.node, (s): RNode | undefined => {
-      if (typeof s.value !== 'string' || !s.value.includes('${')) return undefined;
-      const uses = variableUses(s.value);
-      if (uses.length === 0) return undefined;
-      changed = true;
-      return { type: 'unknown', why: `\${${uses[0].name}} is substituted, or not, by ${why}`, at: s.at };
-    });
-    return changed ? { ...obj, node: node as RMap } : obj;
+    const node = mapScalars(
+      obj.node,
+      (s): RNode | undefined => {
+        if (typeof s.value !== 'string') return undefined;
+        const uses = variableUses(s.value);
+        if (uses.length === 0) return undefined;
+        return { type: 'unknown', why: `\${${uses[0].name}} is substituted, or not, by ${why}`, at: s.at };
+      },
+      notHoldingVariable,
+    );
+    return node !== obj.node ? { ...obj, node: node as RMap } : obj;
   });
 }
 
@@ -271,35 +276,43 @@ export function substituteObjects(
   const one = (obj: RObject): { obj: RObject; problems: RenderProblem[] } => {
     const problems: RenderProblem[] = [];
     if (annotationsOf(obj).get(SUBSTITUTE_ANNOTATION) === SUBSTITUTE_DISABLED) return { obj, problems };
-    let changed = false;
-    const node = mapScalars(obj.node, (s): RNode | undefined => {
-      if (typeof s.value !== 'string' || !s.value.includes('${')) return undefined;
-      const r = substituteText(s.value, vars, strict);
-      if (r.text === s.value && r.missing.length === 0) return undefined;
-      changed = true;
-      const before = { text: s.value, at: s.at };
-      if (r.unknown)
-        return {
-          type: 'unknown',
-          why: `\${${r.missing[0]}} comes from ${vars.unknownSources.join(', ')}`,
-          at: s.at,
+    const node = mapScalars(
+      obj.node,
+      (s): RNode | undefined => {
+        if (typeof s.value !== 'string') return undefined;
+        const r = substituteText(s.value, vars, strict);
+        if (r.text === s.value && r.missing.length === 0) return undefined;
+        const before = { text: s.value, at: s.at };
+        if (r.unknown)
+          return {
+            type: 'unknown',
+            why: `\${${r.missing[0]}} comes from ${vars.unknownSources.join(', ')}`,
+            at: s.at,
+          };
+        if (r.missing.length > 0 && strict) {
+          problems.push({
+            at: s.at,
+            message: `variable not set (strict mode): "${r.missing[0]}" — Kustomization ${ksName} fails to apply`,
+            kind: 'failed',
+          });
+          return { type: 'unknown', why: `\${${r.missing[0]}} has no value and no default`, at: s.at };
+        }
+        const single = r.used.length === 1 && s.value.trim() === `\${${r.used[0].name}}` ? r.used[0].at : undefined;
+        const scalar: RScalar = {
+          type: 'scalar',
+          value: r.text,
+          at: single ?? { ...s.at, via: 'substitution' },
+          before,
         };
-      if (r.missing.length > 0 && strict) {
-        problems.push({
-          at: s.at,
-          message: `variable not set (strict mode): "${r.missing[0]}" — Kustomization ${ksName} fails to apply`,
-          kind: 'failed',
-        });
-        return { type: 'unknown', why: `\${${r.missing[0]}} has no value and no default`, at: s.at };
-      }
-      const single = r.used.length === 1 && s.value.trim() === `\${${r.used[0].name}}` ? r.used[0].at : undefined;
-      const scalar: RScalar = { type: 'scalar', value: r.text, at: single ?? { ...s.at, via: 'substitution' }, before };
-      return scalar;
-    });
+        return scalar;
+      },
+      notHoldingVariable,
+    );
     return {
-      obj: changed
-        ? { ...obj, node: node as RMap, changedBy: [...obj.changedBy, { ...obj.node.at, via: 'substitution' }] }
-        : obj,
+      obj:
+        node !== obj.node
+          ? { ...obj, node: node as RMap, changedBy: [...obj.changedBy, { ...obj.node.at, via: 'substitution' }] }
+          : obj,
       problems,
     };
   };

@@ -183,31 +183,45 @@ export function toPlain(node: RNode | undefined): unknown {
   }
 }
 
-/** Rewrites every scalar for which `f` returns a replacement (structure and other origins kept). */
-export function mapScalars(
-  node: RNode,
-  f: (s: RScalar, path: Path) => RNode | undefined,
-  path: (string | number)[] = [],
-): RNode {
-  if (node.type === 'scalar') return f(node, path) ?? node;
+/**
+ * Rewrites every scalar for which `f` returns a replacement (structure and other origins kept). `skip` prunes
+ * subtrees that cannot hold a scalar `f` would replace; untouched subtrees are shared, not copied.
+ */
+export function mapScalars(node: RNode, f: (s: RScalar) => RNode | undefined, skip?: (n: RNode) => boolean): RNode {
+  if (skip?.(node)) return node;
+  if (node.type === 'scalar') return f(node) ?? node;
   if (node.type === 'seq') {
-    let changed = false;
-    const items = node.items.map((item, i) => {
-      const next = mapScalars(item, f, [...path, i]);
-      if (next !== item) changed = true;
-      return next;
+    let items: RNode[] | undefined;
+    node.items.forEach((item, i) => {
+      const next = mapScalars(item, f, skip);
+      if (next !== item) (items ??= node.items.slice())[i] = next;
     });
-    return changed ? { ...node, items } : node;
+    return items ? { ...node, items } : node;
   }
   if (node.type === 'map') {
-    let changed = false;
-    const entries = new Map<string, REntry>();
+    let entries: Map<string, REntry> | undefined;
     for (const [k, e] of node.entries) {
-      const next = mapScalars(e.value, f, [...path, k]);
-      if (next !== e.value) changed = true;
-      entries.set(k, next === e.value ? e : { key: e.key, value: next });
+      const next = mapScalars(e.value, f, skip);
+      if (next !== e.value) (entries ??= new Map(node.entries)).set(k, { key: e.key, value: next });
     }
-    return changed ? { ...node, entries } : node;
+    return entries ? { ...node, entries } : node;
   }
   return node;
 }
+
+/** Whether any string scalar under `node` contains `${` (a postBuild variable use or escape); memoized per tree. */
+export function holdsVariable(node: RNode): boolean {
+  if (node.type === 'scalar') return typeof node.value === 'string' && node.value.includes('${');
+  if (node.type === 'unknown') return false;
+  let known = variableHolders.get(node);
+  if (known === undefined) {
+    known = false;
+    if (node.type === 'seq') known = node.items.some(holdsVariable);
+    else for (const e of node.entries.values()) if ((known = holdsVariable(e.value))) break;
+    variableHolders.set(node, known);
+  }
+  return known;
+}
+
+/** Rendered trees never change: whether one holds a variable is computed once per tree. */
+const variableHolders = new WeakMap<RMap | RSeq, boolean>();

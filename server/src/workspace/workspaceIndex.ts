@@ -540,10 +540,8 @@ export class WorkspaceIndex {
     const key = sourceKey(uri, doc);
     let found = false;
     for (const cluster of this.clustersOf(uri)) found = this.renderingOf(cluster).bySource.has(key) || found;
-    if (!found) {
-      const path = uriToPath(uri);
-      if (path) for (const { cluster, files } of this.kustomizeRoots()) if (files.has(path)) this.renderingOf(cluster);
-    }
+    const path = found ? undefined : this.orphanPath(uri);
+    if (path) for (const { cluster, files } of this.kustomizeRoots()) if (files.has(path)) this.renderingOf(cluster);
     return this.docStamps.get(key) ?? this.stampBase;
   }
 
@@ -573,11 +571,21 @@ export class WorkspaceIndex {
     for (const cluster of this.clustersOf(uri))
       for (const r of this.renderingOf(cluster).bySource.get(key) ?? []) out.push({ cluster, ...r });
     if (out.length > 0) return out;
-    const path = uriToPath(uri);
+    const path = this.orphanPath(uri);
     for (const { cluster, files } of this.kustomizeRoots())
       if (path && files.has(path))
         for (const r of this.renderingOf(cluster).bySource.get(key) ?? []) out.push({ cluster, ...r });
     return out;
+  }
+
+  /**
+   * The path of a file whose documents the kustomize roots render (see `renderingsOf`): not one a cluster of its
+   * folders reads already (a patch, a component, a kustomization file: read by the cluster, applied by none).
+   */
+  private orphanPath(uri: string): string | undefined {
+    const path = uriToPath(uri);
+    if (!path || this.clustersOf(uri).some((c) => this.renderingOf(c).inputs.has(path))) return undefined;
+    return path;
   }
 
   /**
