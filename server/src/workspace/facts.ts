@@ -147,6 +147,8 @@ export interface FileFacts {
   readonly kustomize:
     | {
         readonly resources: readonly string[];
+        /** Patch files it reads (`patches[].path`, `patchesJson6902[].path`, `patchesStrategicMerge` file names). */
+        readonly patchFiles: readonly string[];
         readonly namespace: string | undefined;
         readonly insert: PatchInsertPoint;
       }
@@ -530,6 +532,12 @@ function readKindFacts(doc: ManifestDoc, kind: string): DocFacts {
       resources: [...items(doc.get(['resources'])), ...items(doc.get(['bases'])), ...items(doc.get(['components']))]
         .filter(isScalar)
         .map((r) => r.text),
+      patchFiles: [
+        ...[...items(doc.get(['patches'])), ...items(doc.get(['patchesJson6902']))].map((e) => textAt(e, ['path'])),
+        ...items(doc.get(['patchesStrategicMerge'])).map((e) =>
+          isScalar(e) && !e.text.includes('\n') && !/:\s/.test(e.text) ? e.text : undefined,
+        ),
+      ].filter((f): f is string => !!f),
       namespace: doc.text(['namespace']),
       insert: insertPoint(doc),
     };

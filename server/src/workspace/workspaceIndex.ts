@@ -572,8 +572,9 @@ export class WorkspaceIndex {
       for (const r of this.renderingOf(cluster).bySource.get(key) ?? []) out.push({ cluster, ...r });
     if (out.length > 0) return out;
     const path = this.orphanPath(uri);
+    if (!path) return out;
     for (const { cluster, files } of this.kustomizeRoots())
-      if (path && files.has(path))
+      if (files.has(path))
         for (const r of this.renderingOf(cluster).bySource.get(key) ?? []) out.push({ cluster, ...r });
     return out;
   }
@@ -978,6 +979,7 @@ export class WorkspaceIndex {
           if (byDir.has(target) || listing.has(target)) pendingDirs.push(target);
           else addFile(target);
         }
+        for (const patch of kustomizationFile.facts.kustomize.patchFiles) addFile(resolve(dir, patch));
         continue;
       }
       // No kustomization.yaml: Flux generates one with every manifest below the directory, except that a
