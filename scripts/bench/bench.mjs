@@ -88,11 +88,15 @@ const log = (message) => process.stderr.write(`[bench] ${message}\n`);
 // ---- servers ---------------------------------------------------------------------------------------------------
 const YLS = join(ROOT, 'node_modules', 'yaml-language-server', 'bin', 'yaml-language-server');
 const SCHEMA = pathToFileURL(join(ROOT, 'scripts', 'bench', 'schemas', 'all-ifthen.schema.json')).href;
+/** Node options the extension starts our server with (package.json `fluxAzure.serverNodeOptions`). */
+const SERVER_NODE_OPTIONS =
+  JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).fluxAzure?.serverNodeOptions ?? [];
 const SERVERS = {
   ours: {
     label: 'ours',
     command: [
       process.execPath,
+      ...SERVER_NODE_OPTIONS,
       ...(PROFILE_DIR ? ['--cpu-prof', '--cpu-prof-dir', PROFILE_DIR] : []),
       join(ROOT, 'server', 'out', 'server.js'),
       '--stdio',
