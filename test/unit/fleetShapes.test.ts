@@ -323,3 +323,50 @@ test('a Flux release older than the catalog knows (adrianmo/aks-flux, Flux 0.13)
     'clusters/demo/flux-system/gotk-sync.yaml:1 flux-azure/api-version-removed',
   ]);
 });
+
+test('a kustomization with a transformer the rendering does not model (`transformers:`): its objects get information, not warnings', async () => {
+  const files = {
+    'clusters/prod/flux-system/gotk-components.yaml': NAMESPACE,
+    'clusters/prod/flux-system/gotk-sync.yaml': SYNC('./clusters/prod'),
+    'clusters/prod/flux-system/kustomization.yaml': kustomization(
+      'resources:',
+      '  - gotk-components.yaml',
+      '  - gotk-sync.yaml',
+      '  - ../../../images',
+    ),
+    'images/kustomization.yaml': kustomization(
+      'resources:',
+      '  - app.yaml',
+      '  - charts.yaml',
+      'transformers:',
+      '  - provider-transformer.yaml',
+    ),
+    'images/app.yaml': IMAGE_REPO('app'),
+    'images/charts.yaml': LOGGED_IN,
+    // A PatchTransformer (kustomize's plugin form of a patch) could set spec.provider: the rendering cannot tell.
+    'images/provider-transformer.yaml': lines(
+      'apiVersion: builtin',
+      'kind: PatchTransformer',
+      'metadata:',
+      '  name: provider',
+      'patch: \'[{"op": "add", "path": "/spec/provider", "value": "azure"}]\'',
+      'target:',
+      '  kind: ImageRepository',
+    ),
+  };
+  assert.deepEqual(await found(files), []);
+  const root = writeTree(files, 'flux-azure-shapes-');
+  const infos = (await analyzeFolder(root)).filter(({ d }) => d.code === 'flux-azure/provider-azure-missing');
+  assert.equal(infos.length, 1);
+  assert.equal(infos[0].d.severity, 3);
+  assert.match(
+    infos[0].d.message,
+    /Not judged as a problem: `transformers` in .*images\/kustomization\.yaml may change it/,
+  );
+  // Control: without the transformer the ImageRepository really lacks the provider.
+  const plain = {
+    ...files,
+    'images/kustomization.yaml': kustomization('resources:', '  - app.yaml', '  - charts.yaml'),
+  };
+  assert.deepEqual(await found(plain), ['images/app.yaml:8 flux-azure/provider-azure-missing']);
+});

@@ -204,8 +204,29 @@ function runRule(rule: Rule, doc: ManifestDoc, ctx: FeatureContext, tracker: Rul
     findings = [];
   }
   if (findings.length === 0 && tracker.reads === 0) return NOTHING_FOUND;
+  if (findings.length > 0) findings = capBeyondModel(findings, doc, tracker.trackedIndex);
   const found = findings.length === 0 ? [] : findings.map((finding) => ({ finding, range: doc.range(finding.span) }));
   return { found, reads: tracker.reads, generations: tracker.generations(), docs: tracker.docs };
+}
+
+/**
+ * Unknown is not wrong: when every rendering of the document passed a transformer the rendering does not model
+ * (`transformers`, `vars`), what Flux applies may differ from what the rules saw, so no finding is more than an
+ * information, and it says why.
+ */
+function capBeyondModel(findings: Finding[], doc: ManifestDoc, index: WorkspaceIndex): Finding[] {
+  const renderings = index.renderingsOf(doc.file.uri, doc.index);
+  const why = renderings[0]?.object.beyondModel?.why;
+  if (!why || !renderings.every((r) => r.object.beyondModel)) return findings;
+  return findings.map((f) => {
+    const severity = f.severity ?? SEVERITY[ruleByCode(f.code)?.severity ?? 'warning'] ?? DiagnosticSeverity.Warning;
+    if (severity >= DiagnosticSeverity.Information) return f;
+    return {
+      ...f,
+      severity: DiagnosticSeverity.Information,
+      message: `${f.message} Not judged as a problem: ${why}.`,
+    };
+  });
 }
 
 /** The most common result: nothing found, no workspace fact read (shared, to keep the cache small). */

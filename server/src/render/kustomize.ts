@@ -195,6 +195,9 @@ function kustomizationDoc(file: ManifestFile): ManifestDoc | undefined {
 
 const REMOTE = /^(?:[a-z][a-z0-9+.-]*:\/\/|git@|github\.com\/|gitlab\.com\/|bitbucket\.org\/)|\?ref=|\/\/.*\?/i;
 
+/** Keys among NOT_MODELLED that change the objects already built (not only add objects). */
+const TRANSFORMING = ['vars', 'transformers'] as const;
+
 /** Keys of a kustomization the rendering does not model: their effect is unknown. */
 const NOT_MODELLED = [
   'vars',
@@ -373,9 +376,16 @@ class Builder {
     objects = addMetadata(objects, 'annotations', nodeIn(k, ['commonAnnotations']), step(k));
     objects = this.patches(kdoc, k, dir, objects, 'json6902');
     const replacements = this.replacements(k, dir);
-    return replacements.length === 0
-      ? objects
-      : applyReplacements(objects, replacements, `replacements in ${posixTail(kdoc.file.uri)}`, this.out);
+    if (replacements.length > 0)
+      objects = applyReplacements(objects, replacements, `replacements in ${posixTail(kdoc.file.uri)}`, this.out);
+    const transformer = TRANSFORMING.find((key) => k.entries.has(key));
+    if (!transformer) return objects;
+    const entry = k.entries.get(transformer)!;
+    const beyondModel = {
+      at: entry.key,
+      why: `\`${transformer}\` in ${posixTail(kdoc.file.uri)} may change it (not modelled)`,
+    };
+    return eachObject(objects, entry, step(k), (o) => (o.beyondModel ? o : { ...o, beyondModel }));
   }
 
   /** `replacements` items, inline or read from their `path:` files (one replacement or a list per document). */

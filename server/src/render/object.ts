@@ -14,6 +14,11 @@ export interface RObject {
    * those with `from`.
    */
   readonly renamed?: { readonly from: string; readonly at: At; readonly by: 'namePrefix' | 'nameSuffix' };
+  /**
+   * Set when a build that includes it has a transformer the rendering does not model (`transformers`, `vars`): any
+   * value may differ from what the rendering shows. The key that does it and why.
+   */
+  readonly beyondModel?: { readonly at: At; readonly why: string };
 }
 
 export interface ObjectId {
