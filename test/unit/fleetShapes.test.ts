@@ -370,3 +370,69 @@ test('a kustomization with a transformer the rendering does not model (`transfor
   };
   assert.deepEqual(await found(plain), ['images/app.yaml:8 flux-azure/provider-azure-missing']);
 });
+
+test('an overlay patch that annotates a base ServiceAccount: judged as applied, with the substituted client id', async () => {
+  const ACCOUNT = lines('apiVersion: v1', 'kind: ServiceAccount', 'metadata:', '  name: app', '  namespace: apps');
+  const annotations = (clientId: string) =>
+    lines(
+      ACCOUNT,
+      '  annotations:',
+      `    azure.workload.identity/client-id: ${clientId}`,
+      '    azure.workload.identity/tenant-id: 72f988bf-86f1-41af-91ab-2d7cd011db47',
+    );
+  const apps = (clientId: string) =>
+    lines(
+      'apiVersion: kustomize.toolkit.fluxcd.io/v1',
+      'kind: Kustomization',
+      'metadata:',
+      '  name: apps',
+      '  namespace: flux-system',
+      'spec:',
+      '  interval: 10m',
+      '  path: ./apps/prod',
+      '  prune: true',
+      '  sourceRef:',
+      '    kind: GitRepository',
+      '    name: flux-system',
+      '  postBuild:',
+      '    substitute:',
+      `      CLIENT_ID: ${clientId}`,
+    );
+  const files = {
+    'clusters/prod/flux-system/gotk-components.yaml': NAMESPACE,
+    'clusters/prod/flux-system/gotk-sync.yaml': SYNC('./clusters/prod'),
+    'clusters/prod/flux-system/kustomization.yaml': kustomization(
+      'resources:',
+      '  - gotk-components.yaml',
+      '  - gotk-sync.yaml',
+    ),
+    'clusters/prod/apps.yaml': apps('0d1e2f3a-4b5c-4d6e-8f70-8192a3b4c5d6'),
+    'apps/base/kustomization.yaml': kustomization('resources:', '  - account.yaml', '  - source.yaml'),
+    'apps/base/account.yaml': ACCOUNT,
+    'apps/base/source.yaml': lines(
+      'apiVersion: source.toolkit.fluxcd.io/v1',
+      'kind: OCIRepository',
+      'metadata:',
+      '  name: app',
+      '  namespace: apps',
+      'spec:',
+      '  interval: 10m',
+      '  url: oci://fleetacr.azurecr.io/app',
+      '  provider: azure',
+      '  serviceAccountName: app',
+    ),
+    'apps/prod/kustomization.yaml': kustomization('resources:', '  - ../base', 'patches:', '  - path: account.yaml'),
+    'apps/prod/account.yaml': annotations('${CLIENT_ID}'),
+  };
+  const codes = async (tree: Record<string, string>) => (await found(tree)).filter((f) => !f.endsWith('gate-missing')); // the gate is not the point here
+  assert.deepEqual(await codes(files), []);
+  // The variable substitutes to something that is not a client id: reported where the account is used.
+  assert.deepEqual(await codes({ ...files, 'clusters/prod/apps.yaml': apps('to-be-filled') }), [
+    'apps/base/source.yaml:10 flux-azure/sa-annotation-not-guid',
+  ]);
+  // Control: without the overlay's patch the account really lacks the annotations.
+  assert.deepEqual(
+    await codes({ ...files, 'apps/prod/kustomization.yaml': kustomization('resources:', '  - ../base') }),
+    ['apps/base/source.yaml:10 flux-azure/sa-missing-annotations'],
+  );
+});

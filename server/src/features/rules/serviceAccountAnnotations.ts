@@ -10,7 +10,7 @@ import {
 } from '../../catalog';
 import type { WorkspaceIndex } from '../../workspace/workspaceIndex';
 import { nodeIn, type At, type RScalar } from '../../render/value';
-import { joinAnd } from './clusterScope';
+import { inClusters, joinAnd } from './clusterScope';
 import { isScalar } from '../../document/nodes';
 import type { ServiceAccountFact } from '../../workspace/facts';
 import { fluxObjectRule, indirectIdentityUses, namespaceOf, workloadIdentityUses } from './helpers';
@@ -51,13 +51,23 @@ export const serviceAccountAnnotations: Rule = fluxObjectRule('sa-annotations', 
     const related = [
       { location: { uri: sa.uri, range: sa.range }, message: `ServiceAccount ${sa.namespace ?? ''}/${sa.name}` },
     ];
-    const missing = REQUIRED_SERVICE_ACCOUNT_ANNOTATIONS.filter((k) => !(k in sa.annotations));
+    // As Flux applies the ServiceAccount: a patch of an overlay often adds the annotations to a base's account.
+    const rendered = renderedAt(index, sa);
+    const lacking = (key: string) =>
+      rendered.filter((r) => !nodeIn(r.object.node, ['metadata', 'annotations', key])).map((r) => r.cluster);
+    const missing = REQUIRED_SERVICE_ACCOUNT_ANNOTATIONS.filter((k) =>
+      rendered.length > 0 ? lacking(k).length > 0 : !(k in sa.annotations),
+    );
     if (missing.length > 0) {
+      // Named clusters only when some renderings have the annotations (a patch of one overlay adds them).
+      const affected = new Set(missing.flatMap(lacking));
+      const all = new Set(rendered.map((r) => r.cluster));
+      const where = affected.size < all.size ? inClusters(affected, all) : '';
       findings.push({
         code: 'flux-azure/sa-missing-annotations',
         span: serviceAccount,
         message:
-          `ServiceAccount '${name}' lacks the ${missing.map((m) => `'${m}'`).join(' and ')} annotation${missing.length > 1 ? 's' : ''}. ` +
+          `ServiceAccount '${name}' lacks the ${missing.map((m) => `'${m}'`).join(' and ')} annotation${missing.length > 1 ? 's' : ''}${where}. ` +
           `Flux object-level workload identity fails at runtime ("${missing.includes(ANNOTATION_TENANT_ID) ? 'azure tenant ID' : 'azure client ID'} is not set in the service account annotation"). ` +
           `Annotate the ServiceAccount with the managed identity's client id and tenant id.`,
         related,
@@ -66,6 +76,11 @@ export const serviceAccountAnnotations: Rule = fluxObjectRule('sa-annotations', 
     }
     for (const key of REQUIRED_SERVICE_ACCOUNT_ANNOTATIONS) {
       const value = sa.annotations[key];
+      // Added by a patch: a value written there is judged on the patch; one postBuild substitutes is judged here.
+      if (value === undefined && rendered.length > 0) {
+        findings.push(...substitutedAnnotation(index, sa, key, name, serviceAccount, true));
+        continue;
+      }
       if (value === undefined || isGuid(value) || findPlaceholders(value).length > 0) continue;
       if (isTemplated(value) && !value.includes('${')) continue; // a Helm or ResourceSet template fills it in
       if (value.includes('${')) {
@@ -94,12 +109,14 @@ function substitutedAnnotation(
   key: string,
   name: string,
   span: Finding['span'],
+  onlySubstituted = false,
 ): Finding[] {
   // One finding per outcome (the same substituted value, or no postBuild), naming every Kustomization and cluster.
   const outcomes = new Map<string, { node: RScalar; where: string[]; sources: RScalar['at'][] }>();
   for (const { object, applied, cluster } of renderedAt(index, sa)) {
     const node = nodeIn(object.node, ['metadata', 'annotations', key]);
     if (node?.type !== 'scalar' || typeof node.value !== 'string' || isGuid(node.value)) continue;
+    if (onlySubstituted && !node.before) continue;
     const outcome = node.before ? `=${node.value}` : '';
     const where = `${applied.label} in \`${cluster.label}\``;
     const found = outcomes.get(outcome);
