@@ -177,6 +177,19 @@ test('FluxInstance: a hand-written gate patch does not replace objectLevelWorklo
     'clusters/prod/app.yaml:19 flux-azure/gate-missing',
     'clusters/prod/flux-instance.yaml:14 flux-azure/fluxinstance-gate-patch',
   ]);
+  // The finding gives the failure the user will see: the gate is on, the token request is forbidden.
+  const gate = (
+    await analyzeFolder(
+      writeTree({ 'clusters/prod/flux-instance.yaml': instance(...patch), 'clusters/prod/app.yaml': APP }),
+    )
+  ).find(({ d }) => d.code === 'flux-azure/gate-missing')!;
+  assert.match(gate.d.message, /from a spec\.kustomize\.patches entry only/);
+  assert.match(gate.d.message, /fails with "forbidden"/);
+  assert.doesNotMatch(gate.d.message, /FeatureGateDisabled/);
+  const plain = (
+    await analyzeFolder(writeTree({ 'clusters/prod/flux-instance.yaml': instance(), 'clusters/prod/app.yaml': APP }))
+  ).find(({ d }) => d.code === 'flux-azure/gate-missing')!;
+  assert.match(plain.d.message, /FeatureGateDisabled/);
   const both = await lint({
     'clusters/prod/flux-instance.yaml': instance('  cluster:', '    objectLevelWorkloadIdentity: true', ...patch),
     'clusters/prod/app.yaml': APP,

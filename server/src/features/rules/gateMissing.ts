@@ -54,12 +54,18 @@ export const gateMissing: Rule = fluxObjectRule('gate-missing', ({ doc, clusters
       if (missing.length === 0) continue;
       const where = missing.map((c) => `\`${c.label}\``).join(', ');
       const how = [...new Set(missing.map((c) => whereToConfigure(c, controller)))].join(', or ');
+      // The gate set by a FluxInstance patch alone: the controller has it, but not the RBAC to use it.
+      const patchedOnly = missing.every((c) => instancePatchGate(c, controller));
       findings.push({
         code: 'flux-azure/gate-missing' as const,
         span,
         message:
-          `${controller} in ${where} does not run with --feature-gates=${OBJECT_LEVEL_WI_GATE}=true, so this ${doc.kind} ` +
-          `will stall with reason FeatureGateDisabled instead of using ${what}. ` +
+          (patchedOnly
+            ? `${controller} in ${where} gets --feature-gates=${OBJECT_LEVEL_WI_GATE}=true from a spec.kustomize.patches ` +
+              `entry only: without spec.cluster.objectLevelWorkloadIdentity: true the Flux Operator does not let the ` +
+              `controllers request ServiceAccount tokens, so this ${doc.kind} fails with "forbidden" instead of using ${what}. `
+            : `${controller} in ${where} does not run with --feature-gates=${OBJECT_LEVEL_WI_GATE}=true, so this ${doc.kind} ` +
+              `will stall with reason FeatureGateDisabled instead of using ${what}. `) +
           `${how[0].toUpperCase()}${how.slice(1)}.` +
           (missing.some((c) => c.install.mode === 'bootstrap' && c.settings.size === 0)
             ? ` (The repository patches no controller, so they run as gotk-components.yaml generates them; if they are patched elsewhere, such as Terraform, state install: unknown for the cluster in ${REPO_CONFIG_FILE}.)`
@@ -82,6 +88,14 @@ export const gateMissing: Rule = fluxObjectRule('gate-missing', ({ doc, clusters
   }
   return findings;
 });
+
+/** Whether a `spec.kustomize.patches` entry of the cluster's FluxInstance turns the gate on for the controller. */
+function instancePatchGate(cluster: Cluster, controller: ControllerName): boolean {
+  return (cluster.settings.get(controller) ?? []).some(
+    (s) =>
+      s.via === 'fluxinstance' && s.args.some((a) => parseFeatureGatesArg(a)?.gates.get(OBJECT_LEVEL_WI_GATE) === true),
+  );
+}
 
 /**
  * Whether the controller's Deployment, as Flux applies it to the cluster (patches from files, components and
