@@ -44,6 +44,7 @@ import { providePatchContext, providePatchEdit, type FileLoader } from './featur
 import { factsSteps } from './workspace/facts';
 import { DISK_FILES, uriToPath, type WorkspaceFiles } from './workspace/files';
 import { WorkspaceIndex } from './workspace/workspaceIndex';
+import { injectedFault } from './testFaults';
 
 /** Long work checks this between steps (the LSP `CancellationToken` fits). */
 export interface Cancellation {
@@ -165,7 +166,13 @@ export function createFluxService(options: FluxServiceOptions = {}): FluxService
   const factsChanged = (except?: string) => options.onFactsChanged?.(except);
 
   const budget = new ParseBudget();
-  const index = new WorkspaceIndex((message) => log?.info(message), options.keepEveryModel ?? false, budget, files);
+  const index = new WorkspaceIndex(
+    (message) => log?.info(message),
+    options.keepEveryModel ?? false,
+    budget,
+    files,
+    (message) => log?.error(message),
+  );
   const documents = new Map<string, TextDocument>();
   const store = new DocumentStore(budget, (uri, text) => index.parsedFromDisk(uri, text));
   index.useOpenDocuments((uri) => {
@@ -300,14 +307,17 @@ export function createFluxService(options: FluxServiceOptions = {}): FluxService
     },
     hover(uri, position) {
       const file = model(uri);
+      injectedFault('hover');
       return file ? provideHover(file, position, context) : null;
     },
     completion(uri, position) {
       const file = model(uri);
+      injectedFault('completion');
       return file ? provideCompletion(file, position, context) : null;
     },
     codeActions(uri, range, diagnostics, only) {
       const file = model(uri);
+      injectedFault('codeAction');
       return file ? provideCodeActions(file, range, diagnostics, context, only) : [];
     },
     async integrations(token) {
@@ -342,14 +352,17 @@ export function createFluxService(options: FluxServiceOptions = {}): FluxService
     },
     definition(uri, position) {
       const file = load(uri);
+      injectedFault('definition');
       return file ? provideDefinition(file, position, context) : [];
     },
     references(uri, position, includeDeclaration) {
       const file = load(uri);
+      injectedFault('references');
       return file ? provideReferences(file, position, context, includeDeclaration) : [];
     },
     renderedObject(params) {
       const file = load(params.uri);
+      injectedFault('renderedObject');
       return file
         ? provideRenderedObject(file, params.position, context)
         : { objects: [], reason: `cannot read ${params.uri}` };

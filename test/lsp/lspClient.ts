@@ -21,6 +21,7 @@ import type {
   Range,
   WorkspaceEdit,
 } from 'vscode-languageserver-protocol';
+import { MessageType } from 'vscode-languageserver-protocol';
 
 export const REPO = join(__dirname, '..', '..', '..');
 export const SERVER = join(REPO, 'server', 'out', 'server.js');
@@ -36,6 +37,8 @@ export class LspClient {
   readonly connection: MessageConnection;
   readonly diagnostics = new Map<string, PublishDiagnosticsParams>();
   readonly logs: string[] = [];
+  /** The messages logged as errors (`window/logMessage` of type Error). */
+  readonly errors: string[] = [];
   stderr = '';
   private waiters: (() => void)[] = [];
   private versions = new Map<string, number>();
@@ -58,7 +61,10 @@ export class LspClient {
       this.diagnostics.set(p.uri, p);
       this.wake();
     });
-    this.connection.onNotification('window/logMessage', (p: { message: string }) => this.logs.push(p.message));
+    this.connection.onNotification('window/logMessage', (p: { type: number; message: string }) => {
+      this.logs.push(p.message);
+      if (p.type === MessageType.Error) this.errors.push(p.message);
+    });
     this.connection.onNotification('window/showMessage', (p: { message: string }) => this.logs.push(p.message));
     this.connection.onNotification('$/logTrace', (p: { message: string; verbose?: string }) =>
       this.logs.push(`${p.message} ${p.verbose ?? ''}`),

@@ -6,6 +6,7 @@ import { BuildMemo, type RenderHost } from '../render/kustomize';
 import type { RObject } from '../render/object';
 import { sameItems, sameProblems, viewsOf, type AccountsView, type ProblemsView } from '../render/views';
 import { parseManifest, type ManifestFile, type ParseBudget } from '../document/manifest';
+import { injectedFault } from '../testFaults';
 import {
   BOOTSTRAP_DIR,
   BOOTSTRAP_KUSTOMIZATION_NAME,
@@ -176,6 +177,8 @@ export class WorkspaceIndex {
     private readonly budget?: ParseBudget,
     /** Where files are found and read. */
     private readonly source: WorkspaceFiles = DISK_FILES,
+    /** Where failures that are bugs (a rendering that throws) are reported. */
+    private readonly logError: (message: string) => void = log,
   ) {}
 
   get fileCount(): number {
@@ -477,6 +480,7 @@ export class WorkspaceIndex {
     const root = this.rootOf(cluster.dir + sep) ?? dirname(cluster.dir);
     let rendering: FleetRendering;
     try {
+      injectedFault('render');
       rendering = renderCluster(
         cluster.dir,
         root,
@@ -484,7 +488,7 @@ export class WorkspaceIndex {
         cluster.fluxVersion?.version ?? this.versionOverride,
       );
     } catch (err) {
-      this.log(`could not render ${cluster.label}: ${err instanceof Error ? err.message : String(err)}`);
+      this.logError(`could not render ${cluster.label}: ${err instanceof Error ? err.message : String(err)}`);
       rendering = { applied: [], unknowns: [], problems: [], inputs: new Set(), bySource: new Map() };
     }
     const inputs = new Map<string, string>();
