@@ -197,6 +197,18 @@ export function createFluxService(options: FluxServiceOptions = {}): FluxService
     return doc ? store.get(doc) : undefined;
   }
 
+  /**
+   * Indexes the current text of every open document that is not indexed yet (an edit is indexed when its diagnostics
+   * run): a request that answers with places in other files or in the renderings must not read them from an older
+   * text, whose ranges no longer fit the document.
+   */
+  function indexOpenDocuments(): void {
+    for (const [uri, doc] of documents) {
+      const file = store.get(doc);
+      if (file && index.updateFromOpen(file)) factsChanged(uri);
+    }
+  }
+
   const load: FileLoader = (uri) => {
     const open = model(uri);
     if (open) return open;
@@ -316,12 +328,14 @@ export function createFluxService(options: FluxServiceOptions = {}): FluxService
       return file ? provideCompletion(file, position, context) : null;
     },
     codeActions(uri, range, diagnostics, only) {
+      indexOpenDocuments();
       const file = model(uri);
       injectedFault('codeAction');
       return file ? provideCodeActions(file, range, diagnostics, context, only) : [];
     },
     async integrations(token) {
       await service.scan(token);
+      indexOpenDocuments();
       const found: ManifestFile[] = [];
       for (const uri of index.uris()) {
         checkCancelled(token);
@@ -342,25 +356,30 @@ export function createFluxService(options: FluxServiceOptions = {}): FluxService
     // Patch requests wait for the first workspace scan: suggestions come from every Flux object of the cluster.
     async patchContext(params, token) {
       await service.scan(token);
+      indexOpenDocuments();
       const file = load(params.uri);
       return file ? providePatchContext(params, file, context, load) : null;
     },
     async patchEdit(params, token) {
       await service.scan(token);
+      indexOpenDocuments();
       const file = load(params.uri);
       return file ? providePatchEdit(params, file, context, load) : { notes: [], error: `cannot read ${params.uri}` };
     },
     definition(uri, position) {
+      indexOpenDocuments();
       const file = load(uri);
       injectedFault('definition');
       return file ? provideDefinition(file, position, context) : [];
     },
     references(uri, position, includeDeclaration) {
+      indexOpenDocuments();
       const file = load(uri);
       injectedFault('references');
       return file ? provideReferences(file, position, context, includeDeclaration) : [];
     },
     renderedObject(params) {
+      indexOpenDocuments();
       const file = load(params.uri);
       injectedFault('renderedObject');
       return file

@@ -39,6 +39,8 @@ export class LspClient {
   readonly logs: string[] = [];
   /** The messages logged as errors (`window/logMessage` of type Error). */
   readonly errors: string[] = [];
+  /** How many publishDiagnostics arrived so far. */
+  publishes = 0;
   stderr = '';
   private waiters: (() => void)[] = [];
   private versions = new Map<string, number>();
@@ -59,6 +61,7 @@ export class LspClient {
     );
     this.connection.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) => {
       this.diagnostics.set(p.uri, p);
+      this.publishes++;
       this.wake();
     });
     this.connection.onNotification('window/logMessage', (p: { type: number; message: string }) => {
@@ -82,11 +85,13 @@ export class LspClient {
     for (const w of this.waiters.splice(0)) w();
   }
 
-  async initialize(rootPath?: string): Promise<InitializeResult> {
+  /** Initializes the server on one workspace folder, several (the first is the root) or none. */
+  async initialize(roots?: string | readonly string[]): Promise<InitializeResult> {
+    const folders = roots === undefined ? [] : typeof roots === 'string' ? [roots] : roots;
     const result = (await this.connection.sendRequest('initialize', {
       processId: process.pid,
-      rootUri: rootPath ? fileUri(rootPath) : null,
-      workspaceFolders: rootPath ? [{ uri: fileUri(rootPath), name: 'ws' }] : null,
+      rootUri: folders[0] ? fileUri(folders[0]) : null,
+      workspaceFolders: folders.length ? folders.map((f, i) => ({ uri: fileUri(f), name: i ? `ws${i}` : 'ws' })) : null,
       capabilities: {
         workspace: {
           configuration: true,
