@@ -62,10 +62,14 @@ export class FuzzFailure extends Error {
     message: string,
     readonly seed: number,
     readonly step: number,
-    readonly log: readonly string[],
+    log: readonly string[],
   ) {
     super(message);
+    // Not an own enumerable property: test reporters print those, and the steps are printed by `describeFailure`.
+    Object.defineProperty(this, 'log', { value: log, enumerable: false });
   }
+
+  declare readonly log: readonly string[];
 }
 
 const CORPUS = join(REPO, '..', 'shared', 'corpus');
@@ -174,6 +178,20 @@ export async function fuzzSession(options: FuzzOptions): Promise<FuzzReport> {
   const settings = { fluxVersion: '', diagnostics: { enable: true, scope: 'workspace' as 'workspace' | 'openFiles' } };
   const inWorkspace = new Set([folders[0]!, folders[1]!]);
   const open = new Map<string, OpenDoc>();
+  /**
+   * Every text of each document, with the step it was sent at: a request that waits (for the scan, for files read
+   * from disk) may answer for any text sent since it was asked.
+   */
+  const texts = new Map<string, { doc: TextDocument; since: number }[]>();
+  /** The step the answer being checked was asked at. */
+  let askedAt = 0;
+  function setText(uri: string, doc: TextDocument): void {
+    open.set(uri, { doc });
+    const list = texts.get(uri) ?? [];
+    list.push({ doc, since: step });
+    if (list.length > 64) list.shift();
+    texts.set(uri, list);
+  }
   const log: string[] = [];
   const kinds: Record<string, number> = {};
   let step = 0;
@@ -256,7 +274,7 @@ export async function fuzzSession(options: FuzzOptions): Promise<FuzzReport> {
     const uri = fileUri(path);
     if (open.has(uri)) return;
     const version = int(5);
-    open.set(uri, { doc: TextDocument.create(uri, 'yaml', version, text) });
+    setText(uri, TextDocument.create(uri, 'yaml', version, text));
     log.push(`open ${rel(uri)} v${version} (${text.length} chars${fromDisk ? ', as on disk' : ''})`);
     notify('textDocument/didOpen', { textDocument: { uri, languageId: 'yaml', version, text } });
   }
@@ -273,7 +291,8 @@ export async function fuzzSession(options: FuzzOptions): Promise<FuzzReport> {
     const entry = open.get(uri)!;
     const { version, stale } = nextVersion(entry.doc);
     let changes: TextDocumentContentChangeEvent[];
-    let scratch = entry.doc;
+    // TextDocument.update changes the document it is given: the ranges are computed on a copy.
+    let scratch = TextDocument.create(uri, 'yaml', entry.doc.version, entry.doc.getText());
     if (incremental) {
       changes = [];
       for (let i = 1 + (chance(0.3) ? int(3) : 0); i > 0; i--) {
@@ -295,7 +314,8 @@ export async function fuzzSession(options: FuzzOptions): Promise<FuzzReport> {
         : `full ${c.text.length} chars`,
     );
     log.push(`change ${rel(uri)} v${version}${stale ? ' (stale: ignored)' : ''} ${summary.join(', ')}`);
-    if (!stale) entry.doc = TextDocument.update(entry.doc, changes, version);
+    if (!stale)
+      setText(uri, TextDocument.create(uri, 'yaml', version, incremental ? scratch.getText() : changes[0]!.text));
     notify('textDocument/didChange', { textDocument: { uri, version }, contentChanges: changes });
   }
 
@@ -430,6 +450,7 @@ export async function fuzzSession(options: FuzzOptions): Promise<FuzzReport> {
       sent.then(
         (answer) => {
           try {
+            askedAt = at;
             checkAnswer(method, where, answer as Json, at);
           } catch (err) {
             failure ??= err instanceof Error ? err.message : String(err);
@@ -446,18 +467,25 @@ export async function fuzzSession(options: FuzzOptions): Promise<FuzzReport> {
   // ---- invariants ------------------------------------------------------------------------------------------
   function checkRange(uri: string | undefined, range: Range | undefined, what: string): void {
     const doc = uri === undefined ? undefined : open.get(uri)?.doc;
-    if (doc && range) checkRangeIn(doc, range, what);
+    if (!doc || !range) return;
+    const list = texts.get(uri!) ?? [];
+    let first = list.length - 1;
+    while (first > 0 && list[first]!.since > askedAt) first--;
+    if (!list.slice(first).some((t) => fits(t.doc, range))) checkRangeIn(doc, range, what);
   }
-  function checkRangeIn(doc: TextDocument, range: Range, what: string): void {
-    const uri = doc.uri;
+  function fits(doc: TextDocument, range: Range): boolean {
     const ok = (p: Position) =>
       p.line >= 0 && p.line < doc.lineCount && p.character >= 0 && p.character <= lineLength(doc, p.line);
     const ordered =
       range.start.line < range.end.line ||
       (range.start.line === range.end.line && range.start.character <= range.end.character);
-    if (!ok(range.start) || !ok(range.end) || !ordered)
+    return ok(range.start) && ok(range.end) && ordered;
+  }
+  function checkRangeIn(doc: TextDocument, range: Range, what: string): void {
+    if (!fits(doc, range))
       fail(
-        `${what}: range ${JSON.stringify(range)} is not inside ${rel(uri)} v${doc.version} (${doc.lineCount} lines)`,
+        `${what}: range ${JSON.stringify(range)} is not inside ${rel(doc.uri)} v${doc.version} (${doc.lineCount} lines; ` +
+          `line ${range.start.line}: ${JSON.stringify(lineText(doc, range.start.line).slice(0, 200))})`,
       );
   }
   function checkEdit(edit: WorkspaceEdit | undefined, what: string): void {
@@ -499,7 +527,11 @@ export async function fuzzSession(options: FuzzOptions): Promise<FuzzReport> {
         for (const o of (answer as unknown as RenderedObjectResult).objects) {
           const text = TextDocument.create('rendered:', 'yaml', 0, o.text);
           for (const origin of o.origins) {
-            checkRange(origin.from.uri, origin.from.range, `${what} origin`);
+            checkRange(
+              origin.from.uri,
+              origin.from.range,
+              `${what} ${o.title} origin (${origin.via} ${origin.note ?? ''})`,
+            );
             checkRangeIn(text, origin.range, `${what} rendered text`);
           }
         }
@@ -540,6 +572,7 @@ export async function fuzzSession(options: FuzzOptions): Promise<FuzzReport> {
       );
     if (failure) fail(failure);
     if (client.errors.length) fail(`step ${step}: the server logged an error:\n${client.errors.join('\n')}`);
+    askedAt = step;
     for (const [uri, entry] of open) {
       const p = client.diagnostics.get(uri);
       if (p?.version === entry.doc.version)
@@ -648,10 +681,12 @@ export async function fuzzSession(options: FuzzOptions): Promise<FuzzReport> {
 
 const GUID = '11111111-2222-3333-4444-555555555555';
 
-function lineLength(doc: TextDocument, line: number): number {
+function lineText(doc: TextDocument, line: number): string {
   const text = doc.getText({ start: { line, character: 0 }, end: { line: line + 1, character: 0 } });
-  return text.replace(/\r?\n$|\r$/, '').length;
+  return text.replace(/\r?\n$|\r$/, '');
 }
+
+const lineLength = (doc: TextDocument, line: number) => lineText(doc, line).length;
 
 function yamlFiles(dir: string): string[] {
   return readdirSync(dir, { recursive: true, withFileTypes: true })
