@@ -320,18 +320,21 @@ export function createFluxService(options: FluxServiceOptions = {}): FluxService
     hover(uri, position) {
       const file = model(uri);
       injectedFault('hover');
-      return file ? provideHover(file, position, context) : null;
+      return file ? provideHover(file, inText(file, position), context) : null;
     },
     completion(uri, position) {
       const file = model(uri);
       injectedFault('completion');
-      return file ? provideCompletion(file, position, context) : null;
+      return file ? provideCompletion(file, inText(file, position), context) : null;
     },
     codeActions(uri, range, diagnostics, only) {
       indexOpenDocuments();
       const file = model(uri);
       injectedFault('codeAction');
-      return file ? provideCodeActions(file, range, diagnostics, context, only) : [];
+      if (!file) return [];
+      // A diagnostic of an older text that no longer fits the document gets no fix (its edits would land outside).
+      const current = diagnostics.filter((d) => sameRange(rangeInText(file, d.range), d.range));
+      return provideCodeActions(file, rangeInText(file, range), current, context, only);
     },
     async integrations(token) {
       await service.scan(token);
@@ -370,24 +373,45 @@ export function createFluxService(options: FluxServiceOptions = {}): FluxService
       indexOpenDocuments();
       const file = load(uri);
       injectedFault('definition');
-      return file ? provideDefinition(file, position, context) : [];
+      return file ? provideDefinition(file, inText(file, position), context) : [];
     },
     references(uri, position, includeDeclaration) {
       indexOpenDocuments();
       const file = load(uri);
       injectedFault('references');
-      return file ? provideReferences(file, position, context, includeDeclaration) : [];
+      return file ? provideReferences(file, inText(file, position), context, includeDeclaration) : [];
     },
     renderedObject(params) {
       indexOpenDocuments();
       const file = load(params.uri);
       injectedFault('renderedObject');
       return file
-        ? provideRenderedObject(file, params.position, context)
+        ? provideRenderedObject(file, inText(file, params.position), context)
         : { objects: [], reason: `cannot read ${params.uri}` };
     },
   };
   return service;
+}
+
+/**
+ * A position as LSP reads it: a character past the end of its line means the line's end, a line past the last one
+ * the end of the text. Features then never answer with ranges outside the document.
+ */
+function inText(file: ManifestFile, position: Position): Position {
+  return file.lines.positionAt(file.lines.offsetAt(position));
+}
+
+function rangeInText(file: ManifestFile, range: Range): Range {
+  return { start: inText(file, range.start), end: inText(file, range.end) };
+}
+
+function sameRange(a: Range, b: Range): boolean {
+  return (
+    a.start.line === b.start.line &&
+    a.start.character === b.start.character &&
+    a.end.line === b.end.line &&
+    a.end.character === b.end.character
+  );
 }
 
 function withDefaults(value: Partial<ServerSettings> | undefined): ServerSettings {

@@ -83,3 +83,34 @@ test('settings changed mid-session: Flux version override and diagnostics off', 
   void client.connection.sendNotification('workspace/didChangeConfiguration', { settings: {} });
   await client.waitForDiagnostics(uri, (d) => d.length === 0);
 });
+
+test('two ServiceAccounts of the same name: the one judged does not depend on which file was written last', async () => {
+  settings.fluxVersion = '';
+  settings.diagnostics = { enable: true };
+  void client.connection.sendNotification('workspace/didChangeConfiguration', { settings: {} });
+  const bare = SA('dup').replace(/ {2}annotations:\n(?: {4}.*\n)+/, '');
+  const [first, second] = [join(root, 'dup', 'a-sa.yaml'), join(root, 'dup', 'b-sa.yaml')];
+  mkdirSync(join(root, 'dup'), { recursive: true });
+  writeFileSync(first, bare);
+  writeFileSync(second, SA('dup'));
+  const notify = (type: number, ...paths: string[]) =>
+    void client.connection.sendNotification('workspace/didChangeWatchedFiles', {
+      changes: paths.map((path) => ({ uri: fileUri(path), type })),
+    });
+  notify(1, first, second);
+  const uri = fileUri(join(root, 'dup', 'bucket.yaml'));
+  client.open(uri, BUCKET.replace('namespace: apps', 'namespace: dup'));
+  // Once both are indexed, the first file in path order is judged.
+  const before = codes(
+    await client.waitForDiagnostics(uri, (d) => d.length > 0 && !codes(d).includes('flux-azure/sa-not-found')),
+  );
+  assert.deepEqual(before, ['flux-azure/sa-missing-annotations']);
+  // The first file deleted and written again as it was: the same workspace, the same finding.
+  rmSync(first);
+  notify(3, first);
+  await client.waitForDiagnostics(uri, (d) => d.length === 0);
+  writeFileSync(first, bare);
+  notify(1, first);
+  // (were the newest file judged, the finding would not come back)
+  assert.deepEqual(codes(await client.waitForDiagnostics(uri, (d) => d.length > 0, 10000)), before);
+});

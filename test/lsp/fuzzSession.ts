@@ -196,8 +196,20 @@ export async function fuzzSession(options: FuzzOptions): Promise<FuzzReport> {
   const kinds: Record<string, number> = {};
   let step = 0;
   const client = new LspClient(settings);
+  let kept = false;
   const fail = (message: string): never => {
-    throw new FuzzFailure(message, options.seed, step, log);
+    // The open documents' texts as they were, for a look at what broke.
+    const texts = join(tmpdir(), `flux-azure-fuzz-failure-${options.seed}`);
+    rmSync(texts, { recursive: true, force: true });
+    for (const [uri, { doc }] of open) {
+      const path = join(texts, rel(uri));
+      mkdirSync(dirname(path), { recursive: true });
+      writeFileSync(path, doc.getText());
+    }
+    mkdirSync(texts, { recursive: true });
+    writeFileSync(join(texts, 'steps.txt'), `${log.join('\n')}\n`);
+    const where = `(the workspace: ${base}; every step and the open documents' texts: ${texts})`;
+    throw new FuzzFailure(message.includes(where) ? message : `${message}\n${where}`, options.seed, step, log);
   };
 
   // ---- text mutations --------------------------------------------------------------------------------------
@@ -617,9 +629,12 @@ export async function fuzzSession(options: FuzzOptions): Promise<FuzzReport> {
       compared,
       ms: Date.now() - started,
     };
+  } catch (err) {
+    kept = true; // the workspace stays for a look (its path is in the failure)
+    throw err;
   } finally {
     await client.dispose();
-    rmSync(base, { recursive: true, force: true });
+    if (!kept) rmSync(base, { recursive: true, force: true });
   }
 
   /**

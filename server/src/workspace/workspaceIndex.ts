@@ -776,7 +776,10 @@ export class WorkspaceIndex {
         if (list) list.push(fact);
         else map.set(fact.name, [fact]);
       };
-      for (const file of this.files.values()) {
+      // In the order of their files' paths (the order of the files in the map is the order they were seen in): the
+      // first of two objects of the same name must not depend on which file was created or changed last.
+      const files = [...this.files.values()].sort((a, b) => (a.uri < b.uri ? -1 : a.uri > b.uri ? 1 : 0));
+      for (const file of files) {
         for (const sa of file.facts.serviceAccounts) add(serviceAccounts, sa);
         for (const secret of file.facts.secrets) add(secrets, secret);
         for (const ref of file.facts.identityRefs) add(identityRefs, ref);
@@ -793,7 +796,7 @@ export class WorkspaceIndex {
     fromUri?: string,
   ): T[] {
     const found: T[] = [];
-    // The facts with this name in file order, as scanning every file would find them.
+    // The facts with this name in the order of their files' paths.
     for (const fact of byName.get(name) ?? []) {
       if (fact.name !== name) continue;
       const withNs = this.withNamespace(fact);
