@@ -209,6 +209,11 @@ export function createFluxService(options: FluxServiceOptions = {}): FluxService
     }
   }
 
+  const inFolders = (uri: string) => {
+    const path = uriToPath(uri);
+    return !!path && !!index.rootOf(path);
+  };
+
   const load: FileLoader = (uri) => {
     const open = model(uri);
     if (open) return open;
@@ -251,7 +256,8 @@ export function createFluxService(options: FluxServiceOptions = {}): FluxService
       let changed = false;
       for (const change of changes) {
         if (documents.has(change.uri)) continue; // open documents are indexed from the editor's text
-        if (change.deleted) changed = index.remove(change.uri) || changed;
+        // A file outside the folders (one a removed folder held, say) is not indexed, as a fresh scan would not.
+        if (change.deleted || !inFolders(change.uri)) changed = index.remove(change.uri) || changed;
         else changed = (await index.refreshFromDisk(change.uri)) || changed;
       }
       if (changed) factsChanged();
@@ -274,8 +280,9 @@ export function createFluxService(options: FluxServiceOptions = {}): FluxService
     close(uri) {
       if (!documents.delete(uri)) return;
       store.evict(uri);
-      // The disk copy replaces the editor's text in the index.
-      void index.refreshFromDisk(uri).then((changed) => changed && factsChanged());
+      // The disk copy replaces the editor's text in the index; a file outside the folders leaves it.
+      const changed = inFolders(uri) ? index.refreshFromDisk(uri) : Promise.resolve(index.remove(uri));
+      void changed.then((c) => c && factsChanged());
     },
     document: (uri) => documents.get(uri),
     openUris: () => documents.keys(),

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PatchContextRequest } from '../../shared/src/protocol';
 import { fileUri, LspClient } from './lspClient';
 
 /** Faults around the editor: files deleted while open, folders added and removed, settings changed mid-session. */
@@ -113,4 +114,38 @@ test('two ServiceAccounts of the same name: the one judged does not depend on wh
   notify(1, first);
   // (were the newest file judged, the finding would not come back)
   assert.deepEqual(codes(await client.waitForDiagnostics(uri, (d) => d.length > 0, 10000)), before);
+});
+
+test('a folder removed while it is being scanned leaves nothing of it indexed', async () => {
+  const racing = mkdtempSync(join(tmpdir(), 'flux-azure-faults-racing-'));
+  writeFileSync(join(racing, 'sa.yaml'), SA('race'));
+  const uri = fileUri(join(root, 'race', 'bucket.yaml'));
+  client.open(uri, BUCKET.replace('namespace: apps', 'namespace: race'));
+  assert.deepEqual(codes(await client.waitForDiagnostics(uri)), ['flux-azure/sa-not-found']);
+  const folder = { uri: fileUri(racing), name: 'racing' };
+  void client.connection.sendNotification('workspace/didChangeWorkspaceFolders', {
+    event: { added: [folder], removed: [] },
+  });
+  void client.connection.sendNotification('workspace/didChangeWorkspaceFolders', {
+    event: { added: [], removed: [folder] },
+  });
+  // The patch request answers once the scan is over; the folder change then re-judges the open documents.
+  const judged = client.nextDiagnostics(uri);
+  await client.connection.sendRequest(PatchContextRequest.method, { uri });
+  assert.deepEqual(codes(await judged), ['flux-azure/sa-not-found']);
+  rmSync(racing, { recursive: true, force: true });
+});
+
+test('a file outside the folders, opened and closed, is forgotten as a fresh server would not know it', async () => {
+  const outside = mkdtempSync(join(tmpdir(), 'flux-azure-faults-outside-'));
+  writeFileSync(join(outside, 'sa.yaml'), SA('away'));
+  const uri = fileUri(join(root, 'away', 'bucket.yaml'));
+  client.open(uri, BUCKET.replace('namespace: apps', 'namespace: away'));
+  assert.deepEqual(codes(await client.waitForDiagnostics(uri)), ['flux-azure/sa-not-found']);
+  const sa = fileUri(join(outside, 'sa.yaml'));
+  client.open(sa, SA('away'));
+  await client.waitForDiagnostics(uri, (d) => d.length === 0);
+  client.close(sa);
+  await client.waitForDiagnostics(uri, (d) => codes(d).includes('flux-azure/sa-not-found'), 10000);
+  rmSync(outside, { recursive: true, force: true });
 });

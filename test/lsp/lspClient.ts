@@ -39,8 +39,9 @@ export class LspClient {
   readonly logs: string[] = [];
   /** The messages logged as errors (`window/logMessage` of type Error). */
   readonly errors: string[] = [];
-  /** How many publishDiagnostics arrived so far. */
+  /** How many publishDiagnostics arrived so far, in all and per uri. */
   publishes = 0;
+  private readonly publishesOf = new Map<string, number>();
   stderr = '';
   private waiters: (() => void)[] = [];
   private versions = new Map<string, number>();
@@ -62,6 +63,7 @@ export class LspClient {
     this.connection.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) => {
       this.diagnostics.set(p.uri, p);
       this.publishes++;
+      this.publishesOf.set(p.uri, (this.publishesOf.get(p.uri) ?? 0) + 1);
       this.wake();
     });
     this.connection.onNotification('window/logMessage', (p: { type: number; message: string }) => {
@@ -166,6 +168,24 @@ export class LspClient {
         });
       });
     }
+  }
+
+  /** Waits for the next diagnostics published for `uri` (whatever they are), from now on. */
+  async nextDiagnostics(uri: string, timeoutMs = 60000): Promise<Diagnostic[]> {
+    const seen = this.publishesOf.get(uri) ?? 0;
+    const deadline = Date.now() + timeoutMs;
+    while ((this.publishesOf.get(uri) ?? 0) === seen) {
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`no diagnostics published for ${uri}\n${this.stderr}`);
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, left);
+        this.waiters.push(() => {
+          clearTimeout(t);
+          resolve();
+        });
+      });
+    }
+    return this.diagnostics.get(uri)!.diagnostics;
   }
 
   hover(uri: string, position: Position): Promise<Hover | null> {

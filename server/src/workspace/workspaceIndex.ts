@@ -240,8 +240,21 @@ export class WorkspaceIndex {
   }
 
   private async doScan(): Promise<void> {
-    for (const root of this.roots) {
+    // Folders added or removed while the scan waits (`updateRoots` replaces the array): the scan starts over on the
+    // new folders (files already indexed are skipped), so none of a removed folder is indexed and an added one is.
+    for (let roots = this.roots, done = false; !done; roots = this.roots) {
+      done = await this.scanRoots(roots);
+    }
+    this.clustersCache = undefined;
+    this.rootsCache = undefined;
+    this.membershipChanged();
+  }
+
+  /** Scans `roots`; false when the folders changed meanwhile (then the scan stopped). */
+  private async scanRoots(roots: readonly string[]): Promise<boolean> {
+    for (const root of roots) {
       const paths = await this.source.find(root);
+      if (this.roots !== roots) return false;
       // Small synchronous reads in slices: far cheaper than a promise per file, and requests still get answered.
       let sliceStart = performance.now();
       for (const path of paths) {
@@ -252,13 +265,12 @@ export class WorkspaceIndex {
         else this.readFromDisk(uri, path, this.source.readSync(path));
         if (performance.now() - sliceStart >= SCAN_SLICE_MS) {
           await new Promise((resolve) => setImmediate(resolve));
+          if (this.roots !== roots) return false;
           sliceStart = performance.now();
         }
       }
     }
-    this.clustersCache = undefined;
-    this.rootsCache = undefined;
-    this.membershipChanged();
+    return true;
   }
 
   /**
