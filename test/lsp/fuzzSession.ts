@@ -594,6 +594,12 @@ export async function fuzzSession(options: FuzzOptions): Promise<FuzzReport> {
 
   try {
     await client.initialize([...inWorkspace]);
+    // Most steps come faster than the diagnostics' debounce; a pause now and then lets analyses finish mid-session.
+    let pause = 0;
+    const pauseStep = () => {
+      pause = 10 + int(90);
+      log.push(`pause ${pause} ms`);
+    };
     const weights: [number, () => void, string][] = [
       [8, openStep, 'open'],
       [14, () => changeStep(false), 'change (full)'],
@@ -605,6 +611,7 @@ export async function fuzzSession(options: FuzzOptions): Promise<FuzzReport> {
       [6, diskStep, 'file on disk'],
       [2, folderStep, 'folder'],
       [2, settingsStep, 'settings'],
+      [3, pauseStep, 'pause'],
     ];
     const total = weights.reduce((n, [w]) => n + w, 0);
     for (step = 1; step <= options.steps; step++) {
@@ -613,6 +620,8 @@ export async function fuzzSession(options: FuzzOptions): Promise<FuzzReport> {
       kinds[kind] = (kinds[kind] ?? 0) + 1;
       const logged = log.length;
       run();
+      if (pause) await new Promise((resolve) => setTimeout(resolve, pause));
+      pause = 0;
       log[logged] = `#${step} ${log[logged] ?? kind}`;
       await ping();
       if (options.progress && step % 1000 === 0)
