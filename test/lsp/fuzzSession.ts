@@ -43,6 +43,8 @@ export interface FuzzOptions {
   readonly steps: number;
   /** Progress lines (the long run prints them). */
   readonly progress?: (line: string) => void;
+  /** Also compare with a fresh server every this many steps (not only at the end). */
+  readonly checkEvery?: number;
 }
 
 export interface FuzzReport {
@@ -53,6 +55,8 @@ export interface FuzzReport {
   /** Open documents and files on disk at the end, and how many had diagnostics compared. */
   readonly openAtEnd: number;
   readonly compared: number;
+  /** How many times the diagnostics were compared with a fresh server's. */
+  readonly checks: number;
   readonly ms: number;
 }
 
@@ -195,6 +199,7 @@ export async function fuzzSession(options: FuzzOptions): Promise<FuzzReport> {
   const log: string[] = [];
   const kinds: Record<string, number> = {};
   let step = 0;
+  let checks = 0;
   const client = new LspClient(settings);
   let kept = false;
   const fail = (message: string): never => {
@@ -626,16 +631,25 @@ export async function fuzzSession(options: FuzzOptions): Promise<FuzzReport> {
       await ping();
       if (options.progress && step % 1000 === 0)
         options.progress(`${step} steps, ${open.size} open, ${onDisk.size} files, ${Date.now() - started} ms`);
+      if (options.checkEvery && step % options.checkEvery === 0 && step < options.steps) {
+        await Promise.all(pending);
+        if (failure) fail(failure);
+        await compareWithFreshServer();
+        checks++;
+      }
     }
+    step = options.steps + 1;
     await Promise.all(pending);
     if (failure) fail(failure);
     const compared = await compareWithFreshServer();
+    checks++;
     return {
       seed: options.seed,
       steps: options.steps,
       kinds,
       openAtEnd: open.size,
       compared,
+      checks,
       ms: Date.now() - started,
     };
   } catch (err) {
@@ -651,7 +665,6 @@ export async function fuzzSession(options: FuzzOptions): Promise<FuzzReport> {
    * equal what a fresh server shows for the same folders, files on disk, settings and open texts.
    */
   async function compareWithFreshServer(): Promise<number> {
-    step = options.steps + 1;
     const fresh = new LspClient(structuredClone(settings));
     try {
       await fresh.initialize([...inWorkspace].sort());
@@ -666,7 +679,8 @@ export async function fuzzSession(options: FuzzOptions): Promise<FuzzReport> {
         differences = differencesBetween(client, fresh);
         if (differences.length === 0) break;
       }
-      if (differences.length) fail(`stale findings (this server vs a fresh one):\n${differences.join('\n')}`);
+      if (differences.length)
+        fail(`stale findings after step ${step} (this server vs a fresh one):\n${differences.join('\n')}`);
       if (fresh.errors.length) fail(`the fresh server logged an error:\n${fresh.errors.join('\n')}`);
       return new Set([...client.diagnostics.keys(), ...fresh.diagnostics.keys()]).size;
     } finally {
