@@ -19,6 +19,7 @@ import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { random } from './bench/genCorpus.mjs';
 import { generateFleet } from './bench/genFleet.mjs';
 import { BenchClient } from './bench/lspClient.mjs';
 
@@ -43,15 +44,8 @@ const GROWTH_BOUND = 0.1;
 if (!values['no-build']) execFileSync(process.execPath, [join(ROOT, 'scripts', 'build.mjs')], { stdio: 'inherit' });
 const log = (line) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${line}`);
 
-// A small seeded generator: the same session for the same seed.
-let state = Number(values.seed) >>> 0;
-function rnd() {
-  state = (state + 0x6d2b79f5) >>> 0;
-  let t = state;
-  t = Math.imul(t ^ (t >>> 15), t | 1);
-  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-}
+// The same session for the same seed.
+const rnd = random(Number(values.seed));
 const int = (n) => Math.floor(rnd() * n);
 const pick = (list) => list[int(list.length)];
 
