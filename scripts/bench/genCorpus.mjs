@@ -7,7 +7,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
 /** A small seeded PRNG (xorshift32 over a splitmix-style seed), returning floats in [0, 1). */
-function random(seed) {
+export function random(seed) {
   let x = (seed * 0x9e3779b9) >>> 0 || 1;
   return () => {
     x ^= x << 13;

@@ -44,6 +44,7 @@ import { providePatchContext, providePatchEdit, type FileLoader } from './featur
 import { factsSteps } from './workspace/facts';
 import { DISK_FILES, uriToPath, type WorkspaceFiles } from './workspace/files';
 import { WorkspaceIndex } from './workspace/workspaceIndex';
+import { injectedFault } from './testFaults';
 
 /** Long work checks this between steps (the LSP `CancellationToken` fits). */
 export interface Cancellation {
@@ -165,7 +166,13 @@ export function createFluxService(options: FluxServiceOptions = {}): FluxService
   const factsChanged = (except?: string) => options.onFactsChanged?.(except);
 
   const budget = new ParseBudget();
-  const index = new WorkspaceIndex((message) => log?.info(message), options.keepEveryModel ?? false, budget, files);
+  const index = new WorkspaceIndex(
+    (message) => log?.info(message),
+    options.keepEveryModel ?? false,
+    budget,
+    files,
+    (message) => log?.error(message),
+  );
   const documents = new Map<string, TextDocument>();
   const store = new DocumentStore(budget, (uri, text) => index.parsedFromDisk(uri, text));
   index.useOpenDocuments((uri) => {
@@ -189,6 +196,23 @@ export function createFluxService(options: FluxServiceOptions = {}): FluxService
     const doc = documents.get(uri);
     return doc ? store.get(doc) : undefined;
   }
+
+  /**
+   * Indexes the current text of every open document that is not indexed yet (an edit is indexed when its diagnostics
+   * run): a request that answers with places in other files or in the renderings must not read them from an older
+   * text, whose ranges no longer fit the document.
+   */
+  function indexOpenDocuments(): void {
+    for (const [uri, doc] of documents) {
+      const file = store.get(doc);
+      if (file && index.updateFromOpen(file)) factsChanged(uri);
+    }
+  }
+
+  const inFolders = (uri: string) => {
+    const path = uriToPath(uri);
+    return !!path && !!index.rootOf(path);
+  };
 
   const load: FileLoader = (uri) => {
     const open = model(uri);
@@ -232,7 +256,8 @@ export function createFluxService(options: FluxServiceOptions = {}): FluxService
       let changed = false;
       for (const change of changes) {
         if (documents.has(change.uri)) continue; // open documents are indexed from the editor's text
-        if (change.deleted) changed = index.remove(change.uri) || changed;
+        // A file outside the folders (one a removed folder held, say) is not indexed, as a fresh scan would not.
+        if (change.deleted || !inFolders(change.uri)) changed = index.remove(change.uri) || changed;
         else changed = (await index.refreshFromDisk(change.uri)) || changed;
       }
       if (changed) factsChanged();
@@ -255,8 +280,9 @@ export function createFluxService(options: FluxServiceOptions = {}): FluxService
     close(uri) {
       if (!documents.delete(uri)) return;
       store.evict(uri);
-      // The disk copy replaces the editor's text in the index.
-      void index.refreshFromDisk(uri).then((changed) => changed && factsChanged());
+      // The disk copy replaces the editor's text in the index; a file outside the folders leaves it.
+      const changed = inFolders(uri) ? index.refreshFromDisk(uri) : Promise.resolve(index.remove(uri));
+      void changed.then((c) => c && factsChanged());
     },
     document: (uri) => documents.get(uri),
     openUris: () => documents.keys(),
@@ -300,18 +326,26 @@ export function createFluxService(options: FluxServiceOptions = {}): FluxService
     },
     hover(uri, position) {
       const file = model(uri);
-      return file ? provideHover(file, position, context) : null;
+      injectedFault('hover');
+      return file ? provideHover(file, inText(file, position), context) : null;
     },
     completion(uri, position) {
       const file = model(uri);
-      return file ? provideCompletion(file, position, context) : null;
+      injectedFault('completion');
+      return file ? provideCompletion(file, inText(file, position), context) : null;
     },
     codeActions(uri, range, diagnostics, only) {
+      indexOpenDocuments();
       const file = model(uri);
-      return file ? provideCodeActions(file, range, diagnostics, context, only) : [];
+      injectedFault('codeAction');
+      if (!file) return [];
+      // A diagnostic of an older text that no longer fits the document gets no fix (its edits would land outside).
+      const current = diagnostics.filter((d) => sameRange(rangeInText(file, d.range), d.range));
+      return provideCodeActions(file, rangeInText(file, range), current, context, only);
     },
     async integrations(token) {
       await service.scan(token);
+      indexOpenDocuments();
       const found: ManifestFile[] = [];
       for (const uri of index.uris()) {
         checkCancelled(token);
@@ -332,30 +366,59 @@ export function createFluxService(options: FluxServiceOptions = {}): FluxService
     // Patch requests wait for the first workspace scan: suggestions come from every Flux object of the cluster.
     async patchContext(params, token) {
       await service.scan(token);
+      indexOpenDocuments();
       const file = load(params.uri);
       return file ? providePatchContext(params, file, context, load) : null;
     },
     async patchEdit(params, token) {
       await service.scan(token);
+      indexOpenDocuments();
       const file = load(params.uri);
       return file ? providePatchEdit(params, file, context, load) : { notes: [], error: `cannot read ${params.uri}` };
     },
     definition(uri, position) {
+      indexOpenDocuments();
       const file = load(uri);
-      return file ? provideDefinition(file, position, context) : [];
+      injectedFault('definition');
+      return file ? provideDefinition(file, inText(file, position), context) : [];
     },
     references(uri, position, includeDeclaration) {
+      indexOpenDocuments();
       const file = load(uri);
-      return file ? provideReferences(file, position, context, includeDeclaration) : [];
+      injectedFault('references');
+      return file ? provideReferences(file, inText(file, position), context, includeDeclaration) : [];
     },
     renderedObject(params) {
+      indexOpenDocuments();
       const file = load(params.uri);
+      injectedFault('renderedObject');
       return file
-        ? provideRenderedObject(file, params.position, context)
+        ? provideRenderedObject(file, inText(file, params.position), context)
         : { objects: [], reason: `cannot read ${params.uri}` };
     },
   };
   return service;
+}
+
+/**
+ * A position as LSP reads it: a character past the end of its line means the line's end, a line past the last one
+ * the end of the text. Features then never answer with ranges outside the document.
+ */
+function inText(file: ManifestFile, position: Position): Position {
+  return file.lines.positionAt(file.lines.offsetAt(position));
+}
+
+function rangeInText(file: ManifestFile, range: Range): Range {
+  return { start: inText(file, range.start), end: inText(file, range.end) };
+}
+
+function sameRange(a: Range, b: Range): boolean {
+  return (
+    a.start.line === b.start.line &&
+    a.start.character === b.start.character &&
+    a.end.line === b.end.line &&
+    a.end.character === b.end.character
+  );
 }
 
 function withDefaults(value: Partial<ServerSettings> | undefined): ServerSettings {

@@ -105,3 +105,23 @@ test('hover on a role GUID in a Provider docs comment-free value and on plain YA
   assert.deepEqual(await client.completion(uri, positionOf(text, 'tag: ', 5)), []);
   client.close(uri);
 });
+
+test('completion asked past the end of the line (LSP: the line end) edits within the line', async () => {
+  const { uri, edited } = await openTyping(
+    'apps/base/podinfo/source.yaml',
+    'serviceAccountName: podinfo-source',
+    'serviceAccountName: ',
+  );
+  const atEnd = await completeWhenIndexed(uri, edited, 'serviceAccountName: ', 20, (i) => i.length > 0);
+  const { line } = positionOf(edited, 'serviceAccountName: ');
+  const lineLength = edited.split('\n')[line]!.length;
+  const items = await client.completion(uri, { line, character: lineLength + 15 });
+  assert.deepEqual(
+    items.map((i) => i.label),
+    atEnd.map((i) => i.label),
+  );
+  for (const item of items) {
+    const range = (item.textEdit as TextEdit | undefined)?.range;
+    if (range) assert.ok(range.end.character <= lineLength, `${item.label}: ${JSON.stringify(range)}`);
+  }
+});

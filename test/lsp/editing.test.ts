@@ -70,3 +70,31 @@ test('hover and completion are answered while a large document is being analysed
   assert.ok(diags.filter((d) => d.code === 'flux-azure/ado-url-format').length >= 600);
   client.close(uri);
 });
+
+test('a change whose version is not newer than the last one (repeated, out of order) is ignored', async () => {
+  await ready;
+  const uri = fileUri(join(EXAMPLES, 'versions.yaml'));
+  client.open(uri, SOURCE(HTTPS), 5);
+  const change = (version: number, contentChanges: unknown[]) =>
+    void client.connection.sendNotification('textDocument/didChange', {
+      textDocument: { uri, version },
+      contentChanges,
+    });
+  // The SSH URL comes with version 5 again and with version 3: both too old.
+  change(5, [{ text: SOURCE(SSH) }]);
+  change(3, [{ text: SOURCE(SSH) }]);
+  // Version 6 renames the object, as an edit of the text of version 5 (the HTTPS one).
+  const line = SOURCE(HTTPS).split('\n').indexOf('  name: policies');
+  change(6, [{ range: { start: { line, character: 8 }, end: { line, character: 16 } }, text: 'renamed' }]);
+  let published = client.diagnostics.get(uri);
+  while (published?.version !== 6) {
+    await client.nextDiagnostics(uri);
+    published = client.diagnostics.get(uri);
+  }
+  assert.deepEqual(
+    published.diagnostics.filter((d) => d.code === 'flux-azure/ado-url-format'),
+    [],
+    'the URL of version 5 is still HTTPS',
+  );
+  client.close(uri);
+});

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Diagnostic } from 'vscode-languageserver-protocol';
+import { RenderedObjectRequest, type RenderedObjectResult } from '../../shared/src/protocol';
 import { fileUri, LspClient, positionOf, REPO } from './lspClient';
 
 const FLEET = join(REPO, 'test', 'fixtures', 'fleet');
@@ -102,4 +103,23 @@ test('hover on a value an overlay patches names the rendered value and the patch
   const hover = await client.hover(IMAGE_REPO.uri, positionOf(IMAGE_REPO.text, 'interval: 5m', 11));
   const text = hover && typeof hover.contents === 'object' && 'value' in hover.contents ? hover.contents.value : '';
   assert.match(text, /`1m`: set by a kustomize patch at apps\/prod\/scan-often\.yaml:6/);
+});
+
+test('Show Rendered Object asked right after an edit: its origins are the places in the edited text', async () => {
+  await ready;
+  edit(SOURCE, SOURCE.text);
+  await client.waitForDiagnostics(SOURCE.uri);
+  // Two lines more on top; asked at once, before the edit's diagnostics have run (they index the new text).
+  const moved = `# moved\n# down\n${SOURCE.text}`;
+  edit(SOURCE, moved);
+  const result = (await client.connection.sendRequest(RenderedObjectRequest.method, {
+    uri: SOURCE.uri,
+    position: positionOf(moved, 'kind'),
+  })) as RenderedObjectResult;
+  const object = result.objects[0]!;
+  const url = object.origins.find((o) => object.text.split('\n')[o.range.start.line]!.includes('url:'));
+  assert.equal(url?.from.uri, SOURCE.uri);
+  assert.equal(url?.from.range.start.line, positionOf(moved, 'url:').line);
+  edit(SOURCE, SOURCE.text);
+  await client.waitForDiagnostics(SOURCE.uri);
 });

@@ -21,6 +21,7 @@ import type {
   Range,
   WorkspaceEdit,
 } from 'vscode-languageserver-protocol';
+import { MessageType } from 'vscode-languageserver-protocol';
 
 export const REPO = join(__dirname, '..', '..', '..');
 export const SERVER = join(REPO, 'server', 'out', 'server.js');
@@ -36,6 +37,11 @@ export class LspClient {
   readonly connection: MessageConnection;
   readonly diagnostics = new Map<string, PublishDiagnosticsParams>();
   readonly logs: string[] = [];
+  /** The messages logged as errors (`window/logMessage` of type Error). */
+  readonly errors: string[] = [];
+  /** How many publishDiagnostics arrived so far, in all and per uri. */
+  publishes = 0;
+  private readonly publishesOf = new Map<string, number>();
   stderr = '';
   private waiters: (() => void)[] = [];
   private versions = new Map<string, number>();
@@ -56,9 +62,14 @@ export class LspClient {
     );
     this.connection.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) => {
       this.diagnostics.set(p.uri, p);
+      this.publishes++;
+      this.publishesOf.set(p.uri, (this.publishesOf.get(p.uri) ?? 0) + 1);
       this.wake();
     });
-    this.connection.onNotification('window/logMessage', (p: { message: string }) => this.logs.push(p.message));
+    this.connection.onNotification('window/logMessage', (p: { type: number; message: string }) => {
+      this.logs.push(p.message);
+      if (p.type === MessageType.Error) this.errors.push(p.message);
+    });
     this.connection.onNotification('window/showMessage', (p: { message: string }) => this.logs.push(p.message));
     this.connection.onNotification('$/logTrace', (p: { message: string; verbose?: string }) =>
       this.logs.push(`${p.message} ${p.verbose ?? ''}`),
@@ -76,11 +87,13 @@ export class LspClient {
     for (const w of this.waiters.splice(0)) w();
   }
 
-  async initialize(rootPath?: string): Promise<InitializeResult> {
+  /** Initializes the server on one workspace folder, several (the first is the root) or none. */
+  async initialize(roots?: string | readonly string[]): Promise<InitializeResult> {
+    const folders = roots === undefined ? [] : typeof roots === 'string' ? [roots] : roots;
     const result = (await this.connection.sendRequest('initialize', {
       processId: process.pid,
-      rootUri: rootPath ? fileUri(rootPath) : null,
-      workspaceFolders: rootPath ? [{ uri: fileUri(rootPath), name: 'ws' }] : null,
+      rootUri: folders[0] ? fileUri(folders[0]) : null,
+      workspaceFolders: folders.length ? folders.map((f, i) => ({ uri: fileUri(f), name: i ? `ws${i}` : 'ws' })) : null,
       capabilities: {
         workspace: {
           configuration: true,
@@ -155,6 +168,24 @@ export class LspClient {
         });
       });
     }
+  }
+
+  /** Waits for the next diagnostics published for `uri` (whatever they are), from now on. */
+  async nextDiagnostics(uri: string, timeoutMs = 60000): Promise<Diagnostic[]> {
+    const seen = this.publishesOf.get(uri) ?? 0;
+    const deadline = Date.now() + timeoutMs;
+    while ((this.publishesOf.get(uri) ?? 0) === seen) {
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`no diagnostics published for ${uri}\n${this.stderr}`);
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, left);
+        this.waiters.push(() => {
+          clearTimeout(t);
+          resolve();
+        });
+      });
+    }
+    return this.diagnostics.get(uri)!.diagnostics;
   }
 
   hover(uri: string, position: Position): Promise<Hover | null> {

@@ -463,3 +463,22 @@ test('fluxAzure/renderedObject returns the object as applied, the patched value 
   assert.deepEqual(none.objects, []);
   assert.match(none.reason ?? '', /applies/);
 });
+
+test('Show Rendered Object on an object with !!binary and timestamp values shows them as written', async () => {
+  await ready;
+  const rel = 'apps/base/source.yaml';
+  const text = textOf(rel).replace(
+    'metadata:\n',
+    'metadata:\n  annotations:\n    bytes: !!binary aGVsbG8=\n    when: 2001-12-14t21:59:43.10-05:00\n',
+  );
+  client.change(uriOf(rel), text);
+  const result = (await client.connection.sendRequest(RenderedObjectRequest.method, {
+    uri: uriOf(rel),
+    position: positionOf(text, 'kind'),
+  })) as RenderedObjectResult;
+  assert.equal(result.objects.length, 1, JSON.stringify(result));
+  assert.match(result.objects[0]!.text, /bytes: .*aGVsbG8=/);
+  assert.match(result.objects[0]!.text, /when: .*2001-12-14t21:59:43\.10-05:00/);
+  assert.deepEqual(client.errors, []);
+  client.change(uriOf(rel), textOf(rel));
+});

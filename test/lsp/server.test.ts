@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import type { Diagnostic, MarkupContent } from 'vscode-languageserver-protocol';
+import type { Diagnostic, MarkupContent, Range, TextEdit } from 'vscode-languageserver-protocol';
 import { applyEdit, EXAMPLES, examplesServer, fileUri, positionOf, readExample } from './lspClient';
 
 const { client, ready } = examplesServer();
@@ -151,4 +151,29 @@ test('broken YAML and binary content do not crash the server', async () => {
   client.open(good, text);
   const hover = await client.hover(good, positionOf(text, 'provider: azure', 2));
   assert.match((hover?.contents as MarkupContent).value, /AcrPull/);
+});
+
+test('quick fixes asked for a diagnostic of an older text that no longer fits the document edit nothing outside it', async () => {
+  await ready;
+  const { uri, text } = readExample('infrastructure/storage/staging/terraform-outputs.yaml');
+  client.open(uri, text);
+  const diags = await client.waitForDiagnostics(uri, (d) => d.some((x) => x.code === 'flux-azure/send-chain-quoting'));
+  const old = diags.find((d) => d.code === 'flux-azure/send-chain-quoting')!;
+  // The line shortened before the editor asks: the old diagnostic's range ends past it.
+  const lines = text.split('\n');
+  lines[old.range.end.line] = 'x: 1';
+  const shorter = lines.join('\n');
+  client.change(uri, shorter);
+  const actions = await client.codeActions(uri, old.range, [old]);
+  const inside = (r: Range) => r.end.line < lines.length && r.end.character <= lines[r.end.line]!.length;
+  for (const a of actions) {
+    const edits = [
+      ...(a.edit?.changes?.[uri] ?? []),
+      ...(a.edit?.documentChanges ?? []).flatMap((c) =>
+        'textDocument' in c && c.textDocument.uri === uri ? (c.edits as TextEdit[]) : [],
+      ),
+    ];
+    for (const e of edits) assert.ok(inside(e.range), `${a.title}: ${JSON.stringify(e.range)}`);
+  }
+  client.close(uri);
 });

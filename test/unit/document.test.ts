@@ -4,6 +4,7 @@ import { parseManifest } from '../../server/src/document/manifest';
 import { splitDocuments } from '../../server/src/document/chunks';
 import { locate } from '../../server/src/document/locate';
 import { isScalar, nodeAt } from '../../server/src/document/nodes';
+import { TextDocument } from 'vscode-languageserver-textdocument';
 import { GATE_PATCH_LINES } from './fixtures';
 
 test('splits multi-document files at markers, not inside block scalars', () => {
@@ -116,3 +117,29 @@ test(
     assert.equal(onlyComments.docs[0]?.kind, undefined);
   },
 );
+
+test('lines end at \\n, \\r\\n and a lone \\r, as LSP editors count them, also after edits that make or take one', () => {
+  const uri = 'file:///cr.yaml';
+  const sameAsEditor = (text: string, file: ReturnType<typeof parseManifest>) => {
+    const editor = TextDocument.create(uri, 'yaml', 1, text);
+    assert.equal(file.lines.lineCount, editor.lineCount, JSON.stringify(text));
+    for (let offset = 0; offset <= text.length; offset++)
+      if (!(text[offset] === '\n' && text[offset - 1] === '\r'))
+        // (not between the two of a \r\n)
+        assert.deepEqual(
+          file.lines.positionAt(offset),
+          editor.positionAt(offset),
+          `${JSON.stringify(text)} @${offset}`,
+        );
+  };
+  for (const text of ['a: 1\rb: 2\nc: 3\r\nd: 4', 'a: 1\r\r\nb: 2\r', '\r', 'x: 1\n'])
+    sameAsEditor(text, parseManifest(uri, 1, text));
+  // Each version parsed on the previous one (only the edited lines are searched again when no lone \r is around).
+  let previous = parseManifest(uri, 1, 'a: 1\r\nb: 2\nc: 3\n');
+  const versions = ['a: 1\rb: 2\nc: 3\n', 'a: 1\r\nb: 2\nc: 3\n', 'a: 1\r\nb: 2\rc: 3\n', 'a: 1\r\nb: 2\r\nc: 3\n'];
+  versions.forEach((text, i) => {
+    const file = parseManifest(uri, i + 2, text, previous);
+    sameAsEditor(text, file);
+    previous = file;
+  });
+});

@@ -4,9 +4,14 @@ export interface Position {
   character: number;
 }
 
-/** Offsets of line starts in a text, for offset <-> position conversion in O(log n). */
+/**
+ * Offsets of line starts in a text, for offset <-> position conversion in O(log n). Lines end as LSP (and YAML) say:
+ * at `\n`, `\r\n` or a `\r` alone.
+ */
 export class LineIndex {
   private readonly starts: Uint32Array;
+  /** Whether the text has a `\r` that is not followed by `\n` (rare: then every edit searches the whole text). */
+  private readonly loneCr: boolean;
 
   /**
    * With `previous` (the index of an earlier version of the text) and the extent of the edit between them, only the
@@ -16,7 +21,17 @@ export class LineIndex {
     private readonly text: string,
     previous?: { index: LineIndex; head: number; oldTailStart: number; delta: number },
   ) {
-    this.starts = previous ? LineIndex.updated(text, previous) : LineIndex.scan(text);
+    // A lone `\r` before or in the edit (or one the edit made, by taking the `\n` after it): search the whole text.
+    const incremental =
+      previous &&
+      !previous.index.loneCr &&
+      !LONE_CR.test(text.slice(Math.max(0, previous.head - 1), previous.oldTailStart + previous.delta + 1));
+    this.loneCr = !incremental && text.includes('\r') && LONE_CR.test(text);
+    this.starts = incremental
+      ? LineIndex.updated(text, previous)
+      : this.loneCr
+        ? LineIndex.scanAllBreaks(text)
+        : LineIndex.scan(text);
   }
 
   private static scan(text: string): Uint32Array {
@@ -26,6 +41,15 @@ export class LineIndex {
     let n = 1;
     for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts[n++] = i + 1;
     return starts;
+  }
+
+  private static scanAllBreaks(text: string): Uint32Array {
+    const starts = [0];
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c === LF || (c === CR && text.charCodeAt(i + 1) !== LF)) starts.push(i + 1);
+    }
+    return Uint32Array.from(starts);
   }
 
   /** Line starts after an edit that left `text[0, head)` and the old text from `oldTailStart` on unchanged. */
@@ -94,3 +118,7 @@ export class LineIndex {
     return Math.min(start + Math.max(0, position.character), this.lineEnd(position.line));
   }
 }
+
+const LF = 10;
+const CR = 13;
+const LONE_CR = /\r(?!\n)/;

@@ -69,8 +69,11 @@ function convert(node: YNode, map: OffsetMap, depth: number): YamlNode | undefin
 }
 
 function scalar(node: Scalar, start: number, end: number): ScalarNode {
-  const value = node.value as ScalarNode['value'] | undefined;
   const source = (node as Scalar & { source?: string }).source;
+  // A tag that resolves to an object (`!!binary` to bytes, `!!timestamp` to a Date) keeps the text as written, as
+  // Kubernetes reads it (and as YAML can print it again).
+  const raw = node.value as ScalarNode['value'] | object | undefined;
+  const value = raw !== null && typeof raw === 'object' ? (source ?? String(raw)) : raw;
   const text = typeof value === 'string' ? value : (source ?? String(value ?? ''));
   return {
     type: 'scalar',

@@ -50,6 +50,8 @@ export function resolvePlain(text: string, atKey: boolean): ScalarNode['value'] 
     value = (
       result !== null && typeof result === 'object' && 'value' in result ? result.value : result
     ) as ScalarNode['value'];
+    // A timestamp resolves to a Date: its text, as the full parse keeps it (see parse.ts).
+    if (value !== null && typeof value === 'object') value = text;
     break;
   }
   if (cache.size > 10_000) cache.clear();

@@ -9,6 +9,7 @@ import type { FeatureContext } from './context';
 import { RULES } from './rules';
 import type { DiagnosticData, Finding, Rule, RuleContext } from './rules/rule';
 import { suppressions } from './suppressions';
+import { injectedFault } from '../testFaults';
 
 const SEVERITY: Record<string, DiagnosticSeverity> = {
   error: DiagnosticSeverity.Error,
@@ -193,6 +194,7 @@ function runRule(rule: Rule, doc: ManifestDoc, ctx: FeatureContext, tracker: Rul
   const rc = tracker.contextFor(doc, ctx.settings);
   let findings: Finding[];
   try {
+    injectedFault('rule', rule.name);
     findings = rule.check(rc);
   } catch (err) {
     // A rule that trips over odd input reports nothing for that document rather than taking the server down.

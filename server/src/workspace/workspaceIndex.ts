@@ -6,6 +6,7 @@ import { BuildMemo, type RenderHost } from '../render/kustomize';
 import type { RObject } from '../render/object';
 import { sameItems, sameProblems, viewsOf, type AccountsView, type ProblemsView } from '../render/views';
 import { parseManifest, type ManifestFile, type ParseBudget } from '../document/manifest';
+import { injectedFault } from '../testFaults';
 import {
   BOOTSTRAP_DIR,
   BOOTSTRAP_KUSTOMIZATION_NAME,
@@ -176,6 +177,8 @@ export class WorkspaceIndex {
     private readonly budget?: ParseBudget,
     /** Where files are found and read. */
     private readonly source: WorkspaceFiles = DISK_FILES,
+    /** Where failures that are bugs (a rendering that throws) are reported. */
+    private readonly logError: (message: string) => void = log,
   ) {}
 
   get fileCount(): number {
@@ -237,8 +240,21 @@ export class WorkspaceIndex {
   }
 
   private async doScan(): Promise<void> {
-    for (const root of this.roots) {
+    // Folders added or removed while the scan waits (`updateRoots` replaces the array): the scan starts over on the
+    // new folders (files already indexed are skipped), so none of a removed folder is indexed and an added one is.
+    for (let roots = this.roots, done = false; !done; roots = this.roots) {
+      done = await this.scanRoots(roots);
+    }
+    this.clustersCache = undefined;
+    this.rootsCache = undefined;
+    this.membershipChanged();
+  }
+
+  /** Scans `roots`; false when the folders changed meanwhile (then the scan stopped). */
+  private async scanRoots(roots: readonly string[]): Promise<boolean> {
+    for (const root of roots) {
       const paths = await this.source.find(root);
+      if (this.roots !== roots) return false;
       // Small synchronous reads in slices: far cheaper than a promise per file, and requests still get answered.
       let sliceStart = performance.now();
       for (const path of paths) {
@@ -249,13 +265,12 @@ export class WorkspaceIndex {
         else this.readFromDisk(uri, path, this.source.readSync(path));
         if (performance.now() - sliceStart >= SCAN_SLICE_MS) {
           await new Promise((resolve) => setImmediate(resolve));
+          if (this.roots !== roots) return false;
           sliceStart = performance.now();
         }
       }
     }
-    this.clustersCache = undefined;
-    this.rootsCache = undefined;
-    this.membershipChanged();
+    return true;
   }
 
   /**
@@ -477,6 +492,7 @@ export class WorkspaceIndex {
     const root = this.rootOf(cluster.dir + sep) ?? dirname(cluster.dir);
     let rendering: FleetRendering;
     try {
+      injectedFault('render');
       rendering = renderCluster(
         cluster.dir,
         root,
@@ -484,7 +500,7 @@ export class WorkspaceIndex {
         cluster.fluxVersion?.version ?? this.versionOverride,
       );
     } catch (err) {
-      this.log(`could not render ${cluster.label}: ${err instanceof Error ? err.message : String(err)}`);
+      this.logError(`could not render ${cluster.label}: ${err instanceof Error ? err.message : String(err)}`);
       rendering = { applied: [], unknowns: [], problems: [], inputs: new Set(), bySource: new Map() };
     }
     const inputs = new Map<string, string>();
@@ -781,7 +797,10 @@ export class WorkspaceIndex {
         if (list) list.push(fact);
         else map.set(fact.name, [fact]);
       };
-      for (const file of this.files.values()) {
+      // In the order of their files' paths (the order of the files in the map is the order they were seen in): the
+      // first of two objects of the same name must not depend on which file was created or changed last.
+      const files = [...this.files.values()].sort((a, b) => (a.uri < b.uri ? -1 : a.uri > b.uri ? 1 : 0));
+      for (const file of files) {
         for (const sa of file.facts.serviceAccounts) add(serviceAccounts, sa);
         for (const secret of file.facts.secrets) add(secrets, secret);
         for (const ref of file.facts.identityRefs) add(identityRefs, ref);
@@ -798,7 +817,7 @@ export class WorkspaceIndex {
     fromUri?: string,
   ): T[] {
     const found: T[] = [];
-    // The facts with this name in file order, as scanning every file would find them.
+    // The facts with this name in the order of their files' paths.
     for (const fact of byName.get(name) ?? []) {
       if (fact.name !== name) continue;
       const withNs = this.withNamespace(fact);
