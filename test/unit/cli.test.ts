@@ -132,7 +132,10 @@ test('--workspace judges the files given with the whole repository (a pre-commit
   const r = cli('--workspace', 'examples', file, 'examples/apps/production/kustomization.yaml');
   assert.equal(r.code, 1);
   assert.deepEqual(
-    r.out.trim().split('\n').map((l) => l.split(' ').slice(0, 3).join(' ')),
+    r.out
+      .trim()
+      .split('\n')
+      .map((l) => l.split(' ').slice(0, 3).join(' ')),
     [`${file}:33:23 error flux-azure/object-level-wi-unsupported-version`],
     'only the files given are reported',
   );
