@@ -1,7 +1,7 @@
 // The ways CI runs the checks, each run as a user's CI would: the CLI's npm package through npx from a temporary
 // folder with an empty npm cache and no network, the pre-commit hook's entry on the files of a commit, and the
 // GitHub Action's step script with the action's inputs.
-import { test, after } from 'node:test';
+import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -26,6 +26,16 @@ function direct(...args: string[]) {
 
 const load = async <T>(...path: string[]): Promise<T> => (await import(pathToFileURL(join(REPO, ...path)).href)) as T;
 
+/** The toolchain's Node and npm-cli.js. */
+let npm: [string, string];
+before(async () => {
+  const { ensureToolchain, npmCommand } = await load<{
+    ensureToolchain(): unknown;
+    npmCommand(t: unknown): [string, string];
+  }>('scripts', 'lib', 'toolchain.mjs');
+  npm = npmCommand(ensureToolchain());
+});
+
 test('npx runs the packed CLI package offline from a temporary folder, with the findings of the CLI', async () => {
   const { packCli } = await load<{ packCli(o: { outDir: string; build: boolean }): string }>('scripts', 'pack-cli.mjs');
   const tarball = packCli({ outDir: join(work, 'pkg'), build: false });
@@ -33,11 +43,7 @@ test('npx runs the packed CLI package offline from a temporary folder, with the 
   const manifest = JSON.parse(tar.stdout) as Record<string, unknown>;
   assert.deepEqual(manifest.bin, { 'flux-azure-check': 'cli.js' });
   assert.equal(manifest.dependencies, undefined, "the CLI package pulls none of the extension's dependencies");
-  const { ensureToolchain, npmCommand } = await load<{
-    ensureToolchain(): unknown;
-    npmCommand(t: unknown): [string, string];
-  }>('scripts', 'lib', 'toolchain.mjs');
-  const [node, npmCli] = npmCommand(ensureToolchain());
+  const [node, npmCli] = npm;
   const cache = join(work, 'empty-npm-cache');
   const r = spawnSync(
     node,
@@ -66,12 +72,19 @@ test("the pre-commit hook's entry on a commit's YAML files reports their finding
   const [bin, ...args] = hook.entry.split(' ');
   const pkg = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as {
     bin: Record<string, string>;
-    files: string[];
     scripts: Record<string, string>;
   };
   assert.ok(pkg.bin[bin!], `${bin} is a bin of the package pre-commit installs`);
-  assert.ok(pkg.files.includes(pkg.bin[bin!]!.replace(/^\.\//, '')), 'npm pack ships the bin');
   assert.match(pkg.scripts.prepack ?? '', /scripts\/build\.mjs/, 'npm pack (pre-commit install) builds it first');
+  // What pre-commit's `npm pack` of this repository puts in the package (scripts skipped: the build exists here).
+  const [node, npmCli] = npm;
+  const dry = spawnSync(node, [npmCli, 'pack', '--dry-run', '--json', '--ignore-scripts'], {
+    cwd: REPO,
+    encoding: 'utf8',
+  });
+  const packed = (JSON.parse(dry.stdout) as { files: { path: string }[] }[])[0]!.files.map((f) => f.path);
+  assert.ok(packed.includes(pkg.bin[bin!]!.replace(/^\.\//, '')), 'npm pack ships the bin');
+  assert.ok(!packed.some((f) => f.startsWith('client/') || f.startsWith('node_modules/')), packed.join(' '));
   // pre-commit runs the entry in the repository root with the staged files after it.
   const staged = ['infrastructure/storage/staging/fleet-config.yaml', 'apps/staging/kustomization.yaml'];
   const r = direct(...args, ...staged);

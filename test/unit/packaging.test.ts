@@ -21,6 +21,8 @@ const ALLOWED = [
   'extension/client/out/extension.js',
   'extension/images/azure-view.svg',
   'extension/images/icon.png',
+  'extension/images/screenshots/code-actions.png',
+  'extension/images/screenshots/readiness.png',
   'extension/package.json',
   'extension/readme.md',
   'extension/schemas/flux-azure.schema.json',
