@@ -1,10 +1,14 @@
 #!/usr/bin/env node
 // Builds the production bundles and packages them with vsce into flux-azure-<version>.vsix at the repository root.
 // Everything is bundled by esbuild, so the package carries no node_modules (`--no-dependencies`);
-// .vscodeignore lists what ships.
+// .vscodeignore lists what ships. The Marketplace page is README.marketplace.md (the repository README is for
+// developers). There is no public repository, so vsce cannot turn relative links into absolute ones: they are kept
+// as written (`--no-rewrite-relative-links`) and resolve against the installed extension, whose .vsix carries the
+// images they name.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { inflateRawSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import { reexecOnToolchainNode } from './lib/toolchain.mjs';
 
@@ -21,7 +25,7 @@ function run(command, args, options = {}) {
   return result.status ?? 1;
 }
 
-/** Lists the entries of a zip file from its central directory (a .vsix is a zip). */
+/** Lists the entries of a zip file from its central directory (a .vsix is a zip); `text()` reads one (stored or deflated). */
 export function zipEntries(file) {
   const buf = readFileSync(file);
   let eocd = buf.length - 22;
@@ -35,10 +39,35 @@ export function zipEntries(file) {
     const nameLength = buf.readUInt16LE(offset + 28);
     const extraLength = buf.readUInt16LE(offset + 30);
     const commentLength = buf.readUInt16LE(offset + 32);
-    entries.push({ name: buf.toString('utf8', offset + 46, offset + 46 + nameLength), size });
+    const method = buf.readUInt16LE(offset + 10);
+    const compressedSize = buf.readUInt32LE(offset + 20);
+    const local = buf.readUInt32LE(offset + 42);
+    const name = buf.toString('utf8', offset + 46, offset + 46 + nameLength);
+    const text = () => {
+      const start = local + 30 + buf.readUInt16LE(local + 26) + buf.readUInt16LE(local + 28);
+      const data = buf.subarray(start, start + compressedSize);
+      return (method === 8 ? inflateRawSync(data) : data).toString('utf8');
+    };
+    entries.push({ name, size, text });
     offset += 46 + nameLength + extraLength + commentLength;
   }
   return entries;
+}
+
+/** The vsce arguments that package the built tree into `out` (without building). */
+export function vsceArgs(out) {
+  const vsce = join(root, 'node_modules', '@vscode', 'vsce', 'vsce');
+  return [
+    vsce,
+    'package',
+    '--no-dependencies',
+    '--readme-path',
+    'README.marketplace.md',
+    '--no-rewrite-relative-links',
+    '--allow-missing-repository',
+    '--out',
+    out,
+  ];
 }
 
 /** Builds and packages; returns the absolute path of the .vsix. */
@@ -47,8 +76,7 @@ export function packageExtension({ quiet = false } = {}) {
   const vsix = join(root, `${name}-${version}.vsix`);
   const started = Date.now();
   if (run(process.execPath, ['scripts/build.mjs', '--production']) !== 0) throw new Error('production build failed');
-  const vsce = join(root, 'node_modules', '@vscode', 'vsce', 'vsce');
-  const args = [vsce, 'package', '--no-dependencies', '--out', vsix];
+  const args = vsceArgs(vsix);
   const stdio = quiet ? ['ignore', 'ignore', 'inherit'] : 'inherit';
   const status = run(process.execPath, args, { stdio });
   if (status !== 0 || !existsSync(vsix)) throw new Error(`vsce package failed (${status})`);

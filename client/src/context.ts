@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { Commands } from '../../shared/src/protocol';
 import { createLanguageClient } from './languageClient';
+import { LanguageStatus } from './languageStatus';
 import { patchCommandTable } from './patchCommands';
 import { RenderedObjectView } from './renderedObject';
 import { shutDown } from './shutDown';
@@ -20,6 +21,8 @@ export class FluxAzureContext {
   readonly azure: AzureController;
   /** "Show rendered object" and its read-only documents. */
   readonly rendered: RenderedObjectView;
+  /** The language status item of YAML files. */
+  readonly status: LanguageStatus;
   private readonly disposables: vscode.Disposable[] = [];
   private clientStarted!: (client: LanguageClient) => void;
   private readonly clientReady = new Promise<LanguageClient>((resolve) => (this.clientStarted = resolve));
@@ -31,6 +34,8 @@ export class FluxAzureContext {
     this.disposables.push(this.azure);
     this.rendered = new RenderedObjectView(() => this.client);
     this.disposables.push(this.rendered);
+    this.status = new LanguageStatus(() => this.client);
+    this.disposables.push(this.status);
   }
 
   async start(): Promise<void> {
@@ -40,6 +45,7 @@ export class FluxAzureContext {
       this.client = createLanguageClient(this.extension, this.output);
       await this.client.start();
       this.clientStarted(this.client);
+      void this.status.refresh();
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       void vscode.window.showErrorMessage(`Flux for Azure: the language server failed to start: ${message}`);

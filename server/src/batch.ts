@@ -19,6 +19,11 @@ export interface BatchOptions {
   /** Keep only these rule codes (prefix `flux-azure/` optional). */
   readonly only?: (code: string) => boolean;
   readonly onProgress?: (done: number, total: number) => void;
+  /**
+   * Index this folder whole and report only `paths` (a pre-commit hook's changed files): they are judged with the
+   * clusters, ServiceAccounts and patches of the whole repository, not only of their own folders.
+   */
+  readonly workspace?: string;
 }
 
 /**
@@ -39,9 +44,11 @@ export async function analyzePaths(paths: readonly string[], options: BatchOptio
       if (isYamlPath(p) || paths.length === 1) files.push(p);
     }
   }
+  if (options.workspace && !(await fs.stat(resolve(options.workspace)).catch(() => undefined))?.isDirectory())
+    throw new Error(`no such file or folder: ${resolve(options.workspace)}`);
   // The index keeps what its scan parsed, so each file is read and split once for facts and rules alike.
   const service = createFluxService({
-    roots: [...new Set(roots)],
+    roots: options.workspace ? [resolve(options.workspace)] : [...new Set(roots)],
     settings: { ...options.settings, diagnostics: { enable: true, scope: 'workspace' } },
     keepEveryModel: true,
   });

@@ -11,6 +11,7 @@ import { TextDocument, type TextDocumentContentChangeEvent } from 'vscode-langua
 import {
   DEFAULT_SETTINGS,
   type FederatedCredentialTextParams,
+  type FileStatus,
   type GrantTextParams,
   type GrantTextResult,
   type IntegrationsResult,
@@ -157,6 +158,8 @@ export interface FluxService {
   references(uri: string, position: Position, includeDeclaration: boolean): Location[];
   /** The object at a position as Flux applies it, per cluster, with each value's origin. */
   renderedObject(params: RenderedObjectParams): RenderedObjectResult;
+  /** The clusters and Flux version a file is judged against (nothing while the workspace scan runs). */
+  fileStatus(uri: string): FileStatus;
 }
 
 export function createFluxService(options: FluxServiceOptions = {}): FluxService {
@@ -395,6 +398,22 @@ export function createFluxService(options: FluxServiceOptions = {}): FluxService
       return file
         ? provideRenderedObject(file, inText(file, params.position), context)
         : { objects: [], reason: `cannot read ${params.uri}` };
+    },
+    fileStatus(uri) {
+      const indexing = index.scanProgress;
+      if (indexing) return { indexing, clusters: [] };
+      const clusters = index.clustersOf(uri).map((c) => ({
+        label: c.label,
+        ...(c.fluxVersion
+          ? {
+              fluxVersion: c.fluxVersion.written,
+              versionFrom: { uri: c.fluxVersion.uri, range: c.fluxVersion.range },
+            }
+          : {}),
+      }));
+      const judgedWith = index.fluxVersionFor(uri);
+      const setting = settings.fluxVersion.trim();
+      return { clusters, ...(judgedWith ? { judgedWith } : {}), ...(setting ? { setting } : {}) };
     },
   };
   return service;

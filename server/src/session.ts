@@ -10,6 +10,7 @@ import {
 } from 'vscode-languageserver/node';
 import {
   FederatedCredentialTextRequest,
+  FileStatusRequest,
   GrantTextRequest,
   IntegrationsRequest,
   PatchContextRequest,
@@ -233,6 +234,11 @@ export function startSession(
       objects: [],
       reason: 'failed (see the log)',
     }),
+  );
+
+  // The language status item of a YAML file (client/src/languageStatus.ts).
+  connection.onRequest(FileStatusRequest, (params) =>
+    request('fileStatus', async () => service.fileStatus(params.uri), { clusters: [] }),
   );
 
   connection.onShutdown(() => {

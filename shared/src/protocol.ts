@@ -398,3 +398,34 @@ export interface RenderedObjectResult {
 export const RenderedObjectRequest = new RequestType<RenderedObjectParams, RenderedObjectResult, void>(
   'fluxAzure/renderedObject',
 );
+
+// ---------------------------------------------------------------------------------------------------------------
+// Language status: what a YAML file is judged against
+
+export interface FileStatusParams {
+  uri: string;
+}
+
+/** A cluster that applies the file, with the Flux version the repository states for it. */
+export interface FileStatusCluster {
+  /** `clusters/production` */
+  label: string;
+  /** The version as written where it was found (`v2.7.2`, `2.x`); absent when the repository does not say. */
+  fluxVersion?: string;
+  /** Where it was found: the gotk-components.yaml header, a FluxInstance, `.flux-azure.yaml`. */
+  versionFrom?: ManifestLocation;
+}
+
+export interface FileStatus {
+  /** While the workspace scan runs: the YAML files read of those found (clusters are not known yet). */
+  indexing?: { read: number; found: number };
+  /** The clusters whose Flux applies the file; empty when none is known. */
+  clusters: FileStatusCluster[];
+  /** major.minor the version-dependent checks of this file use (the oldest of its clusters', or the setting). */
+  judgedWith?: string;
+  /** `fluxAzure.fluxVersion` when set: it overrides every cluster's version. */
+  setting?: string;
+}
+
+/** `fluxAzure/fileStatus`: the clusters and Flux version a file is judged against, and the scan's progress. */
+export const FileStatusRequest = new RequestType<FileStatusParams, FileStatus, void>('fluxAzure/fileStatus');

@@ -124,3 +124,20 @@ test(
     }
   },
 );
+
+test('--workspace judges the files given with the whole repository (a pre-commit hook passes changed files)', () => {
+  const file = 'examples/infrastructure/storage/staging/fleet-config.yaml';
+  // Alone, the file's folder has no cluster: the version check cannot know staging runs Flux 2.6.
+  assert.equal(cli(file).out, '');
+  const r = cli('--workspace', 'examples', file, 'examples/apps/production/kustomization.yaml');
+  assert.equal(r.code, 1);
+  assert.deepEqual(
+    r.out
+      .trim()
+      .split('\n')
+      .map((l) => l.split(' ').slice(0, 3).join(' ')),
+    [`${file}:33:23 error flux-azure/object-level-wi-unsupported-version`],
+    'only the files given are reported',
+  );
+  assert.equal(cli('--workspace', 'no-such-folder', file).code, 2);
+});

@@ -14,6 +14,8 @@ Secrets, flux-system patches, clusters) work as in the editor.
 
 Options:
   --flux-version <v>      Flux version the repository runs (default: detected)
+  --workspace <dir>       index this folder whole, report only the paths given (e.g. the
+                          files a pre-commit hook passes), judged with the whole repository
   --format <f>            text (default) | json | sarif
   --fail-on <level>       error (default) | warning | never
   --rule <code>           only this rule (repeatable; 'flux-azure/' prefix optional)
@@ -38,6 +40,7 @@ class UsageError extends Error {}
 
 interface Options {
   paths: string[];
+  workspace: string | undefined;
   fluxVersion: string;
   format: 'text' | 'json' | 'sarif';
   failOn: 'error' | 'warning' | 'never';
@@ -56,6 +59,7 @@ function normalize(code: string): string {
 export function parseArgs(argv: readonly string[]): Options | 'help' | 'version' | 'list-rules' {
   const o: Options = {
     paths: [],
+    workspace: undefined,
     fluxVersion: '',
     format: 'text',
     failOn: 'error',
@@ -90,6 +94,9 @@ export function parseArgs(argv: readonly string[]): Options | 'help' | 'version'
         o.fluxVersion = v;
         break;
       }
+      case '--workspace':
+        o.workspace = value();
+        break;
       case '--format': {
         const v = value();
         if (v !== 'text' && v !== 'json' && v !== 'sarif')
@@ -161,6 +168,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     reports = await analyzePaths(o.paths, {
       settings: { fluxVersion: o.fluxVersion },
       only,
+      ...(o.workspace ? { workspace: o.workspace } : {}),
       onProgress: io.isTty
         ? (done, total) => {
             const now = Date.now();

@@ -153,8 +153,11 @@ export interface FileFacts {
         readonly insert: PatchInsertPoint;
       }
     | undefined;
-  /** Flux version stated by this file (gotk-components header/labels, FluxInstance). */
-  readonly fluxVersion: (Origin & { version: string }) | undefined;
+  /**
+   * Flux version stated by this file (gotk-components header/labels, FluxInstance): `version` is major.minor,
+   * `written` the text as the file has it (`v2.7.2`, `2.x`).
+   */
+  readonly fluxVersion: (Origin & { version: string; written: string }) | undefined;
   readonly hasFluxInstance: boolean;
   /** The generated gotk-components.yaml header (`# Components: …`): the controllers run as generated. */
   readonly bootstrapHeader: (Origin & { readonly components: readonly string[] }) | undefined;
@@ -394,6 +397,7 @@ function headerVersion(file: ManifestFile): FileFacts['fluxVersion'] {
   const offset = header.index;
   return {
     version,
+    written: header[1],
     uri: file.uri,
     range: { start: file.lines.positionAt(offset), end: file.lines.positionAt(offset + header[0].length) },
   };
@@ -525,8 +529,12 @@ function readKindFacts(doc: ManifestDoc, kind: string): DocFacts {
     const label = doc.text(['metadata', 'labels', 'app.kubernetes.io/version']);
     const partOf = doc.text(['metadata', 'labels', 'app.kubernetes.io/part-of']);
     const version = label && partOf === 'flux' ? parseFluxVersion(label) : undefined;
-    if (version)
-      out.namespaceVersion = { version, ...origin(doc, doc.get(['metadata', 'labels', 'app.kubernetes.io/version'])) };
+    if (version && label)
+      out.namespaceVersion = {
+        version,
+        written: label,
+        ...origin(doc, doc.get(['metadata', 'labels', 'app.kubernetes.io/version'])),
+      };
   } else if (isKustomizeFile(doc)) {
     out.kustomize = {
       resources: [...items(doc.get(['resources'])), ...items(doc.get(['bases'])), ...items(doc.get(['components']))]
@@ -547,7 +555,8 @@ function readKindFacts(doc: ManifestDoc, kind: string): DocFacts {
     out.hasFluxInstance = true;
     const version = doc.text(FLUX_INSTANCE_VERSION_PATH);
     const parsed = version ? fluxInstanceVersion(version) : undefined;
-    if (parsed) out.instanceVersion = { version: parsed, ...origin(doc, doc.get(FLUX_INSTANCE_VERSION_PATH)) };
+    if (parsed && version)
+      out.instanceVersion = { version: parsed, written: version, ...origin(doc, doc.get(FLUX_INSTANCE_VERSION_PATH)) };
     const olwi = doc.scalar(FLUX_INSTANCE_OLWI_PATH);
     out.install = {
       mode: 'flux-operator',

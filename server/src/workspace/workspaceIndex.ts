@@ -104,7 +104,9 @@ export interface Cluster {
   readonly dir: string;
   /** Short name for messages (`clusters/production`). */
   readonly label: string;
-  readonly fluxVersion: { version: string; uri: string; range: ControllerSetting['range'] } | undefined;
+  /** major.minor, the text where it was found (`v2.7.2`, `2.x`), and that place. */
+  readonly fluxVersion:
+    { version: string; written: string; uri: string; range: ControllerSetting['range'] } | undefined;
   readonly settings: ReadonlyMap<ControllerName, readonly ControllerSetting[]>;
   /** Files that Flux applies to this cluster, following Kustomization paths and kustomize resources. */
   readonly files: ReadonlySet<string>;
@@ -165,6 +167,8 @@ export class WorkspaceIndex {
   /** Directory builds shared by every cluster's rendering and kept across renderings. */
   private readonly buildMemo = new BuildMemo();
   private scanning: Promise<void> | undefined;
+  /** YAML files read and found by the scan that runs; undefined once one has ended and none runs. */
+  private scanned: { read: number; found: number } | undefined = { read: 0, found: 0 };
 
   /**
    * @param keepEveryModel keep the model of every file read from disk, not only large ones: for a one-shot analysis
@@ -239,25 +243,47 @@ export class WorkspaceIndex {
     return this.scanning;
   }
 
+  /**
+   * While a scan runs (or before the first): the YAML files it has read of those found so far; undefined when the
+   * index is complete.
+   */
+  get scanProgress(): { read: number; found: number } | undefined {
+    return this.scanned && { ...this.scanned };
+  }
+
   private async doScan(): Promise<void> {
-    // Folders added or removed while the scan waits (`updateRoots` replaces the array): the scan starts over on the
-    // new folders (files already indexed are skipped), so none of a removed folder is indexed and an added one is.
-    for (let roots = this.roots, done = false; !done; roots = this.roots) {
-      done = await this.scanRoots(roots);
+    const progress = { read: 0, found: 0 };
+    this.scanned = progress;
+    try {
+      // Folders added or removed while the scan waits (`updateRoots` replaces the array): the scan starts over on the
+      // new folders (files already indexed are skipped), so none of a removed folder is indexed and an added one is.
+      for (let roots = this.roots, done = false; !done; roots = this.roots) {
+        done = await this.scanRoots(roots, progress);
+      }
+    } finally {
+      this.scanned = undefined;
     }
     this.clustersCache = undefined;
     this.rootsCache = undefined;
     this.membershipChanged();
   }
 
-  /** Scans `roots`; false when the folders changed meanwhile (then the scan stopped). */
-  private async scanRoots(roots: readonly string[]): Promise<boolean> {
+  /** Scans `roots` (listing every folder before reading any, for the progress); false when the folders changed. */
+  private async scanRoots(roots: readonly string[], progress: { read: number; found: number }): Promise<boolean> {
+    const found: string[][] = [];
+    progress.read = 0;
+    progress.found = 0;
     for (const root of roots) {
       const paths = await this.source.find(root);
       if (this.roots !== roots) return false;
+      found.push(paths);
+      progress.found += paths.length;
+    }
+    for (const paths of found) {
       // Small synchronous reads in slices: far cheaper than a promise per file, and requests still get answered.
       let sliceStart = performance.now();
       for (const path of paths) {
+        progress.read++;
         const uri = pathToUri(path);
         if (this.files.get(uri)?.path !== undefined) continue;
         const open = this.openModel?.(uri);
@@ -951,7 +977,8 @@ export class WorkspaceIndex {
       found.gotk ||= !!own || this.files.has(pathToUri(join(dir, BOOTSTRAP_DIR, GOTK_SYNC_FILE)));
       const entry = configured.get(dir);
       const install = installOf(found, settings, entry, add, (n, ns, k) => this.chartValuesNamed(n, ns, k));
-      if (entry?.fluxVersion) fluxVersion = { version: entry.fluxVersion, uri: entry.uri, range: entry.range };
+      if (entry?.fluxVersion)
+        fluxVersion = { version: entry.fluxVersion, written: entry.fluxVersion, uri: entry.uri, range: entry.range };
       return {
         dir,
         label: relative(root(dir), dir) || basename(dir),
