@@ -60,7 +60,7 @@ const results = await Promise.all([
   // The Azure SDK, loaded on first use of the Azure view (client/src/views/azureChunk.ts) so activation stays fast.
   build({
     ...common,
-    entryPoints: ['client/src/azure/index.ts'],
+    entryPoints: ['azure/src/index.ts'],
     outfile: 'client/out/azure.js',
     external: ['vscode'],
   }),

@@ -1,7 +1,7 @@
 // What every Azure test gives the client: the stand-in as a private cloud, the roles it knows, the server's catalog.
 // Free of `vscode`, so that tests of the session alone need no stub.
 import { resolve } from 'node:path';
-import type { CloudEndpoints } from '../../client/src/azure/model';
+import type { CloudEndpoints } from '../../azure/src/model';
 import type { IntegrationsResult } from '../../shared/src/protocol';
 import { ROLES } from '../../server/src/catalog';
 import { createFluxService } from '../../server/src/service';

@@ -5,8 +5,8 @@
 import './vscodeStub';
 import { strict as assert } from 'node:assert';
 import { after, afterEach, before, describe, test } from 'node:test';
-import type { SessionOptions } from '../../client/src/azure/session';
-import type { ArmTuning } from '../../client/src/azure/arm';
+import type { SessionOptions } from '../../azure/src/session';
+import type { ArmTuning } from '../../azure/src/arm';
 import type { IntegrationsResult } from '../../shared/src/protocol';
 import { startStandIn, throttling, type StandIn } from './standIn';
 import { cloudOf, examplesCatalog, knownRoles } from './cloud';

@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, afterEach, before, describe, test } from 'node:test';
-import type { SessionOptions } from '../../client/src/azure/session';
+import type { SessionOptions } from '../../azure/src/session';
 import type { IntegrationsResult } from '../../shared/src/protocol';
 import { createFluxService } from '../../server/src/service';
 import { startStandIn, type StandIn } from './standIn';

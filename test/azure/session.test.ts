@@ -2,9 +2,9 @@
 // credential) talking to the local HTTPS stand-in configured as a custom cloud.
 import { strict as assert } from 'node:assert';
 import { after, before, describe, test } from 'node:test';
-import { createSession, type AzureSession } from '../../client/src/azure/session';
-import { describeError } from '../../client/src/azure/errors';
-import type { CloudEndpoints } from '../../client/src/azure/model';
+import { createSession, type AzureSession } from '../../azure/src/session';
+import { describeError } from '../../azure/src/errors';
+import type { CloudEndpoints } from '../../azure/src/model';
 import type { AzureIntegration } from '../../shared/src/protocol';
 import { cloudOf, examplesCatalog, knownRoles } from './cloud';
 import { startStandIn, type StandIn } from './standIn';

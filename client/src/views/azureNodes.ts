@@ -12,7 +12,7 @@ import type {
   ReadinessView,
   SubscriptionAccess,
   TenantAccess,
-} from '../azure/model';
+} from '../../../azure/src/model';
 
 export type AzureNode =
   | {

@@ -5,8 +5,8 @@
  */
 import * as vscode from 'vscode';
 import type { AzureIntegration, IntegrationsResult } from '../../../shared/src/protocol';
-import { decideReadiness } from '../azure/readiness';
-import type { AccessModel, FederationView, LoadError, ReadinessModel } from '../azure/model';
+import { decideReadiness } from '../../../azure/src/readiness';
+import type { AccessModel, FederationView, LoadError, ReadinessModel } from '../../../azure/src/model';
 import {
   errorNodes,
   federationDetails,

@@ -17,9 +17,9 @@ import {
   type IntegrationsResult,
   type ManifestLocation,
 } from '../../../shared/src/protocol';
-import type { AzureSession } from '../azure/session';
-import type { CloudEndpoints, FederationView, LoadError, SignInMethod } from '../azure/model';
-import { redact } from '../azure/redact';
+import type { AzureSession } from '../../../azure/src/session';
+import type { CloudEndpoints, FederationView, LoadError, SignInMethod } from '../../../azure/src/model';
+import { redact } from '../../../azure/src/redact';
 import { loadAzureChunk } from './azureChunk';
 import type { AzureNode, ReadinessRow } from './azureNodes';
 import { LIVE_SOURCE, liveFindings, type LiveFinding } from './liveFindings';

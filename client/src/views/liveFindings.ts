@@ -4,7 +4,7 @@
  * diagnostics after each readiness load, and clears them when there is none (signed out, offline).
  */
 import type { ManifestLocation } from '../../../shared/src/protocol';
-import type { FederationView } from '../azure/model';
+import type { FederationView } from '../../../azure/src/model';
 import type { AzureNode, ReadinessRow } from './azureNodes';
 
 /** The diagnostics' `source`. */

@@ -2,8 +2,8 @@
  * Readiness decisions: given an integration (from the server) and what ARM said about its identity, resource and
  * role assignments, is the identity able to do its job? Pure: no SDK, no vscode; unit-tested on its own.
  */
-import type { AzureIntegration } from '../../../shared/src/protocol';
-import { assignmentCoversTarget } from '../../../shared/src/armScope';
+import type { AzureIntegration } from '../../shared/src/protocol';
+import { assignmentCoversTarget } from '../../shared/src/armScope';
 import type { AssignmentView, FederationDifference, FederationView, ReadinessView } from './model';
 
 /** Either a value or why it could not be had. */

@@ -2,7 +2,7 @@
  * Plain data the Azure chunk hands to the tree (no SDK types, no vscode types), so the view can be rendered and
  * tested without loading the Azure SDK.
  */
-import type { AzureCloudInfo, ManifestLocation } from '../../../shared/src/protocol';
+import type { AzureCloudInfo, ManifestLocation } from '../../shared/src/protocol';
 
 /** How the extension signs in to Azure (setting `fluxAzure.azure.signInMethod`). */
 export type SignInMethod = 'vscode' | 'azureCli' | 'environment' | 'deviceCode';

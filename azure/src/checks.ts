@@ -4,8 +4,8 @@
  * and read the principal's assignments at the resource (`atScope() and assignedTo(...)`, which includes groups and
  * management-group inheritance). The decision itself is `decideReadiness`.
  */
-import type { AzureIntegration, WorkspaceClusterInfo } from '../../../shared/src/protocol';
-import { scopeForSdk, subscriptionOf } from '../../../shared/src/armScope';
+import type { AzureIntegration, WorkspaceClusterInfo } from '../../shared/src/protocol';
+import { scopeForSdk, subscriptionOf } from '../../shared/src/armScope';
 import { toView, type Directory, type LoadContext, type TenantRef } from './access';
 import { describeError, isAbort } from './errors';
 import { mapLimit } from './limit';

@@ -4,7 +4,7 @@
  */
 import type { AccessToken, GetTokenOptions } from '@azure/core-auth';
 import type { DeviceCodeInfo } from '@azure/identity';
-import type { AzureIntegration, KnownRole } from '../../../shared/src/protocol';
+import type { AzureIntegration, KnownRole } from '../../shared/src/protocol';
 import { LoadContext, loadAccess, loadDirectory, type Directory } from './access';
 import { REQUEST_TIMEOUT_MS, type ArmTuning } from './arm';
 import { checkReadiness, type ClusterMapping } from './checks';
