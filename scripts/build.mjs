@@ -97,6 +97,13 @@ const results = await Promise.all([
     outfile: 'server/out/cli.js',
     banner: { js: '#!/usr/bin/env node' },
   }),
+  // The Azure SDK for `flux-azure-check --azure`, beside cli.js and loaded by it only then: without --azure the CLI
+  // stays one dependency-free, offline file.
+  build({
+    ...common,
+    entryPoints: ['azure/src/ci.ts'],
+    outfile: 'server/out/cliAzure.js',
+  }),
   build({
     ...common,
     entryPoints: findTests('test'),

@@ -16,12 +16,12 @@ import {
   type GetVscodeSession,
 } from './credentials';
 import { TimeoutError } from './errors';
-import type { AccessModel, CloudEndpoints, ReadinessModel, SignInMethod } from './model';
+import type { AccessModel, AccountInfo, CloudEndpoints, ReadinessModel, SignInMethod } from './model';
 import { redactError } from './redact';
 
 export interface SessionOptions {
   cloud: CloudEndpoints;
-  method: SignInMethod;
+  method: SignInMethod | 'default';
   knownRoles: readonly KnownRole[];
   getVscodeSession?: GetVscodeSession;
   onDeviceCode?: (info: DeviceCodeInfo) => void;
@@ -120,6 +120,11 @@ export class AzureSession {
       throw err;
     });
     return this.directory;
+  }
+
+  /** The signed-in account (loads the tenants and subscriptions; fails when signing in fails). */
+  async account(): Promise<AccountInfo> {
+    return (await this.loadDirectory()).account;
   }
 
   loadAccess(): Promise<AccessModel> {

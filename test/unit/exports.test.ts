@@ -15,6 +15,7 @@ const CHECKED = /^(server|client|shared|azure)\/src\//;
 const ENTRY_POINTS = new Set([
   'client/src/extension.ts',
   'azure/src/index.ts',
+  'azure/src/ci.ts',
   'server/src/server.ts',
   'server/src/startup/shell.ts',
   'server/src/session.ts',

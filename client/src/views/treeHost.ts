@@ -5,7 +5,7 @@
  */
 import type { IntegrationsResult } from '../../../shared/src/protocol';
 import type { FederationView, LoadError } from '../../../azure/src/model';
-import type { ReadinessRow } from './azureNodes';
+import type { ReadinessRow } from '../../../azure/src/findings';
 import type { AzureSession } from '../../../azure/src/session';
 
 export interface AzureTreeHost {
