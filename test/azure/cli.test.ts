@@ -3,51 +3,18 @@
 // configured with --cloud-config. The rows must be the readiness view's, in text, JSON and SARIF, with the exit
 // codes CI acts on; no token, client secret or client id may appear in anything it prints.
 import { strict as assert } from 'node:assert';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { runCli as cli, writeCloudConfig, type Run } from './cliHarness';
 import { startStandIn, type StandIn } from './standIn';
-import { CREDENTIALS, LEAK_MARKER, OPERATOR, T1 } from './world';
+import { CREDENTIALS, LEAK_MARKER, OPERATOR } from './world';
 
-const REPO = join(__dirname, '..', '..', '..');
-const CLI = join(REPO, 'server', 'out', 'cli.js');
 const BOUND = { timeout: 60_000 };
 
 let standIn: StandIn;
 let cloudConfig: string;
-
-interface Run {
-  code: number | null;
-  out: string;
-  err: string;
-}
-
-/** Runs the CLI without blocking (the stand-in answers from this process). */
-function cli(args: string[], env: Record<string, string> = {}): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], {
-      cwd: REPO,
-      env: {
-        PATH: process.env.PATH ?? '',
-        HOME: process.env.HOME ?? '',
-        // Only the environment credential of DefaultAzureCredential's chain: no Azure CLI, no managed identity probe.
-        AZURE_TOKEN_CREDENTIALS: 'EnvironmentCredential',
-        AZURE_TENANT_ID: T1,
-        AZURE_CLIENT_ID: OPERATOR.clientId,
-        AZURE_CLIENT_SECRET: OPERATOR.secret,
-        ...env,
-      },
-    });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, out, err }));
-  });
-}
 
 /** Nothing the CLI prints may carry a credential: the stand-in's tokens (LEAK_MARKER), the secret, the client id. */
 function assertNoCredentials(run: Run): void {
@@ -75,17 +42,7 @@ interface JsonRow {
 
 before(async () => {
   standIn = await startStandIn();
-  const dir = mkdtempSync(join(tmpdir(), 'flux-azure-cli-'));
-  cloudConfig = join(dir, 'contoso-private.json');
-  writeFileSync(
-    cloudConfig,
-    JSON.stringify({
-      resourceManagerEndpoint: standIn.url,
-      authorityHost: standIn.url,
-      tokenAudience: standIn.audience,
-      certificateAuthorityFile: standIn.caFile,
-    }),
-  );
+  cloudConfig = writeCloudConfig(standIn);
 });
 
 after(async () => {
