@@ -192,25 +192,41 @@ export class ArmClients {
     return (await this.send(`${this.options.endpoint}${path}`, path, abortSignal)) as T | undefined;
   }
 
-  private async send(url: string, path: string, abortSignal: AbortSignal | undefined): Promise<unknown> {
+  /** POST a JSON body to `path` (relative to the ARM endpoint, with its query): the parsed answer. */
+  async postJson<T>(path: string, body: unknown, abortSignal?: AbortSignal): Promise<T | undefined> {
+    return (await this.send(`${this.options.endpoint}${path}`, path, abortSignal, body)) as T | undefined;
+  }
+
+  private async send(
+    url: string,
+    path: string,
+    abortSignal: AbortSignal | undefined,
+    body?: unknown,
+  ): Promise<unknown> {
     const client = new ServiceClient({ ...this.options, credential: this.credential });
-    const response = await client.sendRequest(createPipelineRequest({ url, method: 'GET', abortSignal }));
-    let body: unknown;
+    const method = body === undefined ? 'GET' : 'POST';
+    const request = createPipelineRequest({ url, method, abortSignal });
+    if (body !== undefined) {
+      request.body = JSON.stringify(body);
+      request.headers.set('content-type', 'application/json');
+    }
+    const response = await client.sendRequest(request);
+    let answer: unknown;
     try {
-      body = response.bodyAsText ? (JSON.parse(response.bodyAsText) as unknown) : undefined;
+      answer = response.bodyAsText ? (JSON.parse(response.bodyAsText) as unknown) : undefined;
     } catch {
       // Not JSON (a proxy's error page): say so without quoting it (JSON.parse's message would).
-      body = undefined;
+      answer = undefined;
       if (response.status < 400)
-        throw new RestError(`GET ${path}: the answer is not JSON`, {
+        throw new RestError(`${method} ${path}: the answer is not JSON`, {
           code: RestError.PARSE_ERROR,
           statusCode: response.status,
         });
     }
     if (response.status >= 400) {
-      const error = (body as { error?: { code?: string; message?: string } } | undefined)?.error;
+      const error = (answer as { error?: { code?: string; message?: string } } | undefined)?.error;
       throw redactError(
-        new RestError(error?.message ?? (response.bodyAsText || `GET ${path} failed with ${response.status}`), {
+        new RestError(error?.message ?? (response.bodyAsText || `${method} ${path} failed with ${response.status}`), {
           code: error?.code,
           statusCode: response.status,
           request: response.request,
@@ -218,7 +234,7 @@ export class ArmClients {
         }),
       );
     }
-    return body;
+    return answer;
   }
 }
 

@@ -318,10 +318,17 @@ describe('My access when ARM misbehaves', () => {
 
 describe('Flux readiness when ARM misbehaves', () => {
   test(
-    'resource lists that never answer: the affected integrations say what could not be searched',
+    'no Resource Graph, and lists that never answer: the affected integrations say what could not be searched',
     BOUND,
     async () => {
-      standIn.fault(new RegExp(`^/subscriptions/${SUB_PROD}/resources$`), { kind: 'hang' });
+      // Resource Graph refused: the per-subscription lists, of which production's never answer.
+      standIn.fault(/^\/providers\/Microsoft\.ResourceGraph\/resources$/, {
+        kind: 'status',
+        status: 403,
+        code: 'AuthorizationFailed',
+        message: "The client does not have authorization to perform action 'Microsoft.ResourceGraph/resources/read'.",
+      });
+      standIn.fault(new RegExp(`^/subscriptions/${SUB_PROD}/providers/[^/]+/[^/]+$`), { kind: 'hang' });
       const { value: rows, ms } = await timed(() => walk(controller().readiness));
       assert.ok(ms < 5000, `took ${ms} ms`);
       const podinfo = find(rows, /^OCIRepository podinfo\/podinfo — \? /);

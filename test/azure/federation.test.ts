@@ -163,7 +163,7 @@ describe('Federated credentials of the identities examples/ uses', () => {
       const notifications = row(staging, /^Federated credential for notification-controller \(clusters\/staging\) — /);
       assert.match(
         notifications.text,
-        /\? id-flux-staging-notifications — .*the OIDC issuer of clusters\/staging is not known \(could not search subscription Contoso Shared Services \(forbidden\)\): set aksClusterId for it in \.flux-azure\.yaml/,
+        /\? id-flux-staging-notifications — .*the OIDC issuer of clusters\/staging is not known \(could not search subscription Contoso Shared Services \(not readable\)\): set aksClusterId for it in \.flux-azure\.yaml/,
       );
       // ? two trusted clusters: not guessed.
       const source = row(prod, /^Federated credential for ServiceAccount podinfo\/podinfo-source — /);
