@@ -6,7 +6,7 @@
  * decision itself is `decideReadiness`.
  */
 import type { AzureIntegration, WorkspaceClusterInfo } from '../../shared/src/protocol';
-import { scopeForSdk, subscriptionOf } from '../../shared/src/armScope';
+import { subscriptionOf } from '../../shared/src/armScope';
 import { toView, type Directory, type LoadContext, type TenantRef } from './access';
 import { describeError, isAbort } from './errors';
 import { mapLimit } from './limit';
@@ -173,18 +173,23 @@ async function resourceLookup(
   };
 }
 
-/** A principal's assignments to read at a target scope, keyed `scope|principal` (lower-case scope). */
+/**
+ * A principal's assignments to read in a subscription, keyed `subscription|principal`: every assignment that
+ * applies to it there (`assignedTo`: groups, nested groups, and those inherited from management groups and the
+ * root included); the decision keeps those covering the target. One read per (subscription, principal), however
+ * many resources the principal reaches in it.
+ */
 interface AssignmentCheck {
-  scope: string;
+  subscriptionId: string;
   principalId: string;
   tenantId: string;
 }
 
 function checkKey(scope: string, principalId: string): string {
-  return `${scope.toLowerCase()}|${principalId}`;
+  return `${subscriptionOf(scope) ?? ''}|${principalId.toLowerCase()}`;
 }
 
-/** 3. Assignments of each principal at each target scope, once per pair. */
+/** 3. Assignments of each principal in each subscription it needs a role in, once per pair. */
 async function readAssignments(
   ctx: LoadContext,
   checks: ReadonlyMap<string, AssignmentCheck>,
@@ -196,14 +201,14 @@ async function readAssignments(
     checks.size || 1,
     async ([key, c]) => {
       try {
-        const subscriptionId = subscriptionOf(c.scope) ?? '';
+        const { subscriptionId } = c;
         const raw = await ctx.limiter.run(async () => {
           const out = [];
           const pages = ctx
             .clients(c.tenantId)
             .authorization(subscriptionId)
-            .roleAssignments.listForScope(scopeForSdk(c.scope), {
-              filter: `atScope() and assignedTo('${c.principalId}')`,
+            .roleAssignments.listForSubscription({
+              filter: `assignedTo('${c.principalId}')`,
               abortSignal: signal,
             });
           for await (const a of pages) out.push(a);
@@ -256,7 +261,11 @@ async function checkInTenants(
     if ('value' in principal && principal.value && record) {
       const scope = targetScopeOf(i, record.id);
       f.tenantId = record.tenantId;
-      checks.set(checkKey(scope, principal.value), { scope, principalId: principal.value, tenantId: f.tenantId });
+      checks.set(checkKey(scope, principal.value), {
+        subscriptionId: subscriptionOf(scope) ?? '',
+        principalId: principal.value,
+        tenantId: f.tenantId,
+      });
     }
     facts.set(i.key, f);
   }

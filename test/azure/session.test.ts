@@ -232,10 +232,19 @@ describe('Flux readiness for examples/', () => {
     assert.match(row('Bucket', 'terraform-outputs').summary, /894f8a0d/);
 
     // ARM calls: the directory, one Resource Graph query per tenant (and its pages), one credential list per
-    // identity, one atScope() query per (scope, principal); nothing listed per subscription, no resource read alone.
+    // identity, one assignedTo() query per (subscription, principal) however many resources the principal needs
+    // there; nothing else listed per subscription, no resource read alone.
     const { graph, perSubscription, credentials, checks, byId } = kinds(made);
-    assert.ok(checks.every((r) => /^atScope\(\) and assignedTo\('[0-9a-f-]+'\)$/.test(r.filter ?? '')));
-    assert.equal(new Set(checks.map((r) => `${r.path}|${r.filter}`)).size, 8, JSON.stringify(checks));
+    assert.ok(checks.every((r) => /^assignedTo\('[0-9a-f-]+'\)$/.test(r.filter ?? '')));
+    assert.ok(
+      checks.every((r) =>
+        /^\/subscriptions\/[^/]+\/providers\/Microsoft\.Authorization\/roleAssignments$/.test(r.path),
+      ),
+    );
+    const pairs = new Set(checks.map((r) => `${r.path}|${r.filter}`));
+    assert.equal(pairs.size, checks.length, 'each (subscription, principal) once');
+    // examples/: 8 principals that need a role, each in one subscription.
+    assert.equal(pairs.size, 8, JSON.stringify([...pairs]));
     assert.deepEqual([...new Set(graph.map((r) => r.tenant))].sort(), [T1, T2].sort(), 'one query per tenant');
     assert.deepEqual(perSubscription, []);
     assert.deepEqual(byId, []);
@@ -294,9 +303,13 @@ const RESOURCE_GRAPH = /^\/providers\/Microsoft\.ResourceGraph\/resources$/;
 function kinds(made: readonly RequestRecord[]) {
   return {
     graph: made.filter((r) => RESOURCE_GRAPH.test(r.path)),
-    perSubscription: made.filter((r) => /^\/subscriptions\/[^/]+\/(resources|providers\/[^/]+\/[^/]+)$/.test(r.path)),
+    perSubscription: made.filter(
+      (r) =>
+        /^\/subscriptions\/[^/]+\/(resources|providers\/[^/]+\/[^/]+)$/.test(r.path) &&
+        !r.path.endsWith('/Microsoft.Authorization/roleAssignments'),
+    ),
     credentials: made.filter((r) => r.path.endsWith('/federatedIdentityCredentials')),
-    checks: made.filter((r) => r.path.endsWith('/roleAssignments')),
+    checks: made.filter((r) => r.path.endsWith('/Microsoft.Authorization/roleAssignments')),
     /** Resources read one by one (`.../providers/<ns>/<type>/<name>`). */
     byId: made.filter((r) => /\/resourceGroups\/[^/]+\/providers\/[^/]+\/[^/]+\/[^/]+$/.test(r.path)),
   };
