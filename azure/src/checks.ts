@@ -8,6 +8,7 @@
 import type { AzureIntegration, WorkspaceClusterInfo } from '../../shared/src/protocol';
 import { subscriptionOf } from '../../shared/src/armScope';
 import { toView, type Directory, type LoadContext, type TenantRef } from './access';
+import { checkDevOps, devOpsCheckable } from './devops';
 import { describeError, isAbort } from './errors';
 import { mapLimit } from './limit';
 import type { AssignmentView, FederationView, ReadinessModel, ReadinessView } from './model';
@@ -54,6 +55,7 @@ export async function checkReadiness(
   signal: AbortSignal,
   clusters: readonly ClusterMapping[] = [],
   audience = 'api://AzureADTokenExchange',
+  devOpsScope?: string,
 ): Promise<ReadinessModel> {
   const before = ctx.requests;
   const results = new Map<string, ReadinessView>();
@@ -87,6 +89,25 @@ export async function checkReadiness(
     for (const view of await checkInTenants(ctx, cache, tenants, list, signal)) results.set(view.key, view);
   }
   const federation = await checkFederation(ctx, cache, directory, integrations, clusters, audience, signal);
+
+  // Azure DevOps: membership of the organization and the project group, with a token of the same sign-in.
+  const devOps = integrations.filter((i) => !i.unknown && devOpsCheckable(i));
+  const endpoint = ctx.env.cloud.devOpsGraphEndpoint;
+  if (devOps.length && endpoint && devOpsScope) {
+    const known = await inventoryOf(ctx, cache, directory.tenants, signal);
+    const facts = await checkDevOps(
+      ctx,
+      devOps,
+      { endpoint, scope: devOpsScope },
+      (i) => i.identity?.tenantId ?? directory.homeTenantId,
+      (clientId) => known.identities.get(clientId)?.principalId,
+      signal,
+    );
+    for (const i of devOps) {
+      const f = facts.get(i.key);
+      if (f) results.set(i.key, decideReadiness(i, { devOps: f }));
+    }
+  }
   return {
     results: integrations.map((i) => results.get(i.key)!).filter(Boolean),
     federation,

@@ -31,6 +31,7 @@ export async function checkReadinessForCi(input: CiReadinessInput): Promise<CiRe
       catalog.integrations,
       clusterMappings(catalog),
       catalog.tokenExchangeAudience,
+      catalog.azureDevOpsScope,
     );
     const rows = readinessRows(catalog.integrations, model, false);
     return { account, findings: readinessFindings(rows, model.federation), requests: session.requests };

@@ -30,6 +30,7 @@ export function resolveCloud(
     if (!armEndpoint || !authorityHost)
       throw new Error(`The custom cloud needs ${where}resourceManagerEndpoint and ${where}authorityHost.`);
     const caFile = value('certificateAuthorityFile');
+    const devOps = value('azureDevOpsGraphEndpoint');
     return {
       id: 'custom',
       name: 'Custom cloud',
@@ -38,6 +39,7 @@ export function resolveCloud(
       authorityHost,
       portalUrl: value('portalUrl'),
       vscodeProvider: vscodeProviderFor('custom'),
+      ...(devOps ? { devOpsGraphEndpoint: devOps } : {}),
       ...(caFile ? { caPem: readFile(caFile) } : {}),
     };
   }

@@ -81,7 +81,7 @@ export function readinessFindings(
       summary: r.summary,
       clusters: i.clusters,
       location: i.object.location,
-      fromManifests: decidedByManifests(i),
+      fromManifests: !!r.notChecked,
       ...(r.fixCommand ? { fixCommand: r.fixCommand } : {}),
       ...(r.grant ? { grant: grantParams(i, r.grant) } : {}),
     });

@@ -102,6 +102,8 @@ export interface ReadinessView {
   fixCommand?: string;
   /** What the resource's own settings say (permission model, local auth), one line. */
   mode?: string;
+  /** Decided from the manifests alone, Azure not asked (the language server reports what it can of it). */
+  notChecked?: boolean;
 }
 
 /** One part of a federated identity credential that differs from what the ServiceAccount's token carries. */

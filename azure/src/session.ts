@@ -140,18 +140,20 @@ export class AzureSession {
 
   /**
    * Readiness of the integrations; `clusters` maps cluster directories to AKS clusters (the federation check's
-   * issuer), `audience` is the token-exchange audience from the catalog.
+   * issuer), `audience` is the token-exchange audience and `devOpsScope` the Azure DevOps token scope, both from
+   * the catalog (without a scope, or a cloud without Azure DevOps, those integrations are not checked).
    */
   checkReadiness(
     integrations: readonly AzureIntegration[],
     clusters: readonly ClusterMapping[] = [],
     audience?: string,
+    devOpsScope?: string,
   ): Promise<ReadinessModel> {
-    const signature = JSON.stringify([integrations, clusters, audience]);
+    const signature = JSON.stringify([integrations, clusters, audience, devOpsScope]);
     if (this.readiness?.signature !== signature) {
       const signal = this.controller.signal;
       const result = this.loadDirectory()
-        .then((directory) => checkReadiness(this.ctx, directory, integrations, signal, clusters, audience))
+        .then((directory) => checkReadiness(this.ctx, directory, integrations, signal, clusters, audience, devOpsScope))
         .catch((err: unknown) => {
           if (this.readiness?.result === result) this.readiness = undefined;
           throw err;

@@ -16,6 +16,8 @@ export interface CustomCloudSettings {
   portalUrl?: string;
   /** PEM file of the CA that signs the cloud's endpoints. */
   certificateAuthorityFile?: string;
+  /** Azure DevOps' graph API (`https://vssps.dev.azure.com` in the public cloud), if the cloud has one. */
+  azureDevOpsGraphEndpoint?: string;
 }
 
 export type ReadinessState = 'ok' | 'missing' | 'unknown';

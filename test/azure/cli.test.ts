@@ -80,8 +80,17 @@ describe('flux-azure-check --azure', () => {
       canary.fix ?? '',
       /^az identity federated-credential create .*system:serviceaccount:podinfo:podinfo-canary/,
     );
+    // Azure DevOps, with a token for it from the same credential: the organization's groups decide.
     const git = row(/^ADO GitRepository \S+\/podinfo-deploy$/);
-    assert.equal(git.state, 'unknown');
+    assert.equal(git.state, 'ok', git.summary);
+    assert.match(git.summary, /is a member of \[fleet\]\\Readers in organization contoso/);
+    const push = row(/^ADO ImageUpdateAutomation \S+\/podinfo$/);
+    assert.equal(push.state, 'missing');
+    assert.match(
+      push.fix ?? '',
+      /^az devops security group membership add --group-id \S+ --member-id \S+ --org https:\/\/dev\.azure\.com\/contoso$/,
+    );
+    assert.equal(row(/^ADO GitRepository \S+\/platform-policies$/, 'clusters/staging').state, 'unknown');
     assert.equal(row(/^Federated credential for ServiceAccount flux-system\/sops-decryptor$/).state, 'ok');
     // Every row has its mark; a finding per federation check the stand-in has a credential for.
     for (const r of report.azure.rows) assert.equal(r.mark, { ok: '✓', missing: '✗', unknown: '?' }[r.state]);
@@ -101,7 +110,7 @@ describe('flux-azure-check --azure', () => {
     assert.ok(header > 0, text.out);
     assert.match(
       lines[header]!,
-      /^Azure readiness: \d+ ✓, \d+ ✗, \d+ \? — fleet-operator \(DefaultAzureCredential\), \d+ ARM requests$/,
+      /^Azure readiness: \d+ ✓, \d+ ✗, \d+ \? — fleet-operator \(DefaultAzureCredential\), \d+ requests to Azure$/,
     );
     assert.ok(
       lines.some((l) =>
@@ -133,8 +142,9 @@ describe('flux-azure-check --azure', () => {
   });
 
   test('exit codes: ? alone is 0, --fail-on unknown makes it fail; sign-in failing is 4', BOUND, async () => {
-    // Only what has no ✗: an OCIRepository whose identity holds AcrPull (✓), its federated credential and an ADO
-    // GitRepository (?); the one lint error of these files is not what this test is about.
+    // Only what has no ✗: an OCIRepository whose identity holds AcrPull (✓), its federated credential (?) and an
+    // ADO GitRepository whose controller has no identity in these files (?); their one lint error is not what this
+    // test is about.
     const only = [
       'examples/apps/base/podinfo/source.yaml',
       'examples/clusters/production/flux-system/gotk-sync.yaml',

@@ -54,6 +54,7 @@ export function writeCloudConfig(standIn: StandIn): string {
       authorityHost: standIn.url,
       tokenAudience: standIn.audience,
       certificateAuthorityFile: standIn.caFile,
+      azureDevOpsGraphEndpoint: standIn.url,
     }),
   );
   return file;

@@ -156,6 +156,7 @@ export class ReadinessTreeProvider extends AzureTreeProvider {
         integrations,
         this.controller.clusterMappings?.(catalog) ?? clusterMappings(catalog),
         catalog.tokenExchangeAudience,
+        catalog.azureDevOpsScope,
       );
       this.controller.log(
         `Flux readiness: ${integrations.length} integrations, ${model.federation.length} federation checks, ${model.requests} ARM requests`,

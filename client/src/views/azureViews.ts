@@ -199,6 +199,7 @@ export class AzureController implements AzureTreeHost, vscode.Disposable {
         authorityHost: custom('authorityHost'),
         portalUrl: custom('portalUrl'),
         certificateAuthorityFile: custom('certificateAuthorityFile'),
+        azureDevOpsGraphEndpoint: custom('azureDevOpsGraphEndpoint'),
       },
       (path) => readFileSync(path, 'utf8'),
       `${AZURE_SECTION}.customCloud.`,

@@ -24,6 +24,7 @@ const CUSTOM_CLOUD_KEYS: readonly (keyof CustomCloudSettings)[] = [
   'authorityHost',
   'portalUrl',
   'certificateAuthorityFile',
+  'azureDevOpsGraphEndpoint',
 ];
 
 /**
@@ -112,7 +113,7 @@ export function formatAzureText(report: AzureReport): string {
   const count = (state: AzureRow['state']) => report.rows.filter((r) => r.state === state).length;
   const who = report.account ? `${report.account.label} (${report.account.method})` : 'not signed in';
   const lines = [
-    `Azure readiness: ${count('ok')} ✓, ${count('missing')} ✗, ${count('unknown')} ? — ${who}, ${report.requests} ARM requests`,
+    `Azure readiness: ${count('ok')} ✓, ${count('missing')} ✗, ${count('unknown')} ? — ${who}, ${report.requests} requests to Azure`,
   ];
   if (report.error) lines.push(`  Azure could not be asked: ${report.error}`);
   for (const r of report.rows) {
