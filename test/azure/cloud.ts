@@ -6,6 +6,7 @@ import type { IntegrationsResult } from '../../shared/src/protocol';
 import { ROLES } from '../../server/src/catalog';
 import { createFluxService } from '../../server/src/service';
 import type { StandIn } from './standIn';
+import { OPERATOR, T1 } from './world';
 
 export const knownRoles = ROLES.map((r) => ({ guid: r.guid, name: r.name }));
 
@@ -26,4 +27,11 @@ export function cloudOf(standIn: StandIn): CloudEndpoints {
 /** The server's answer to `fluxAzure/integrations` for examples/ (integrations and catalog data). */
 export async function examplesCatalog(): Promise<IntegrationsResult> {
   return createFluxService({ roots: [resolve(__dirname, '..', '..', '..', 'examples')] }).integrations();
+}
+
+/** Signs the environment credential in as the operator (what a user of the "environment" method sets). */
+export function signInAsOperator(): void {
+  process.env.AZURE_TENANT_ID = T1;
+  process.env.AZURE_CLIENT_ID = OPERATOR.clientId;
+  process.env.AZURE_CLIENT_SECRET = OPERATOR.secret;
 }

@@ -7,18 +7,16 @@ import { strict as assert } from 'node:assert';
 import { after, before, test } from 'node:test';
 import { createSession } from '../../azure/src/session';
 import type { AzureIntegration } from '../../shared/src/protocol';
-import { cloudOf, examplesCatalog, knownRoles } from './cloud';
+import { cloudOf, examplesCatalog, knownRoles, signInAsOperator } from './cloud';
 import { startStandIn, type RequestRecord, type StandIn } from './standIn';
 import {
   ASSIGNMENTS,
   CREDENTIALS,
   IDENTITIES,
   ISSUER_PROD,
-  OPERATOR,
   RESOURCES,
   SUB_PROD,
   SUB_STAGING,
-  T1,
   TOKEN_EXCHANGE,
   principalOf,
   roleGuid,
@@ -33,9 +31,7 @@ const integrations: AzureIntegration[] = [];
 
 before(async () => {
   standIn = await startStandIn();
-  process.env.AZURE_TENANT_ID = T1;
-  process.env.AZURE_CLIENT_ID = OPERATOR.clientId;
-  process.env.AZURE_CLIENT_SECRET = OPERATOR.secret;
+  signInAsOperator();
   // An ACR integration of examples/ as the pattern of the fleet's.
   const template = (await examplesCatalog()).integrations.find(
     (i) => i.object.kind === 'OCIRepository' && i.object.name === 'podinfo',

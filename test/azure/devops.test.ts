@@ -7,9 +7,8 @@ import { after, afterEach, before, describe, test } from 'node:test';
 import { createSession } from '../../azure/src/session';
 import type { ReadinessModel } from '../../azure/src/model';
 import type { IntegrationsResult } from '../../shared/src/protocol';
-import { cloudOf, examplesCatalog, knownRoles } from './cloud';
+import { cloudOf, examplesCatalog, knownRoles, signInAsOperator } from './cloud';
 import { startStandIn, type StandIn } from './standIn';
-import { OPERATOR, T1 } from './world';
 
 let standIn: StandIn;
 let catalog: IntegrationsResult;
@@ -19,9 +18,7 @@ const GRAPH = /^\/contoso\/_apis\/graph\//;
 before(async () => {
   standIn = await startStandIn();
   catalog = await examplesCatalog();
-  process.env.AZURE_TENANT_ID = T1;
-  process.env.AZURE_CLIENT_ID = OPERATOR.clientId;
-  process.env.AZURE_CLIENT_SECRET = OPERATOR.secret;
+  signInAsOperator();
 });
 
 afterEach(() => standIn.clearFaults());

@@ -9,7 +9,7 @@ import type { SessionOptions } from '../../azure/src/session';
 import type { ArmTuning } from '../../azure/src/arm';
 import type { IntegrationsResult } from '../../shared/src/protocol';
 import { startStandIn, throttling, type StandIn } from './standIn';
-import { cloudOf, examplesCatalog, knownRoles } from './cloud';
+import { cloudOf, examplesCatalog, knownRoles, signInAsOperator } from './cloud';
 import { render, TestController, walk, type Row } from './treeHarness';
 import { OPERATOR, SUB_FABRIKAM, SUB_PROD, SUB_STAGING, T1 } from './world';
 
@@ -80,9 +80,7 @@ async function timed<T>(fn: () => Promise<T>): Promise<{ value: T; ms: number }>
 before(async () => {
   standIn = await startStandIn();
   catalog = await examplesCatalog();
-  process.env.AZURE_TENANT_ID = T1;
-  process.env.AZURE_CLIENT_ID = OPERATOR.clientId;
-  process.env.AZURE_CLIENT_SECRET = OPERATOR.secret;
+  signInAsOperator();
 });
 
 afterEach(() => {

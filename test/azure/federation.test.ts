@@ -12,7 +12,7 @@ import type { SessionOptions } from '../../azure/src/session';
 import type { IntegrationsResult } from '../../shared/src/protocol';
 import { createFluxService } from '../../server/src/service';
 import { startStandIn, type StandIn } from './standIn';
-import { cloudOf, examplesCatalog, knownRoles } from './cloud';
+import { cloudOf, examplesCatalog, knownRoles, signInAsOperator } from './cloud';
 import { render, TestController, walk, type Row } from './treeHarness';
 import { LIVE_SOURCE, liveFindings } from '../../client/src/views/liveFindings';
 import {
@@ -23,7 +23,6 @@ import {
   EVENTHUBS_STAGING,
   ISSUER_OLD_STAGING,
   ISSUER_STAGING,
-  OPERATOR,
   REGISTRY,
   RESOURCE_PROPERTIES,
   STORAGE_PROD,
@@ -84,9 +83,7 @@ function clusterRows(rows: readonly Row[], cluster: string): Row[] {
 before(async () => {
   standIn = await startStandIn();
   catalog = await examplesCatalog();
-  process.env.AZURE_TENANT_ID = T1;
-  process.env.AZURE_CLIENT_ID = OPERATOR.clientId;
-  process.env.AZURE_CLIENT_SECRET = OPERATOR.secret;
+  signInAsOperator();
 });
 
 afterEach(() => {

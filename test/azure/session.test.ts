@@ -6,7 +6,7 @@ import { createSession, type AzureSession } from '../../azure/src/session';
 import { describeError } from '../../azure/src/errors';
 import type { CloudEndpoints } from '../../azure/src/model';
 import type { AzureIntegration } from '../../shared/src/protocol';
-import { cloudOf, examplesCatalog, knownRoles } from './cloud';
+import { cloudOf, examplesCatalog, knownRoles, signInAsOperator } from './cloud';
 import { startStandIn, type RequestRecord, type StandIn } from './standIn';
 import {
   G_FABRIKAM,
@@ -37,10 +37,7 @@ async function examplesIntegrations(): Promise<AzureIntegration[]> {
 before(async () => {
   standIn = await startStandIn();
   cloud = cloudOf(standIn);
-  // What a user of the "environment" sign-in method sets before starting VS Code.
-  process.env.AZURE_TENANT_ID = T1;
-  process.env.AZURE_CLIENT_ID = OPERATOR.clientId;
-  process.env.AZURE_CLIENT_SECRET = OPERATOR.secret;
+  signInAsOperator();
 });
 
 after(async () => {
