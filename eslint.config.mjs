@@ -9,8 +9,13 @@ import tseslint from 'typescript-eslint';
  *   server/src/document  the YAML model: imports only `yaml` and other document files
  *   server/src/features  the language features: no connection (`vscode-languageserver` only as `import type`;
  *                        constants come from `vscode-languageserver-types`)
+ *   server/src           never imports client/, azure/ or `vscode` (the language server makes no network call; the
+ *                        CLI loads the Azure bundle, built from azure/src, at run time by path); the zones below
+ *                        narrow it further for catalog, document and features
+ *   azure/               the Azure checks the extension and the CLI share: never imports client/, server/ or
+ *                        `vscode` (what it needs from the server arrives as shared/ protocol data)
  *   client/              never imports server/
- *   shared/              imports nothing from client/ or server/ (nor anything else outside shared/)
+ *   shared/              imports nothing from client/, azure/ or server/ (nor anything else outside shared/)
  *
  * test/unit/layers.test.ts lints a forbidden and a permitted import in each zone, so a zone that stops biting fails
  * the tests. Import cycles are checked by test/unit/importCycles.test.ts.
@@ -55,6 +60,13 @@ function zone({ root, why, packages, outside, typeImports = false }) {
 }
 
 const layers = [
+  // First: the narrower server zones after it override it for their folders.
+  ...zone({
+    root: 'server/src',
+    why: 'Layers: the server imports neither client/ nor azure/ nor vscode; the CLI loads the Azure bundle by path (eslint.config.mjs).',
+    packages: '^(?:vscode|@azure/.+)$',
+    outside: { forbid: ['client', 'azure'] },
+  }),
   ...zone({
     root: 'server/src/catalog',
     why: 'Layers: the catalog imports only other catalog files and shared/ pure helpers (eslint.config.mjs).',
@@ -70,11 +82,17 @@ const layers = [
   ...zone({
     root: 'server/src/features',
     why:
-      'Layers: features do not reach the connection; take LSP constants from `vscode-languageserver-types` ' +
-      '(`import type` from vscode-languageserver is fine) (eslint.config.mjs).',
-    packages: '^vscode-(?:languageserver|languageserver-protocol|jsonrpc)(?:/.*)?$',
-    outside: { forbid: [] },
+      'Layers: features do not reach the connection, the client, azure/ or vscode; take LSP constants from ' +
+      '`vscode-languageserver-types` (`import type` from vscode-languageserver is fine) (eslint.config.mjs).',
+    packages: '^(?:vscode-(?:languageserver|languageserver-protocol|jsonrpc)(?:/.*)?|vscode|@azure/.+)$',
+    outside: { forbid: ['client', 'azure'] },
     typeImports: true,
+  }),
+  ...zone({
+    root: 'azure',
+    why: 'Layers: azure/ imports neither client/ nor server/ nor vscode; server data arrives through shared/ (eslint.config.mjs).',
+    packages: '^vscode$',
+    outside: { forbid: ['client', 'server'] },
   }),
   ...zone({
     root: 'client',
@@ -83,7 +101,7 @@ const layers = [
   }),
   ...zone({
     root: 'shared',
-    why: 'Layers: shared/ imports nothing from client/ or server/ (eslint.config.mjs).',
+    why: 'Layers: shared/ imports nothing from client/, azure/ or server/ (eslint.config.mjs).',
     outside: { allow: [] },
   }),
 ];

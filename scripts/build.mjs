@@ -60,7 +60,7 @@ const results = await Promise.all([
   // The Azure SDK, loaded on first use of the Azure view (client/src/views/azureChunk.ts) so activation stays fast.
   build({
     ...common,
-    entryPoints: ['client/src/azure/index.ts'],
+    entryPoints: ['azure/src/index.ts'],
     outfile: 'client/out/azure.js',
     external: ['vscode'],
   }),
@@ -96,6 +96,13 @@ const results = await Promise.all([
     entryPoints: ['server/src/cli.ts'],
     outfile: 'server/out/cli.js',
     banner: { js: '#!/usr/bin/env node' },
+  }),
+  // The Azure SDK for `flux-azure-check --azure`, beside cli.js and loaded by it only then: without --azure the CLI
+  // stays one dependency-free, offline file.
+  build({
+    ...common,
+    entryPoints: ['azure/src/ci.ts'],
+    outfile: 'server/out/cliAzure.js',
   }),
   build({
     ...common,

@@ -1,5 +1,5 @@
 import type * as vscode from 'vscode';
-import { redact } from './azure/redact';
+import { redact } from '../../azure/src/redact';
 
 /**
  * The language client's trace output, minus what must never be logged: document text (`didOpen`/`didChange`

@@ -3,7 +3,7 @@ import { dirname, resolve } from 'node:path';
 import type { Diagnostic } from 'vscode-languageserver';
 import type { ServerSettings } from '../../shared/src/protocol';
 import { parseManifest } from './document/manifest';
-import { createFluxService } from './service';
+import { createFluxService, type FluxService } from './service';
 import { findYamlFiles, isYamlPath, pathToUri, readYamlFile } from './workspace/files';
 
 export interface FileReport {
@@ -31,6 +31,14 @@ export interface BatchOptions {
  * Folders are indexed whole, so cross-file rules see ServiceAccounts, Secrets and flux-system patches.
  */
 export async function analyzePaths(paths: readonly string[], options: BatchOptions = {}): Promise<FileReport[]> {
+  return (await analyzeWorkspace(paths, options)).reports;
+}
+
+/** `analyzePaths`, and the service that did it (the CLI asks it for the workspace's Azure integrations too). */
+export async function analyzeWorkspace(
+  paths: readonly string[],
+  options: BatchOptions = {},
+): Promise<{ reports: FileReport[]; service: FluxService }> {
   const roots: string[] = [];
   const files: string[] = [];
   for (const p of paths.map((x) => resolve(x))) {
@@ -72,5 +80,5 @@ export async function analyzePaths(paths: readonly string[], options: BatchOptio
     reports.push({ path, uri, diagnostics: service.diagnosticsOf(file, options.only) });
   }
   options.onProgress?.(unique.length, unique.length);
-  return reports;
+  return { reports, service };
 }

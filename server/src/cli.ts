@@ -1,3 +1,6 @@
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import type { CiAzureModule } from '../../shared/src/ciReadiness';
 import { main } from './cli/cli';
 
 // The command-line checker: `node server/out/cli.js [paths...]` (also the `flux-azure-check` bin).
@@ -6,6 +9,9 @@ main(process.argv.slice(2), {
   err: (text) => process.stderr.write(text),
   isTty: !!process.stdout.isTTY,
   cwd: process.cwd(),
+  // The Azure SDK lives in a bundle of its own beside this one, loaded only with --azure: a runtime require of a
+  // computed path, which esbuild leaves alone.
+  loadAzure: () => createRequire(__filename)(join(__dirname, 'cliAzure.js')) as CiAzureModule,
 }).then(
   (code) => {
     process.exitCode = code;

@@ -76,6 +76,8 @@ export interface AzureCloudInfo {
   armAudience: string;
   authorityHost: string;
   portalUrl: string;
+  /** Azure DevOps Services' graph API (`https://vssps.dev.azure.com`), where the cloud has it. */
+  devOpsGraphEndpoint?: string;
 }
 
 /** A role the catalog knows (name without an ARM call). */
@@ -148,6 +150,8 @@ export type IntegrationNeed =
       project?: string;
       /** Project group the identity must be a member of (`Readers`, `Contributors`). */
       group: string;
+      /** Project groups whose members have that access too (`Contributors` for `Readers`). */
+      alsoGranting?: string[];
     };
 
 /** Which local-authentication switch of the resource a static credential depends on. */
@@ -182,6 +186,8 @@ export interface IntegrationsResult {
   clusters: WorkspaceClusterInfo[];
   /** The audience a federated identity credential must have (`api://AzureADTokenExchange`). */
   tokenExchangeAudience: string;
+  /** Token scope of Azure DevOps Services (its REST API, for the organization and group checks). */
+  azureDevOpsScope: string;
   clouds: AzureCloudInfo[];
   roles: KnownRole[];
   scopeFormats: ScopeFormatInfo[];

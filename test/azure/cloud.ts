@@ -1,11 +1,12 @@
 // What every Azure test gives the client: the stand-in as a private cloud, the roles it knows, the server's catalog.
 // Free of `vscode`, so that tests of the session alone need no stub.
 import { resolve } from 'node:path';
-import type { CloudEndpoints } from '../../client/src/azure/model';
+import type { CloudEndpoints } from '../../azure/src/model';
 import type { IntegrationsResult } from '../../shared/src/protocol';
 import { ROLES } from '../../server/src/catalog';
 import { createFluxService } from '../../server/src/service';
 import type { StandIn } from './standIn';
+import { OPERATOR, T1 } from './world';
 
 export const knownRoles = ROLES.map((r) => ({ guid: r.guid, name: r.name }));
 
@@ -26,4 +27,11 @@ export function cloudOf(standIn: StandIn): CloudEndpoints {
 /** The server's answer to `fluxAzure/integrations` for examples/ (integrations and catalog data). */
 export async function examplesCatalog(): Promise<IntegrationsResult> {
   return createFluxService({ roots: [resolve(__dirname, '..', '..', '..', 'examples')] }).integrations();
+}
+
+/** Signs the environment credential in as the operator (what a user of the "environment" method sets). */
+export function signInAsOperator(): void {
+  process.env.AZURE_TENANT_ID = T1;
+  process.env.AZURE_CLIENT_ID = OPERATOR.clientId;
+  process.env.AZURE_CLIENT_SECRET = OPERATOR.secret;
 }

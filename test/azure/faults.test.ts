@@ -5,11 +5,11 @@
 import './vscodeStub';
 import { strict as assert } from 'node:assert';
 import { after, afterEach, before, describe, test } from 'node:test';
-import type { SessionOptions } from '../../client/src/azure/session';
-import type { ArmTuning } from '../../client/src/azure/arm';
+import type { SessionOptions } from '../../azure/src/session';
+import type { ArmTuning } from '../../azure/src/arm';
 import type { IntegrationsResult } from '../../shared/src/protocol';
 import { startStandIn, throttling, type StandIn } from './standIn';
-import { cloudOf, examplesCatalog, knownRoles } from './cloud';
+import { cloudOf, examplesCatalog, knownRoles, signInAsOperator } from './cloud';
 import { render, TestController, walk, type Row } from './treeHarness';
 import { OPERATOR, SUB_FABRIKAM, SUB_PROD, SUB_STAGING, T1 } from './world';
 
@@ -80,9 +80,7 @@ async function timed<T>(fn: () => Promise<T>): Promise<{ value: T; ms: number }>
 before(async () => {
   standIn = await startStandIn();
   catalog = await examplesCatalog();
-  process.env.AZURE_TENANT_ID = T1;
-  process.env.AZURE_CLIENT_ID = OPERATOR.clientId;
-  process.env.AZURE_CLIENT_SECRET = OPERATOR.secret;
+  signInAsOperator();
 });
 
 afterEach(() => {
@@ -318,10 +316,17 @@ describe('My access when ARM misbehaves', () => {
 
 describe('Flux readiness when ARM misbehaves', () => {
   test(
-    'resource lists that never answer: the affected integrations say what could not be searched',
+    'no Resource Graph, and lists that never answer: the affected integrations say what could not be searched',
     BOUND,
     async () => {
-      standIn.fault(new RegExp(`^/subscriptions/${SUB_PROD}/resources$`), { kind: 'hang' });
+      // Resource Graph refused: the per-subscription lists, of which production's never answer.
+      standIn.fault(/^\/providers\/Microsoft\.ResourceGraph\/resources$/, {
+        kind: 'status',
+        status: 403,
+        code: 'AuthorizationFailed',
+        message: "The client does not have authorization to perform action 'Microsoft.ResourceGraph/resources/read'.",
+      });
+      standIn.fault(new RegExp(`^/subscriptions/${SUB_PROD}/providers/[^/]+/[^/]+$`), { kind: 'hang' });
       const { value: rows, ms } = await timed(() => walk(controller().readiness));
       assert.ok(ms < 5000, `took ${ms} ms`);
       const podinfo = find(rows, /^OCIRepository podinfo\/podinfo — \? /);

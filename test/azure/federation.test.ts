@@ -8,11 +8,11 @@ import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, afterEach, before, describe, test } from 'node:test';
-import type { SessionOptions } from '../../client/src/azure/session';
+import type { SessionOptions } from '../../azure/src/session';
 import type { IntegrationsResult } from '../../shared/src/protocol';
 import { createFluxService } from '../../server/src/service';
 import { startStandIn, type StandIn } from './standIn';
-import { cloudOf, examplesCatalog, knownRoles } from './cloud';
+import { cloudOf, examplesCatalog, knownRoles, signInAsOperator } from './cloud';
 import { render, TestController, walk, type Row } from './treeHarness';
 import { LIVE_SOURCE, liveFindings } from '../../client/src/views/liveFindings';
 import {
@@ -23,7 +23,6 @@ import {
   EVENTHUBS_STAGING,
   ISSUER_OLD_STAGING,
   ISSUER_STAGING,
-  OPERATOR,
   REGISTRY,
   RESOURCE_PROPERTIES,
   STORAGE_PROD,
@@ -84,9 +83,7 @@ function clusterRows(rows: readonly Row[], cluster: string): Row[] {
 before(async () => {
   standIn = await startStandIn();
   catalog = await examplesCatalog();
-  process.env.AZURE_TENANT_ID = T1;
-  process.env.AZURE_CLIENT_ID = OPERATOR.clientId;
-  process.env.AZURE_CLIENT_SECRET = OPERATOR.secret;
+  signInAsOperator();
 });
 
 afterEach(() => {
@@ -163,7 +160,7 @@ describe('Federated credentials of the identities examples/ uses', () => {
       const notifications = row(staging, /^Federated credential for notification-controller \(clusters\/staging\) — /);
       assert.match(
         notifications.text,
-        /\? id-flux-staging-notifications — .*the OIDC issuer of clusters\/staging is not known \(could not search subscription Contoso Shared Services \(forbidden\)\): set aksClusterId for it in \.flux-azure\.yaml/,
+        /\? id-flux-staging-notifications — .*the OIDC issuer of clusters\/staging is not known \(could not search subscription Contoso Shared Services \(not readable\)\): set aksClusterId for it in \.flux-azure\.yaml/,
       );
       // ? two trusted clusters: not guessed.
       const source = row(prod, /^Federated credential for ServiceAccount podinfo\/podinfo-source — /);

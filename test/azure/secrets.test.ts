@@ -12,11 +12,12 @@ import { join } from 'node:path';
 import { format, inspect } from 'node:util';
 import { after, afterEach, before, describe, test } from 'node:test';
 import { AzureLogger, setLogLevel } from '@azure/logger';
-import { createSession, type SessionOptions } from '../../client/src/azure/session';
-import { describeError } from '../../client/src/azure/errors';
-import { redact } from '../../client/src/azure/redact';
-import type { ArmTuning } from '../../client/src/azure/arm';
+import { createSession, type SessionOptions } from '../../azure/src/session';
+import { describeError } from '../../azure/src/errors';
+import { redact } from '../../azure/src/redact';
+import type { ArmTuning } from '../../azure/src/arm';
 import type { IntegrationsResult } from '../../shared/src/protocol';
+import { runCli, writeCloudConfig, type Run } from './cliHarness';
 import { startStandIn, type StandIn } from './standIn';
 import { cloudOf, examplesCatalog, knownRoles } from './cloud';
 import { render, TestController, walk } from './treeHarness';
@@ -258,5 +259,45 @@ describe('no credential leaks out of the Azure views', () => {
       `headers: authorization=${token.split('.').slice(1).join('.')}; x=1`,
     ])
       assert.equal(leaks(redact(text, {})), undefined, redact(text, {}));
+  });
+});
+
+describe('no credential leaks out of flux-azure-check --azure', () => {
+  /** What CI logs keep: both streams of a run. */
+  const seeRun = (label: string, run: Run) => {
+    see(`${label}: CLI stdout`, run.out);
+    see(`${label}: CLI stderr`, run.err);
+  };
+
+  test('healthy, echoing servers, a wrong secret, and the SDK logging at its most verbose', BOUND, async () => {
+    const args = ['examples', '--azure', '--cloud-config', writeCloudConfig(standIn)];
+    const healthy = await runCli([...args, '--format', 'json']);
+    seeRun('CLI, healthy', healthy);
+    assert.equal(healthy.code, 1, healthy.err);
+    // Nor the id of the credential it signed in with: CI logs are read by more people than the secret store.
+    for (const text of [healthy.out, healthy.err]) assert.ok(!text.toLowerCase().includes(OPERATOR.clientId));
+
+    // Servers quoting the Authorization header back (statuses the SDK does not retry: the CLI keeps its default
+    // retry delays), with the SDK's request logging on (AZURE_LOG_LEVEL).
+    standIn.fault(/\/providers\/Microsoft\.Authorization\/roleAssignments$/, {
+      kind: 'echoAuthorization',
+      status: 403,
+    });
+    standIn.fault(/\/federatedIdentityCredentials$/, { kind: 'echoAuthorization', status: 404, html: true });
+    standIn.fault(new RegExp(`^/subscriptions/${SUB_STAGING}/`), { kind: 'echoAuthorization', status: 400 });
+    const echoed = await runCli(args, { AZURE_LOG_LEVEL: 'verbose' });
+    seeRun('CLI, echoing servers, verbose SDK log', echoed);
+    assert.match(
+      echoed.out,
+      /\? ACR OCIRepository podinfo\/podinfo .*No permission \(GatewayError\): The gateway could not forward GET /,
+    );
+    assert.match(echoed.err, /azure:core-rest-pipeline/, 'the SDK log is on');
+
+    // A wrong secret (carrying the marker): exit 4 and why, without the secret.
+    standIn.clearFaults();
+    const wrong = await runCli(args, { AZURE_CLIENT_SECRET: `wrong-${LEAK_MARKER}-secret-value` });
+    seeRun('CLI, wrong secret', wrong);
+    assert.equal(wrong.code, 4);
+    assert.match(wrong.err, /^flux-azure-check: --azure: .*AADSTS7000215: Invalid client secret provided\./m);
   });
 });

@@ -2,12 +2,12 @@
 // credential) talking to the local HTTPS stand-in configured as a custom cloud.
 import { strict as assert } from 'node:assert';
 import { after, before, describe, test } from 'node:test';
-import { createSession, type AzureSession } from '../../client/src/azure/session';
-import { describeError } from '../../client/src/azure/errors';
-import type { CloudEndpoints } from '../../client/src/azure/model';
+import { createSession, type AzureSession } from '../../azure/src/session';
+import { describeError } from '../../azure/src/errors';
+import type { CloudEndpoints } from '../../azure/src/model';
 import type { AzureIntegration } from '../../shared/src/protocol';
-import { cloudOf, examplesCatalog, knownRoles } from './cloud';
-import { startStandIn, type StandIn } from './standIn';
+import { cloudOf, examplesCatalog, knownRoles, signInAsOperator } from './cloud';
+import { startStandIn, type RequestRecord, type StandIn } from './standIn';
 import {
   G_FABRIKAM,
   G_PLATFORM,
@@ -37,10 +37,7 @@ async function examplesIntegrations(): Promise<AzureIntegration[]> {
 before(async () => {
   standIn = await startStandIn();
   cloud = cloudOf(standIn);
-  // What a user of the "environment" sign-in method sets before starting VS Code.
-  process.env.AZURE_TENANT_ID = T1;
-  process.env.AZURE_CLIENT_ID = OPERATOR.clientId;
-  process.env.AZURE_CLIENT_SECRET = OPERATOR.secret;
+  signInAsOperator();
 });
 
 after(async () => {
@@ -231,15 +228,86 @@ describe('Flux readiness for examples/', () => {
     assert.match(row('ImageUpdateAutomation', 'podinfo').summary, /'Contributors'/);
     assert.match(row('Bucket', 'terraform-outputs').summary, /894f8a0d/);
 
-    // ARM calls: identities per subscription, resources per (subscription, type), one atScope() query per pair.
-    const identityLists = made.filter((r) => r.path.endsWith('/userAssignedIdentities'));
-    const resourceLists = made.filter((r) => r.path.endsWith('/resources'));
-    const checks = made.filter((r) => r.path.endsWith('/roleAssignments'));
-    assert.ok(checks.every((r) => /^atScope\(\) and assignedTo\('[0-9a-f-]+'\)$/.test(r.filter ?? '')));
-    assert.equal(new Set(checks.map((r) => `${r.path}|${r.filter}`)).size, 8, JSON.stringify(checks));
-    for (const r of made) console.log(`${r.status} ${r.path} ${r.filter ?? ''} ${r.tenant?.slice(0, 4)}`);
+    // ARM calls: the directory, one Resource Graph query per tenant (and its pages), one credential list per
+    // identity, one assignedTo() query per (subscription, principal) however many resources the principal needs
+    // there; nothing else listed per subscription, no resource read alone.
+    const { graph, perSubscription, credentials, checks, byId } = kinds(made);
+    assert.ok(checks.every((r) => /^assignedTo\('[0-9a-f-]+'\)$/.test(r.filter ?? '')));
+    assert.ok(
+      checks.every((r) =>
+        /^\/subscriptions\/[^/]+\/providers\/Microsoft\.Authorization\/roleAssignments$/.test(r.path),
+      ),
+    );
+    const pairs = new Set(checks.map((r) => `${r.path}|${r.filter}`));
+    assert.equal(pairs.size, checks.length, 'each (subscription, principal) once');
+    // examples/: 8 principals that need a role, each in one subscription.
+    assert.equal(pairs.size, 8, JSON.stringify([...pairs]));
+    assert.deepEqual([...new Set(graph.map((r) => r.tenant))].sort(), [T1, T2].sort(), 'one query per tenant');
+    assert.deepEqual(perSubscription, []);
+    assert.deepEqual(byId, []);
+    assert.equal(new Set(credentials.map((r) => r.path)).size, credentials.length, 'each identity listed once');
+    const directory = made.filter((r) => r.path === '/tenants' || r.path === '/subscriptions');
+    assert.equal(made.length, directory.length + graph.length + credentials.length + checks.length);
+    for (const r of made) console.log(`${r.status} ${r.method} ${r.path} ${r.filter ?? ''} ${r.tenant?.slice(0, 4)}`);
     console.log(
-      `readiness for examples/: ${made.length} ARM requests (${identityLists.length} identity lists, ${resourceLists.length} resource lists, ${checks.length} assignment checks, ${made.length - identityLists.length - resourceLists.length - checks.length} other)`,
+      `readiness for examples/: ${made.length} ARM requests (${directory.length} directory, ${graph.length} Resource Graph pages, ${credentials.length} credential lists, ${checks.length} assignment checks)`,
     );
   });
+
+  test('without Resource Graph: one list per subscription and resource type, the same answers', async () => {
+    const integrations = await examplesIntegrations();
+    const withGraph = await newSession().checkReadiness(integrations);
+    standIn.fault(RESOURCE_GRAPH, {
+      kind: 'status',
+      status: 403,
+      code: 'AuthorizationFailed',
+      message: "The client does not have authorization to perform action 'Microsoft.ResourceGraph/resources/read'.",
+    });
+    try {
+      const started = standIn.armRequests().length;
+      const without = await newSession().checkReadiness(integrations);
+      const made = standIn.armRequests().slice(started);
+      const states = (m: typeof without) => [
+        ...m.results.map((r) => `${r.key} ${r.state}`),
+        ...m.federation.map((f) => `${f.key} ${f.state}`),
+      ];
+      assert.deepEqual(states(without), states(withGraph));
+      const { graph, perSubscription, byId } = kinds(made);
+      assert.deepEqual(
+        graph.map((r) => r.status),
+        [403, 403],
+        'asked once per tenant',
+      );
+      assert.deepEqual(byId, []);
+      // At most one list per subscription and type (identities, clusters and the integrations' types), plus pages.
+      const firstPages = perSubscription.filter((r) => !r.page).map((r) => r.path);
+      assert.equal(new Set(firstPages).size, firstPages.length, JSON.stringify(firstPages));
+      const types = new Set(integrations.filter((i) => i.resource).map((i) => i.resource!.armType)).size + 2;
+      const listed = new Set(perSubscription.map((r) => r.path.split('/')[2])).size;
+      assert.ok(firstPages.length <= listed * types, `${firstPages.length} lists for ${listed} subscriptions`);
+      console.log(
+        `readiness for examples/ without Resource Graph: ${made.length} ARM requests (${perSubscription.length} subscription lists incl. pages)`,
+      );
+    } finally {
+      standIn.clearFaults();
+    }
+  });
 });
+
+const RESOURCE_GRAPH = /^\/providers\/Microsoft\.ResourceGraph\/resources$/;
+
+/** The ARM requests of a readiness load by kind. */
+function kinds(made: readonly RequestRecord[]) {
+  return {
+    graph: made.filter((r) => RESOURCE_GRAPH.test(r.path)),
+    perSubscription: made.filter(
+      (r) =>
+        /^\/subscriptions\/[^/]+\/(resources|providers\/[^/]+\/[^/]+)$/.test(r.path) &&
+        !r.path.endsWith('/Microsoft.Authorization/roleAssignments'),
+    ),
+    credentials: made.filter((r) => r.path.endsWith('/federatedIdentityCredentials')),
+    checks: made.filter((r) => r.path.endsWith('/Microsoft.Authorization/roleAssignments')),
+    /** Resources read one by one (`.../providers/<ns>/<type>/<name>`). */
+    byId: made.filter((r) => /\/resourceGroups\/[^/]+\/providers\/[^/]+\/[^/]+\/[^/]+$/.test(r.path)),
+  };
+}

@@ -19,6 +19,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { answerArm, authenticateArm, STAND_IN_AUDIENCE } from './standInArm';
+import { answerDevOps } from './standInDevOps';
 import { answerEntra, issueToken } from './standInEntra';
 import { Exchange, makeCertificates } from './standInServer';
 
@@ -158,6 +159,8 @@ export async function startStandIn(): Promise<StandIn> {
     }
     const entra = await answerEntra(ex, certs.clientCert, tokenLifetime);
     if (entra !== undefined) return entra;
+    const devOps = answerDevOps(ex, arrivedAt);
+    if (devOps !== undefined) return devOps;
     const claims = authenticateArm(ex, arrivedAt);
     if (typeof claims === 'number') return claims;
     const throttle = throttles.find((t) => t.count > 0 && t.pattern.test(ex.path));

@@ -5,6 +5,7 @@
  * ARM's refusals: 401 without a valid token, 401 InvalidAuthenticationTokenTenant (with `WWW-Authenticate`) for a
  * scope of another tenant, 403 on a forbidden subscription, 404, 400 for an unsupported filter.
  */
+import { clusterJson, identityId, providerList, resourceGraph } from './standInGraph';
 import type { Claims, Exchange } from './standInServer';
 import {
   AKS_CLUSTERS,
@@ -15,7 +16,6 @@ import {
   IDENTITIES,
   RESOURCES,
   ROLE_DEFINITIONS,
-  type AksCluster,
   SUBSCRIPTIONS,
   TENANTS,
   principalOf,
@@ -243,7 +243,7 @@ function identities(ex: Exchange, sub: Subscription): number {
   return page(
     ex,
     IDENTITIES.filter((i) => i.subscription === sub.id).map((i) => ({
-      id: `/subscriptions/${sub.id}/resourceGroups/rg-fleet-identities/providers/Microsoft.ManagedIdentity/userAssignedIdentities/${i.name}`,
+      id: identityId(sub.id, i.name),
       name: i.name,
       type: 'Microsoft.ManagedIdentity/userAssignedIdentities',
       location: 'westeurope',
@@ -298,26 +298,6 @@ function federatedCredentials(ex: Exchange, identityId: string, name: string): n
   );
 }
 
-/** A managed cluster (Microsoft.ContainerService managedClusters shape, the parts the client reads and a few more). */
-function clusterJson(c: AksCluster) {
-  const name = c.id.split('/').pop()!;
-  return {
-    id: c.id,
-    name,
-    type: 'Microsoft.ContainerService/ManagedClusters',
-    location: 'westeurope',
-    properties: {
-      provisioningState: 'Succeeded',
-      kubernetesVersion: '1.33.2',
-      dnsPrefix: name,
-      fqdn: `${name}-dns.hcp.westeurope.azmk8s.contoso-private.test`,
-      enableRBAC: true,
-      oidcIssuerProfile: { enabled: c.oidcEnabled, ...(c.issuer ? { issuerURL: c.issuer } : {}) },
-      securityProfile: { workloadIdentity: { enabled: c.workloadIdentity } },
-    },
-  };
-}
-
 /** GET of one resource by id: its ARM envelope and `properties` (RESOURCE_PROPERTIES). */
 function resourceById(ex: Exchange, path: string): number {
   const cluster = AKS_CLUSTERS.find((c) => lower(c.id) === lower(path));
@@ -342,8 +322,10 @@ function resourceById(ex: Exchange, path: string): number {
 }
 
 /** Answers an authenticated ARM request (the status sent). */
-export function answerArm(ex: Exchange, claims: Claims): number {
+export function answerArm(ex: Exchange, claims: Claims): number | Promise<number> {
   const path = ex.path;
+  if (/^\/providers\/Microsoft\.ResourceGraph\/resources$/i.test(path) && ex.req.method === 'POST')
+    return resourceGraph(ex, claims);
   if (path === '/tenants')
     return page(
       ex,
@@ -371,6 +353,8 @@ export function answerArm(ex: Exchange, claims: Claims): number {
   if (sub && m) return federatedCredentials(ex, m[1]!, m[2]!);
   if (sub && /^\/subscriptions\/[^/]+\/providers\/Microsoft\.ContainerService\/managedClusters$/i.test(path))
     return page(ex, AKS_CLUSTERS.filter((c) => lower(c.id).startsWith(`/subscriptions/${sub.id}/`)).map(clusterJson));
+  m = /^\/subscriptions\/[^/]+\/providers\/([^/]+\/[^/]+)$/i.exec(path);
+  if (sub && m) return providerList(ex, sub, m[1]!, page);
   if (sub && /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/[^/]+\/[^/]+\/[^/]+$/i.test(path))
     return resourceById(ex, path);
   return ex.armError(404, 'NotFound', `No stand-in route for ${ex.req.method} ${path}.`);

@@ -4,9 +4,9 @@
  * output channel, language server) and records what the real one would write to the output channel.
  * Import `./vscodeStub` before this file.
  */
-import { createSession, type AzureSession, type SessionOptions } from '../../client/src/azure/session';
-import { describeError } from '../../client/src/azure/errors';
-import type { LoadError } from '../../client/src/azure/model';
+import { createSession, type AzureSession, type SessionOptions } from '../../azure/src/session';
+import { describeError } from '../../azure/src/errors';
+import type { LoadError } from '../../azure/src/model';
 import type { AzureNode } from '../../client/src/views/azureNodes';
 import { AccessTreeProvider, ReadinessTreeProvider } from '../../client/src/views/azureTree';
 import type { AzureController } from '../../client/src/views/azureViews';

@@ -313,3 +313,38 @@ export const RESOURCE_PROPERTIES: Record<string, Record<string, unknown>> = {
   [STORAGE_PROD]: { allowSharedKeyAccess: true },
   [EVENTHUBS_STAGING]: { disableLocalAuth: false },
 };
+
+// ---------------------------------------------------------------------------------------------------------------
+// Azure DevOps: organization `contoso` (connected to the Contoso tenant) with project `fleet` (examples/' Git URLs).
+
+export const DEVOPS_ORG = 'contoso';
+export const DEVOPS_TENANT = T1;
+
+export interface DevOpsGroup {
+  descriptor: string;
+  /** `[project]\group`, as the graph API names project groups. */
+  principalName: string;
+}
+
+export const DEVOPS_GROUPS: DevOpsGroup[] = [
+  { descriptor: 'vssgp.fleet-readers', principalName: '[fleet]\\Readers' },
+  { descriptor: 'vssgp.fleet-contributors', principalName: '[fleet]\\Contributors' },
+  { descriptor: 'vssgp.fleet-administrators', principalName: '[fleet]\\Project Administrators' },
+  { descriptor: 'vssgp.fleet-flux-bots', principalName: '[fleet]\\Flux Bots' },
+  { descriptor: 'vssgp.website-contributors', principalName: '[website]\\Contributors' },
+];
+
+/**
+ * Service principals the organization has (by identity name), with the groups each is a direct member of:
+ * `id-team-web-git` reads fleet but contributes only to another project (✓ for its GitRepository, ✗ for its
+ * ImageUpdateAutomation); production's source-controller is in Flux Bots, itself in Contributors (✓ through a
+ * group); staging's reads fleet; `id-flux-prod-notifier` (the azuredevops Provider) was never added (✗).
+ */
+export const DEVOPS_MEMBERS: { identity: string; groups: string[] }[] = [
+  { identity: 'id-team-web-git', groups: ['vssgp.fleet-readers', 'vssgp.website-contributors'] },
+  { identity: 'id-flux-prod-controllers', groups: ['vssgp.fleet-flux-bots'] },
+  { identity: 'id-flux-staging-source', groups: ['vssgp.fleet-readers'] },
+];
+
+/** Groups that are members of other groups: [member, container]. */
+export const DEVOPS_NESTED_GROUPS: [string, string][] = [['vssgp.fleet-flux-bots', 'vssgp.fleet-contributors']];

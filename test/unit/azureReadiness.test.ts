@@ -9,15 +9,10 @@ import {
   subscriptionOf,
 } from '../../shared/src/armScope';
 import type { AzureIntegration } from '../../shared/src/protocol';
-import {
-  decideFederation,
-  decideReadiness,
-  targetScopeOf,
-  type FederationFacts,
-} from '../../client/src/azure/readiness';
-import type { AssignmentView } from '../../client/src/azure/model';
-import { describeError, tenantFromChallenge } from '../../client/src/azure/errors';
-import { VscodeSessionCredential, forTenant } from '../../client/src/azure/credentials';
+import { decideFederation, decideReadiness, targetScopeOf, type FederationFacts } from '../../azure/src/readiness';
+import type { AssignmentView } from '../../azure/src/model';
+import { describeError, tenantFromChallenge } from '../../azure/src/errors';
+import { VscodeSessionCredential, forTenant } from '../../azure/src/credentials';
 import { describeScope, scopeNodes } from '../../client/src/views/scopeGroups';
 import { grantText } from '../../server/src/features/grants';
 import { SCOPE_FORMATS, roleByName } from '../../server/src/catalog';

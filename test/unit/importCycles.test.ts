@@ -9,7 +9,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import ts from 'typescript';
 
 const REPO = join(__dirname, '..', '..', '..');
-const ROOTS = ['server/src', 'client/src', 'shared/src'];
+const ROOTS = ['server/src', 'client/src', 'shared/src', 'azure/src'];
 
 /**
  * Cycles being removed; each entry is the exact set of modules in the cycle, so any other cycle (or this one growing)

@@ -65,6 +65,8 @@ const CASES: Case[] = [
       "import { DiagnosticSeverity } from 'vscode-languageserver';",
       "import { createConnection } from 'vscode-languageserver/node';",
       "import { RequestType } from 'vscode-languageserver-protocol';",
+      "import { checkReadiness } from '../../../../azure/src/checks';",
+      "import { DefaultAzureCredential } from '@azure/identity';",
     ],
     permitted: [
       "import type { Diagnostic } from 'vscode-languageserver';",
@@ -76,18 +78,52 @@ const CASES: Case[] = [
     ],
   },
   {
+    // The CLI and the session: no network client, no VS Code, no client code (the Azure bundle is loaded by path).
+    file: 'server/src/cli/__fixture.ts',
+    forbidden: [
+      "import { checkReadiness } from '../../../azure/src/checks';",
+      "import type { ReadinessModel } from '../../../azure/src/model';",
+      "import { DefaultAzureCredential } from '@azure/identity';",
+      "import * as vscode from 'vscode';",
+      "import { LIVE_SOURCE } from '../../../client/src/views/liveFindings';",
+    ],
+    permitted: [
+      "import type { CiReadiness } from '../../../shared/src/ciReadiness';",
+      "import { analyzePaths } from '../batch';",
+      "import { createRequire } from 'node:module';",
+    ],
+  },
+  {
+    file: 'azure/src/__fixture.ts',
+    forbidden: [
+      "import { ROLES } from '../../server/src/catalog';",
+      "import { LIVE_SOURCE } from '../../client/src/views/liveFindings';",
+      "import * as vscode from 'vscode';",
+    ],
+    permitted: [
+      "import type { AzureIntegration } from '../../shared/src/protocol';",
+      "import { DefaultAzureCredential } from '@azure/identity';",
+      "import { mapLimit } from './limit';",
+    ],
+  },
+  {
     file: 'client/src/views/__fixture.ts',
     forbidden: [
       "import { startSession } from '../../../server/src/session';",
       "import type { KindInfo } from '../../../server/src/catalog';",
     ],
-    permitted: ["import { EXTENSION_SOURCE } from '../../../shared/src/protocol';", "import { x } from '../context';"],
+    permitted: [
+      "import { EXTENSION_SOURCE } from '../../../shared/src/protocol';",
+      "import { x } from '../context';",
+      "import type { ReadinessModel } from '../../../azure/src/model';",
+    ],
   },
   {
     file: 'shared/src/__fixture.ts',
     forbidden: [
       "import { KINDS } from '../../server/src/catalog';",
       "import type { Context } from '../../client/src/context';",
+      "import type { ReadinessModel } from '../../azure/src/model';",
     ],
     permitted: ["import { scopeCovers } from './armScope';"],
   },
@@ -102,7 +138,15 @@ async function restrictedImports(file: string, code: string): Promise<string[]> 
 }
 
 test('layers: the zones name folders that exist', () => {
-  for (const zone of ['server/src/catalog', 'server/src/document', 'server/src/features', 'client/src', 'shared/src']) {
+  for (const zone of [
+    'server/src',
+    'server/src/catalog',
+    'server/src/document',
+    'server/src/features',
+    'azure/src',
+    'client/src',
+    'shared/src',
+  ]) {
     assert.ok(existsSync(join(REPO, zone)), `${zone} moved: update the zones in eslint.config.mjs and this test`);
   }
 });
@@ -123,7 +167,7 @@ for (const { file, forbidden, permitted } of CASES) {
 }
 
 test('layers: the real tree has no restricted import', async () => {
-  const results = await eslint.lintFiles(['server/src', 'client/src', 'shared/src']);
+  const results = await eslint.lintFiles(['server/src', 'azure/src', 'client/src', 'shared/src']);
   const hits = results.flatMap((r) =>
     r.messages.filter((m) => m.ruleId === RULE).map((m) => `${r.filePath}:${m.line} ${m.message}`),
   );

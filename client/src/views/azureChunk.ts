@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 
 /** The lazily loaded Azure chunk (client/out/azure.js, built from client/src/azure/index.ts). */
-export type AzureChunk = typeof import('../azure/index');
+export type AzureChunk = typeof import('../../../azure/src/index');
 
 let chunk: AzureChunk | undefined;
 

@@ -9,10 +9,10 @@ import type {
   AssignmentView,
   FederationView,
   LoadError,
-  ReadinessView,
   SubscriptionAccess,
   TenantAccess,
-} from '../azure/model';
+} from '../../../azure/src/model';
+import type { ReadinessRow } from '../../../azure/src/findings';
 
 export type AzureNode =
   | {
@@ -43,11 +43,6 @@ export type AzureNode =
     };
 
 /** An integration with its readiness (undefined while not checked, e.g. signed out). */
-export interface ReadinessRow {
-  integration: AzureIntegration;
-  result: ReadinessView | undefined;
-}
-
 export function messageNode(
   label: string,
   kind: 'signIn' | 'retry' | 'error' | 'info',

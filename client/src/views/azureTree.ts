@@ -4,16 +4,15 @@
  * throws: a failure becomes an item saying why, with a way out.
  */
 import * as vscode from 'vscode';
-import type { AzureIntegration, IntegrationsResult } from '../../../shared/src/protocol';
-import { decideReadiness } from '../azure/readiness';
-import type { AccessModel, FederationView, LoadError, ReadinessModel } from '../azure/model';
+import type { AzureIntegration } from '../../../shared/src/protocol';
+import { clusterMappings, readinessRows, type ReadinessRow } from '../../../azure/src/findings';
+import type { AccessModel, FederationView, LoadError, ReadinessModel } from '../../../azure/src/model';
 import {
   errorNodes,
   federationDetails,
   integrationDetails,
   messageNode,
   type AzureNode,
-  type ReadinessRow,
   toTreeItem,
 } from './azureNodes';
 import { scopeNodes } from './scopeGroups';
@@ -157,6 +156,7 @@ export class ReadinessTreeProvider extends AzureTreeProvider {
         integrations,
         this.controller.clusterMappings?.(catalog) ?? clusterMappings(catalog),
         catalog.tokenExchangeAudience,
+        catalog.azureDevOpsScope,
       );
       this.controller.log(
         `Flux readiness: ${integrations.length} integrations, ${model.federation.length} federation checks, ${model.requests} ARM requests`,
@@ -165,14 +165,8 @@ export class ReadinessTreeProvider extends AzureTreeProvider {
       failure = this.controller.describe(err);
       if (failure.kind === 'cancelled') throw err;
     }
-    const results = new Map(model?.results.map((r) => [r.key, r]));
     // Without ARM (signed out, offline), what the manifests alone decide is still shown.
-    const rows: ReadinessRow[] = integrations.map((integration) => ({
-      integration,
-      result:
-        results.get(integration.key) ??
-        (failure && needsNoArm(integration) ? decideReadiness(integration, {}) : undefined),
-    }));
+    const rows = readinessRows(integrations, model, !!failure);
     this.rows = rows;
     this.federation = model?.federation;
     this.controller.onReadiness?.(rows, model?.federation ?? [], !!model);
@@ -214,13 +208,4 @@ export class ReadinessTreeProvider extends AzureTreeProvider {
     if (node.type === 'federation') return federationDetails(node.view);
     return [];
   }
-}
-
-/** Cluster directories and their AKS clusters from `.flux-azure.yaml`. */
-export function clusterMappings(catalog: IntegrationsResult): { label: string; aksClusterId?: string; from: string }[] {
-  return (catalog.clusters ?? []).map((c) => ({ ...c, from: '.flux-azure.yaml' }));
-}
-
-function needsNoArm(i: AzureIntegration): boolean {
-  return !!i.unknown || i.need.kind === 'adoGroup';
 }

@@ -12,18 +12,21 @@ import {
   GrantTextRequest,
   IntegrationsRequest,
   SETTINGS_SECTION,
-  type GrantTextParams,
   type GrantTextResult,
   type IntegrationsResult,
   type ManifestLocation,
 } from '../../../shared/src/protocol';
-import type { AzureSession } from '../azure/session';
-import type { CloudEndpoints, FederationView, LoadError, SignInMethod } from '../azure/model';
-import { redact } from '../azure/redact';
+import type { AzureSession } from '../../../azure/src/session';
+import type { CloudEndpoints, FederationView, LoadError, SignInMethod } from '../../../azure/src/model';
+import { redact } from '../../../azure/src/redact';
+import { resolveCloud } from '../../../azure/src/cloud';
+import { clusterMappings, grantParams } from '../../../azure/src/findings';
+import type { CustomCloudSettings } from '../../../shared/src/ciReadiness';
 import { loadAzureChunk } from './azureChunk';
-import type { AzureNode, ReadinessRow } from './azureNodes';
+import type { AzureNode } from './azureNodes';
+import type { ReadinessRow } from '../../../azure/src/findings';
 import { LIVE_SOURCE, liveFindings, type LiveFinding } from './liveFindings';
-import { AccessTreeProvider, clusterMappings, ReadinessTreeProvider } from './azureTree';
+import { AccessTreeProvider, ReadinessTreeProvider } from './azureTree';
 import type { AzureTreeHost } from './treeHost';
 
 /** How long the readiness view waits for the language server's list of integrations. */
@@ -32,11 +35,6 @@ const CATALOG_TIMEOUT_MS = 60_000;
 export const ACCESS_VIEW = 'fluxAzure.access';
 export const READINESS_VIEW = 'fluxAzure.readiness';
 const AZURE_SECTION = `${SETTINGS_SECTION}.azure`;
-
-/** VS Code's sovereign-cloud provider serves every cloud but the public one. */
-function vscodeProviderFor(cloudId: string): string {
-  return cloudId === 'public' ? 'microsoft' : 'microsoft-sovereign-cloud';
-}
 
 export class AzureController implements AzureTreeHost, vscode.Disposable {
   readonly access: AccessTreeProvider;
@@ -191,29 +189,21 @@ export class AzureController implements AzureTreeHost, vscode.Disposable {
   private cloud(catalog: IntegrationsResult): CloudEndpoints {
     const config = vscode.workspace.getConfiguration(AZURE_SECTION);
     const id = config.get<string>('cloud', 'public');
-    if (id === 'custom') {
-      const custom = (key: string) => (config.get<string>(`customCloud.${key}`) ?? '').trim();
-      const armEndpoint = custom('resourceManagerEndpoint');
-      const authorityHost = custom('authorityHost');
-      if (!armEndpoint || !authorityHost)
-        throw new Error(
-          `The custom cloud needs ${AZURE_SECTION}.customCloud.resourceManagerEndpoint and .authorityHost (see Settings).`,
-        );
-      const caFile = custom('certificateAuthorityFile');
-      return {
-        id: 'custom',
-        name: 'Custom cloud',
-        armEndpoint,
-        armAudience: custom('tokenAudience') || armEndpoint,
-        authorityHost,
+    const custom = (key: keyof CustomCloudSettings) => config.get<string>(`customCloud.${key}`) ?? '';
+    return resolveCloud(
+      id === 'custom' || catalog.clouds.some((c) => c.id === id) ? id : 'public',
+      catalog.clouds,
+      {
+        resourceManagerEndpoint: custom('resourceManagerEndpoint'),
+        tokenAudience: custom('tokenAudience'),
+        authorityHost: custom('authorityHost'),
         portalUrl: custom('portalUrl'),
-        vscodeProvider: vscodeProviderFor('custom'),
-        ...(caFile ? { caPem: readFileSync(caFile, 'utf8') } : {}),
-      };
-    }
-    const known = catalog.clouds.find((c) => c.id === id) ?? catalog.clouds.find((c) => c.id === 'public');
-    if (!known) throw new Error(`Unknown cloud '${id}'.`);
-    return { ...known, vscodeProvider: vscodeProviderFor(known.id) };
+        certificateAuthorityFile: custom('certificateAuthorityFile'),
+        azureDevOpsGraphEndpoint: custom('azureDevOpsGraphEndpoint'),
+      },
+      (path) => readFileSync(path, 'utf8'),
+      `${AZURE_SECTION}.customCloud.`,
+    );
   }
 
   /** The session for the current settings (a new one when they changed). */
@@ -285,21 +275,7 @@ export class AzureController implements AzureTreeHost, vscode.Disposable {
       );
       return undefined;
     }
-    const { integration, result } = node.row;
-    const grant = result.grant!;
-    // `ServiceAccount ns/name` -> name, `source-controller (clusters/x)` -> source-controller.
-    const identity =
-      integration.identity?.label
-        .replace(/\s*\(.*\)$/, '')
-        .split(/[\s/]/)
-        .pop() ?? integration.object.name;
-    const params: GrantTextParams = {
-      scope: grant.scope,
-      roleGuid: grant.roleGuid,
-      principalId: grant.principalId,
-      name: `${identity}-${grant.roleName}`,
-      ...(integration.namespace ? { namespace: integration.namespace } : {}),
-    };
+    const params = grantParams(node.row.integration, node.row.result.grant);
     return (await this.client()).sendRequest(GrantTextRequest, params);
   }
 

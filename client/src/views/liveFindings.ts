@@ -4,8 +4,9 @@
  * diagnostics after each readiness load, and clears them when there is none (signed out, offline).
  */
 import type { ManifestLocation } from '../../../shared/src/protocol';
-import type { FederationView } from '../azure/model';
-import type { AzureNode, ReadinessRow } from './azureNodes';
+import type { FederationView } from '../../../azure/src/model';
+import { readinessFindings, type ReadinessRow } from '../../../azure/src/findings';
+import type { AzureNode } from './azureNodes';
 
 /** The diagnostics' `source`. */
 export const LIVE_SOURCE = 'Flux on Azure (live)';
@@ -27,37 +28,34 @@ export interface LiveFinding {
 export function liveFindings(rows: readonly ReadinessRow[], federation: readonly FederationView[]): LiveFinding[] {
   const out: LiveFinding[] = [];
   const seen = new Set<string>();
-  const add = (f: LiveFinding) => {
-    const key = `${f.location.uri}|${f.location.range.start.line}|${f.message}`;
-    if (seen.has(key)) return;
+  const rowOf = new Map(rows.map((row) => [row.integration.key, row]));
+  const viewOf = new Map(federation.map((f) => [f.key, f]));
+  // What the manifests alone decide is already a diagnostic of the language server; only Azure's answers here.
+  for (const f of readinessFindings(rows, federation)) {
+    if (f.state === 'ok' || f.fromManifests || !f.location) continue;
+    const mark = f.state === 'missing' ? '✗' : '?';
+    const row = f.kind === 'integration' ? rowOf.get(f.key) : undefined;
+    const view = f.kind === 'federation' ? viewOf.get(f.key) : undefined;
+    const message = row
+      ? `${mark} ${row.integration.service.abbreviation}: ${f.summary}${f.clusters.length ? ` [${f.clusters.join(', ')}]` : ''}`
+      : `${mark} Federated credential (${view!.cluster}): ${f.summary}`;
+    const key = `${f.location.uri}|${f.location.range.start.line}|${message}`;
+    if (seen.has(key)) continue;
     seen.add(key);
-    out.push(f);
-  };
-  for (const row of rows) {
-    const r = row.result;
-    // What the manifests alone decide is already a diagnostic of the language server; only Azure's answers here.
-    if (!r || r.state === 'ok' || row.integration.unknown || row.integration.need.kind === 'adoGroup') continue;
-    const i = row.integration;
-    const where = i.clusters.length ? ` [${i.clusters.join(', ')}]` : '';
-    add({
-      location: i.object.location,
-      severity: r.state === 'missing' ? 'warning' : 'information',
-      code: `readiness-${r.state}`,
-      message: `${r.state === 'missing' ? '✗' : '?'} ${i.service.abbreviation}: ${r.summary}${where}`,
-      node: { type: 'integration', row, cluster: i.clusters[0] ?? '(no cluster)' },
-      fixes: [...(r.grant ? (['grant'] as const) : []), ...(r.fixCommand ? (['copyFix'] as const) : [])],
-      ...(r.fixCommand ? { fixCommand: r.fixCommand } : {}),
-    });
-  }
-  for (const f of federation) {
-    if (f.state === 'ok' || !f.location) continue;
-    add({
+    const node: AzureNode = row
+      ? { type: 'integration', row, cluster: row.integration.clusters[0] ?? '(no cluster)' }
+      : { type: 'federation', view: view! };
+    out.push({
       location: f.location,
       severity: f.state === 'missing' ? 'warning' : 'information',
-      code: `federation-${f.state}`,
-      message: `${f.state === 'missing' ? '✗' : '?'} Federated credential (${f.cluster}): ${f.summary}`,
-      node: { type: 'federation', view: f },
-      fixes: [...(f.fix ? (['federatedCredential'] as const) : []), ...(f.fixCommand ? (['copyFix'] as const) : [])],
+      code: `${f.kind === 'integration' ? 'readiness' : 'federation'}-${f.state}`,
+      message,
+      node,
+      fixes: [
+        ...(f.grant ? (['grant'] as const) : []),
+        ...(f.federatedCredential ? (['federatedCredential'] as const) : []),
+        ...(f.fixCommand ? (['copyFix'] as const) : []),
+      ],
       ...(f.fixCommand ? { fixCommand: f.fixCommand } : {}),
     });
   }

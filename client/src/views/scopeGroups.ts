@@ -1,7 +1,7 @@
 /** Grouping "My access" assignments by scope, with level labels from the catalog's scope formats (no vscode). */
 import type { ScopeFormatInfo } from '../../../shared/src/protocol';
 import { scopePatternToRegExp } from '../../../shared/src/armScope';
-import type { AssignmentView } from '../azure/model';
+import type { AssignmentView } from '../../../azure/src/model';
 import type { AzureNode } from './azureNodes';
 
 /** Level label and name of a scope, from the server's scope formats (`Resource group`, `rg-fleet-prod`). */

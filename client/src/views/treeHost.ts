@@ -4,9 +4,9 @@
  * without VS Code.
  */
 import type { IntegrationsResult } from '../../../shared/src/protocol';
-import type { FederationView, LoadError } from '../azure/model';
-import type { ReadinessRow } from './azureNodes';
-import type { AzureSession } from '../azure/session';
+import type { FederationView, LoadError } from '../../../azure/src/model';
+import type { ReadinessRow } from '../../../azure/src/findings';
+import type { AzureSession } from '../../../azure/src/session';
 
 export interface AzureTreeHost {
   /** The server's last answer to `fluxAzure/integrations` (scope formats for "My access"). */

@@ -22,6 +22,8 @@ export interface AzureCloudShape {
   readonly acrSuffixes: readonly string[];
   /** Key Vault and Managed HSM host suffixes, `https://<vault><suffix>`. */
   readonly keyVaultSuffixes: readonly string[];
+  /** Azure DevOps Services' identity and graph API (`vssps`), where the cloud has Azure DevOps Services. */
+  readonly devOpsGraphEndpoint?: string;
 }
 
 const AZURE_CLOUDS_LITERAL = [
@@ -36,6 +38,7 @@ const AZURE_CLOUDS_LITERAL = [
     blobSuffix: '.blob.core.windows.net',
     acrSuffixes: ['.azurecr.io'],
     keyVaultSuffixes: ['.vault.azure.net', '.managedhsm.azure.net'],
+    devOpsGraphEndpoint: 'https://vssps.dev.azure.com',
   },
   {
     id: 'usgov',

@@ -60,6 +60,8 @@ export interface AzureServiceShape {
   };
   /** Azure DevOps only: project group needed per Flux kind. */
   readonly adoGroups?: Readonly<Record<string, string>>;
+  /** Azure DevOps only: project groups whose members also have what a group grants (Contributors can read). */
+  readonly adoGroupSupersets?: Readonly<Record<string, readonly string[]>>;
   /** Flux kinds that use the service. */
   readonly kinds: readonly string[];
   readonly appCertificateSupported: boolean;
@@ -86,6 +88,8 @@ export const EVENT_HUBS_CONNECTION_STRING_REGEX =
 
 /** Azure DevOps first-party application id (token audience). */
 const AZURE_DEVOPS_APP_ID = '499b84ac-1321-427f-aa17-267ca6975798';
+/** Token scope for Azure DevOps Services (Git, commit statuses, and its REST API). */
+export const AZURE_DEVOPS_SCOPE = `${AZURE_DEVOPS_APP_ID}/.default`;
 /** AKS AAD server application id (token audience). */
 const AKS_AAD_SERVER_APP_ID = '6dae42f8-4368-4678-94ff-3960e28e3630';
 
@@ -239,11 +243,15 @@ const AZURE_SERVICES_LITERAL = [
     ],
     tokenScopes: [
       {
-        scope: `${AZURE_DEVOPS_APP_ID}/.default`,
+        scope: AZURE_DEVOPS_SCOPE,
         purpose: 'Azure DevOps first-party application; used as a bearer token for Git and commit statuses.',
       },
     ],
     adoGroups: { GitRepository: 'Readers', ImageUpdateAutomation: 'Contributors', Provider: 'Contributors' },
+    adoGroupSupersets: {
+      Readers: ['Contributors', 'Project Administrators'],
+      Contributors: ['Project Administrators'],
+    },
     kinds: ['GitRepository', 'ImageUpdateAutomation', 'Provider'],
     appCertificateSupported: true,
     notes: [

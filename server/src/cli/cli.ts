@@ -1,5 +1,7 @@
-import { analyzePaths } from '../batch';
-import { isRuleCode, parseFluxVersion, RULES, type RuleDef } from '../catalog';
+import type { CiAzureModule, CustomCloudSettings } from '../../../shared/src/ciReadiness';
+import { analyzeWorkspace } from '../batch';
+import { AZURE_CLOUDS, isRuleCode, parseFluxVersion, RULES, type RuleDef } from '../catalog';
+import { checkAzure, CloudConfigError, formatAzureText, readCloudConfig, type AzureReport } from './azure';
 import { formatJson, formatSarif, formatText } from './format';
 
 const VERSION = '0.1.0';
@@ -17,12 +19,24 @@ Options:
   --workspace <dir>       index this folder whole, report only the paths given (e.g. the
                           files a pre-commit hook passes), judged with the whole repository
   --format <f>            text (default) | json | sarif
-  --fail-on <level>       error (default) | warning | never
+  --fail-on <level>       error (default) | warning | unknown | never  (unknown: also
+                          fail on readiness rows Azure could not answer, '?')
   --rule <code>           only this rule (repeatable; 'flux-azure/' prefix optional)
   --no-rule <code>        skip this rule (repeatable)
   --hints                 also report hints (advice the editor shows faintly)
   --color / --no-color    force or disable colors (default: when stdout is a terminal)
   --list-rules            print every rule code with its severity and title
+
+Azure (reads Azure; without --azure nothing leaves the machine):
+  --azure                 also run the readiness checks of the editor's Flux readiness view:
+                          each identity's role on its resource, the resource's mode, its
+                          federated credential against the cluster's OIDC issuer (✓ ✗ ?).
+                          Signs in with DefaultAzureCredential: environment variables, workload
+                          identity, managed identity, or the Azure CLI (azure/login in CI)
+  --cloud <name>          ${AZURE_CLOUDS.map((c) => c.id).join(' | ')} (default: public)
+  --cloud-config <file>   a private cloud: JSON with the keys of the editor's
+                          fluxAzure.azure.customCloud.* settings (resourceManagerEndpoint,
+                          authorityHost, tokenAudience, portalUrl, certificateAuthorityFile)
   -h, --help              this help
   -v, --version           the version
 
@@ -30,10 +44,11 @@ Suppress a finding in the file itself with a comment the editor honours too:
   # flux-azure-disable-next-line <code>   # flux-azure-disable-file <code>
 
 Exit codes:
-  0  no finding at or above --fail-on
+  0  no finding at or above --fail-on (a readiness ✗ counts as an error, ? only with --fail-on unknown)
   1  findings at or above --fail-on
-  2  usage error (unknown option, bad value, missing path)
+  2  usage error (unknown option, bad value, missing path, bad --cloud-config)
   3  internal error
+  4  --azure could not sign in or read the tenants (the reason on stderr)
 `;
 
 class UsageError extends Error {}
@@ -43,7 +58,10 @@ interface Options {
   workspace: string | undefined;
   fluxVersion: string;
   format: 'text' | 'json' | 'sarif';
-  failOn: 'error' | 'warning' | 'never';
+  failOn: 'error' | 'warning' | 'unknown' | 'never';
+  azure: boolean;
+  cloud: string;
+  cloudConfig: string | undefined;
   rules: string[];
   noRules: string[];
   color: boolean | undefined;
@@ -67,6 +85,9 @@ export function parseArgs(argv: readonly string[]): Options | 'help' | 'version'
     noRules: [],
     color: undefined,
     hints: false,
+    azure: false,
+    cloud: 'public',
+    cloudConfig: undefined,
   };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
@@ -106,11 +127,24 @@ export function parseArgs(argv: readonly string[]): Options | 'help' | 'version'
       }
       case '--fail-on': {
         const v = value();
-        if (v !== 'error' && v !== 'warning' && v !== 'never')
-          throw new UsageError(`--fail-on: '${v}' is not error, warning or never`);
+        if (v !== 'error' && v !== 'warning' && v !== 'unknown' && v !== 'never')
+          throw new UsageError(`--fail-on: '${v}' is not error, warning, unknown or never`);
         o.failOn = v;
         break;
       }
+      case '--azure':
+        o.azure = true;
+        break;
+      case '--cloud': {
+        const v = value();
+        if (!AZURE_CLOUDS.some((c) => c.id === v))
+          throw new UsageError(`--cloud: '${v}' is not ${AZURE_CLOUDS.map((c) => c.id).join(', ')}`);
+        o.cloud = v;
+        break;
+      }
+      case '--cloud-config':
+        o.cloudConfig = value();
+        break;
       case '--rule':
         o.rules.push(normalize(value()));
         break;
@@ -132,6 +166,8 @@ export function parseArgs(argv: readonly string[]): Options | 'help' | 'version'
     }
   }
   if (o.paths.length === 0) o.paths.push('.');
+  if ((o.cloudConfig || o.cloud !== 'public') && !o.azure)
+    throw new UsageError(`${o.cloudConfig ? '--cloud-config' : '--cloud'} needs --azure`);
   return o;
 }
 
@@ -140,6 +176,8 @@ export interface Io {
   readonly err: (text: string) => void;
   readonly isTty: boolean;
   readonly cwd: string;
+  /** Loads the Azure bundle (server/out/cliAzure.js); only called with `--azure`. */
+  readonly loadAzure?: () => CiAzureModule;
 }
 
 /** Runs the CLI; returns the exit code. Nothing but the report goes to stdout. */
@@ -163,9 +201,18 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   const o = parsed;
   const only = (code: string) => (o.rules.length === 0 || o.rules.includes(code)) && !o.noRules.includes(code);
   let lastProgress = 0;
-  let reports;
+  let customCloud: CustomCloudSettings | undefined;
   try {
-    reports = await analyzePaths(o.paths, {
+    customCloud = o.cloudConfig ? readCloudConfig(o.cloudConfig, io.cwd) : undefined;
+  } catch (err) {
+    if (!(err instanceof CloudConfigError)) throw err;
+    io.err(`flux-azure-check: ${err.message}\n`);
+    return 2;
+  }
+  let reports;
+  let azure: AzureReport | undefined;
+  try {
+    const analysis = await analyzeWorkspace(o.paths, {
       settings: { fluxVersion: o.fluxVersion },
       only,
       ...(o.workspace ? { workspace: o.workspace } : {}),
@@ -179,6 +226,11 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
           }
         : undefined,
     });
+    reports = analysis.reports;
+    if (o.azure) {
+      if (!io.loadAzure) throw new Error('the Azure checks are not available in this build');
+      azure = await checkAzure(analysis.service, io.loadAzure, o.cloud, customCloud, io.cwd);
+    }
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     io.err(`flux-azure-check: ${message}\n`);
@@ -186,14 +238,22 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   }
   if (!o.hints) reports = reports.map((r) => ({ ...r, diagnostics: r.diagnostics.filter((d) => d.severity !== 4) }));
   const color = o.color ?? io.isTty;
-  if (o.format === 'json') io.out(formatJson(reports, io.cwd));
-  else if (o.format === 'sarif') io.out(formatSarif(reports, io.cwd, VERSION));
-  else io.out(formatText(reports, io.cwd, color));
+  if (o.format === 'json') io.out(formatJson(reports, io.cwd, azure));
+  else if (o.format === 'sarif') io.out(formatSarif(reports, io.cwd, VERSION, azure));
+  else io.out(formatText(reports, io.cwd, color) + (azure ? formatAzureText(azure) : ''));
   const severities = reports.flatMap((r) => r.diagnostics.map((d) => d.severity ?? 1));
-  const failing = o.failOn === 'never' ? [] : severities.filter((s) => s <= (o.failOn === 'error' ? 1 : 2));
+  // A readiness ✗ counts as an error finding, a ? only with --fail-on unknown.
+  for (const row of azure?.rows ?? [])
+    if (row.state === 'missing') severities.push(1);
+    else if (row.state === 'unknown' && o.failOn === 'unknown') severities.push(1);
+  const failing = o.failOn === 'never' ? [] : severities.filter((s) => s <= (o.failOn === 'warning' ? 2 : 1));
   if (o.format === 'text' && io.isTty) {
     const count = (s: number) => severities.filter((x) => x === s).length;
     io.err(`${reports.length} files: ${count(1)} errors, ${count(2)} warnings, ${count(3) + count(4)} notes\n`);
+  }
+  if (azure?.error) {
+    io.err(`flux-azure-check: --azure: ${azure.error}\n`);
+    return 4;
   }
   return failing.length > 0 ? 1 : 0;
 }

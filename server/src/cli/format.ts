@@ -2,8 +2,9 @@ import { relative } from 'node:path';
 import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver';
 import { fileURLToPath } from 'node:url';
 import { EXTENSION_SOURCE } from '../../../shared/src/protocol';
-import { FLUX_AZURE_DOCS, RULES, type RuleDef } from '../catalog';
+import { FLUX_AZURE_DOCS, RULES, type RuleCode, type RuleDef } from '../catalog';
 import type { FileReport } from '../batch';
+import { azureJson, STATE_MARK, type AzureReport, type AzureRow } from './azure';
 
 export const SEVERITY_NAME: Record<number, 'error' | 'warning' | 'info' | 'hint'> = {
   [DiagnosticSeverity.Error]: 'error',
@@ -30,8 +31,9 @@ export function formatText(reports: readonly FileReport[], cwd: string, color: b
   return lines.length ? lines.join('\n') + '\n' : '';
 }
 
-export function formatJson(reports: readonly FileReport[], cwd: string): string {
-  const out = reports.flatMap((r) =>
+/** The findings as a JSON array; with `--azure`, an object of the findings and the readiness rows. */
+export function formatJson(reports: readonly FileReport[], cwd: string, azure?: AzureReport): string {
+  const findings = reports.flatMap((r) =>
     r.diagnostics.map((d) => ({
       file: relative(cwd, r.path) || r.path,
       line: d.range.start.line + 1,
@@ -49,7 +51,7 @@ export function formatJson(reports: readonly FileReport[], cwd: string): string 
       })),
     })),
   );
-  return JSON.stringify(out, null, 2) + '\n';
+  return JSON.stringify(azure ? { findings, azure: azureJson(azure) } : findings, null, 2) + '\n';
 }
 
 const SARIF_LEVEL: Record<string, 'error' | 'warning' | 'note'> = {
@@ -72,9 +74,42 @@ function uriFor(path: string, cwd: string): string {
   return relative(cwd, path).split('\\').join('/') || path;
 }
 
+/** The code of a readiness row's kind (catalog rules, for SARIF). */
+const AZURE_ROW_CODE: Record<AzureRow['kind'], RuleCode> = {
+  integration: 'flux-azure/azure-readiness',
+  federation: 'flux-azure/azure-federation',
+};
+
+/** SARIF results of the readiness rows: ✗ as errors, ? as notes (✓ is not a result). */
+function azureResults(rows: readonly AzureRow[], ruleIndex: ReadonlyMap<string, number>) {
+  return rows
+    .filter((r) => r.state !== 'ok')
+    .map((r) => ({
+      ruleId: AZURE_ROW_CODE[r.kind],
+      ruleIndex: ruleIndex.get(AZURE_ROW_CODE[r.kind]) ?? -1,
+      level: r.state === 'missing' ? 'error' : 'note',
+      message: {
+        text: `${STATE_MARK[r.state]} ${r.title}${r.clusters.length ? ` [${r.clusters.join(', ')}]` : ''}: ${r.summary}${r.fix ? `\nFix: ${r.fix}` : ''}`,
+      },
+      ...(r.file && r.location
+        ? {
+            locations: [
+              {
+                physicalLocation: {
+                  artifactLocation: { uri: r.file.split('\\').join('/'), uriBaseId: '%SRCROOT%' },
+                  region: region(r.location),
+                },
+              },
+            ],
+          }
+        : {}),
+    }));
+}
+
 /** SARIF 2.1.0, as GitHub code scanning accepts it: rules with help, results with locations and related locations. */
-export function formatSarif(reports: readonly FileReport[], cwd: string, version: string): string {
+export function formatSarif(reports: readonly FileReport[], cwd: string, version: string, azure?: AzureReport): string {
   const used = new Set(reports.flatMap((r) => r.diagnostics.map((d) => String(d.code))));
+  for (const r of azure?.rows ?? []) if (r.state !== 'ok') used.add(AZURE_ROW_CODE[r.kind]);
   const rules = (RULES as readonly RuleDef[]).filter((r) => used.has(r.code));
   const ruleIndex = new Map<string, number>(rules.map((r, i) => [r.code, i]));
   const results = reports.flatMap((r) =>
@@ -131,7 +166,7 @@ export function formatSarif(reports: readonly FileReport[], cwd: string, version
           },
         },
         originalUriBaseIds: { '%SRCROOT%': { uri: `file://${cwd.endsWith('/') ? cwd : cwd + '/'}` } },
-        results,
+        results: [...results, ...azureResults(azure?.rows ?? [], ruleIndex)],
       },
     ],
   };

@@ -7,6 +7,7 @@ import {
   ANNOTATION_CLIENT_ID,
   ANNOTATION_TENANT_ID,
   AZURE_CLOUDS,
+  AZURE_DEVOPS_SCOPE,
   BLOB_ENDPOINT_REGEX,
   ENV_CLIENT_ID,
   ENV_TENANT_ID,
@@ -52,6 +53,7 @@ export function collectIntegrations(files: readonly ManifestFile[], index: Works
       .clusters()
       .map((c) => ({ label: c.label, ...(c.aksClusterId ? { aksClusterId: c.aksClusterId } : {}) })),
     tokenExchangeAudience: WORKLOAD_IDENTITY_AUDIENCE,
+    azureDevOpsScope: AZURE_DEVOPS_SCOPE,
     clouds: AZURE_CLOUDS.map((c) => ({
       id: c.id,
       name: c.name,
@@ -59,6 +61,7 @@ export function collectIntegrations(files: readonly ManifestFile[], index: Works
       armAudience: c.armAudience,
       authorityHost: c.authorityHost,
       portalUrl: c.portalUrl,
+      ...(c.devOpsGraphEndpoint ? { devOpsGraphEndpoint: c.devOpsGraphEndpoint } : {}),
     })),
     roles: ROLES.map((r) => ({ guid: r.guid, name: r.name })),
     scopeFormats: SCOPE_FORMATS.map((f) => ({ id: f.id, label: f.label, pattern: f.pattern })),
@@ -255,7 +258,7 @@ function integrationsOf(doc: ManifestDoc, lookups: Lookups): AzureIntegration[] 
 /** A target the manifest names (or why it cannot be told). */
 type Target =
   | { resource: IntegrationResource }
-  | { ado: { organization?: string; project?: string; group: string } }
+  | { ado: { organization?: string; project?: string; group: string; alsoGranting?: string[] } }
   | { unknown: string };
 
 function acrResource(ref: string): Target {
@@ -317,7 +320,15 @@ function adoTarget(url: string, kind: string): Target {
     return {
       unknown: `Azure DevOps, not Azure RBAC: the identity needs the '${group}' group of the project, but '${url}' is not of the form https://dev.azure.com/{org}/{project}/_git/{repo}.`,
     };
-  return { ado: { organization: parts.org, project: parts.project, group } };
+  const alsoGranting = serviceById('azureDevOps')?.adoGroupSupersets?.[group];
+  return {
+    ado: {
+      organization: parts.org,
+      project: parts.project,
+      group,
+      ...(alsoGranting ? { alsoGranting: [...alsoGranting] } : {}),
+    },
+  };
 }
 
 /**

@@ -95,4 +95,31 @@ export const AZURE_RULES = [
     manifestCheckable: false,
     crossFile: false,
   },
+  // ------------------------------------------------------------------ readiness rows (`flux-azure-check --azure`)
+  {
+    code: 'flux-azure/azure-readiness',
+    severity: 'information',
+    category: 'azure',
+    title: 'The identity can reach the Azure resource',
+    explanation:
+      "Asked of Azure, not read from the manifests: the identity the object runs as holds a role that covers the resource (directly, through a group or inherited from a resource group, subscription or management group), and the resource's own settings let it in (Key Vault permission model, registry role-assignment mode, shared-key or local authentication for static credentials). ✗ names what is missing and the command that grants it; ? says what could not be read.",
+    factRules: [30, 31],
+    docsUrl: fluxAzureDocs('grantingPermissions'),
+    quickFix: false,
+    manifestCheckable: false,
+    crossFile: true,
+  },
+  {
+    code: 'flux-azure/azure-federation',
+    severity: 'information',
+    category: 'azure',
+    title: "The identity trusts the ServiceAccount's token",
+    explanation:
+      "Asked of Azure, not read from the manifests: a federated identity credential of the user-assigned identity names the OIDC issuer of the AKS cluster the controller runs in, the ServiceAccount's subject `system:serviceaccount:<namespace>:<name>` exactly (Entra compares case-sensitively) and the audience `api://AzureADTokenExchange`, and the cluster has the OIDC issuer and workload identity enabled. Otherwise the token exchange fails with AADSTS70021. ✗ shows both strings of the part that differs and the command that creates the credential.",
+    factRules: [29],
+    docsUrl: fluxAzureDocs('workloadIdentity'),
+    quickFix: false,
+    manifestCheckable: false,
+    crossFile: true,
+  },
 ] as const satisfies readonly RuleShape[];

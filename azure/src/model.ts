@@ -2,7 +2,7 @@
  * Plain data the Azure chunk hands to the tree (no SDK types, no vscode types), so the view can be rendered and
  * tested without loading the Azure SDK.
  */
-import type { AzureCloudInfo, ManifestLocation } from '../../../shared/src/protocol';
+import type { AzureCloudInfo, ManifestLocation } from '../../shared/src/protocol';
 
 /** How the extension signs in to Azure (setting `fluxAzure.azure.signInMethod`). */
 export type SignInMethod = 'vscode' | 'azureCli' | 'environment' | 'deviceCode';
@@ -102,6 +102,8 @@ export interface ReadinessView {
   fixCommand?: string;
   /** What the resource's own settings say (permission model, local auth), one line. */
   mode?: string;
+  /** Decided from the manifests alone, Azure not asked (the language server reports what it can of it). */
+  notChecked?: boolean;
 }
 
 /** One part of a federated identity credential that differs from what the ServiceAccount's token carries. */

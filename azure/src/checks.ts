@@ -1,12 +1,14 @@
 /**
- * Flux readiness: for each integration the server found, resolve the identity's client id to a principal id
- * (user-assigned identities of the tenant's subscriptions), find the resource's ARM id (resources listed by type),
- * and read the principal's assignments at the resource (`atScope() and assignedTo(...)`, which includes groups and
- * management-group inheritance). The decision itself is `decideReadiness`.
+ * Flux readiness: for each integration the server found, resolve the identity's client id to a principal id and
+ * find the resource with its settings (both from the tenant's inventory: one Resource Graph query, or one list per
+ * subscription and type, see inventory.ts), and read the principal's assignments at the resource
+ * (`atScope() and assignedTo(...)`, which includes groups and management-group inheritance), once per pair. The
+ * decision itself is `decideReadiness`.
  */
-import type { AzureIntegration, WorkspaceClusterInfo } from '../../../shared/src/protocol';
-import { scopeForSdk, subscriptionOf } from '../../../shared/src/armScope';
+import type { AzureIntegration, WorkspaceClusterInfo } from '../../shared/src/protocol';
+import { subscriptionOf } from '../../shared/src/armScope';
 import { toView, type Directory, type LoadContext, type TenantRef } from './access';
+import { checkDevOps, devOpsCheckable } from './devops';
 import { describeError, isAbort } from './errors';
 import { mapLimit } from './limit';
 import type { AssignmentView, FederationView, ReadinessModel, ReadinessView } from './model';
@@ -19,26 +21,20 @@ import {
   type FederationFacts,
   type Lookup,
   type ReadinessFacts,
-  type ResourceProperties,
 } from './readiness';
+import {
+  AKS_TYPE,
+  clusterFacts,
+  LIST_API_VERSIONS,
+  loadInventory,
+  mergeInventories,
+  type IdentityRecord,
+  type Inventory,
+  type ResourceRecord,
+} from './inventory';
 
-/** api-version of the generic resources list (Microsoft.Resources). */
-const RESOURCES_API_VERSION = '2021-04-01';
-
-/**
- * api-versions of the single-resource GETs (stable versions of the public REST API specs) by resource type, lower
- * case. Each answers the property the checks read: `enableRbacAuthorization` / `accessPolicies` (vaults),
- * `roleAssignmentMode` (registries), `allowSharedKeyAccess` (storage), `disableLocalAuth` (Event Hubs),
- * `oidcIssuerProfile` / `securityProfile.workloadIdentity` (AKS).
- */
-const RESOURCE_API_VERSIONS: Readonly<Record<string, string>> = {
-  'microsoft.keyvault/vaults': '2024-11-01',
-  'microsoft.containerregistry/registries': '2025-11-01',
-  'microsoft.storage/storageaccounts': '2024-01-01',
-  'microsoft.eventhub/namespaces': '2024-01-01',
-  'microsoft.containerservice/managedclusters': '2024-10-01',
-};
-const AKS_TYPE = 'Microsoft.ContainerService/managedClusters';
+/** api-version of a managed cluster's GET (a configured cluster no listing found). */
+const AKS_API_VERSION = LIST_API_VERSIONS[AKS_TYPE.toLowerCase()]!;
 
 function needsArm(i: AzureIntegration): boolean {
   if (i.unknown || !i.resource) return false;
@@ -59,6 +55,7 @@ export async function checkReadiness(
   signal: AbortSignal,
   clusters: readonly ClusterMapping[] = [],
   audience = 'api://AzureADTokenExchange',
+  devOpsScope?: string,
 ): Promise<ReadinessModel> {
   const before = ctx.requests;
   const results = new Map<string, ReadinessView>();
@@ -72,11 +69,9 @@ export async function checkReadiness(
     groups.set(tenant, [...(groups.get(tenant) ?? []), i]);
   }
   const cache: RunCache = {
-    identities: new Map(),
-    resources: new Map(),
-    properties: new Map(),
+    types: [...new Set(pending.filter((i) => i.resource).map((i) => i.resource!.armType))],
+    inventories: new Map(),
     credentials: new Map(),
-    clusters: new Map(),
   };
   for (const [tenant, list] of groups) {
     const tenants =
@@ -94,6 +89,25 @@ export async function checkReadiness(
     for (const view of await checkInTenants(ctx, cache, tenants, list, signal)) results.set(view.key, view);
   }
   const federation = await checkFederation(ctx, cache, directory, integrations, clusters, audience, signal);
+
+  // Azure DevOps: membership of the organization and the project group, with a token of the same sign-in.
+  const devOps = integrations.filter((i) => !i.unknown && devOpsCheckable(i));
+  const endpoint = ctx.env.cloud.devOpsGraphEndpoint;
+  if (devOps.length && endpoint && devOpsScope) {
+    const known = await inventoryOf(ctx, cache, directory.tenants, signal);
+    const facts = await checkDevOps(
+      ctx,
+      devOps,
+      { endpoint, scope: devOpsScope },
+      (i) => i.identity?.tenantId ?? directory.homeTenantId,
+      (clientId) => known.identities.get(clientId)?.principalId,
+      signal,
+    );
+    for (const i of devOps) {
+      const f = facts.get(i.key);
+      if (f) results.set(i.key, decideReadiness(i, { devOps: f }));
+    }
+  }
   return {
     results: integrations.map((i) => results.get(i.key)!).filter(Boolean),
     federation,
@@ -112,119 +126,43 @@ function unsearched(failures: readonly string[]): string {
   return `could not search ${names.length === 1 ? 'subscription' : 'subscriptions'} ${names.join(', ')}`;
 }
 
-/** What one readiness run read per subscription, shared by the tenant groups of that run. */
+/** What one readiness run read, shared by the tenant groups of that run. */
 interface RunCache {
-  identities: Map<string, Promise<Map<string, IdentityRecord>>>;
-  resources: Map<string, Promise<Map<string, string>>>;
-  /** Resource id (lower case) -> its `properties`. */
-  properties: Map<string, Promise<ResourceProperties | undefined>>;
+  /** Resource types the integrations point at (besides identities and clusters, which are always listed). */
+  types: string[];
+  /** Tenant (lower case) -> its inventory. */
+  inventories: Map<string, Promise<Inventory>>;
   /** Identity id (lower case) -> its federated credentials. */
   credentials: Map<string, Promise<CredentialView[]>>;
-  /** Subscription -> its AKS clusters (for finding a cluster automatically). */
-  clusters: Map<string, Promise<ClusterFacts[]>>;
 }
 
-/** A user-assigned identity as listed. */
-interface IdentityRecord {
-  principalId: string;
-  id: string;
-  name: string;
-  tenantId: string;
-}
-
-type Sub = TenantRef['subscriptions'][number];
-
-/** A failure that means "this subscription is not in the token's tenant" (a delegated one): not an error here. */
-function wrongTenant(err: unknown): boolean {
-  return describeError(err).kind === 'wrongTenant';
-}
-
-function identitiesOf(
+/** The inventories of `tenants` (each loaded once per run), merged. */
+async function inventoryOf(
   ctx: LoadContext,
   cache: RunCache,
-  s: Sub,
+  tenants: readonly TenantRef[],
   signal: AbortSignal,
-): Promise<Map<string, IdentityRecord>> {
-  let found = cache.identities.get(s.subscriptionId);
-  if (!found) {
-    found = ctx.limiter.run(async () => {
-      const out = new Map<string, IdentityRecord>();
-      const pages = ctx.clients(s.tenantId).identities(s.subscriptionId).userAssignedIdentities.listBySubscription({
-        abortSignal: signal,
-      });
-      for await (const identity of pages)
-        if (identity.clientId && identity.principalId && identity.id)
-          out.set(identity.clientId.toLowerCase(), {
-            principalId: identity.principalId,
-            id: identity.id,
-            name: identity.name ?? identity.id.split('/').pop() ?? '',
-            tenantId: s.tenantId,
-          });
-      return out;
-    });
-    cache.identities.set(s.subscriptionId, found);
-  }
-  return found;
-}
-
-function resourcesOf(
-  ctx: LoadContext,
-  cache: RunCache,
-  s: Sub,
-  type: string,
-  signal: AbortSignal,
-): Promise<Map<string, string>> {
-  const key = `${s.subscriptionId}|${type.toLowerCase()}`;
-  let found = cache.resources.get(key);
-  if (!found) {
-    const filter = encodeURIComponent(`resourceType eq '${type}'`);
-    found = ctx.limiter
-      .run(() =>
-        ctx
-          .clients(s.tenantId)
-          .listAll<{ id?: string; name?: string }>(
-            `/subscriptions/${s.subscriptionId}/resources?$filter=${filter}&api-version=${RESOURCES_API_VERSION}`,
-            signal,
-          ),
-      )
-      .then((list) => new Map(list.filter((r) => r.id && r.name).map((r) => [r.name!.toLowerCase(), r.id!])));
-    cache.resources.set(key, found);
-  }
-  return found;
-}
-
-/**
- * Runs `read` on every item at once (the shared limiter bounds the ARM calls) and returns the subscriptions that
- * could not be searched. A subscription of another tenant (a delegated one) is skipped, not a failure.
- */
-async function searchSubscriptions<T extends { s: Sub }>(
-  items: readonly T[],
-  read: (item: T) => Promise<void>,
-  signal: AbortSignal,
-): Promise<string[]> {
-  const failures: string[] = [];
-  await mapLimit(
-    items,
-    items.length || 1,
-    async (item) => {
-      try {
-        await read(item);
-      } catch (err) {
-        if (isAbort(err)) throw err;
-        if (!wrongTenant(err)) failures.push(`${item.s.displayName} (${describeError(err).kind})`);
-      }
-    },
-    signal,
-  );
-  return failures;
+): Promise<Inventory> {
+  const list = tenants.map((t) => {
+    const key = t.tenantId.toLowerCase();
+    let found = cache.inventories.get(key);
+    if (!found) {
+      found = loadInventory(ctx, t, cache.types, signal);
+      cache.inventories.set(key, found);
+    }
+    return found;
+  });
+  return mergeInventories(await Promise.all(list));
 }
 
 /** The answer of a lookup that found nothing: with a note when some subscriptions could not be searched. */
-function notFound(failures: readonly string[]): Lookup<undefined> {
-  return failures.length > 0 ? { value: undefined, note: unsearched(failures) } : { value: undefined };
+function notFound(inv: Inventory): Lookup<undefined> {
+  return inv.failures.size > 0
+    ? { value: undefined, note: unsearched([...inv.failures.values()]) }
+    : { value: undefined };
 }
 
-/** 1. client id -> user-assigned identity (principal id, ARM id), from the identities of every subscription. */
+/** 1. client id -> user-assigned identity (principal id, ARM id), from the tenants' inventories. */
 async function identityLookup(
   ctx: LoadContext,
   cache: RunCache,
@@ -232,59 +170,47 @@ async function identityLookup(
   signal: AbortSignal,
 ): Promise<(clientId: string) => Lookup<IdentityRecord | undefined>> {
   const subs = tenants.flatMap((t) => t.subscriptions);
-  const principals = new Map<string, IdentityRecord>();
-  const failures = await searchSubscriptions(
-    subs.map((s) => ({ s })),
-    async ({ s }) => {
-      for (const [clientId, record] of await identitiesOf(ctx, cache, s, signal)) principals.set(clientId, record);
-    },
-    signal,
-  );
+  const inv = await inventoryOf(ctx, cache, tenants, signal);
   return (clientId) => {
-    const found = principals.get(clientId.toLowerCase());
+    const found = inv.identities.get(clientId.toLowerCase());
     if (found) return { value: found };
     if (subs.length === 0)
       return { error: tenants.find((t) => t.error)?.error?.message ?? 'no subscriptions to search' };
-    return notFound(failures);
+    return notFound(inv);
   };
 }
 
-/** 2. The resources, listed per (subscription, type) and matched by name. */
+/** 2. The resources, matched by type and name, with their settings. */
 async function resourceLookup(
   ctx: LoadContext,
   cache: RunCache,
-  subs: readonly Sub[],
-  integrations: readonly AzureIntegration[],
+  tenants: readonly TenantRef[],
   signal: AbortSignal,
-): Promise<(i: AzureIntegration) => Lookup<string | undefined>> {
-  const types = [...new Set(integrations.map((i) => i.resource!.armType))];
-  const resourceIds = new Map<string, string>(); // `${type}/${name}` lower -> id
-  const failures = await searchSubscriptions(
-    subs.flatMap((s) => types.map((type) => ({ s, type }))),
-    async ({ s, type }) => {
-      for (const [name, id] of await resourcesOf(ctx, cache, s, type, signal))
-        resourceIds.set(`${type}/${name}`.toLowerCase(), id);
-    },
-    signal,
-  );
+): Promise<(i: AzureIntegration) => Lookup<ResourceRecord | undefined>> {
+  const inv = await inventoryOf(ctx, cache, tenants, signal);
   return (i) => {
-    const id = resourceIds.get(`${i.resource!.armType}/${i.resource!.name}`.toLowerCase());
-    return id ? { value: id } : notFound(failures);
+    const found = inv.resources.get(`${i.resource!.armType}/${i.resource!.name}`.toLowerCase());
+    return found ? { value: found } : notFound(inv);
   };
 }
 
-/** A principal's assignments to read at a target scope, keyed `scope|principal` (lower-case scope). */
+/**
+ * A principal's assignments to read in a subscription, keyed `subscription|principal`: every assignment that
+ * applies to it there (`assignedTo`: groups, nested groups, and those inherited from management groups and the
+ * root included); the decision keeps those covering the target. One read per (subscription, principal), however
+ * many resources the principal reaches in it.
+ */
 interface AssignmentCheck {
-  scope: string;
+  subscriptionId: string;
   principalId: string;
   tenantId: string;
 }
 
 function checkKey(scope: string, principalId: string): string {
-  return `${scope.toLowerCase()}|${principalId}`;
+  return `${subscriptionOf(scope) ?? ''}|${principalId.toLowerCase()}`;
 }
 
-/** 3. Assignments of each principal at each target scope, once per pair. */
+/** 3. Assignments of each principal in each subscription it needs a role in, once per pair. */
 async function readAssignments(
   ctx: LoadContext,
   checks: ReadonlyMap<string, AssignmentCheck>,
@@ -296,14 +222,14 @@ async function readAssignments(
     checks.size || 1,
     async ([key, c]) => {
       try {
-        const subscriptionId = subscriptionOf(c.scope) ?? '';
+        const { subscriptionId } = c;
         const raw = await ctx.limiter.run(async () => {
           const out = [];
           const pages = ctx
             .clients(c.tenantId)
             .authorization(subscriptionId)
-            .roleAssignments.listForScope(scopeForSdk(c.scope), {
-              filter: `atScope() and assignedTo('${c.principalId}')`,
+            .roleAssignments.listForSubscription({
+              filter: `assignedTo('${c.principalId}')`,
               abortSignal: signal,
             });
           for await (const a of pages) out.push(a);
@@ -328,60 +254,43 @@ async function checkInTenants(
   integrations: readonly AzureIntegration[],
   signal: AbortSignal,
 ): Promise<ReadinessView[]> {
-  const subs = tenants.flatMap((t) => t.subscriptions);
-  const withIdentity = integrations.filter((i) => i.need.kind === 'azureRole');
-  const identityOf = withIdentity.length
-    ? await identityLookup(ctx, cache, tenants, signal)
-    : (): Lookup<IdentityRecord | undefined> => ({ value: undefined });
+  const identityOf = await identityLookup(ctx, cache, tenants, signal);
   const principalOf = (clientId: string): Lookup<string | undefined> => {
     const found = identityOf(clientId);
     return 'value' in found ? { value: found.value?.principalId, ...(found.note ? { note: found.note } : {}) } : found;
   };
-  const resourceOf = await resourceLookup(ctx, cache, subs, integrations, signal);
+  const resourceOf = await resourceLookup(ctx, cache, tenants, signal);
 
   // What the manifests and the lookups decide, and the assignment reads that decide the rest.
   const checks = new Map<string, AssignmentCheck>();
   const facts = new Map<string, ReadinessFacts>();
-  const propertyReads: { i: AzureIntegration; id: string; tenantId: string }[] = [];
   for (const i of integrations) {
-    const resourceId = resourceOf(i);
+    const found = resourceOf(i);
+    const record = 'value' in found ? found.value : undefined;
+    const resourceId: Lookup<string | undefined> =
+      'value' in found ? { value: record?.id, ...(found.note ? { note: found.note } : {}) } : found;
     const principal: Lookup<string | undefined> =
       i.need.kind === 'localAuth' ? { value: undefined } : principalOf(i.identity!.clientId!);
     // The resource's own settings matter once there is something to judge: a principal, or a static credential.
     const judged = i.need.kind === 'localAuth' || ('value' in principal && !!principal.value);
-    if ('value' in resourceId && resourceId.value && needsProperties(i) && judged) {
-      const sub = subs.find((s) => s.subscriptionId.toLowerCase() === subscriptionOf(resourceId.value!));
-      propertyReads.push({ i, id: resourceId.value, tenantId: sub?.tenantId ?? tenants[0]!.tenantId });
-    }
+    const properties = record && needsProperties(i) && judged ? { value: record.properties } : undefined;
     if (i.need.kind === 'localAuth') {
-      facts.set(i.key, { resourceId });
+      facts.set(i.key, { resourceId, ...(properties ? { properties } : {}) });
       continue;
     }
-    const f: ReadinessFacts = { principal, resourceId };
-    if ('value' in principal && principal.value && 'value' in resourceId && resourceId.value) {
-      const scope = targetScopeOf(i, resourceId.value);
-      const sub = subs.find((s) => s.subscriptionId.toLowerCase() === subscriptionOf(scope));
-      f.tenantId = sub?.tenantId ?? tenants[0]!.tenantId;
-      checks.set(checkKey(scope, principal.value), { scope, principalId: principal.value, tenantId: f.tenantId });
+    const f: ReadinessFacts = { principal, resourceId, ...(properties ? { properties } : {}) };
+    if ('value' in principal && principal.value && record) {
+      const scope = targetScopeOf(i, record.id);
+      f.tenantId = record.tenantId;
+      checks.set(checkKey(scope, principal.value), {
+        subscriptionId: subscriptionOf(scope) ?? '',
+        principalId: principal.value,
+        tenantId: f.tenantId,
+      });
     }
     facts.set(i.key, f);
   }
-  const [assignments] = await Promise.all([
-    readAssignments(ctx, checks, signal),
-    mapLimit(
-      propertyReads,
-      propertyReads.length || 1,
-      async ({ i, id, tenantId }) => {
-        try {
-          facts.get(i.key)!.properties = { value: await propertiesOf(ctx, cache, id, tenantId, signal) };
-        } catch (err) {
-          if (isAbort(err)) throw err;
-          facts.get(i.key)!.properties = { error: describeError(err).message };
-        }
-      },
-      signal,
-    ),
-  ]);
+  const assignments = await readAssignments(ctx, checks, signal);
 
   return integrations.map((i) => {
     const f = facts.get(i.key)!;
@@ -391,73 +300,6 @@ async function checkInTenants(
     if (principal && resource) f.assignments = assignments.get(checkKey(targetScopeOf(i, resource), principal));
     return decideReadiness(i, f);
   });
-}
-
-/** GET a resource once per run: its `properties` (api-version by type). */
-function propertiesOf(
-  ctx: LoadContext,
-  cache: RunCache,
-  id: string,
-  tenantId: string,
-  signal: AbortSignal,
-): Promise<ResourceProperties | undefined> {
-  const key = id.toLowerCase();
-  let found = cache.properties.get(key);
-  if (!found) {
-    const type = /\/providers\/([^/]+\/[^/]+)\/[^/]+$/.exec(id)?.[1]?.toLowerCase() ?? '';
-    const version = RESOURCE_API_VERSIONS[type] ?? RESOURCES_API_VERSION;
-    found = ctx.limiter
-      .run(() =>
-        ctx.clients(tenantId).getJson<{ properties?: ResourceProperties }>(`${id}?api-version=${version}`, signal),
-      )
-      .then((body) => body?.properties);
-    cache.properties.set(key, found);
-  }
-  return found;
-}
-
-/** The ARM shape of a managed cluster, as much as the federation check reads. */
-interface ManagedClusterJson {
-  id?: string;
-  name?: string;
-  properties?: {
-    oidcIssuerProfile?: { enabled?: boolean; issuerURL?: string };
-    securityProfile?: { workloadIdentity?: { enabled?: boolean } };
-  };
-}
-
-function clusterFacts(json: ManagedClusterJson, from: string): ClusterFacts {
-  const id = json.id ?? '';
-  const oidc = json.properties?.oidcIssuerProfile;
-  const wi = json.properties?.securityProfile?.workloadIdentity?.enabled;
-  return {
-    id,
-    name: json.name ?? id.split('/').pop() ?? '',
-    ...(oidc?.issuerURL ? { issuerUrl: oidc.issuerURL } : {}),
-    ...(oidc?.enabled !== undefined ? { oidcEnabled: oidc.enabled } : {}),
-    ...(wi !== undefined ? { workloadIdentity: wi } : {}),
-    from,
-  };
-}
-
-/** The AKS clusters of a subscription (one list per subscription and run). */
-function clustersOf(ctx: LoadContext, cache: RunCache, s: Sub, signal: AbortSignal): Promise<ClusterFacts[]> {
-  let found = cache.clusters.get(s.subscriptionId);
-  if (!found) {
-    const version = RESOURCE_API_VERSIONS[AKS_TYPE.toLowerCase()]!;
-    found = ctx.limiter
-      .run(() =>
-        ctx
-          .clients(s.tenantId)
-          .listAll<ManagedClusterJson>(
-            `/subscriptions/${s.subscriptionId}/providers/${AKS_TYPE}?api-version=${version}`,
-            signal,
-          ),
-      )
-      .then((list) => list.map((c) => clusterFacts(c, 'found automatically')));
-    cache.clusters.set(s.subscriptionId, found);
-  }
-  return found;
 }
 
 /** The federated credentials of a user-assigned identity (one list per identity and run). */
@@ -563,41 +405,38 @@ async function checkFederation(
     }
     return found;
   };
+  // Every tenant's inventory: the AKS clusters to find a configured one in, or to find one automatically.
+  let everyInventory: Promise<Inventory> | undefined;
+  const everyCluster = () => (everyInventory ??= inventoryOf(ctx, cache, directory.tenants, signal));
   const configured = new Map(clusters.filter((c) => c.aksClusterId).map((c) => [c.label, c]));
   const configuredClusters = new Map<string, Promise<Lookup<ClusterFacts | undefined>>>();
   const clusterById = (mapping: ClusterMapping): Promise<Lookup<ClusterFacts | undefined>> => {
     const id = mapping.aksClusterId!;
     let found = configuredClusters.get(id.toLowerCase());
     if (!found) {
-      const sub = allSubs.find((s) => s.subscriptionId.toLowerCase() === subscriptionOf(id));
-      const tenantId = sub?.tenantId ?? directory.homeTenantId ?? directory.tenants[0]?.tenantId;
-      const version = RESOURCE_API_VERSIONS[AKS_TYPE.toLowerCase()]!;
-      found = ctx.limiter
-        .run(() => ctx.clients(tenantId).getJson<ManagedClusterJson>(`${id}?api-version=${version}`, signal))
-        .then((json): Lookup<ClusterFacts | undefined> => ({
-          value: json ? clusterFacts(json, mapping.from ?? '.flux-azure.yaml') : undefined,
-        }))
-        .catch((err: unknown): Lookup<ClusterFacts | undefined> => {
+      const from = mapping.from ?? '.flux-azure.yaml';
+      found = everyCluster().then(async (inv): Promise<Lookup<ClusterFacts | undefined>> => {
+        const listed = inv.clusters.find((c) => c.id.toLowerCase() === id.toLowerCase());
+        if (listed) return { value: { ...listed, from } };
+        // Not among the listed clusters (a subscription not listed, or not searched): ask for it by id.
+        const sub = allSubs.find((s) => s.subscriptionId.toLowerCase() === subscriptionOf(id));
+        const tenantId = sub?.tenantId ?? directory.homeTenantId ?? directory.tenants[0]?.tenantId;
+        try {
+          const json = await ctx.limiter.run(() =>
+            ctx
+              .clients(tenantId)
+              .getJson<Parameters<typeof clusterFacts>[0]>(`${id}?api-version=${AKS_API_VERSION}`, signal),
+          );
+          return { value: json ? clusterFacts(json, from) : undefined };
+        } catch (err) {
           if (isAbort(err)) throw err;
           return { error: describeError(err).message };
-        });
+        }
+      });
       configuredClusters.set(id.toLowerCase(), found);
     }
     return found;
   };
-  let allClusters: Promise<{ list: ClusterFacts[]; failures: string[] }> | undefined;
-  const everyCluster = () =>
-    (allClusters ??= (async () => {
-      const list: ClusterFacts[] = [];
-      const failures = await searchSubscriptions(
-        allSubs.map((s) => ({ s })),
-        async ({ s }) => {
-          list.push(...(await clustersOf(ctx, cache, s, signal)));
-        },
-        signal,
-      );
-      return { list, failures };
-    })());
 
   const views = await mapLimit(
     tasks,
@@ -630,8 +469,9 @@ async function checkFederation(
       else {
         // No cluster configured: the one AKS cluster whose issuer the identity's credentials name, if exactly one.
         const issuers = new Set(facts.credentials.value.map((c) => c.issuer));
-        const { list, failures } = await everyCluster();
-        const trusted = list.filter((c) => c.issuerUrl && issuers.has(c.issuerUrl));
+        const inv = await everyCluster();
+        const failures = [...inv.failures.values()];
+        const trusted = inv.clusters.filter((c) => c.issuerUrl && issuers.has(c.issuerUrl));
         if (trusted.length === 1)
           facts.aks = {
             value: {

@@ -6,6 +6,7 @@
 import type { AccessToken, GetTokenOptions, TokenCredential } from '@azure/core-auth';
 import {
   AzureCliCredential,
+  DefaultAzureCredential,
   DeviceCodeCredential,
   EnvironmentCredential,
   ManagedIdentityCredential,
@@ -82,7 +83,8 @@ export interface CredentialChoice {
 }
 
 export interface CredentialOptions {
-  method: SignInMethod;
+  /** A sign-in method of the settings, or `default` (`DefaultAzureCredential`: the CLI in CI). */
+  method: SignInMethod | 'default';
   cloud: CloudEndpoints;
   getVscodeSession?: GetVscodeSession;
   /** Shows a device code to the user. */
@@ -103,6 +105,10 @@ export function createCredential(options: CredentialOptions): CredentialChoice {
     ...(cloud.caPem ? { tlsOptions: { ca: cloud.caPem } } : {}),
   };
   switch (options.method) {
+    // CI: a service principal in environment variables, workload identity, a managed identity, the Azure CLI (where
+    // GitHub Actions' azure/login with OIDC signs in), ... in @azure/identity's order.
+    case 'default':
+      return { credential: new DefaultAzureCredential(common), methodLabel: 'DefaultAzureCredential' };
     case 'azureCli':
       return { credential: new AzureCliCredential({ additionallyAllowedTenants: ['*'] }), methodLabel: 'Azure CLI' };
     case 'environment': {

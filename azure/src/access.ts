@@ -52,9 +52,11 @@ export class LoadContext {
     for (const r of knownRoles) this.roleNames.set(r.guid.toLowerCase(), Promise.resolve(r.name));
   }
 
-  clients(tenantId?: string): ArmClients {
+  /** ARM clients with a tenant's token; with `service`, clients of that service (Azure DevOps) instead. */
+  clients(tenantId?: string, service?: ArmEnvironment['service']): ArmClients {
     const env: ArmEnvironment = {
       cloud: this.env.cloud,
+      ...(service ? { service } : {}),
       ...(this.env.tuning ? { tuning: this.env.tuning } : {}),
       onRequest: (method, url) => {
         this.requests++;

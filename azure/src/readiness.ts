@@ -2,8 +2,8 @@
  * Readiness decisions: given an integration (from the server) and what ARM said about its identity, resource and
  * role assignments, is the identity able to do its job? Pure: no SDK, no vscode; unit-tested on its own.
  */
-import type { AzureIntegration } from '../../../shared/src/protocol';
-import { assignmentCoversTarget } from '../../../shared/src/armScope';
+import type { AzureIntegration } from '../../shared/src/protocol';
+import { assignmentCoversTarget } from '../../shared/src/armScope';
 import type { AssignmentView, FederationDifference, FederationView, ReadinessView } from './model';
 
 /** Either a value or why it could not be had. */
@@ -19,6 +19,22 @@ export interface ReadinessFacts {
   /** `properties` of the resource itself (vault permission model, registry mode, local auth); read when it matters. */
   properties?: Lookup<ResourceProperties | undefined>;
   tenantId?: string;
+  /** What Azure DevOps said (Azure DevOps integrations). */
+  devOps?: DevOpsFacts;
+}
+
+/** What the Azure DevOps organization says about an identity. */
+export interface DevOpsFacts {
+  /** Whether its service principals and groups could be read. */
+  organization: Lookup<undefined>;
+  /** The identity's service principal in the organization; undefined value = not a member. */
+  member?: Lookup<{ descriptor: string; displayName: string } | undefined>;
+  /** The groups it is in, directly or through other groups (`[project]\group`). */
+  groups?: Lookup<string[]>;
+  /** Descriptor of the project group it needs (for the fix command). */
+  groupDescriptor?: string;
+  /** Its Entra object id, where ARM knew it. */
+  principalId?: string;
 }
 
 /** The parts of a resource's ARM `properties` the decisions read (REST shapes of the public specs). */
@@ -124,6 +140,61 @@ function adoAdvice(integration: AzureIntegration): string | undefined {
   return `Azure DevOps is not Azure RBAC: add the identity to the organization, then to the '${group}' group${where}. Not checked here.`;
 }
 
+/** Membership of the identity's service principal in the organization and the project group its integration needs. */
+function decideDevOps(
+  integration: AzureIntegration,
+  facts: DevOpsFacts,
+  base: Pick<ReadinessView, 'key' | 'tenantId'>,
+): ReadinessView {
+  const need = integration.need as Extract<AzureIntegration['need'], { kind: 'adoGroup' }>;
+  const org = need.organization ?? '';
+  const project = need.project ?? '';
+  const who = `${integration.identity?.label ?? 'The identity'} (client id ${integration.identity?.clientId ?? '?'})`;
+  const principal = facts.principalId ? { principalId: facts.principalId } : {};
+  const unknown = (summary: string): ReadinessView => ({ ...base, state: 'unknown', summary, ...principal });
+  const groupName = `[${project}]\\${need.group}`;
+  if ('error' in facts.organization)
+    return unknown(
+      `Cannot read Azure DevOps organization ${org}: ${facts.organization.error}. The identity must be a member of it and of the '${need.group}' group of project ${project}.`,
+    );
+  const member = facts.member;
+  if (!member || 'error' in member)
+    return unknown(`Cannot read the members of Azure DevOps organization ${org}${member ? `: ${member.error}` : ''}.`);
+  if (!member.value)
+    return {
+      ...base,
+      state: 'missing',
+      summary: `${who} is not a member of Azure DevOps organization ${org}: add its service principal to the organization (Organization settings → Users), then to ${groupName}.`,
+      ...principal,
+    };
+  const groups = facts.groups;
+  if (!groups || 'error' in groups)
+    return unknown(
+      `Cannot read the groups of ${member.value.displayName} in ${org}${groups ? `: ${groups.error}` : ''}.`,
+    );
+  const inProject = groups.value.filter((g) => g.toLowerCase().startsWith(`[${project.toLowerCase()}]\\`));
+  const granting = [need.group, ...(need.alsoGranting ?? [])].map((g) => `[${project}]\\${g}`.toLowerCase());
+  const held = inProject.find((g) => granting.includes(g.toLowerCase()));
+  if (held)
+    return {
+      ...base,
+      state: 'ok',
+      summary: `${member.value.displayName} is a member of ${held} in organization ${org}${held.toLowerCase() === groupName.toLowerCase() ? '' : ` (which has what ${need.group} has)`}`,
+      ...principal,
+    };
+  return {
+    ...base,
+    state: 'missing',
+    summary: `${member.value.displayName} is not in ${groupName} of organization ${org}${inProject.length ? ` (member of ${inProject.join(', ')})` : ' (in no group of the project)'}.`,
+    ...principal,
+    ...(facts.groupDescriptor
+      ? {
+          fixCommand: `az devops security group membership add --group-id ${facts.groupDescriptor} --member-id ${member.value.descriptor} --org https://dev.azure.com/${org}`,
+        }
+      : {}),
+  };
+}
+
 export function decideReadiness(integration: AzureIntegration, facts: ReadinessFacts): ReadinessView {
   const base = { key: integration.key, ...(facts.tenantId ? { tenantId: facts.tenantId } : {}) };
   const unknown = (summary: string, extra: Partial<ReadinessView> = {}): ReadinessView => ({
@@ -133,8 +204,9 @@ export function decideReadiness(integration: AzureIntegration, facts: ReadinessF
     ...extra,
   });
   const ado = adoAdvice(integration);
-  if (integration.unknown) return unknown(integration.unknown);
-  if (ado) return unknown(ado);
+  if (integration.unknown) return { ...unknown(integration.unknown), notChecked: true };
+  if (ado && facts.devOps) return decideDevOps(integration, facts.devOps, base);
+  if (ado) return { ...unknown(ado), notChecked: true };
   if (integration.need.kind === 'localAuth') return decideLocalAuth(integration, facts, base);
   if (integration.need.kind !== 'azureRole') return unknown('Nothing to check.');
   if (!integration.identity?.clientId) return unknown('The identity is not known from the manifests.');

@@ -4,7 +4,7 @@
  */
 import type { AccessToken, GetTokenOptions } from '@azure/core-auth';
 import type { DeviceCodeInfo } from '@azure/identity';
-import type { AzureIntegration, KnownRole } from '../../../shared/src/protocol';
+import type { AzureIntegration, KnownRole } from '../../shared/src/protocol';
 import { LoadContext, loadAccess, loadDirectory, type Directory } from './access';
 import { REQUEST_TIMEOUT_MS, type ArmTuning } from './arm';
 import { checkReadiness, type ClusterMapping } from './checks';
@@ -16,12 +16,12 @@ import {
   type GetVscodeSession,
 } from './credentials';
 import { TimeoutError } from './errors';
-import type { AccessModel, CloudEndpoints, ReadinessModel, SignInMethod } from './model';
+import type { AccessModel, AccountInfo, CloudEndpoints, ReadinessModel, SignInMethod } from './model';
 import { redactError } from './redact';
 
 export interface SessionOptions {
   cloud: CloudEndpoints;
-  method: SignInMethod;
+  method: SignInMethod | 'default';
   knownRoles: readonly KnownRole[];
   getVscodeSession?: GetVscodeSession;
   onDeviceCode?: (info: DeviceCodeInfo) => void;
@@ -122,6 +122,11 @@ export class AzureSession {
     return this.directory;
   }
 
+  /** The signed-in account (loads the tenants and subscriptions; fails when signing in fails). */
+  async account(): Promise<AccountInfo> {
+    return (await this.loadDirectory()).account;
+  }
+
   loadAccess(): Promise<AccessModel> {
     const signal = this.controller.signal;
     this.access ??= this.loadDirectory()
@@ -135,18 +140,20 @@ export class AzureSession {
 
   /**
    * Readiness of the integrations; `clusters` maps cluster directories to AKS clusters (the federation check's
-   * issuer), `audience` is the token-exchange audience from the catalog.
+   * issuer), `audience` is the token-exchange audience and `devOpsScope` the Azure DevOps token scope, both from
+   * the catalog (without a scope, or a cloud without Azure DevOps, those integrations are not checked).
    */
   checkReadiness(
     integrations: readonly AzureIntegration[],
     clusters: readonly ClusterMapping[] = [],
     audience?: string,
+    devOpsScope?: string,
   ): Promise<ReadinessModel> {
-    const signature = JSON.stringify([integrations, clusters, audience]);
+    const signature = JSON.stringify([integrations, clusters, audience, devOpsScope]);
     if (this.readiness?.signature !== signature) {
       const signal = this.controller.signal;
       const result = this.loadDirectory()
-        .then((directory) => checkReadiness(this.ctx, directory, integrations, signal, clusters, audience))
+        .then((directory) => checkReadiness(this.ctx, directory, integrations, signal, clusters, audience, devOpsScope))
         .catch((err: unknown) => {
           if (this.readiness?.result === result) this.readiness = undefined;
           throw err;

@@ -40,6 +40,11 @@ export interface ArmTuning {
 
 export interface ArmEnvironment {
   readonly cloud: CloudEndpoints;
+  /**
+   * Another service of the same sign-in, with ARM's pipeline (retries, time limits, redaction, counting): its
+   * endpoint and token scope (Azure DevOps).
+   */
+  readonly service?: { endpoint: string; scope: string };
   /** Called once per HTTP request sent (retries included) with method and URL; never with headers. */
   readonly onRequest?: (method: string, url: string) => void;
   readonly tuning?: ArmTuning;
@@ -143,11 +148,11 @@ export class ArmClients {
         return next(request);
       },
     };
-    const endpoint = env.cloud.armEndpoint.replace(/\/+$/, '');
+    const endpoint = (env.service?.endpoint ?? env.cloud.armEndpoint).replace(/\/+$/, '');
     const tuning = env.tuning ?? {};
     this.options = {
       endpoint,
-      credentialScopes: [armScope(env.cloud)],
+      credentialScopes: [env.service?.scope ?? armScope(env.cloud)],
       retryOptions: { maxRetries: 3, retryDelayInMs: tuning.retryDelayMs ?? 1000, maxRetryDelayInMs: 30_000 },
       userAgentOptions: { userAgentPrefix: 'flux-azure-vscode' },
       additionalPolicies: [
@@ -180,7 +185,7 @@ export class ArmClients {
     const out: T[] = [];
     let url: string | undefined = `${this.options.endpoint}${path}`;
     for (let page = 0; url && page < 100; page++) {
-      const data = (await this.send(url, path, abortSignal)) as { value?: T[]; nextLink?: string } | undefined;
+      const data = (await this.send(url, path, abortSignal)).answer as { value?: T[]; nextLink?: string } | undefined;
       out.push(...(data?.value ?? []));
       url = data?.nextLink;
     }
@@ -189,28 +194,63 @@ export class ArmClients {
 
   /** GET one resource (`path` relative to the ARM endpoint, with its query): the parsed body. */
   async getJson<T>(path: string, abortSignal?: AbortSignal): Promise<T | undefined> {
-    return (await this.send(`${this.options.endpoint}${path}`, path, abortSignal)) as T | undefined;
+    return (await this.send(`${this.options.endpoint}${path}`, path, abortSignal)).answer as T | undefined;
   }
 
-  private async send(url: string, path: string, abortSignal: AbortSignal | undefined): Promise<unknown> {
+  /** POST a JSON body to `path` (relative to the ARM endpoint, with its query): the parsed answer. */
+  async postJson<T>(path: string, body: unknown, abortSignal?: AbortSignal): Promise<T | undefined> {
+    return (await this.send(`${this.options.endpoint}${path}`, path, abortSignal, body)).answer as T | undefined;
+  }
+
+  /**
+   * GET `path` and its further pages the Azure DevOps way (the `x-ms-continuationtoken` header, passed back as
+   * `continuationToken`); returns all `value` items.
+   */
+  async listContinued<T>(path: string, abortSignal?: AbortSignal): Promise<T[]> {
+    const out: T[] = [];
+    let token: string | undefined;
+    for (let page = 0; page < 100; page++) {
+      const query = token ? `${path.includes('?') ? '&' : '?'}continuationToken=${encodeURIComponent(token)}` : '';
+      const { answer, headers } = await this.send(`${this.options.endpoint}${path}${query}`, path, abortSignal);
+      out.push(...((answer as { value?: T[] } | undefined)?.value ?? []));
+      token = headers.get('x-ms-continuationtoken') || undefined;
+      if (!token) break;
+    }
+    return out;
+  }
+
+  private async send(
+    url: string,
+    path: string,
+    abortSignal: AbortSignal | undefined,
+    body?: unknown,
+  ): Promise<{ answer: unknown; headers: PipelineResponse['headers'] }> {
     const client = new ServiceClient({ ...this.options, credential: this.credential });
-    const response = await client.sendRequest(createPipelineRequest({ url, method: 'GET', abortSignal }));
-    let body: unknown;
+    const method = body === undefined ? 'GET' : 'POST';
+    const request = createPipelineRequest({ url, method, abortSignal });
+    if (body !== undefined) {
+      request.body = JSON.stringify(body);
+      request.headers.set('content-type', 'application/json');
+    }
+    const response = await client.sendRequest(request);
+    let answer: unknown;
     try {
-      body = response.bodyAsText ? (JSON.parse(response.bodyAsText) as unknown) : undefined;
+      answer = response.bodyAsText ? (JSON.parse(response.bodyAsText) as unknown) : undefined;
     } catch {
       // Not JSON (a proxy's error page): say so without quoting it (JSON.parse's message would).
-      body = undefined;
+      answer = undefined;
       if (response.status < 400)
-        throw new RestError(`GET ${path}: the answer is not JSON`, {
+        throw new RestError(`${method} ${path}: the answer is not JSON`, {
           code: RestError.PARSE_ERROR,
           statusCode: response.status,
         });
     }
     if (response.status >= 400) {
-      const error = (body as { error?: { code?: string; message?: string } } | undefined)?.error;
+      // ARM's `{ error: { code, message } }`, or Azure DevOps' `{ message, typeKey }`.
+      const body = answer as { error?: { code?: string; message?: string }; message?: string; typeKey?: string };
+      const error = body?.error ?? (body?.message ? { code: body.typeKey, message: body.message } : undefined);
       throw redactError(
-        new RestError(error?.message ?? (response.bodyAsText || `GET ${path} failed with ${response.status}`), {
+        new RestError(error?.message ?? (response.bodyAsText || `${method} ${path} failed with ${response.status}`), {
           code: error?.code,
           statusCode: response.status,
           request: response.request,
@@ -218,7 +258,7 @@ export class ArmClients {
         }),
       );
     }
-    return body;
+    return { answer, headers: response.headers };
   }
 }
 
