@@ -25,7 +25,7 @@ export function cliManifest() {
     license: ext.license,
     keywords: ext.keywords,
     bin: { 'flux-azure-check': 'cli.js' },
-    files: ['cli.js'],
+    files: ['cli.js', 'cliAzure.js'],
     engines: { node: ext.engines.node },
   };
 }
@@ -37,7 +37,8 @@ The checks of the Flux for Azure editor extension for Flux CD manifests on Azure
     npx --package=flux-azure-check flux-azure-check clusters/ apps/ infrastructure/
     flux-azure-check . --format sarif > flux-azure.sarif
 
-\`flux-azure-check --help\` lists the options and exit codes. One self-contained file; needs Node.js 22 or newer.
+\`flux-azure-check --help\` lists the options and exit codes. \`cli.js\` needs nothing but Node.js 22 or newer; \`--azure\` (the
+readiness checks against Azure, signed in with DefaultAzureCredential) loads \`cliAzure.js\` beside it.
 `;
 
 /** Writes the package into a temporary folder and packs it into `outDir`; returns the tarball's path. */
@@ -51,6 +52,8 @@ export function packCli({ outDir = root, build = true } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'flux-azure-check-pkg-'));
   try {
     copyFileSync(cli, join(dir, 'cli.js'));
+    // The Azure SDK bundle for `--azure`, loaded by cli.js from its own folder only then.
+    copyFileSync(join(root, 'server', 'out', 'cliAzure.js'), join(dir, 'cliAzure.js'));
     copyFileSync(join(root, 'LICENSE'), join(dir, 'LICENSE'));
     writeFileSync(join(dir, 'README.md'), README);
     writeFileSync(join(dir, 'package.json'), `${JSON.stringify(cliManifest(), null, 2)}\n`);

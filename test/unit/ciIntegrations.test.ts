@@ -43,6 +43,8 @@ test('npx runs the packed CLI package offline from a temporary folder, with the 
   const manifest = JSON.parse(tar.stdout) as Record<string, unknown>;
   assert.deepEqual(manifest.bin, { 'flux-azure-check': 'cli.js' });
   assert.equal(manifest.dependencies, undefined, "the CLI package pulls none of the extension's dependencies");
+  const listed = spawnSync('tar', ['-tzf', tarball], { encoding: 'utf8' }).stdout.split('\n');
+  assert.ok(listed.includes('package/cliAzure.js'), 'the package carries the Azure bundle `--azure` loads');
   const [node, npmCli] = npm;
   const cache = join(work, 'empty-npm-cache');
   const r = spawnSync(

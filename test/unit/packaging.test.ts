@@ -27,6 +27,7 @@ const ALLOWED = [
   'extension/readme.md',
   'extension/schemas/flux-azure.schema.json',
   'extension/server/out/cli.js',
+  'extension/server/out/cliAzure.js',
   'extension/server/out/server.js',
   'extension/server/out/session.js',
   'extension/server/out/shell.js',
