@@ -23,12 +23,13 @@ const NAMESPACE = lines(
   'metadata:',
   '  name: flux-system',
 );
-const SYNC = (path: string) =>
+/** A Flux Kustomization of `path` reading the flux-system GitRepository; `extra`: more spec lines. */
+const fluxKustomization = (name: string, path: string, ...extra: string[]) =>
   lines(
     'apiVersion: kustomize.toolkit.fluxcd.io/v1',
     'kind: Kustomization',
     'metadata:',
-    '  name: flux-system',
+    `  name: ${name}`,
     '  namespace: flux-system',
     'spec:',
     '  interval: 10m',
@@ -37,7 +38,20 @@ const SYNC = (path: string) =>
     '  sourceRef:',
     '    kind: GitRepository',
     '    name: flux-system',
+    ...extra,
   );
+const SYNC = (path: string) => fluxKustomization('flux-system', path);
+/** `clusters/prod/flux-system` as bootstrap writes it, its kustomization listing `extra` resources too. */
+const FLUX_SYSTEM = (...extra: string[]) => ({
+  'clusters/prod/flux-system/gotk-components.yaml': NAMESPACE,
+  'clusters/prod/flux-system/gotk-sync.yaml': SYNC('./clusters/prod'),
+  'clusters/prod/flux-system/kustomization.yaml': kustomization(
+    'resources:',
+    '  - gotk-components.yaml',
+    '  - gotk-sync.yaml',
+    ...extra,
+  ),
+});
 const IMAGE_REPO = (name: string, registry = 'fleetacr') =>
   lines(
     'apiVersion: image.toolkit.fluxcd.io/v1',
@@ -121,13 +135,7 @@ test('Flux installed outside the repository (AKS extension, Terraform): the over
 
 test('a file no cluster applies (apps/legacy, referenced by nothing) is not warned about as if Flux pulled with it', async () => {
   const files = {
-    'clusters/prod/flux-system/gotk-components.yaml': NAMESPACE,
-    'clusters/prod/flux-system/gotk-sync.yaml': SYNC('./clusters/prod'),
-    'clusters/prod/flux-system/kustomization.yaml': kustomization(
-      'resources:',
-      '  - gotk-components.yaml',
-      '  - gotk-sync.yaml',
-    ),
+    ...FLUX_SYSTEM(),
     'clusters/prod/kustomization.yaml': kustomization('resources:', '  - flux-system', '  - ../../apps/images'),
     'apps/images/app.yaml': IMAGE_REPO('app'),
     'apps/images/kustomization.yaml': kustomization(
@@ -191,13 +199,7 @@ test('a package Flux applies from outside the repository (OCI artifact, AKS flux
   // Control: a Flux Kustomization of the repository applies it without postBuild: the text reaches the cluster.
   const applied = {
     ...files,
-    'clusters/prod/flux-system/gotk-components.yaml': NAMESPACE,
-    'clusters/prod/flux-system/gotk-sync.yaml': SYNC('./clusters/prod'),
-    'clusters/prod/flux-system/kustomization.yaml': kustomization(
-      'resources:',
-      '  - gotk-components.yaml',
-      '  - gotk-sync.yaml',
-    ),
+    ...FLUX_SYSTEM(),
     'clusters/prod/reporter.yaml': lines(
       'apiVersion: kustomize.toolkit.fluxcd.io/v1',
       'kind: Kustomization',
@@ -263,13 +265,7 @@ test('a Kustomization of another source (an OCIRepository of content pushed else
 
 test('an overlay no cluster includes (hmcts mailrelay2/automation, juror sbox) is not judged as applied, only noted', async () => {
   const bootstrap = (...resources: string[]) => ({
-    'clusters/prod/flux-system/gotk-components.yaml': NAMESPACE,
-    'clusters/prod/flux-system/gotk-sync.yaml': SYNC('./clusters/prod'),
-    'clusters/prod/flux-system/kustomization.yaml': kustomization(
-      'resources:',
-      '  - gotk-components.yaml',
-      '  - gotk-sync.yaml',
-    ),
+    ...FLUX_SYSTEM(),
     'clusters/prod/kustomization.yaml': kustomization('resources:', '  - flux-system', '  - charts.yaml', ...resources),
     'clusters/prod/charts.yaml': LOGGED_IN,
   });
@@ -326,14 +322,7 @@ test('a Flux release older than the catalog knows (adrianmo/aks-flux, Flux 0.13)
 
 test('a kustomization with a transformer the rendering does not model (`transformers:`): its objects get information, not warnings', async () => {
   const files = {
-    'clusters/prod/flux-system/gotk-components.yaml': NAMESPACE,
-    'clusters/prod/flux-system/gotk-sync.yaml': SYNC('./clusters/prod'),
-    'clusters/prod/flux-system/kustomization.yaml': kustomization(
-      'resources:',
-      '  - gotk-components.yaml',
-      '  - gotk-sync.yaml',
-      '  - ../../../images',
-    ),
+    ...FLUX_SYSTEM('  - ../../../images'),
     'images/kustomization.yaml': kustomization(
       'resources:',
       '  - app.yaml',
@@ -381,31 +370,9 @@ test('an overlay patch that annotates a base ServiceAccount: judged as applied, 
       '    azure.workload.identity/tenant-id: 72f988bf-86f1-41af-91ab-2d7cd011db47',
     );
   const apps = (clientId: string) =>
-    lines(
-      'apiVersion: kustomize.toolkit.fluxcd.io/v1',
-      'kind: Kustomization',
-      'metadata:',
-      '  name: apps',
-      '  namespace: flux-system',
-      'spec:',
-      '  interval: 10m',
-      '  path: ./apps/prod',
-      '  prune: true',
-      '  sourceRef:',
-      '    kind: GitRepository',
-      '    name: flux-system',
-      '  postBuild:',
-      '    substitute:',
-      `      CLIENT_ID: ${clientId}`,
-    );
+    fluxKustomization('apps', './apps/prod', '  postBuild:', '    substitute:', `      CLIENT_ID: ${clientId}`);
   const files = {
-    'clusters/prod/flux-system/gotk-components.yaml': NAMESPACE,
-    'clusters/prod/flux-system/gotk-sync.yaml': SYNC('./clusters/prod'),
-    'clusters/prod/flux-system/kustomization.yaml': kustomization(
-      'resources:',
-      '  - gotk-components.yaml',
-      '  - gotk-sync.yaml',
-    ),
+    ...FLUX_SYSTEM(),
     'clusters/prod/apps.yaml': apps('0d1e2f3a-4b5c-4d6e-8f70-8192a3b4c5d6'),
     'apps/base/kustomization.yaml': kustomization('resources:', '  - account.yaml', '  - source.yaml'),
     'apps/base/account.yaml': ACCOUNT,
