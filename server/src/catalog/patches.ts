@@ -38,6 +38,13 @@ export const KUSTOMIZATION_FILE_NAMES = ['kustomization.yaml', 'kustomization.ym
 export function isKustomizationFileName(basename: string): boolean {
   return (KUSTOMIZATION_FILE_NAMES as readonly string[]).includes(basename);
 }
+/**
+ * Whether a `patchesStrategicMerge` entry names a file (one line, no `key: value`), rather than holding the patch
+ * inline as a YAML string.
+ */
+export function isPatchFileEntry(text: string): boolean {
+  return !text.includes('\n') && !/:\s/.test(text);
+}
 /** Resources a bootstrap flux-system kustomization.yaml lists. */
 export const FLUX_BOOTSTRAP_RESOURCES = ['gotk-components.yaml', 'gotk-sync.yaml'] as const;
 

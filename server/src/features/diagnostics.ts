@@ -221,8 +221,7 @@ function capBeyondModel(findings: Finding[], doc: ManifestDoc, index: WorkspaceI
   const why = renderings[0]?.object.beyondModel?.why;
   if (!why || !renderings.every((r) => r.object.beyondModel)) return findings;
   return findings.map((f) => {
-    const severity = f.severity ?? SEVERITY[ruleByCode(f.code)?.severity ?? 'warning'] ?? DiagnosticSeverity.Warning;
-    if (severity >= DiagnosticSeverity.Information) return f;
+    if (severityOf(f) >= DiagnosticSeverity.Information) return f;
     return {
       ...f,
       severity: DiagnosticSeverity.Information,
@@ -320,13 +319,18 @@ class TrackedRuleContext implements RuleContext {
   }
 }
 
+/** A finding's severity: its own, else its rule's (warning when the rule does not say). */
+function severityOf(f: Finding): DiagnosticSeverity {
+  return f.severity ?? SEVERITY[ruleByCode(f.code)?.severity ?? 'warning'] ?? DiagnosticSeverity.Warning;
+}
+
 function toDiagnostic(f: Finding, range: Diagnostic['range'], version: number): Diagnostic {
   const meta = ruleByCode(f.code);
   const data: DiagnosticData = { fixes: f.fixes ?? [], version };
   return {
     range,
     message: f.message,
-    severity: f.severity ?? SEVERITY[meta?.severity ?? 'warning'] ?? DiagnosticSeverity.Warning,
+    severity: severityOf(f),
     code: f.code,
     codeDescription: { href: meta?.docsUrl ?? FLUX_AZURE_DOCS },
     source: EXTENSION_SOURCE,

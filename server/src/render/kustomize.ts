@@ -9,7 +9,13 @@
  * where a sub-directory holding its own kustomization file is taken as a whole.
  */
 import { posix } from 'node:path';
-import { KUSTOMIZATION_FILE_NAMES, KUSTOMIZE_CONFIG_GROUP, isBuiltinApiGroup, isClusterScoped } from '../catalog';
+import {
+  KUSTOMIZATION_FILE_NAMES,
+  KUSTOMIZE_CONFIG_GROUP,
+  isBuiltinApiGroup,
+  isClusterScoped,
+  isPatchFileEntry,
+} from '../catalog';
 import type { ManifestDoc, ManifestFile } from '../document/manifest';
 import { isScalar, type ScalarNode } from '../document/nodes';
 import { uriToPath } from '../workspace/files';
@@ -485,10 +491,7 @@ class Builder {
     }
     for (const entry of itemsOf(nodeIn(k, ['patchesStrategicMerge']))) {
       const bodiesOf =
-        entry.type === 'scalar' &&
-        typeof entry.value === 'string' &&
-        !entry.value.includes('\n') &&
-        !/:\s/.test(entry.value)
+        entry.type === 'scalar' && typeof entry.value === 'string' && isPatchFileEntry(entry.value)
           ? bodies(
               { type: 'map', entries: new Map([['path', { key: entry.at, value: entry }]]), at: entry.at },
               'path',

@@ -28,6 +28,7 @@ import {
   GOTK_HEADER_VERSION,
   HELM_VALUES_DEFAULT_KEY,
   fluxInstanceVersion,
+  isPatchFileEntry,
 } from '../catalog';
 import type { Chunk, ManifestDoc, ManifestFile, Range } from '../document/manifest';
 import { entries, isMap, isScalar, items, nodeAt, textAt, type YamlNode } from '../document/nodes';
@@ -543,7 +544,7 @@ function readKindFacts(doc: ManifestDoc, kind: string): DocFacts {
       patchFiles: [
         ...[...items(doc.get(['patches'])), ...items(doc.get(['patchesJson6902']))].map((e) => textAt(e, ['path'])),
         ...items(doc.get(['patchesStrategicMerge'])).map((e) =>
-          isScalar(e) && !e.text.includes('\n') && !/:\s/.test(e.text) ? e.text : undefined,
+          isScalar(e) && isPatchFileEntry(e.text) ? e.text : undefined,
         ),
       ].filter((f): f is string => !!f),
       namespace: doc.text(['namespace']),

@@ -3,7 +3,6 @@ import {
   FLUX_CONTAINER_NAME,
   gatePatch,
   OBJECT_LEVEL_WI_GATE,
-  parseFeatureGatesArg,
   REPO_CONFIG_FILE,
   targetNameFor,
   type ControllerName,
@@ -16,6 +15,7 @@ import { pathToUri } from '../../workspace/files';
 import type { Cluster, WorkspaceIndex } from '../../workspace/workspaceIndex';
 import {
   fluxObjectRule,
+  enablesGate,
   fluxSystemKustomization,
   gateSetting,
   indirectIdentityUses,
@@ -91,10 +91,7 @@ export const gateMissing: Rule = fluxObjectRule('gate-missing', ({ doc, clusters
 
 /** Whether a `spec.kustomize.patches` entry of the cluster's FluxInstance turns the gate on for the controller. */
 function instancePatchGate(cluster: Cluster, controller: ControllerName): boolean {
-  return (cluster.settings.get(controller) ?? []).some(
-    (s) =>
-      s.via === 'fluxinstance' && s.args.some((a) => parseFeatureGatesArg(a)?.gates.get(OBJECT_LEVEL_WI_GATE) === true),
-  );
+  return (cluster.settings.get(controller) ?? []).some((s) => s.via === 'fluxinstance' && enablesGate(s.args));
 }
 
 /**
@@ -107,9 +104,8 @@ function renderedGate(index: WorkspaceIndex, cluster: Cluster, controller: Contr
     if (id.name !== controller) continue;
     for (const c of itemsOf(nodeIn(obj.node, ['spec', 'template', 'spec', 'containers']))) {
       if (textIn(c, ['name']) !== FLUX_CONTAINER_NAME) continue;
-      for (const a of itemsOf(nodeIn(c, ['args'])))
-        if (a.type === 'scalar' && parseFeatureGatesArg(String(a.value))?.gates.get(OBJECT_LEVEL_WI_GATE) === true)
-          return true;
+      const args = itemsOf(nodeIn(c, ['args'])).flatMap((a) => (a.type === 'scalar' ? [String(a.value)] : []));
+      if (enablesGate(args)) return true;
     }
   }
   return false;

@@ -133,11 +133,13 @@ export function indirectIdentityUses(
  */
 export function gateSetting(cluster: Cluster, controller: ControllerName): ControllerSetting | undefined {
   return (cluster.settings.get(controller) ?? []).find(
-    (s) =>
-      s.objectLevelWorkloadIdentity ||
-      (s.via !== 'fluxinstance' &&
-        s.args.some((a) => parseFeatureGatesArg(a)?.gates.get(OBJECT_LEVEL_WI_GATE) === true)),
+    (s) => s.objectLevelWorkloadIdentity || (s.via !== 'fluxinstance' && enablesGate(s.args)),
   );
+}
+
+/** Whether container args turn `ObjectLevelWorkloadIdentity` on (`--feature-gates=…=true`). */
+export function enablesGate(args: readonly string[]): boolean {
+  return args.some((a) => parseFeatureGatesArg(a)?.gates.get(OBJECT_LEVEL_WI_GATE) === true);
 }
 
 /**
