@@ -22,6 +22,7 @@ import {
 import { uriToPath } from './workspace/files';
 import { ValidationQueue } from './validation';
 import { WorkspaceDiagnostics } from './workspaceDiagnostics';
+import { countDispatchedMessages } from './messages';
 import { INITIALIZE_RESULT } from './capabilities';
 import { warmUp, warmUpRequests } from './startup/warmUp';
 import { CancelledError, createFluxService } from './service';
@@ -38,6 +39,8 @@ const MAX_WORKSPACE_DIAGNOSTICS = 10_000;
 export interface SessionHooks {
   /** Called once start-up work (first scan, warm-up) is done and the server is idle. */
   readonly warm?: () => void;
+  /** How many protocol messages the connection has dispatched (lets long work yield to a burst of them). */
+  readonly messagesDispatched?: () => number;
 }
 
 /**
@@ -51,6 +54,7 @@ export function startSession(
   initializeParams?: InitializeParams,
   hooks: SessionHooks = {},
 ): void {
+  if (hooks.messagesDispatched) countDispatchedMessages(hooks.messagesDispatched);
   const log = {
     info: (message: string) => connection.console.info(message),
     error: (message: string) => connection.console.error(message),
@@ -89,6 +93,7 @@ export function startSession(
       isOpen: (uri) => !!service.document(uri),
       judge: (uri) => service.closedFileFindingsSteps(uri),
       holds: (basis) => service.findingsHold(basis),
+      busy: () => queue.busy,
       publish: (uri, diagnostics) => void connection.sendDiagnostics({ uri, diagnostics }),
       info: log.info,
       error: log.error,

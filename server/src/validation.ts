@@ -1,4 +1,5 @@
 import type { Diagnostic } from 'vscode-languageserver';
+import { yieldToMessages } from './messages';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { ManifestFile } from './document/manifest';
 
@@ -114,6 +115,14 @@ export class ValidationQueue {
     this.background.clear();
   }
 
+  /**
+   * Whether open documents wait for their diagnostics (opened or edited, debounce running or elapsed): background
+   * work such as the closed files' diagnostics waits for them.
+   */
+  get busy(): boolean {
+    return !this.disposed && (this.timers.size > 0 || this.urgent.size > 0);
+  }
+
   /** True while `uri` has a newer analysis coming (its text changed, or it was scheduled again). */
   private superseded(uri: string, version: number): boolean {
     return (
@@ -159,7 +168,7 @@ export class ValidationQueue {
             break;
           }
           if (performance.now() - sliceStart < this.options.sliceMs) continue;
-          await yieldToRequests();
+          await yieldToMessages();
           sliceStart = performance.now();
           if (this.superseded(uri, version)) break; // dropped: the newer run publishes
         }
@@ -171,14 +180,9 @@ export class ValidationQueue {
       if (finished && !this.disposed && this.host.document(uri)?.version === version)
         this.host.publish(uri, version, diagnostics);
       if (performance.now() - sliceStart >= this.options.sliceMs) {
-        await yieldToRequests();
+        await yieldToMessages();
         sliceStart = performance.now();
       }
     }
   }
-}
-
-/** Lets queued messages (requests, edits) run before the next slice of analysis. */
-function yieldToRequests(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
 }

@@ -1,4 +1,5 @@
 import type { Diagnostic } from 'vscode-languageserver';
+import { yieldToMessages } from './messages';
 import type { FindingsBasis } from './features/diagnostics';
 
 /** What the workspace diagnostics need from the session (callbacks, so that this stays free of the connection). */
@@ -11,6 +12,8 @@ export interface WorkspaceDiagnosticsHost {
   judge(uri: string): Generator<void, { diagnostics: Diagnostic[]; basis: FindingsBasis } | undefined, void>;
   /** Whether findings judged on `basis` still stand (the index's facts they read have not moved since). */
   holds(basis: FindingsBasis): boolean;
+  /** Whether open documents wait for their diagnostics: closed files are judged only when none does. */
+  busy(): boolean;
   publish(uri: string, diagnostics: Diagnostic[]): void;
   info(message: string): void;
   error(message: string): void;
@@ -198,6 +201,12 @@ export class WorkspaceDiagnostics {
       const next = this.dirty.entries().next();
       if (next.done) break;
       const [uri, force] = next.value;
+      if (this.host.busy()) {
+        // The files the user looks at first: pause (keeping the work) until their diagnostics are out.
+        await pause(this.options.debounceMs);
+        sliceStart = performance.now();
+        continue;
+      }
       this.dirty.delete(uri);
       if (this.host.isOpen(uri)) continue;
       let result: { diagnostics: Diagnostic[]; basis: FindingsBasis } | undefined;
@@ -214,7 +223,7 @@ export class WorkspaceDiagnostics {
             break;
           }
           if (performance.now() - sliceStart < this.options.sliceMs) continue;
-          await yieldToRequests();
+          await yieldToMessages();
           sliceStart = performance.now();
           if (!this.active || this.host.isOpen(uri) || this.judgingGone) break; // dropped: opened, or deleted
           if (this.dirty.has(uri)) {
@@ -234,7 +243,7 @@ export class WorkspaceDiagnostics {
         if (result && !this.host.holds(result.basis)) this.markDirty(uri, false);
       }
       if (performance.now() - sliceStart >= this.options.sliceMs) {
-        await yieldToRequests();
+        await yieldToMessages();
         sliceStart = performance.now();
       }
     }
@@ -296,7 +305,6 @@ function describe(err: unknown): string {
   return err instanceof Error ? (err.stack ?? err.message) : String(err);
 }
 
-/** Lets queued messages (requests, edits) run before the next slice of judging. */
-function yieldToRequests(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
+function pause(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -19,6 +19,8 @@ function world(findings: Record<string, number>, caps = { maxFiles: 100, maxDiag
   const crossFile = new Set<string>();
   const open = new Set<string>();
   const slow = new Set<string>();
+  /** Open documents waiting for their diagnostics. */
+  const waiting = { now: false };
   let facts = 0;
   const judged: string[] = [];
   const published: { uri: string; count: number }[] = [];
@@ -45,6 +47,7 @@ function world(findings: Record<string, number>, caps = { maxFiles: 100, maxDiag
         return { diagnostics: Array.from({ length: n }, (_, i) => diag(`${uri} #${i}`)), basis: basis(uri) };
       },
       holds: (b) => b.reads === 0 || b.generations.serviceAccounts === facts,
+      busy: () => waiting.now,
       publish: (uri, diagnostics) => published.push({ uri, count: diagnostics.length }),
       info: () => {},
       error: (message) => assert.fail(message),
@@ -58,6 +61,7 @@ function world(findings: Record<string, number>, caps = { maxFiles: 100, maxDiag
     crossFile,
     open,
     slow,
+    waiting,
     judged,
     published,
     settle,
@@ -94,6 +98,18 @@ test('after the first pass, only files changed on disk or reading moved facts ar
   w.found.delete('a');
   w.pass.deleted('a');
   assert.deepEqual(w.published, [{ uri: 'a', count: 0 }]);
+});
+
+test('closed files wait while open documents wait for their diagnostics', async () => {
+  const w = world({ a: 1, b: 2 });
+  w.waiting.now = true;
+  w.pass.start();
+  await w.settle();
+  assert.deepEqual(w.judged, [], 'nothing judged while the editor waits');
+  w.waiting.now = false;
+  await w.settle();
+  assert.deepEqual(w.judged.sort(), ['a', 'b']);
+  assert.equal(w.published.length, 2);
 });
 
 test('open files are left to the editor; closed again, they are judged from disk and always published', async () => {

@@ -12,7 +12,16 @@ const lsp = require('vscode-languageserver/node') as typeof import('vscode-langu
 console.log = (...args: unknown[]) => console.error(...args);
 console.info = console.log;
 
-const connection = lsp.createConnection(lsp.ProposedFeatures.all);
+// Messages dispatched so far: long work yields until a burst of queued messages has run (see `messages.ts`).
+let dispatched = 0;
+const connection = lsp.createConnection(lsp.ProposedFeatures.all, {
+  messageStrategy: {
+    handleMessage(message, next) {
+      dispatched++;
+      next(message);
+    },
+  },
+});
 // `initialize` is answered from static capabilities; the session (catalog, parser, rules, features) is a separate
 // bundle loaded when the client sends `initialized`, so the client does not wait for it. Handlers are in place before
 // any later message. The session bundle shares this bundle's copy of the protocol library.
@@ -31,6 +40,6 @@ connection.onInitialized(() => {
     // the typed requests of shared/src/protocol.ts (RequestType): the same library's objects
     'vscode-languageserver-protocol': lsp,
   }) as typeof import('../session');
-  session.startSession(connection, initializeParams, { warm: saveCodeCaches });
+  session.startSession(connection, initializeParams, { warm: saveCodeCaches, messagesDispatched: () => dispatched });
 });
 connection.listen();

@@ -32,6 +32,7 @@ import {
   type ServiceAccountFact,
 } from './facts';
 import { DISK_FILES, fluxPathDir, pathToUri, uriToPath, type ReadResult, type WorkspaceFiles } from './files';
+import { yieldToMessages } from '../messages';
 
 interface IndexedFile {
   readonly uri: string;
@@ -290,7 +291,7 @@ export class WorkspaceIndex {
         if (open) this.put(uri, open);
         else this.readFromDisk(uri, path, this.source.readSync(path));
         if (performance.now() - sliceStart >= SCAN_SLICE_MS) {
-          await new Promise((resolve) => setImmediate(resolve));
+          await yieldToMessages();
           if (this.roots !== roots) return false;
           sliceStart = performance.now();
         }
