@@ -93,6 +93,15 @@ function textFingerprint(text: string): string {
   return `${text.length}:${(4294967296 * (2097151 & h2) + (h1 >>> 0)).toString(36)}`;
 }
 
+/** Fingerprints of models, computed once per model (a model is immutable; a large file's hash is not free). */
+const fingerprints = new WeakMap<ManifestFile, string>();
+
+function fingerprintOf(file: ManifestFile): string {
+  let fingerprint = fingerprints.get(file);
+  if (fingerprint === undefined) fingerprints.set(file, (fingerprint = textFingerprint(file.text)));
+  return fingerprint;
+}
+
 /** Files at least this long keep their disk model in the index, so that opening them does not parse them again. */
 const KEEP_PARSED_CHARS = 64 * 1024;
 /** Longest stretch of scanning before pending messages are handled. */
@@ -349,7 +358,7 @@ export class WorkspaceIndex {
   /** Whether the index holds the facts of exactly this text (a file opened as it is on disk): nothing to re-read. */
   indexedAs(file: ManifestFile): boolean {
     const indexed = this.files.get(file.uri);
-    return indexed?.textLength === file.text.length && indexed.text === textFingerprint(file.text);
+    return indexed?.textLength === file.text.length && indexed.text === fingerprintOf(file);
   }
 
   remove(uri: string): boolean {
@@ -366,6 +375,7 @@ export class WorkspaceIndex {
   private put(uri: string, file: ManifestFile, fromDisk = false): boolean {
     const previous = this.files.get(uri);
     let summary: FactsSummary;
+    const fingerprint = fingerprintOf(file);
     try {
       summary = summarizeFacts(file, previous?.summary);
     } catch (err) {
@@ -375,7 +385,7 @@ export class WorkspaceIndex {
     this.files.set(uri, {
       uri,
       path: uriToPath(uri),
-      text: textFingerprint(file.text),
+      text: fingerprint,
       textLength: file.text.length,
       facts: summary.facts,
       summary,
@@ -387,7 +397,6 @@ export class WorkspaceIndex {
           ? { parsed: previous.parsed }
           : {}),
     });
-    const fingerprint = textFingerprint(file.text);
     if (!previous) this.membershipChanged();
     else if (previous.text !== fingerprint && this.isRenderInput(uri)) {
       this.gens.rendered++;

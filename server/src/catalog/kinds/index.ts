@@ -31,13 +31,19 @@ export type KindDef = Keyed<KindShape, 'kind', FluxKind>;
 /** The kinds, with the constraints of the newest CRD on their fields (generated/crds.ts). */
 export const KINDS: readonly KindDef[] = KINDS_LITERAL.map((k) => withCrdConstraints<KindDef>(k));
 
+/** The kinds by name, in `KINDS` order (a look-up runs for every document on every analysis). */
+const KINDS_BY_NAME = new Map<string, KindDef[]>();
+for (const k of KINDS) KINDS_BY_NAME.set(k.kind, [...(KINDS_BY_NAME.get(k.kind) ?? []), k]);
+
 /**
  * Definition for a kind name. Give the object's `apiVersion` wherever there is one: a name alone cannot tell
  * Flux's Kustomization from kustomize's (kustomize.config.k8s.io), so with `apiVersion` the group must match too.
  */
 export function kindByName(kind: string, apiVersion?: string): KindDef | undefined {
+  const named = KINDS_BY_NAME.get(kind);
+  if (!named) return undefined;
   const group = apiVersion === undefined ? undefined : apiGroupOf(apiVersion);
-  return KINDS.find((k) => k.kind === kind && (group === undefined || k.group === group));
+  return group === undefined ? named[0] : named.find((k) => k.group === group);
 }
 
 export interface KindLookup {
