@@ -496,7 +496,7 @@ export function decideFederation(f: FederationFacts): FederationView {
     };
   if (exact)
     return unknown(
-      `Federated credential '${exact.c.name}' names the subject and audience, but the OIDC issuer of ${f.cluster} is not known${why}: set aksClusterId for it in .flux-azure.yaml (or the setting fluxAzure.azure.aksClusters).`,
+      `Federated credential '${exact.c.name}' names the subject and audience, but the OIDC issuer of ${f.cluster} is not known${why}: set aksClusterId for it in .flux-azure.yaml (or the setting fluxAzure.azure.aksClusters, or flux-azure-check --aks-cluster).`,
       { ...who, credential: exact.c.name },
     );
   if (credentials.length === 0)

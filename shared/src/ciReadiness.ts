@@ -52,6 +52,11 @@ export interface CiReadinessInput {
   /** A catalog cloud id (`public`, `usgov`, `china`) or `custom` (then `customCloud` says where). */
   cloud: string;
   customCloud?: CustomCloudSettings;
+  /**
+   * Cluster directory -> ARM id of the AKS cluster it is (`--aks-cluster`), on top of `.flux-azure.yaml`: the
+   * federation checks' token issuer.
+   */
+  aksClusters?: Record<string, string>;
 }
 
 export interface CiReadiness {

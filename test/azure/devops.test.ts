@@ -7,7 +7,7 @@ import { after, afterEach, before, describe, test } from 'node:test';
 import { createSession } from '../../azure/src/session';
 import type { ReadinessModel } from '../../azure/src/model';
 import type { IntegrationsResult } from '../../shared/src/protocol';
-import { cloudOf, examplesCatalog, knownRoles, signInAsOperator } from './cloud';
+import { cloudWithServicesOf, examplesCatalog, knownRoles, signInAsOperator } from './cloud';
 import { startStandIn, type StandIn } from './standIn';
 
 let standIn: StandIn;
@@ -29,7 +29,7 @@ after(async () => {
 
 async function readiness(): Promise<ReadinessModel> {
   const session = createSession({
-    cloud: { ...cloudOf(standIn), devOpsGraphEndpoint: standIn.url },
+    cloud: cloudWithServicesOf(standIn),
     method: 'environment',
     knownRoles,
     tuning: { retryDelayMs: 10 },
