@@ -19,6 +19,8 @@ export interface ReadinessFacts {
   /** `properties` of the resource itself (vault permission model, registry mode, local auth); read when it matters. */
   properties?: Lookup<ResourceProperties | undefined>;
   tenantId?: string;
+  /** Microsoft Graph was asked about app registrations (no `az ad sp show` advice then). */
+  graphAsked?: boolean;
   /** What Azure DevOps said (Azure DevOps integrations). */
   devOps?: DevOpsFacts;
 }
@@ -219,8 +221,10 @@ export function decideReadiness(integration: AzureIntegration, facts: ReadinessF
   if (!principal.value)
     return unknown(
       `Client id ${clientId} is not a user-assigned managed identity in the subscriptions you can read` +
-        `${principal.note ? ` (${principal.note})` : ''}. ` +
-        `For an app registration, find its principal id with: az ad sp show --id ${clientId} --query id -o tsv`,
+        `${principal.note ? ` (${principal.note})` : ''}.` +
+        (facts.graphAsked
+          ? ''
+          : ` For an app registration, find its principal id with: az ad sp show --id ${clientId} --query id -o tsv`),
     );
   const principalId = principal.value;
 
@@ -369,6 +373,10 @@ export interface FederationFacts {
   audience: string;
   viaWebhook: boolean;
   identity: Lookup<{ id: string; name: string; tenantId: string } | undefined>;
+  /** The identity is an app registration (Microsoft Graph), not a user-assigned managed identity. */
+  application?: { appId: string };
+  /** Microsoft Graph was asked about app registrations. */
+  graphAsked?: boolean;
   credentials?: Lookup<CredentialView[]>;
   /** The cluster (configured or found), `undefined` value = not known. */
   aks?: Lookup<ClusterFacts | undefined>;
@@ -427,7 +435,7 @@ export function decideFederation(f: FederationFacts): FederationView {
   if ('error' in f.identity) return unknown(`Cannot resolve client id ${f.clientId}: ${f.identity.error}`);
   if (!f.identity.value)
     return unknown(
-      `Client id ${f.clientId} is not a user-assigned managed identity in the subscriptions you can read${f.identity.note ? ` (${f.identity.note})` : ''}; federated credentials of app registrations are not checked.`,
+      `Client id ${f.clientId} is not a user-assigned managed identity in the subscriptions you can read${f.identity.note ? ` (${f.identity.note})` : ''}${f.graphAsked ? '.' : '; federated credentials of app registrations are not checked (no Microsoft Graph endpoint).'}`,
     );
   const identity = f.identity.value;
   const who = { identityId: identity.id, identityName: identity.name, tenantId: identity.tenantId };
@@ -462,17 +470,18 @@ export function decideFederation(f: FederationFacts): FederationView {
       summary: `AKS cluster ${aks.name} has workload identity disabled (securityProfile.workloadIdentity.enabled is false): the webhook does not inject ${f.identityLabel}'s client id and token.`,
       fixCommand: `az aks update --resource-group ${group} --name ${clusterName} --enable-workload-identity`,
     };
-  const fix = issuer
-    ? {
-        fix: {
-          identityId: identity.id,
-          name: `${f.serviceAccountName}-${clusterShort(f.cluster)}`,
-          issuer,
-          subject: f.subject,
-          namespace: f.namespace,
-        },
-      }
-    : {};
+  const credentialName = `${f.serviceAccountName}-${clusterShort(f.cluster)}`;
+  // A managed identity's credential: the server writes the az command and the ASO manifest; an app registration's:
+  // `az ad app federated-credential create` (ASO has no resource for it).
+  const fix = !issuer
+    ? {}
+    : f.application
+      ? {
+          fixCommand: `az ad app federated-credential create --id ${f.application.appId} --parameters '${JSON.stringify({ name: credentialName, issuer, subject: f.subject, audiences: [f.audience] })}'`,
+        }
+      : {
+          fix: { identityId: identity.id, name: credentialName, issuer, subject: f.subject, namespace: f.namespace },
+        };
   const from = aks?.from.startsWith('found automatically') ? ', found automatically' : '';
   const why = f.aks && 'value' in f.aks && f.aks.note ? ` (${f.aks.note})` : '';
   const ranked = credentials

@@ -18,6 +18,8 @@ export interface CustomCloudSettings {
   certificateAuthorityFile?: string;
   /** Azure DevOps' graph API (`https://vssps.dev.azure.com` in the public cloud), if the cloud has one. */
   azureDevOpsGraphEndpoint?: string;
+  /** Microsoft Graph (`https://graph.microsoft.com` in the public cloud), for app registrations; empty: not asked. */
+  graphEndpoint?: string;
 }
 
 export type ReadinessState = 'ok' | 'missing' | 'unknown';

@@ -26,10 +26,10 @@ export function cloudOf(standIn: StandIn): CloudEndpoints {
 
 /**
  * The stand-in as a private cloud with every service readiness asks besides ARM configured too (Azure DevOps'
- * graph API), the way `--cloud-config` names them for the CLI.
+ * graph API, Microsoft Graph), the way `--cloud-config` names them for the CLI.
  */
 export function cloudWithServicesOf(standIn: StandIn): CloudEndpoints {
-  return { ...cloudOf(standIn), devOpsGraphEndpoint: standIn.url };
+  return { ...cloudOf(standIn), devOpsGraphEndpoint: standIn.url, graphEndpoint: standIn.url };
 }
 
 /** The server's answer to `fluxAzure/integrations` for examples/ (integrations and catalog data). */

@@ -21,6 +21,7 @@ import { join } from 'node:path';
 import { answerArm, authenticateArm, STAND_IN_AUDIENCE } from './standInArm';
 import { answerDevOps } from './standInDevOps';
 import { answerEntra, issueToken } from './standInEntra';
+import { answerMicrosoftGraph } from './standInMicrosoftGraph';
 import { Exchange, makeCertificates } from './standInServer';
 
 export { STAND_IN_AUDIENCE } from './standInArm';
@@ -161,6 +162,8 @@ export async function startStandIn(): Promise<StandIn> {
     if (entra !== undefined) return entra;
     const devOps = answerDevOps(ex, arrivedAt);
     if (devOps !== undefined) return devOps;
+    const graph = answerMicrosoftGraph(ex, arrivedAt);
+    if (graph !== undefined) return graph;
     const claims = authenticateArm(ex, arrivedAt);
     if (typeof claims === 'number') return claims;
     const throttle = throttles.find((t) => t.count > 0 && t.pattern.test(ex.path));

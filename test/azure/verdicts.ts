@@ -1,6 +1,7 @@
 /**
  * The one list of what the readiness checks must answer on examples/ against the stand-in (world.ts): the verdict
- * (✓ ✗ ?) of every row, per cluster, with Azure DevOps and Microsoft Graph reachable. The readiness view (the tree
+ * (✓ ✗ ?) of every row, per cluster, with Azure DevOps and Microsoft Graph reachable (app registrations resolved
+ * to their service principals). The readiness view (the tree
  * the extension builds, test/azure and test/e2e) and `flux-azure-check --azure` (test/azure) are each compared with
  * it, row for row: a row that appears, disappears or changes its verdict fails all of them.
  *
@@ -48,8 +49,8 @@ export const EXAMPLES_VERDICTS: readonly Verdict[] = [
   v(STAGING, '?', 'ACR OCIRepository podinfo/podinfo-smoke-tests'), // not an ACR login server
   v(STAGING, '✗', 'ACR HelmRepository flux-system/contoso-charts'), // AcrPull on rg-fleet-acr2 only
   v(STAGING, '✗', 'ABS Bucket platform/fleet-config'), // Reader, not Storage Blob Data Reader
-  v(STAGING, '?', 'ABS Bucket platform/terraform-outputs'), // app registration
-  v(STAGING, '?', 'AKV Secret flux-system/receiver-token'), // app registration
+  v(STAGING, '?', 'ABS Bucket platform/terraform-outputs'), // app registration; its account is in an unreadable subscription
+  v(STAGING, '✗', 'AKV Secret flux-system/receiver-token'), // app registration; vault on access policies, none for it
   v(STAGING, '✓', 'AEH Provider flux-system/fleet-events'), // Azure Event Hubs Data Sender
   v(STAGING, '✓', 'ADO GitRepository flux-system/flux-system'), // in [fleet]\Readers (second page)
   v(STAGING, '?', 'ADO GitRepository flux-system/platform-policies'), // SSH URL

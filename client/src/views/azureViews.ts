@@ -200,6 +200,7 @@ export class AzureController implements AzureTreeHost, vscode.Disposable {
         portalUrl: custom('portalUrl'),
         certificateAuthorityFile: custom('certificateAuthorityFile'),
         azureDevOpsGraphEndpoint: custom('azureDevOpsGraphEndpoint'),
+        graphEndpoint: custom('graphEndpoint'),
       },
       (path) => readFileSync(path, 'utf8'),
       `${AZURE_SECTION}.customCloud.`,

@@ -25,6 +25,7 @@ const CUSTOM_CLOUD_KEYS: readonly (keyof CustomCloudSettings)[] = [
   'portalUrl',
   'certificateAuthorityFile',
   'azureDevOpsGraphEndpoint',
+  'graphEndpoint',
 ];
 
 /**
