@@ -124,10 +124,6 @@ export interface ClusterMapping extends WorkspaceClusterInfo {
   from?: string;
 }
 
-function lowerFirst(text: string): string {
-  return text.charAt(0).toLowerCase() + text.slice(1);
-}
-
 function unsearched(failures: readonly string[]): string {
   const names = [...new Set(failures)];
   return `could not search ${names.length === 1 ? 'subscription' : 'subscriptions'} ${names.join(', ')}`;
@@ -283,7 +279,7 @@ async function checkInTenants(
             clientId.toLowerCase(),
             'error' in sp
               ? {
-                  error: `it is not a user-assigned managed identity in the subscriptions you can read${found.note ? ` (${found.note})` : ''}, and ${lowerFirst(sp.error)}`,
+                  error: `it is not a user-assigned managed identity in the subscriptions you can read${found.note ? ` (${found.note})` : ''}, and ${sp.error}`,
                 }
               : sp.value
                 ? { value: sp.value.id, note: `service principal of app registration ${sp.value.displayName}` }
@@ -512,7 +508,7 @@ async function checkFederation(
         const note = identity.note ? ` (${identity.note})` : '';
         if ('error' in app) {
           facts.identity = {
-            error: `it is not a user-assigned managed identity in the subscriptions you can read${note}, and ${lowerFirst(app.error)}`,
+            error: `it is not a user-assigned managed identity in the subscriptions you can read${note}, and ${app.error}`,
           };
           return decideFederation(facts);
         }

@@ -79,9 +79,7 @@ export class GraphDirectory {
           }),
           (err: unknown): Lookup<CredentialView[]> => {
             if (isAbort(err)) throw err;
-            return {
-              error: `Microsoft Graph could not list the federated credentials of app registration ${app.displayName}: ${describeError(err).message}`,
-            };
+            return { error: `Microsoft Graph: ${describeError(err).message}` };
           },
         );
       this.credentials.set(key, found);

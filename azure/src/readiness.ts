@@ -409,9 +409,12 @@ function describeDifference(d: FederationDifference): string {
   return `${d.part} differs: credential '${d.credential}' has '${d.actual}', the token carries '${d.expected}'${caseNote}`;
 }
 
-/** Short name of a cluster label for credential names (`clusters/production` -> `production`). */
+/**
+ * Short name of a cluster label for credential names (`clusters/production` -> `production`, `(no cluster)` ->
+ * `no-cluster`): letters, digits, `-` and `_`, as credential names allow.
+ */
 function clusterShort(label: string): string {
-  return label.split('/').pop() || 'cluster';
+  return (label.split('/').pop() ?? '').replace(/[^A-Za-z0-9_-]+/g, '-').replace(/^-+|-+$/g, '') || 'cluster';
 }
 
 /**

@@ -72,8 +72,11 @@ export interface StandIn {
   clearFaults(): void;
   /** Lifetime of the tokens the token endpoint issues from now on (default 3599 s). */
   setTokenLifetime(seconds: number): void;
-  /** An ARM token for a tenant, as an account provider (VS Code's) would hand out; carries `LEAK_MARKER`. */
-  issue(tenantId: string, lifetimeSeconds?: number): string;
+  /**
+   * A token for a tenant, as an account provider (VS Code's) would hand out: for ARM, or for `audience`; carries
+   * `LEAK_MARKER`.
+   */
+  issue(tenantId: string, lifetimeSeconds?: number, audience?: string): string;
   /** PEM file of the operator's client certificate and private key (`AZURE_CLIENT_CERTIFICATE_PATH`). */
   readonly clientCertificateFile: string;
   /** The base64 lines of that private key, to look for in logs. */
@@ -227,7 +230,8 @@ export async function startStandIn(): Promise<StandIn> {
     setTokenLifetime: (seconds) => {
       tokenLifetime = seconds;
     },
-    issue: (tenantId, lifetimeSeconds = 3599) => issueToken(tenantId, STAND_IN_AUDIENCE, lifetimeSeconds),
+    issue: (tenantId, lifetimeSeconds = 3599, audience = STAND_IN_AUDIENCE) =>
+      issueToken(tenantId, audience, lifetimeSeconds),
     clientCertificateFile: certs.clientCertificateFile,
     clientKeyLines: certs.clientKeyLines,
     stop: async () => {
