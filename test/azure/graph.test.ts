@@ -10,10 +10,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, afterEach, before, describe, test } from 'node:test';
 import { createSession } from '../../azure/src/session';
-import type { CloudEndpoints, ReadinessModel } from '../../azure/src/model';
+import type { ReadinessModel } from '../../azure/src/model';
 import type { AzureIntegration, IntegrationsResult } from '../../shared/src/protocol';
 import { createFluxService } from '../../server/src/service';
-import { cloudOf, cloudWithServicesOf, examplesCatalog, knownRoles, signInAsOperator } from './cloud';
+import { cloudOf, cloudWithServicesOf, examplesCatalog, knownRoles, readinessOnce, signInAsOperator } from './cloud';
 import { startStandIn, type StandIn } from './standIn';
 import { APP_REGISTRATIONS, T1, applicationObjectOf, principalOf } from './world';
 
@@ -37,14 +37,7 @@ after(async () => {
   await standIn?.stop();
 });
 
-async function readiness(answer: IntegrationsResult, cloud: CloudEndpoints): Promise<ReadinessModel> {
-  const session = createSession({ cloud, method: 'environment', knownRoles, tuning: { retryDelayMs: 10 } });
-  try {
-    return await session.checkReadiness(answer.integrations, [], answer.tokenExchangeAudience);
-  } finally {
-    session.dispose();
-  }
-}
+const readiness = readinessOnce;
 
 function result(model: ReadinessModel, answer: IntegrationsResult, pick: (i: AzureIntegration) => boolean) {
   const i = answer.integrations.find(pick);
