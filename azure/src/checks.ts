@@ -271,8 +271,8 @@ async function checkInTenants(
         .map(async (i) => {
           const clientId = i.identity!.clientId!;
           const found = identityOf(clientId);
-          if (!('value' in found) || found.value || apps.has(clientId.toLowerCase())) return;
-          apps.set(clientId.toLowerCase(), { value: undefined }); // asked once per run
+          if (!('value' in found) || found.value) return;
+          // One read per client id and tenant (GraphDirectory keeps it for the run).
           const tenant = i.identity?.tenantId ?? cache.homeTenantId;
           const sp = await cache.graph!.servicePrincipal(clientId, tenant);
           apps.set(
@@ -283,10 +283,7 @@ async function checkInTenants(
                 }
               : sp.value
                 ? { value: sp.value.id, note: `service principal of app registration ${sp.value.displayName}` }
-                : {
-                    value: undefined,
-                    note: `${found.note ? `${found.note}; ` : ''}nor an app registration's service principal in tenant ${tenant ?? 'of your account'} (Microsoft Graph)`,
-                  },
+                : { value: undefined, ...(found.note ? { note: found.note } : {}) },
           );
         }),
     );
@@ -513,10 +510,6 @@ async function checkFederation(
           return decideFederation(facts);
         }
         if (!app.value) {
-          facts.identity = {
-            value: undefined,
-            note: `${identity.note ? `${identity.note}; ` : ''}nor an app registration in tenant ${tenant ?? 'of your account'} (Microsoft Graph)`,
-          };
           return decideFederation(facts);
         }
         record = { id: app.value.id, name: app.value.displayName, tenantId: tenant ?? '' };

@@ -220,11 +220,11 @@ export function decideReadiness(integration: AzureIntegration, facts: ReadinessF
   if ('error' in principal) return unknown(`Cannot resolve client id ${clientId}: ${principal.error}`);
   if (!principal.value)
     return unknown(
-      `Client id ${clientId} is not a user-assigned managed identity in the subscriptions you can read` +
-        `${principal.note ? ` (${principal.note})` : ''}.` +
+      `Client id ${clientId} is ${facts.graphAsked ? 'neither' : 'not'} a user-assigned managed identity in the subscriptions you can read` +
+        `${principal.note ? ` (${principal.note})` : ''}` +
         (facts.graphAsked
-          ? ''
-          : ` For an app registration, find its principal id with: az ad sp show --id ${clientId} --query id -o tsv`),
+          ? ` nor an app registration's service principal in the tenant's directory (Microsoft Graph).`
+          : `. For an app registration, find its principal id with: az ad sp show --id ${clientId} --query id -o tsv`),
     );
   const principalId = principal.value;
 
@@ -438,7 +438,7 @@ export function decideFederation(f: FederationFacts): FederationView {
   if ('error' in f.identity) return unknown(`Cannot resolve client id ${f.clientId}: ${f.identity.error}`);
   if (!f.identity.value)
     return unknown(
-      `Client id ${f.clientId} is not a user-assigned managed identity in the subscriptions you can read${f.identity.note ? ` (${f.identity.note})` : ''}${f.graphAsked ? '.' : '; federated credentials of app registrations are not checked (no Microsoft Graph endpoint).'}`,
+      `Client id ${f.clientId} is ${f.graphAsked ? 'neither' : 'not'} a user-assigned managed identity in the subscriptions you can read${f.identity.note ? ` (${f.identity.note})` : ''}${f.graphAsked ? " nor an app registration in the tenant's directory (Microsoft Graph)." : '; federated credentials of app registrations are not checked (no Microsoft Graph endpoint).'}`,
     );
   const identity = f.identity.value;
   const who = { identityId: identity.id, identityName: identity.name, tenantId: identity.tenantId };

@@ -112,7 +112,7 @@ describe('App registrations through Microsoft Graph', () => {
     );
   });
 
-  test('403 from Graph: ? saying what could not be read', BOUND, async () => {
+  test('403 and 404 from Graph: ? saying what could not be read, or where it was looked for', BOUND, async () => {
     standIn.fault(/^\/v1\.0\/servicePrincipals/, {
       kind: 'status',
       status: 403,
@@ -124,6 +124,21 @@ describe('App registrations through Microsoft Graph', () => {
     assert.match(
       sops.summary,
       /^Cannot resolve client id ac14fb1b-eb86-41b8-8cae-a9878f5149b3: it is not a user-assigned managed identity in the subscriptions you can read .*, and Microsoft Graph could not read the service principal of client id ac14fb1b-eb86-41b8-8cae-a9878f5149b3: No permission \(Authorization_RequestDenied\): Insufficient privileges to complete the operation\.$/,
+    );
+
+    // Not in the directory either (404): ? saying where it was looked for, without the az ad sp show advice.
+    standIn.clearFaults();
+    standIn.fault(/^\/v1\.0\/servicePrincipals/, {
+      kind: 'status',
+      status: 404,
+      code: 'Request_ResourceNotFound',
+      message: "Resource 'ac14fb1b-eb86-41b8-8cae-a9878f5149b3' does not exist.",
+    });
+    const unknown = result(await readiness(catalog, cloudWithServicesOf(standIn)), catalog, stagingSops);
+    assert.equal(unknown.state, 'unknown');
+    assert.match(
+      unknown.summary,
+      /^Client id ac14fb1b-eb86-41b8-8cae-a9878f5149b3 is neither a user-assigned managed identity in the subscriptions you can read \(.*\) nor an app registration's service principal in the tenant's directory \(Microsoft Graph\)\.$/,
     );
   });
 
