@@ -27,6 +27,11 @@ interface FederatedCredentialJson {
   audiences?: string[];
 }
 
+/** Why Graph could not answer; a sign-in without a Graph token is not "not signed in" (ARM's token worked). */
+function graphReason(d: { kind: string; message: string }): string {
+  return d.kind === 'signedOut' ? `the sign-in gave no Microsoft Graph token (${d.message})` : d.message;
+}
+
 export class GraphDirectory {
   private readonly principals = new Map<string, Promise<Lookup<DirectoryObject | undefined>>>();
   private readonly applications = new Map<string, Promise<Lookup<DirectoryObject | undefined>>>();
@@ -79,7 +84,7 @@ export class GraphDirectory {
           }),
           (err: unknown): Lookup<CredentialView[]> => {
             if (isAbort(err)) throw err;
-            return { error: `Microsoft Graph: ${describeError(err).message}` };
+            return { error: `Microsoft Graph: ${graphReason(describeError(err))}` };
           },
         );
       this.credentials.set(key, found);
@@ -110,7 +115,7 @@ export class GraphDirectory {
             if (isAbort(err)) throw err;
             const d = describeError(err);
             if (d.kind === 'notFound') return { value: undefined };
-            return { error: `Microsoft Graph could not read ${what} of client id ${appId}: ${d.message}` };
+            return { error: `Microsoft Graph could not read ${what} of client id ${appId}: ${graphReason(d)}` };
           },
         );
       cache.set(key, found);

@@ -110,6 +110,29 @@ describe('App registrations through Microsoft Graph', () => {
       asked.some((s) => s.length === 2 && s[0] === `${standIn.url}/.default` && s[1] === `VSCODE_TENANT:${T1}`),
       JSON.stringify(asked),
     );
+
+    // VS Code has no session for Graph's scope (never consented): ?, saying so, not "not signed in".
+    const armOnly = createSession({
+      cloud: cloudWithServicesOf(standIn),
+      method: 'vscode',
+      knownRoles,
+      getVscodeSession: async (scopes) => {
+        if (scopes[0] === `${standIn.url}/.default`) return undefined;
+        const tenant = scopes.find((s) => s.startsWith('VSCODE_TENANT:'))?.slice('VSCODE_TENANT:'.length) ?? T1;
+        return { accessToken: standIn.issue(tenant), account: { label: 'operator@contoso.test' } };
+      },
+    });
+    try {
+      const model = await armOnly.checkReadiness(catalog.integrations, [], catalog.tokenExchangeAudience);
+      const sops = result(model, catalog, stagingSops);
+      assert.equal(sops.state, 'unknown');
+      assert.match(
+        sops.summary,
+        /Microsoft Graph could not read the service principal .*: the sign-in gave no Microsoft Graph token/,
+      );
+    } finally {
+      armOnly.dispose();
+    }
   });
 
   test('403 and 404 from Graph: ? saying what could not be read, or where it was looked for', BOUND, async () => {
