@@ -198,6 +198,13 @@ function decideDevOps(
 }
 
 export function decideReadiness(integration: AzureIntegration, facts: ReadinessFacts): ReadinessView {
+  const view = decide(integration, facts);
+  // How the principal was found, when not as a managed identity (an app registration's service principal).
+  const p = facts.principal;
+  return view.principalId && p && 'value' in p && p.value && p.note ? { ...view, principalFrom: p.note } : view;
+}
+
+function decide(integration: AzureIntegration, facts: ReadinessFacts): ReadinessView {
   const base = { key: integration.key, ...(facts.tenantId ? { tenantId: facts.tenantId } : {}) };
   const unknown = (summary: string, extra: Partial<ReadinessView> = {}): ReadinessView => ({
     ...base,

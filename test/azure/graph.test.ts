@@ -56,6 +56,7 @@ describe('App registrations through Microsoft Graph', () => {
     const sops = result(model, catalog, stagingSops);
     assert.equal(sops.state, 'missing', sops.summary);
     assert.equal(sops.principalId, principalOf(SOPS_APP.appId));
+    assert.equal(sops.principalFrom, 'service principal of app registration app-flux-staging-sops');
     assert.equal(
       sops.summary,
       'Vault kv-fleet-staging uses access policies, not Azure RBAC: no access policy grants the identity key decrypt',

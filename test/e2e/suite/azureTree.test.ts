@@ -157,6 +157,9 @@ describe('Azure permissions view in a real VS Code', () => {
     has(
       /^ {2}Secret flux-system\/receiver-token — ✗ AKV kv-fleet-staging\.vault\.azure\.net — Vault kv-fleet-staging uses access policies, not Azure RBAC: no access policy grants the identity key decrypt$/,
     );
+    has(
+      /^ {4}Principal id — 0b14fb1b-eb86-41b8-8cae-a9878f5149b3 \(service principal of app registration app-flux-staging-sops\)$/,
+    );
     // The Azure DevOps ✗ as a live diagnostic on its manifest line, too.
     const automation = vscode.Uri.joinPath(folder.uri, 'apps', 'production', 'image-automation.yaml');
     const adoLive = await waitFor('a live Azure DevOps diagnostic on apps/production/image-automation.yaml', async () =>
