@@ -68,7 +68,7 @@ export interface CiReadiness {
   findings: ReadinessFinding[];
   /** Why Azure could not be asked at all (no credential, sign-in failed, tenants unreadable), without secrets. */
   error?: string;
-  /** ARM requests made. */
+  /** Requests made to Azure (ARM, Resource Graph, Microsoft Graph, Azure DevOps). */
   requests: number;
 }
 
