@@ -509,9 +509,7 @@ async function checkFederation(
           };
           return decideFederation(facts);
         }
-        if (!app.value) {
-          return decideFederation(facts);
-        }
+        if (!app.value) return decideFederation(facts);
         record = { id: app.value.id, name: app.value.displayName, tenantId: tenant ?? '' };
         facts.identity = { value: record };
         facts.application = { appId: app.value.appId };
