@@ -180,14 +180,16 @@ export class ArmClients {
     return new ManagedServiceIdentityClient(this.credential, subscriptionId, this.options);
   }
 
-  /** GET `path` (relative to the ARM endpoint, with its query) and every `nextLink` page; returns all `value` items. */
+  /** GET `path` (relative to the endpoint, with its query) and every `nextLink` page; returns all `value` items. */
   async listAll<T>(path: string, abortSignal?: AbortSignal): Promise<T[]> {
     const out: T[] = [];
     let url: string | undefined = `${this.options.endpoint}${path}`;
     for (let page = 0; url && page < 100; page++) {
-      const data = (await this.send(url, path, abortSignal)).answer as { value?: T[]; nextLink?: string } | undefined;
+      const data = (await this.send(url, path, abortSignal)).answer as
+        { value?: T[]; nextLink?: string; '@odata.nextLink'?: string } | undefined;
       out.push(...(data?.value ?? []));
-      url = data?.nextLink;
+      // ARM's `nextLink`, Microsoft Graph's `@odata.nextLink`.
+      url = data?.nextLink ?? data?.['@odata.nextLink'];
     }
     return out;
   }

@@ -10,6 +10,7 @@ import { subscriptionOf } from '../../shared/src/armScope';
 import { toView, type Directory, type LoadContext, type TenantRef } from './access';
 import { checkDevOps, devOpsCheckable } from './devops';
 import { describeError, isAbort } from './errors';
+import { GraphDirectory } from './graph';
 import { mapLimit } from './limit';
 import type { AssignmentView, FederationView, ReadinessModel, ReadinessView } from './model';
 import {
@@ -72,6 +73,8 @@ export async function checkReadiness(
     types: [...new Set(pending.filter((i) => i.resource).map((i) => i.resource!.armType))],
     inventories: new Map(),
     credentials: new Map(),
+    graph: GraphDirectory.of(ctx, ctx.env.cloud, signal),
+    homeTenantId: directory.homeTenantId,
   };
   for (const [tenant, list] of groups) {
     const tenants =
@@ -134,6 +137,10 @@ interface RunCache {
   inventories: Map<string, Promise<Inventory>>;
   /** Identity id (lower case) -> its federated credentials. */
   credentials: Map<string, Promise<CredentialView[]>>;
+  /** App registrations (client ids that are no user-assigned identity), when the cloud has Microsoft Graph. */
+  graph: GraphDirectory | undefined;
+  /** The signed-in account's tenant: whose directory Graph is asked when the manifests name no tenant. */
+  homeTenantId: string | undefined;
 }
 
 /** The inventories of `tenants` (each loaded once per run), merged. */
@@ -255,8 +262,35 @@ async function checkInTenants(
   signal: AbortSignal,
 ): Promise<ReadinessView[]> {
   const identityOf = await identityLookup(ctx, cache, tenants, signal);
+  // Client ids that are no user-assigned identity: app registrations, whose service principal Graph knows.
+  const apps = new Map<string, Lookup<string | undefined>>();
+  if (cache.graph)
+    await Promise.all(
+      integrations
+        .filter((i) => i.need.kind === 'azureRole' && i.identity?.clientId)
+        .map(async (i) => {
+          const clientId = i.identity!.clientId!;
+          const found = identityOf(clientId);
+          if (!('value' in found) || found.value) return;
+          // One read per client id and tenant (GraphDirectory keeps it for the run).
+          const tenant = i.identity?.tenantId ?? cache.homeTenantId;
+          const sp = await cache.graph!.servicePrincipal(clientId, tenant);
+          apps.set(
+            clientId.toLowerCase(),
+            'error' in sp
+              ? {
+                  error: `it is not a user-assigned managed identity in the subscriptions you can read${found.note ? ` (${found.note})` : ''}, and ${sp.error}`,
+                }
+              : sp.value
+                ? { value: sp.value.id, note: `service principal of app registration ${sp.value.displayName}` }
+                : { value: undefined, ...(found.note ? { note: found.note } : {}) },
+          );
+        }),
+    );
   const principalOf = (clientId: string): Lookup<string | undefined> => {
     const found = identityOf(clientId);
+    const app = apps.get(clientId.toLowerCase());
+    if (app && 'value' in found && !found.value) return app;
     return 'value' in found ? { value: found.value?.principalId, ...(found.note ? { note: found.note } : {}) } : found;
   };
   const resourceOf = await resourceLookup(ctx, cache, tenants, signal);
@@ -278,7 +312,12 @@ async function checkInTenants(
       facts.set(i.key, { resourceId, ...(properties ? { properties } : {}) });
       continue;
     }
-    const f: ReadinessFacts = { principal, resourceId, ...(properties ? { properties } : {}) };
+    const f: ReadinessFacts = {
+      principal,
+      resourceId,
+      ...(properties ? { properties } : {}),
+      ...(cache.graph ? { graphAsked: true } : {}),
+    };
     if ('value' in principal && principal.value && record) {
       const scope = targetScopeOf(i, record.id);
       f.tenantId = record.tenantId;
@@ -455,20 +494,45 @@ async function checkFederation(
         viaWebhook: t.viaWebhook,
         identity: 'value' in identity ? { ...identity, value: identity.value && { ...identity.value } } : identity,
       };
-      const record = 'value' in identity ? identity.value : undefined;
-      if (!record) return decideFederation(facts);
-      try {
-        facts.credentials = { value: await credentialsOf(ctx, cache, record, signal) };
-      } catch (err) {
-        if (isAbort(err)) throw err;
-        facts.credentials = { error: describeError(err).message };
-        return decideFederation(facts);
+      const managed = 'value' in identity ? identity.value : undefined;
+      let record: { id: string; name: string; tenantId: string };
+      let credentials: CredentialView[];
+      if (!managed && 'value' in identity && cache.graph) {
+        // Not a user-assigned identity: an app registration's federated credentials, through Microsoft Graph.
+        const tenant = t.tenantId ?? cache.homeTenantId;
+        const app = await cache.graph.application(t.clientId, tenant);
+        facts.graphAsked = true;
+        const note = identity.note ? ` (${identity.note})` : '';
+        if ('error' in app) {
+          facts.identity = {
+            error: `it is not a user-assigned managed identity in the subscriptions you can read${note}, and ${app.error}`,
+          };
+          return decideFederation(facts);
+        }
+        if (!app.value) return decideFederation(facts);
+        record = { id: app.value.id, name: app.value.displayName, tenantId: tenant ?? '' };
+        facts.identity = { value: record };
+        facts.application = { appId: app.value.appId };
+        facts.credentials = await cache.graph.federatedCredentials(app.value, tenant);
+        if ('error' in facts.credentials) return decideFederation(facts);
+        credentials = facts.credentials.value;
+      } else {
+        if (!managed) return decideFederation(facts);
+        record = managed;
+        try {
+          credentials = await credentialsOf(ctx, cache, managed, signal);
+          facts.credentials = { value: credentials };
+        } catch (err) {
+          if (isAbort(err)) throw err;
+          facts.credentials = { error: describeError(err).message };
+          return decideFederation(facts);
+        }
       }
       const mapping = configured.get(t.cluster);
       if (mapping) facts.aks = await clusterById(mapping);
       else {
         // No cluster configured: the one AKS cluster whose issuer the identity's credentials name, if exactly one.
-        const issuers = new Set(facts.credentials.value.map((c) => c.issuer));
+        const issuers = new Set(credentials.map((c) => c.issuer));
         const inv = await everyCluster();
         const failures = [...inv.failures.values()];
         const trusted = inv.clusters.filter((c) => c.issuerUrl && issuers.has(c.issuerUrl));

@@ -29,7 +29,7 @@ export async function checkReadinessForCi(input: CiReadinessInput): Promise<CiRe
     };
     const model = await session.checkReadiness(
       catalog.integrations,
-      clusterMappings(catalog),
+      clusterMappings(catalog, input.aksClusters ?? {}, '--aks-cluster'),
       catalog.tokenExchangeAudience,
       catalog.azureDevOpsScope,
     );

@@ -31,6 +31,7 @@ export function resolveCloud(
       throw new Error(`The custom cloud needs ${where}resourceManagerEndpoint and ${where}authorityHost.`);
     const caFile = value('certificateAuthorityFile');
     const devOps = value('azureDevOpsGraphEndpoint');
+    const graph = value('graphEndpoint');
     return {
       id: 'custom',
       name: 'Custom cloud',
@@ -40,6 +41,7 @@ export function resolveCloud(
       portalUrl: value('portalUrl'),
       vscodeProvider: vscodeProviderFor('custom'),
       ...(devOps ? { devOpsGraphEndpoint: devOps } : {}),
+      ...(graph ? { graphEndpoint: graph } : {}),
       ...(caFile ? { caPem: readFile(caFile) } : {}),
     };
   }

@@ -38,9 +38,31 @@ export function readinessRows(
   }));
 }
 
-/** Cluster directories and their AKS clusters from `.flux-azure.yaml`. */
-export function clusterMappings(catalog: IntegrationsResult): (ClusterMapping & { from: string })[] {
-  return (catalog.clusters ?? []).map((c) => ({ ...c, from: '.flux-azure.yaml' }));
+/** A cluster directory as the integrations name it (`./clusters/prod/` -> `clusters/prod`). */
+function clusterLabel(directory: string): string {
+  return directory
+    .trim()
+    .split(/[\\/]/)
+    .filter((p) => p !== '' && p !== '.')
+    .join('/');
+}
+
+/**
+ * Cluster directories and their AKS clusters: `.flux-azure.yaml`'s, with `overrides` (directory -> AKS cluster id:
+ * the setting `fluxAzure.azure.aksClusters`, the CLI's `--aks-cluster`) on top, each saying where it came from.
+ */
+export function clusterMappings(
+  catalog: IntegrationsResult,
+  overrides: Readonly<Record<string, string>> = {},
+  from = 'setting',
+): (ClusterMapping & { from: string })[] {
+  const out = new Map((catalog.clusters ?? []).map((c) => [c.label, { ...c, from: '.flux-azure.yaml' }]));
+  for (const [directory, id] of Object.entries(overrides))
+    if (typeof id === 'string' && id.trim()) {
+      const label = clusterLabel(directory);
+      out.set(label, { label, aksClusterId: id.trim(), from });
+    }
+  return [...out.values()];
 }
 
 /** The parameters of the server's grant text (`az role assignment create`, ASO RoleAssignment) for a ✗ row. */

@@ -90,6 +90,8 @@ export interface ReadinessView {
   /** One line: why ✓, what is missing, or why it cannot be known. */
   summary: string;
   principalId?: string;
+  /** Where the principal id came from, when not a user-assigned identity (`service principal of app registration X`). */
+  principalFrom?: string;
   /** ARM id of the resource (with the sub-path for blob containers / event hubs). */
   targetScope?: string;
   tenantId?: string;

@@ -19,6 +19,8 @@ export interface ReadinessFacts {
   /** `properties` of the resource itself (vault permission model, registry mode, local auth); read when it matters. */
   properties?: Lookup<ResourceProperties | undefined>;
   tenantId?: string;
+  /** Microsoft Graph was asked about app registrations (no `az ad sp show` advice then). */
+  graphAsked?: boolean;
   /** What Azure DevOps said (Azure DevOps integrations). */
   devOps?: DevOpsFacts;
 }
@@ -196,6 +198,13 @@ function decideDevOps(
 }
 
 export function decideReadiness(integration: AzureIntegration, facts: ReadinessFacts): ReadinessView {
+  const view = decide(integration, facts);
+  // How the principal was found, when not as a managed identity (an app registration's service principal).
+  const p = facts.principal;
+  return view.principalId && p && 'value' in p && p.value && p.note ? { ...view, principalFrom: p.note } : view;
+}
+
+function decide(integration: AzureIntegration, facts: ReadinessFacts): ReadinessView {
   const base = { key: integration.key, ...(facts.tenantId ? { tenantId: facts.tenantId } : {}) };
   const unknown = (summary: string, extra: Partial<ReadinessView> = {}): ReadinessView => ({
     ...base,
@@ -218,9 +227,11 @@ export function decideReadiness(integration: AzureIntegration, facts: ReadinessF
   if ('error' in principal) return unknown(`Cannot resolve client id ${clientId}: ${principal.error}`);
   if (!principal.value)
     return unknown(
-      `Client id ${clientId} is not a user-assigned managed identity in the subscriptions you can read` +
-        `${principal.note ? ` (${principal.note})` : ''}. ` +
-        `For an app registration, find its principal id with: az ad sp show --id ${clientId} --query id -o tsv`,
+      `Client id ${clientId} is ${facts.graphAsked ? 'neither' : 'not'} a user-assigned managed identity in the subscriptions you can read` +
+        `${principal.note ? ` (${principal.note})` : ''}` +
+        (facts.graphAsked
+          ? ` nor an app registration's service principal in the tenant's directory (Microsoft Graph).`
+          : `. For an app registration, find its principal id with: az ad sp show --id ${clientId} --query id -o tsv`),
     );
   const principalId = principal.value;
 
@@ -369,6 +380,10 @@ export interface FederationFacts {
   audience: string;
   viaWebhook: boolean;
   identity: Lookup<{ id: string; name: string; tenantId: string } | undefined>;
+  /** The identity is an app registration (Microsoft Graph), not a user-assigned managed identity. */
+  application?: { appId: string };
+  /** Microsoft Graph was asked about app registrations. */
+  graphAsked?: boolean;
   credentials?: Lookup<CredentialView[]>;
   /** The cluster (configured or found), `undefined` value = not known. */
   aks?: Lookup<ClusterFacts | undefined>;
@@ -401,9 +416,12 @@ function describeDifference(d: FederationDifference): string {
   return `${d.part} differs: credential '${d.credential}' has '${d.actual}', the token carries '${d.expected}'${caseNote}`;
 }
 
-/** Short name of a cluster label for credential names (`clusters/production` -> `production`). */
+/**
+ * Short name of a cluster label for credential names (`clusters/production` -> `production`, `(no cluster)` ->
+ * `no-cluster`): letters, digits, `-` and `_`, as credential names allow.
+ */
 function clusterShort(label: string): string {
-  return label.split('/').pop() || 'cluster';
+  return (label.split('/').pop() ?? '').replace(/[^A-Za-z0-9_-]+/g, '-').replace(/^-+|-+$/g, '') || 'cluster';
 }
 
 /**
@@ -427,7 +445,7 @@ export function decideFederation(f: FederationFacts): FederationView {
   if ('error' in f.identity) return unknown(`Cannot resolve client id ${f.clientId}: ${f.identity.error}`);
   if (!f.identity.value)
     return unknown(
-      `Client id ${f.clientId} is not a user-assigned managed identity in the subscriptions you can read${f.identity.note ? ` (${f.identity.note})` : ''}; federated credentials of app registrations are not checked.`,
+      `Client id ${f.clientId} is ${f.graphAsked ? 'neither' : 'not'} a user-assigned managed identity in the subscriptions you can read${f.identity.note ? ` (${f.identity.note})` : ''}${f.graphAsked ? " nor an app registration in the tenant's directory (Microsoft Graph)." : '; federated credentials of app registrations are not checked (no Microsoft Graph endpoint).'}`,
     );
   const identity = f.identity.value;
   const who = { identityId: identity.id, identityName: identity.name, tenantId: identity.tenantId };
@@ -462,17 +480,18 @@ export function decideFederation(f: FederationFacts): FederationView {
       summary: `AKS cluster ${aks.name} has workload identity disabled (securityProfile.workloadIdentity.enabled is false): the webhook does not inject ${f.identityLabel}'s client id and token.`,
       fixCommand: `az aks update --resource-group ${group} --name ${clusterName} --enable-workload-identity`,
     };
-  const fix = issuer
-    ? {
-        fix: {
-          identityId: identity.id,
-          name: `${f.serviceAccountName}-${clusterShort(f.cluster)}`,
-          issuer,
-          subject: f.subject,
-          namespace: f.namespace,
-        },
-      }
-    : {};
+  const credentialName = `${f.serviceAccountName}-${clusterShort(f.cluster)}`;
+  // A managed identity's credential: the server writes the az command and the ASO manifest; an app registration's:
+  // `az ad app federated-credential create` (ASO has no resource for it).
+  const fix = !issuer
+    ? {}
+    : f.application
+      ? {
+          fixCommand: `az ad app federated-credential create --id ${f.application.appId} --parameters '${JSON.stringify({ name: credentialName, issuer, subject: f.subject, audiences: [f.audience] })}'`,
+        }
+      : {
+          fix: { identityId: identity.id, name: credentialName, issuer, subject: f.subject, namespace: f.namespace },
+        };
   const from = aks?.from.startsWith('found automatically') ? ', found automatically' : '';
   const why = f.aks && 'value' in f.aks && f.aks.note ? ` (${f.aks.note})` : '';
   const ranked = credentials
@@ -496,7 +515,7 @@ export function decideFederation(f: FederationFacts): FederationView {
     };
   if (exact)
     return unknown(
-      `Federated credential '${exact.c.name}' names the subject and audience, but the OIDC issuer of ${f.cluster} is not known${why}: set aksClusterId for it in .flux-azure.yaml (or the setting fluxAzure.azure.aksClusters).`,
+      `Federated credential '${exact.c.name}' names the subject and audience, but the OIDC issuer of ${f.cluster} is not known${why}: set aksClusterId for it in .flux-azure.yaml (or the setting fluxAzure.azure.aksClusters, or flux-azure-check --aks-cluster).`,
       { ...who, credential: exact.c.name },
     );
   if (credentials.length === 0)

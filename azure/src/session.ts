@@ -77,7 +77,7 @@ export class AzureSession {
     });
   }
 
-  /** ARM requests made so far. */
+  /** Requests made to Azure so far (ARM, Resource Graph, Microsoft Graph, Azure DevOps). */
   get requests(): number {
     return this.ctx.requests;
   }

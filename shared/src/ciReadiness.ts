@@ -18,6 +18,8 @@ export interface CustomCloudSettings {
   certificateAuthorityFile?: string;
   /** Azure DevOps' graph API (`https://vssps.dev.azure.com` in the public cloud), if the cloud has one. */
   azureDevOpsGraphEndpoint?: string;
+  /** Microsoft Graph (`https://graph.microsoft.com` in the public cloud), for app registrations; empty: not asked. */
+  graphEndpoint?: string;
 }
 
 export type ReadinessState = 'ok' | 'missing' | 'unknown';
@@ -52,6 +54,11 @@ export interface CiReadinessInput {
   /** A catalog cloud id (`public`, `usgov`, `china`) or `custom` (then `customCloud` says where). */
   cloud: string;
   customCloud?: CustomCloudSettings;
+  /**
+   * Cluster directory -> ARM id of the AKS cluster it is (`--aks-cluster`), on top of `.flux-azure.yaml`: the
+   * federation checks' token issuer.
+   */
+  aksClusters?: Record<string, string>;
 }
 
 export interface CiReadiness {
@@ -61,7 +68,7 @@ export interface CiReadiness {
   findings: ReadinessFinding[];
   /** Why Azure could not be asked at all (no credential, sign-in failed, tenants unreadable), without secrets. */
   error?: string;
-  /** ARM requests made. */
+  /** Requests made to Azure (ARM, Resource Graph, Microsoft Graph, Azure DevOps). */
   requests: number;
 }
 

@@ -78,6 +78,8 @@ export interface AzureCloudInfo {
   portalUrl: string;
   /** Azure DevOps Services' graph API (`https://vssps.dev.azure.com`), where the cloud has it. */
   devOpsGraphEndpoint?: string;
+  /** Microsoft Graph (`https://graph.microsoft.com`): app registrations, their service principals and federated credentials. */
+  graphEndpoint?: string;
 }
 
 /** A role the catalog knows (name without an ARM call). */

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { runCli as cli, writeCloudConfig, type Run } from './cliHarness';
 import { startStandIn, type StandIn } from './standIn';
-import { CREDENTIALS, LEAK_MARKER, OPERATOR } from './world';
+import { CREDENTIALS, LEAK_MARKER, OPERATOR, SUB_PROD } from './world';
 
 const BOUND = { timeout: 60_000 };
 
@@ -190,6 +190,18 @@ describe('flux-azure-check --azure', () => {
     assert.equal(r.code, 2);
     assert.match(r.err, /unknown key 'armEndpoint'/);
     assert.equal((await cli(['examples', '--cloud-config', cloudConfig])).code, 2, '--cloud-config needs --azure');
+    // --aks-cluster: a directory and an AKS cluster's ARM id, only with --azure; documented in --help.
+    const notAnId = await cli(['examples', '--azure', '--aks-cluster', 'clusters/production=aks-fleet-prod']);
+    assert.equal(notAnId.code, 2);
+    assert.match(
+      notAnId.err,
+      /--aks-cluster: 'clusters\/production=aks-fleet-prod' is not <cluster directory>=\/subscriptions\//,
+    );
+    const aks = `clusters/production=/subscriptions/${SUB_PROD}/resourceGroups/rg/providers/Microsoft.ContainerService/managedClusters/x`;
+    const alone = await cli(['examples', '--aks-cluster', aks]);
+    assert.equal(alone.code, 2);
+    assert.match(alone.err, /--aks-cluster needs --azure/);
+    assert.match((await cli(['--help'])).out, /\n {2}--aks-cluster <dir>=<id>\n/);
     const before = standIn.requests.length;
     const offline = await cli(['examples', '--format', 'json']);
     assert.ok(Array.isArray(JSON.parse(offline.out)), 'without --azure the JSON is the findings array');

@@ -55,6 +55,7 @@ export function writeCloudConfig(standIn: StandIn): string {
       tokenAudience: standIn.audience,
       certificateAuthorityFile: standIn.caFile,
       azureDevOpsGraphEndpoint: standIn.url,
+      graphEndpoint: standIn.url,
     }),
   );
   return file;

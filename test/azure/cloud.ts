@@ -1,7 +1,8 @@
 // What every Azure test gives the client: the stand-in as a private cloud, the roles it knows, the server's catalog.
 // Free of `vscode`, so that tests of the session alone need no stub.
 import { resolve } from 'node:path';
-import type { CloudEndpoints } from '../../azure/src/model';
+import type { CloudEndpoints, ReadinessModel } from '../../azure/src/model';
+import { createSession } from '../../azure/src/session';
 import type { IntegrationsResult } from '../../shared/src/protocol';
 import { ROLES } from '../../server/src/catalog';
 import { createFluxService } from '../../server/src/service';
@@ -24,9 +25,27 @@ export function cloudOf(standIn: StandIn): CloudEndpoints {
   };
 }
 
+/**
+ * The stand-in as a private cloud with every service readiness asks besides ARM configured too (Azure DevOps'
+ * graph API, Microsoft Graph), the way `--cloud-config` names them for the CLI.
+ */
+export function cloudWithServicesOf(standIn: StandIn): CloudEndpoints {
+  return { ...cloudOf(standIn), devOpsGraphEndpoint: standIn.url, graphEndpoint: standIn.url };
+}
+
 /** The server's answer to `fluxAzure/integrations` for examples/ (integrations and catalog data). */
 export async function examplesCatalog(): Promise<IntegrationsResult> {
   return createFluxService({ roots: [resolve(__dirname, '..', '..', '..', 'examples')] }).integrations();
+}
+
+/** One readiness load of `answer` on `cloud` with a fresh session (the environment sign-in), disposed after. */
+export async function readinessOnce(answer: IntegrationsResult, cloud: CloudEndpoints): Promise<ReadinessModel> {
+  const session = createSession({ cloud, method: 'environment', knownRoles, tuning: { retryDelayMs: 10 } });
+  try {
+    return await session.checkReadiness(answer.integrations, [], answer.tokenExchangeAudience, answer.azureDevOpsScope);
+  } finally {
+    session.dispose();
+  }
 }
 
 /** Signs the environment credential in as the operator (what a user of the "environment" method sets). */

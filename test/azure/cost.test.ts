@@ -7,9 +7,10 @@ import { strict as assert } from 'node:assert';
 import { after, before, test } from 'node:test';
 import { createSession } from '../../azure/src/session';
 import type { AzureIntegration } from '../../shared/src/protocol';
-import { cloudOf, examplesCatalog, knownRoles, signInAsOperator } from './cloud';
+import { cloudOf, cloudWithServicesOf, examplesCatalog, knownRoles, signInAsOperator } from './cloud';
 import { startStandIn, type RequestRecord, type StandIn } from './standIn';
 import {
+  APP_REGISTRATIONS,
   ASSIGNMENTS,
   CREDENTIALS,
   IDENTITIES,
@@ -126,5 +127,57 @@ test(
     console.log(
       `fleet of ${IDENTITY_COUNT} identities and ${RESOURCE_COUNT} resources: ${made.length} ARM requests (${directory} directory, ${graph} Resource Graph pages of 7 rows, ${credentials} credential lists, ${assignments} assignment reads)`,
     );
+  },
+);
+
+test(
+  'app registrations: one Microsoft Graph read per client id, however many resources it reaches',
+  { timeout: 120_000 },
+  async () => {
+    const APPS = 20;
+    const template = integrations[0]!;
+    const apps: AzureIntegration[] = [];
+    for (let k = 0; k < APPS; k++) {
+      const appId = `${hex(k, 8)}-a990-4000-8000-${hex(k, 12)}`;
+      APP_REGISTRATIONS.push({ displayName: `app-fleet-cert-${k}`, appId, credentials: [] });
+      // Three registries each (those of the fleet above), AcrPull on the first of them only.
+      for (let r = 0; r < 3; r++) {
+        const n = k * 3 + r;
+        if (r === 0)
+          ASSIGNMENTS.push({
+            name: `a9900000-0000-4000-8000-${hex(n, 12)}`,
+            scope: RESOURCES.find((id) => id.endsWith(`/registries/acrfleet${n}`))!,
+            role: roleGuid('AcrPull'),
+            principalId: principalOf(appId),
+            principalType: 'ServicePrincipal',
+          });
+        apps.push({
+          ...template,
+          key: `fleet-cert-${n}`,
+          object: { ...template.object, name: `cert-${n}` },
+          resource: { ...template.resource!, display: `acrfleet${n}.azurecr.io`, name: `acrfleet${n}` },
+          identity: { source: 'secret', label: `Secret apps/cert-${k}`, clientId: appId },
+        });
+      }
+    }
+    const session = createSession({
+      cloud: cloudWithServicesOf(standIn),
+      method: 'environment',
+      knownRoles,
+      tuning: { retryDelayMs: 10 },
+    });
+    const started = standIn.requests.length;
+    const readiness = await session.checkReadiness(apps);
+    const made = standIn.requests.slice(started);
+    session.dispose();
+    const state = new Map(readiness.results.map((r) => [r.key, r.state]));
+    for (let n = 0; n < APPS * 3; n++)
+      assert.equal(state.get(`fleet-cert-${n}`), n % 3 === 0 ? 'ok' : 'missing', `registry ${n}`);
+    const graph = made.filter((r) => r.path.startsWith('/v1.0/'));
+    assert.equal(graph.length, APPS, 'one service principal read per app registration');
+    assert.ok(
+      graph.every((r) => r.status === 200 && /^\/v1\.0\/servicePrincipals\(appId='[0-9a-f-]+'\)$/.test(r.path)),
+    );
+    console.log(`${APPS} app registrations on ${APPS * 3} registries: ${graph.length} Microsoft Graph requests`);
   },
 );

@@ -4,10 +4,9 @@
 // members and groups cannot be read.
 import { strict as assert } from 'node:assert';
 import { after, afterEach, before, describe, test } from 'node:test';
-import { createSession } from '../../azure/src/session';
 import type { ReadinessModel } from '../../azure/src/model';
 import type { IntegrationsResult } from '../../shared/src/protocol';
-import { cloudOf, examplesCatalog, knownRoles, signInAsOperator } from './cloud';
+import { cloudWithServicesOf, examplesCatalog, readinessOnce, signInAsOperator } from './cloud';
 import { startStandIn, type StandIn } from './standIn';
 
 let standIn: StandIn;
@@ -27,23 +26,8 @@ after(async () => {
   await standIn?.stop();
 });
 
-async function readiness(): Promise<ReadinessModel> {
-  const session = createSession({
-    cloud: { ...cloudOf(standIn), devOpsGraphEndpoint: standIn.url },
-    method: 'environment',
-    knownRoles,
-    tuning: { retryDelayMs: 10 },
-  });
-  try {
-    return await session.checkReadiness(
-      catalog.integrations,
-      [],
-      catalog.tokenExchangeAudience,
-      catalog.azureDevOpsScope,
-    );
-  } finally {
-    session.dispose();
-  }
+function readiness(): Promise<ReadinessModel> {
+  return readinessOnce(catalog, cloudWithServicesOf(standIn));
 }
 
 function row(model: ReadinessModel, kind: string, name: string, cluster = 'clusters/production') {

@@ -19,7 +19,7 @@ import type { ArmTuning } from '../../azure/src/arm';
 import type { IntegrationsResult } from '../../shared/src/protocol';
 import { runCli, writeCloudConfig, type Run } from './cliHarness';
 import { startStandIn, type StandIn } from './standIn';
-import { cloudOf, examplesCatalog, knownRoles } from './cloud';
+import { cloudOf, cloudWithServicesOf, examplesCatalog, knownRoles } from './cloud';
 import { render, TestController, walk } from './treeHarness';
 import { shownMessages } from './vscodeStub';
 import { LEAK_MARKER, OPERATOR, SUB_PROD, SUB_STAGING, T1, T2 } from './world';
@@ -235,6 +235,27 @@ describe('no credential leaks out of the Azure views', () => {
     c.dispose();
   });
 
+  test('Microsoft Graph and Azure DevOps tokens: healthy loads, echoing Graph servers', BOUND, async () => {
+    process.env.AZURE_CLIENT_SECRET = OPERATOR.secret;
+    delete process.env.AZURE_CLIENT_CERTIFICATE_PATH;
+    const c = controller({ cloud: cloudWithServicesOf(standIn) });
+    const healthy = await show(c, 'Graph, healthy');
+    assert.match(healthy, /Secret flux-system\/receiver-token — ✗ AKV .*uses access policies/);
+    assert.ok(standIn.requests.some((r) => r.path.startsWith('/v1.0/servicePrincipals') && r.status === 200));
+
+    // Graph answering with the request's Authorization header quoted: a JSON error and an HTML gateway page.
+    standIn.fault(/^\/v1\.0\/servicePrincipals/, { kind: 'echoAuthorization', status: 403 });
+    standIn.fault(/^\/contoso\/_apis\//, { kind: 'echoAuthorization', status: 502, html: true });
+    c.refresh();
+    const echoed = await show(c, 'Graph, echoing servers');
+    assert.match(
+      echoed,
+      /Secret flux-system\/receiver-token — \? AKV .*Microsoft Graph could not read the service principal .*authorization=\[redacted\]/,
+    );
+    assert.match(echoed, /GitRepository podinfo\/podinfo-deploy — \? ADO .*Authorization: \[redacted\]/);
+    c.dispose();
+  });
+
   test('redaction leaves what ARM and Entra ordinarily say alone', BOUND, () => {
     for (const text of [
       "The client '1111' with object id '1111' does not have authorization to perform action 'Microsoft.Authorization/roleAssignments/read' over scope '/subscriptions/x' or the scope is invalid.",
@@ -285,6 +306,7 @@ describe('no credential leaks out of flux-azure-check --azure', () => {
     });
     standIn.fault(/\/federatedIdentityCredentials$/, { kind: 'echoAuthorization', status: 404, html: true });
     standIn.fault(new RegExp(`^/subscriptions/${SUB_STAGING}/`), { kind: 'echoAuthorization', status: 400 });
+    standIn.fault(/^\/v1\.0\//, { kind: 'echoAuthorization', status: 403 });
     const echoed = await runCli(args, { AZURE_LOG_LEVEL: 'verbose' });
     seeRun('CLI, echoing servers, verbose SDK log', echoed);
     assert.match(
@@ -292,6 +314,7 @@ describe('no credential leaks out of flux-azure-check --azure', () => {
       /\? ACR OCIRepository podinfo\/podinfo .*No permission \(GatewayError\): The gateway could not forward GET /,
     );
     assert.match(echoed.err, /azure:core-rest-pipeline/, 'the SDK log is on');
+    assert.match(echoed.out, /\? ABS Bucket platform\/terraform-outputs .*Microsoft Graph could not read /);
 
     // A wrong secret (carrying the marker): exit 4 and why, without the secret.
     standIn.clearFaults();

@@ -21,6 +21,7 @@ import { join } from 'node:path';
 import { answerArm, authenticateArm, STAND_IN_AUDIENCE } from './standInArm';
 import { answerDevOps } from './standInDevOps';
 import { answerEntra, issueToken } from './standInEntra';
+import { answerMicrosoftGraph } from './standInMicrosoftGraph';
 import { Exchange, makeCertificates } from './standInServer';
 
 export { STAND_IN_AUDIENCE } from './standInArm';
@@ -71,8 +72,11 @@ export interface StandIn {
   clearFaults(): void;
   /** Lifetime of the tokens the token endpoint issues from now on (default 3599 s). */
   setTokenLifetime(seconds: number): void;
-  /** An ARM token for a tenant, as an account provider (VS Code's) would hand out; carries `LEAK_MARKER`. */
-  issue(tenantId: string, lifetimeSeconds?: number): string;
+  /**
+   * A token for a tenant, as an account provider (VS Code's) would hand out: for ARM, or for `audience`; carries
+   * `LEAK_MARKER`.
+   */
+  issue(tenantId: string, lifetimeSeconds?: number, audience?: string): string;
   /** PEM file of the operator's client certificate and private key (`AZURE_CLIENT_CERTIFICATE_PATH`). */
   readonly clientCertificateFile: string;
   /** The base64 lines of that private key, to look for in logs. */
@@ -161,6 +165,8 @@ export async function startStandIn(): Promise<StandIn> {
     if (entra !== undefined) return entra;
     const devOps = answerDevOps(ex, arrivedAt);
     if (devOps !== undefined) return devOps;
+    const graph = answerMicrosoftGraph(ex, arrivedAt);
+    if (graph !== undefined) return graph;
     const claims = authenticateArm(ex, arrivedAt);
     if (typeof claims === 'number') return claims;
     const throttle = throttles.find((t) => t.count > 0 && t.pattern.test(ex.path));
@@ -224,7 +230,8 @@ export async function startStandIn(): Promise<StandIn> {
     setTokenLifetime: (seconds) => {
       tokenLifetime = seconds;
     },
-    issue: (tenantId, lifetimeSeconds = 3599) => issueToken(tenantId, STAND_IN_AUDIENCE, lifetimeSeconds),
+    issue: (tenantId, lifetimeSeconds = 3599, audience = STAND_IN_AUDIENCE) =>
+      issueToken(tenantId, audience, lifetimeSeconds),
     clientCertificateFile: certs.clientCertificateFile,
     clientKeyLines: certs.clientKeyLines,
     stop: async () => {

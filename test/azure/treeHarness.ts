@@ -11,6 +11,7 @@ import type { AzureNode } from '../../client/src/views/azureNodes';
 import { AccessTreeProvider, ReadinessTreeProvider } from '../../client/src/views/azureTree';
 import type { AzureController } from '../../client/src/views/azureViews';
 import type { IntegrationsResult } from '../../shared/src/protocol';
+import { clusterMappings } from '../../azure/src/findings';
 
 /** What `AzureController` gives the providers, minus VS Code: one session, the catalog, the log, `describe`. */
 export class TestController {
@@ -24,6 +25,8 @@ export class TestController {
   constructor(
     private readonly options: () => SessionOptions,
     private readonly answer: IntegrationsResult,
+    /** The setting `fluxAzure.azure.aksClusters` (cluster directory -> AKS cluster id). */
+    private readonly aksClusters: Readonly<Record<string, string>> = {},
   ) {
     const controller = this as unknown as AzureController;
     this.access = new AccessTreeProvider(controller, 'fluxAzure.access');
@@ -40,6 +43,11 @@ export class TestController {
       });
     }
     return this.current;
+  }
+
+  /** As the real controller: `.flux-azure.yaml`'s clusters with the setting on top. */
+  clusterMappings(catalog: IntegrationsResult): { label: string; aksClusterId?: string; from: string }[] {
+    return clusterMappings(catalog, this.aksClusters, 'setting');
   }
 
   describe(err: unknown): LoadError {

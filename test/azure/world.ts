@@ -348,3 +348,36 @@ export const DEVOPS_MEMBERS: { identity: string; groups: string[] }[] = [
 
 /** Groups that are members of other groups: [member, container]. */
 export const DEVOPS_NESTED_GROUPS: [string, string][] = [['vssgp.fleet-flux-bots', 'vssgp.fleet-contributors']];
+
+// ---------------------------------------------------------------------------------------------------------------
+// Microsoft Graph: app registrations in Contoso's directory (the certificate identities of examples/ and one
+// workload identity that is an app registration, for a test workspace), with their service principals.
+
+export interface AppRegistration {
+  displayName: string;
+  appId: string;
+  /** Federated identity credentials of the application (Graph `federatedIdentityCredential`). */
+  credentials: { name: string; issuer: string; subject: string; audiences: string[] }[];
+}
+
+/** The application object's id (distinct from the client id and from the service principal's, derived for the test). */
+export function applicationObjectOf(appId: string): string {
+  return `0a${appId.slice(2)}`;
+}
+
+export const APP_REGISTRATIONS: AppRegistration[] = [
+  // staging's SOPS certificate (Secret flux-system/sops-azure-kv): kv-fleet-staging is on access policies, with none for it.
+  { displayName: 'app-flux-staging-sops', appId: 'ac14fb1b-eb86-41b8-8cae-a9878f5149b3', credentials: [] },
+  // staging's Terraform outputs Bucket: its storage account lives in a subscription the operator cannot read.
+  { displayName: 'app-flux-staging-tfoutputs', appId: '894f8a0d-190c-44dd-b4e6-5d7e73bcf1cd', credentials: [] },
+  // A workload identity that is an app registration (not in examples/): trusts ServiceAccount ci/ci-runner of
+  // production (and of the deleted staging cluster), not ci/ci-deployer.
+  {
+    displayName: 'app-flux-ci-runner',
+    appId: '5f0c9d1e-3a2b-4c5d-8e7f-90a1b2c3d4e5',
+    credentials: [
+      fic('-', 'ci-runner-old-staging', ISSUER_OLD_STAGING, sa('ci', 'ci-runner')),
+      fic('-', 'ci-runner-prod', ISSUER_PROD, sa('ci', 'ci-runner')),
+    ].map(({ name, issuer, subject, audiences }) => ({ name, issuer, subject, audiences })),
+  },
+];

@@ -17,6 +17,8 @@ const KEYS = [
   'customCloud.authorityHost',
   'customCloud.portalUrl',
   'customCloud.certificateAuthorityFile',
+  'customCloud.azureDevOpsGraphEndpoint',
+  'customCloud.graphEndpoint',
 ] as const;
 
 function standInSettings(standIn: StandIn): Record<(typeof KEYS)[number], string> {
@@ -28,6 +30,9 @@ function standInSettings(standIn: StandIn): Record<(typeof KEYS)[number], string
     'customCloud.authorityHost': standIn.url,
     'customCloud.portalUrl': PORTAL,
     'customCloud.certificateAuthorityFile': standIn.caFile,
+    // Azure DevOps' graph API and Microsoft Graph: the stand-in speaks both.
+    'customCloud.azureDevOpsGraphEndpoint': standIn.url,
+    'customCloud.graphEndpoint': standIn.url,
   };
 }
 

@@ -374,4 +374,32 @@ describe('federation decisions', () => {
     assert.equal(decideFederation(typo).state, 'missing');
     assert.equal(decideFederation(typo).fix, undefined, 'no fix without the issuer');
   });
+
+  test('an app registration: the fix is az ad app federated-credential create, with a name credentials allow', () => {
+    const facts: FederationFacts = {
+      ...base([{ ...good, subject: 'system:serviceaccount:apps:wbe' }]),
+      cluster: '(no cluster)',
+      identity: { value: { id: 'app-object-id', name: 'app-web', tenantId: 't' } },
+      application: { appId: 'c' },
+    };
+    const v = decideFederation(facts);
+    assert.equal(v.state, 'missing');
+    assert.equal(v.fix, undefined, 'no ASO resource for an application');
+    assert.equal(
+      v.fixCommand,
+      `az ad app federated-credential create --id c --parameters '{"name":"web-no-cluster","issuer":"${ISSUER}","subject":"system:serviceaccount:apps:web","audiences":["api://AzureADTokenExchange"]}'`,
+    );
+  });
+
+  test('not found: Graph asked says no more; Graph not configured says app registrations were not checked', () => {
+    const missing = { ...base([]), identity: { value: undefined, note: 'could not search subscription S' } };
+    assert.equal(
+      decideFederation({ ...missing, graphAsked: true }).summary,
+      "Client id c is neither a user-assigned managed identity in the subscriptions you can read (could not search subscription S) nor an app registration in the tenant's directory (Microsoft Graph).",
+    );
+    assert.match(
+      decideFederation(missing).summary,
+      /app registrations are not checked \(no Microsoft Graph endpoint\)\.$/,
+    );
+  });
 });

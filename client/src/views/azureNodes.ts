@@ -312,7 +312,7 @@ export function integrationDetails(row: ReadinessRow): AzureNode[] {
     out.push({
       type: 'detail',
       label: 'Principal id',
-      description: result.principalId,
+      description: `${result.principalId}${result.principalFrom ? ` (${result.principalFrom})` : ''}`,
       icon: 'symbol-key',
       copy: result.principalId,
     });

@@ -159,7 +159,7 @@ export class ReadinessTreeProvider extends AzureTreeProvider {
         catalog.azureDevOpsScope,
       );
       this.controller.log(
-        `Flux readiness: ${integrations.length} integrations, ${model.federation.length} federation checks, ${model.requests} ARM requests`,
+        `Flux readiness: ${integrations.length} integrations, ${model.federation.length} federation checks, ${model.requests} requests to Azure (ARM, Microsoft Graph, Azure DevOps)`,
       );
     } catch (err) {
       failure = this.controller.describe(err);

@@ -200,6 +200,7 @@ export class AzureController implements AzureTreeHost, vscode.Disposable {
         portalUrl: custom('portalUrl'),
         certificateAuthorityFile: custom('certificateAuthorityFile'),
         azureDevOpsGraphEndpoint: custom('azureDevOpsGraphEndpoint'),
+        graphEndpoint: custom('graphEndpoint'),
       },
       (path) => readFileSync(path, 'utf8'),
       `${AZURE_SECTION}.customCloud.`,
@@ -282,15 +283,7 @@ export class AzureController implements AzureTreeHost, vscode.Disposable {
   /** `.flux-azure.yaml`'s AKS clusters, with the setting `fluxAzure.azure.aksClusters` (directory -> id) on top. */
   clusterMappings(catalog: IntegrationsResult): { label: string; aksClusterId?: string; from: string }[] {
     const setting = vscode.workspace.getConfiguration(AZURE_SECTION).get<Record<string, string>>('aksClusters', {});
-    const out = new Map(clusterMappings(catalog).map((c) => [c.label, c]));
-    for (const [label, id] of Object.entries(setting ?? {}))
-      if (typeof id === 'string' && id.trim())
-        out.set(label.replace(/^\.\//, '').replace(/\/+$/, ''), {
-          label: label.replace(/^\.\//, '').replace(/\/+$/, ''),
-          aksClusterId: id.trim(),
-          from: 'setting',
-        });
-    return [...out.values()];
+    return clusterMappings(catalog, setting ?? {}, 'setting');
   }
 
   private async federationText(node: AzureNode | undefined): Promise<GrantTextResult | undefined> {

@@ -24,6 +24,8 @@ export interface AzureCloudShape {
   readonly keyVaultSuffixes: readonly string[];
   /** Azure DevOps Services' identity and graph API (`vssps`), where the cloud has Azure DevOps Services. */
   readonly devOpsGraphEndpoint?: string;
+  /** Microsoft Graph (app registrations, their service principals and federated credentials); token scope `<endpoint>/.default`. */
+  readonly graphEndpoint: string;
 }
 
 const AZURE_CLOUDS_LITERAL = [
@@ -39,6 +41,7 @@ const AZURE_CLOUDS_LITERAL = [
     acrSuffixes: ['.azurecr.io'],
     keyVaultSuffixes: ['.vault.azure.net', '.managedhsm.azure.net'],
     devOpsGraphEndpoint: 'https://vssps.dev.azure.com',
+    graphEndpoint: 'https://graph.microsoft.com',
   },
   {
     id: 'usgov',
@@ -51,6 +54,7 @@ const AZURE_CLOUDS_LITERAL = [
     blobSuffix: '.blob.core.usgovcloudapi.net',
     acrSuffixes: ['.azurecr.us'],
     keyVaultSuffixes: ['.vault.usgovcloudapi.net', '.managedhsm.usgovcloudapi.net'],
+    graphEndpoint: 'https://graph.microsoft.us',
   },
   {
     id: 'china',
@@ -63,6 +67,7 @@ const AZURE_CLOUDS_LITERAL = [
     blobSuffix: '.blob.core.chinacloudapi.cn',
     acrSuffixes: ['.azurecr.cn'],
     keyVaultSuffixes: ['.vault.azure.cn', '.managedhsm.azure.cn'],
+    graphEndpoint: 'https://microsoftgraph.chinacloudapi.cn',
   },
 ] as const satisfies readonly AzureCloudShape[];
 

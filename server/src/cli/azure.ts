@@ -25,6 +25,7 @@ const CUSTOM_CLOUD_KEYS: readonly (keyof CustomCloudSettings)[] = [
   'portalUrl',
   'certificateAuthorityFile',
   'azureDevOpsGraphEndpoint',
+  'graphEndpoint',
 ];
 
 /**
@@ -79,12 +80,14 @@ export async function checkAzure(
   cloud: string,
   customCloud: CustomCloudSettings | undefined,
   cwd: string,
+  aksClusters: Readonly<Record<string, string>> = {},
 ): Promise<AzureReport> {
   const catalog = await service.integrations();
   const answer = await load().checkReadinessForCi({
     catalog,
     cloud: customCloud ? 'custom' : cloud,
     ...(customCloud ? { customCloud } : {}),
+    ...(Object.keys(aksClusters).length ? { aksClusters: { ...aksClusters } } : {}),
   });
   const { findings, ...rest } = answer;
   const rows = findings.map((f): AzureRow => {

@@ -1,6 +1,6 @@
 import type { CiAzureModule, CustomCloudSettings } from '../../../shared/src/ciReadiness';
 import { analyzeWorkspace } from '../batch';
-import { AZURE_CLOUDS, isRuleCode, parseFluxVersion, RULES, type RuleDef } from '../catalog';
+import { AKS_CLUSTER_ID_REGEX, AZURE_CLOUDS, isRuleCode, parseFluxVersion, RULES, type RuleDef } from '../catalog';
 import { checkAzure, CloudConfigError, formatAzureText, readCloudConfig, type AzureReport } from './azure';
 import { formatJson, formatSarif, formatText } from './format';
 
@@ -36,7 +36,13 @@ Azure (reads Azure; without --azure nothing leaves the machine):
   --cloud <name>          ${AZURE_CLOUDS.map((c) => c.id).join(' | ')} (default: public)
   --cloud-config <file>   a private cloud: JSON with the keys of the editor's
                           fluxAzure.azure.customCloud.* settings (resourceManagerEndpoint,
-                          authorityHost, tokenAudience, portalUrl, certificateAuthorityFile)
+                          authorityHost, tokenAudience, portalUrl, certificateAuthorityFile,
+                          azureDevOpsGraphEndpoint, graphEndpoint)
+  --aks-cluster <dir>=<id>
+                          the AKS cluster a cluster directory is, for the federated credential
+                          check's OIDC issuer (repeatable; on top of .flux-azure.yaml), e.g.
+                          clusters/production=/subscriptions/<sub>/resourceGroups/<rg>/providers/
+                          Microsoft.ContainerService/managedClusters/<name>
   -h, --help              this help
   -v, --version           the version
 
@@ -62,6 +68,8 @@ interface Options {
   azure: boolean;
   cloud: string;
   cloudConfig: string | undefined;
+  /** Cluster directory -> AKS cluster id (`--aks-cluster`). */
+  aksClusters: Record<string, string>;
   rules: string[];
   noRules: string[];
   color: boolean | undefined;
@@ -88,6 +96,7 @@ export function parseArgs(argv: readonly string[]): Options | 'help' | 'version'
     azure: false,
     cloud: 'public',
     cloudConfig: undefined,
+    aksClusters: {},
   };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
@@ -145,6 +154,18 @@ export function parseArgs(argv: readonly string[]): Options | 'help' | 'version'
       case '--cloud-config':
         o.cloudConfig = value();
         break;
+      case '--aks-cluster': {
+        const v = value();
+        const at = v.indexOf('=');
+        const directory = at > 0 ? v.slice(0, at).trim() : '';
+        const id = at > 0 ? v.slice(at + 1).trim() : '';
+        if (!directory || !AKS_CLUSTER_ID_REGEX.test(id))
+          throw new UsageError(
+            `--aks-cluster: '${v}' is not <cluster directory>=/subscriptions/<id>/resourceGroups/<group>/providers/Microsoft.ContainerService/managedClusters/<name>`,
+          );
+        o.aksClusters[directory] = id;
+        break;
+      }
       case '--rule':
         o.rules.push(normalize(value()));
         break;
@@ -166,8 +187,14 @@ export function parseArgs(argv: readonly string[]): Options | 'help' | 'version'
     }
   }
   if (o.paths.length === 0) o.paths.push('.');
-  if ((o.cloudConfig || o.cloud !== 'public') && !o.azure)
-    throw new UsageError(`${o.cloudConfig ? '--cloud-config' : '--cloud'} needs --azure`);
+  const azureOnly = o.cloudConfig
+    ? '--cloud-config'
+    : o.cloud !== 'public'
+      ? '--cloud'
+      : Object.keys(o.aksClusters).length
+        ? '--aks-cluster'
+        : undefined;
+  if (azureOnly && !o.azure) throw new UsageError(`${azureOnly} needs --azure`);
   return o;
 }
 
@@ -229,7 +256,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     reports = analysis.reports;
     if (o.azure) {
       if (!io.loadAzure) throw new Error('the Azure checks are not available in this build');
-      azure = await checkAzure(analysis.service, io.loadAzure, o.cloud, customCloud, io.cwd);
+      azure = await checkAzure(analysis.service, io.loadAzure, o.cloud, customCloud, io.cwd, o.aksClusters);
     }
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);

@@ -62,6 +62,7 @@ export function collectIntegrations(files: readonly ManifestFile[], index: Works
       authorityHost: c.authorityHost,
       portalUrl: c.portalUrl,
       ...(c.devOpsGraphEndpoint ? { devOpsGraphEndpoint: c.devOpsGraphEndpoint } : {}),
+      graphEndpoint: c.graphEndpoint,
     })),
     roles: ROLES.map((r) => ({ guid: r.guid, name: r.name })),
     scopeFormats: SCOPE_FORMATS.map((f) => ({ id: f.id, label: f.label, pattern: f.pattern })),

@@ -9,6 +9,7 @@ import type { AzureNode } from '../../../client/src/views/azureNodes';
 import type { AzureController } from '../../../client/src/views/azureViews';
 import { startStandIn, type StandIn } from '../../azure/standIn';
 import { REGISTRY, SUB_SHARED, principalOf } from '../../azure/world';
+import { EXAMPLES_VERDICTS, treeVerdicts, verdictDifferences } from '../../azure/verdicts';
 import { resetAzureSettings, useStandInCloud } from '../azureSettings';
 import { extension, waitFor } from '../helpers';
 import { recordMetric } from '../metrics';
@@ -105,10 +106,14 @@ describe('Azure permissions view in a real VS Code', () => {
         texts.some((t) => re.test(t)),
         `${re} in\n${texts.join('\n')}`,
       );
-    // Integration rows and federated-credential rows (the stand-in's deliberate mistakes: an audience in production,
-    // a subject typo and a case-only subject in staging).
-    has(/^clusters\/production — 9 ✓ {2}1 ✗ {2}\d+ \?$/);
-    has(/^clusters\/staging — 4 ✓ {2}4 ✗ {2}\d+ \?$/);
+    // Every row with the verdict of the one table test/azure checks the view model and the CLI against.
+    assert.deepEqual(verdictDifferences(EXAMPLES_VERDICTS, treeVerdicts(rows)), [], texts.join('\n'));
+    for (const cluster of ['clusters/production', 'clusters/staging']) {
+      const n = (mark: string) => EXAMPLES_VERDICTS.filter((v) => v.cluster === cluster && v.mark === mark).length;
+      has(new RegExp(`^${cluster.replace('/', '\\/')} — ${n('✓')} ✓ {2}${n('✗')} ✗ {2}${n('?')} \\?$`));
+    }
+    // Federated-credential rows (the stand-in's deliberate mistakes: an audience in production, a subject typo and a
+    // case-only subject in staging).
     has(
       /^ {2}Federated credential for ServiceAccount podinfo\/podinfo-canary — ✗ id-team-web-canary — subject differs: credential 'podinfo-canary-staging' has 'system:serviceaccount:podinfo:podinfo-canery'/,
     );
@@ -135,9 +140,34 @@ describe('Azure permissions view in a real VS Code', () => {
     has(
       /^ {2}Secret flux-system\/receiver-token — ✓ AKV kv-fleet-prod\.vault\.azure\.net — Key Vault Crypto Officer inherited/,
     );
+    // Azure DevOps, with a token for it from the same sign-in: the organization's members and project groups.
     has(
-      /^ {2}GitRepository flux-system\/flux-system — \? ADO dev\.azure\.com\/contoso\/fleet — Azure DevOps is not Azure RBAC.*'Readers' group of project contoso\/fleet/,
+      /^ {2}GitRepository flux-system\/flux-system — ✓ ADO dev\.azure\.com\/contoso\/fleet — id-flux-prod-controllers is a member of \[fleet\]\\Contributors in organization contoso \(which has what Readers has\)$/,
     );
+    has(
+      /^ {2}ImageUpdateAutomation podinfo\/podinfo — ✗ ADO dev\.azure\.com\/contoso\/fleet — id-team-web-git is not in \[fleet\]\\Contributors of organization contoso \(member of \[fleet\]\\Readers\)\.$/,
+    );
+    has(
+      /^ {4}Fix — az devops security group membership add --group-id vssgp\.fleet-contributors --member-id aadsp\.id-team-web-git --org https:\/\/dev\.azure\.com\/contoso$/,
+    );
+    has(
+      /^ {2}Provider flux-system\/azure-devops — ✗ ADO dev\.azure\.com\/contoso\/fleet — ServiceAccount flux-system\/flux-notifier \(client id 862a0f52-ff03-4567-99a1-42a25e8802b9\) is not a member of Azure DevOps organization contoso/,
+    );
+    // An app registration (certificate) resolved through Microsoft Graph: the vault on access policies decides.
+    has(
+      /^ {2}Secret flux-system\/receiver-token — ✗ AKV kv-fleet-staging\.vault\.azure\.net — Vault kv-fleet-staging uses access policies, not Azure RBAC: no access policy grants the identity key decrypt$/,
+    );
+    has(
+      /^ {4}Principal id — 0b14fb1b-eb86-41b8-8cae-a9878f5149b3 \(service principal of app registration app-flux-staging-sops\)$/,
+    );
+    // The Azure DevOps ✗ as a live diagnostic on its manifest line, too.
+    const automation = vscode.Uri.joinPath(folder.uri, 'apps', 'production', 'image-automation.yaml');
+    const adoLive = await waitFor('a live Azure DevOps diagnostic on apps/production/image-automation.yaml', async () =>
+      vscode.languages
+        .getDiagnostics(automation)
+        .find((d) => d.source === 'Flux on Azure (live)' && /\[fleet\]\\Contributors/.test(d.message)),
+    );
+    assert.equal(adoLive.severity, vscode.DiagnosticSeverity.Warning);
     has(/^ {2}Provider flux-system\/fleet-events — \? AEH Azure Event Hubs — No Event Hubs namespace/);
     has(/^ {4}Identity — ServiceAccount podinfo\/podinfo-source · client id 2d38d8dc-e1f4-4a2e-a7ce-53ee33227e81/);
     has(/^ {4}Grant — AcrPull on \/subscriptions\/.*\/registries\/contosofleet/);
@@ -253,5 +283,39 @@ describe('Azure permissions view in a real VS Code', () => {
     const taken = await screenshot(join(results, 'azure-tree.png'));
     recordMetric('azureTreeScreenshot', taken ? 1 : 0);
     assert.ok(azure.accessView.visible || azure.readinessView.visible, 'a Flux on Azure view is visible');
+  });
+
+  it('Azure DevOps rows in the workbench (screenshot test-results/azure-devops-readiness.png)', async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await vscode.commands.executeCommand('workbench.view.extension.fluxAzure');
+    // My access folded away: the picture is of the production cluster's Azure DevOps rows, the ✗ ones opened.
+    await vscode.commands.executeCommand('workbench.actions.treeView.fluxAzure.access.collapseAll');
+    const production = (await children(azure.readiness)).find(
+      (c) => c.type === 'cluster' && c.label === 'clusters/production',
+    )!;
+    const ado = (await children(azure.readiness, production)).filter(
+      (n): n is Extract<AzureNode, { type: 'integration' }> =>
+        n.type === 'integration' && n.row.integration.service.abbreviation === 'ADO',
+    );
+    const marks = ado.map((n) => `${n.row.result?.state} ${n.row.integration.object.kind}`).sort();
+    assert.deepEqual(marks, [
+      'missing ImageUpdateAutomation',
+      'missing Provider',
+      'ok GitRepository',
+      'ok GitRepository',
+      'unknown GitRepository',
+    ]);
+    for (const n of ado.filter((x) => x.row.result?.state === 'missing'))
+      await azure.readinessView.reveal(n, { expand: true, focus: false, select: false });
+    await azure.readinessView.reveal(
+      ado.find((n) => n.row.result?.state === 'ok')!,
+      { select: true, focus: true },
+    );
+    const results = process.env.FLUX_AZURE_TEST_RESULTS
+      ? dirname(process.env.FLUX_AZURE_TEST_RESULTS)
+      : join(extension().extensionPath, 'test-results');
+    const taken = await screenshot(join(results, 'azure-devops-readiness.png'));
+    recordMetric('azureDevOpsScreenshot', taken ? 1 : 0);
+    assert.ok(azure.readinessView.visible, 'the Flux readiness view is visible');
   });
 });
