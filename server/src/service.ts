@@ -133,6 +133,11 @@ export interface FluxService {
    */
   diagnosticsSteps(uri: string): Generator<void, Diagnostic[], void>;
   /**
+   * While the first scan runs: the diagnostics of an open document that no other file can change (its rules read
+   * nothing of the workspace), so they are the same as after the scan; the others follow once it has ended.
+   */
+  localDiagnosticsSteps(uri: string): Generator<void, Diagnostic[], void>;
+  /**
    * The diagnostics of a file that is not open, as it is on disk, with what they depend on (see `findingsHold`); as
    * steps, like `diagnosticsSteps`. Undefined when the file is open, unreadable or declined (as the CLI skips it).
    */
@@ -305,6 +310,15 @@ export function createFluxService(options: FluxServiceOptions = {}): FluxService
       }
       if (!settings.diagnostics.enable) return [];
       return yield* diagnosticsSteps(file, context);
+    },
+    *localDiagnosticsSteps(uri) {
+      const doc = documents.get(uri);
+      if (!doc) return [];
+      const file = store.get(doc);
+      const declined = store.declined.get(uri);
+      if (declined) return [declinedDiagnostic(declined)];
+      if (!file || !settings.diagnostics.enable) return [];
+      return (yield* findingsSteps(file, context, undefined, true)).diagnostics;
     },
     *closedFileFindingsSteps(uri) {
       if (documents.has(uri)) return undefined;

@@ -80,6 +80,7 @@ export function startSession(
       openUris: () => service.openUris(),
       model: (doc) => service.model(doc.uri),
       analyse: (doc) => service.diagnosticsSteps(doc.uri),
+      analyseLocal: (doc) => service.localDiagnosticsSteps(doc.uri),
       publish: (uri, version, diagnostics) => void connection.sendDiagnostics({ uri, version, diagnostics }),
       error: log.error,
     },
@@ -146,6 +147,8 @@ export function startSession(
     }
     // The scan does not depend on settings: read them meanwhile (they matter from the first analysis on).
     const settingsLoaded = loadSettings();
+    // Files open while the scan runs show what no other file can change as soon as the settings are known.
+    void settingsLoaded.then(() => queue.startLocal());
     // Exercise the parser, facts and rules on a sample first: the scan below then runs on warmer code.
     guard('warm-up', () => warmUp(service.context), undefined);
     try {

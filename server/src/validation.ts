@@ -15,6 +15,8 @@ export interface ValidationHost {
    * diagnostics to publish. It indexes the document's facts first (see `session.ts`).
    */
   analyse(doc: TextDocument, file: ManifestFile | undefined): Generator<void, Diagnostic[], void>;
+  /** Before `start`: the diagnostics no other file can change (see `FluxLanguageService.localDiagnosticsSteps`). */
+  analyseLocal?(doc: TextDocument, file: ManifestFile | undefined): Generator<void, Diagnostic[], void>;
   publish(uri: string, version: number, diagnostics: Diagnostic[]): void;
   error(message: string): void;
 }
@@ -32,6 +34,9 @@ export interface ValidationOptions {
  * document changed (or closed, or was scheduled again) is dropped at the next slice: the newer schedule publishes.
  * Every opened document gets a publish, an empty list included.
  */
+/** Documents analysed for their local diagnostics while the first scan runs, at most. */
+const MAX_LOCAL_RUNS = 20;
+
 export class ValidationQueue {
   private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
   /** Documents whose debounce has elapsed, edited ones first. */
@@ -41,12 +46,27 @@ export class ValidationQueue {
   private readonly laterBackground = new Set<string>();
   private running = false;
   private ready = false;
+  /** Before `start`, documents get their local diagnostics (`analyseLocal`), a few of them. */
+  private local = false;
+  private localLeft = MAX_LOCAL_RUNS;
   private disposed = false;
 
   constructor(
     private readonly host: ValidationHost,
     private readonly options: ValidationOptions,
   ) {}
+
+  /**
+   * While the first scan runs: documents opened (or edited) get the diagnostics that do not depend on other files,
+   * so a file restored at start shows its own mistakes before a large workspace is read. Only the first
+   * `MAX_LOCAL_RUNS` runs: an editor restores a few tabs; a client opening thousands of files gets each once, after.
+   */
+  startLocal(): void {
+    if (this.ready || !this.host.analyseLocal) return;
+    this.local = true;
+    for (const uri of this.host.openUris()) if (!this.timers.has(uri)) this.urgent.add(uri);
+    this.kick();
+  }
 
   /** Analysis starts once the workspace facts are known (the first scan): until then, schedules accumulate. */
   start(): void {
@@ -145,7 +165,7 @@ export class ValidationQueue {
   }
 
   private kick(): void {
-    if (this.running || !this.ready || this.disposed) return;
+    if (this.running || !(this.ready || (this.local && this.localLeft > 0)) || this.disposed) return;
     this.running = true;
     void this.drain().finally(() => (this.running = false));
   }
@@ -158,8 +178,16 @@ export class ValidationQueue {
       const version = doc.version;
       let diagnostics: Diagnostic[] = [];
       let finished = false;
+      const local = !this.ready;
+      if (local) {
+        // Until the scan ends: the document stays due (`start` analyses every open document in full).
+        if (this.localLeft <= 0) break;
+        this.localLeft--;
+      }
       try {
-        const steps = this.host.analyse(doc, this.host.model(doc));
+        const steps = local
+          ? this.host.analyseLocal!(doc, this.host.model(doc))
+          : this.host.analyse(doc, this.host.model(doc));
         for (;;) {
           const step = steps.next();
           if (step.done) {
@@ -176,8 +204,9 @@ export class ValidationQueue {
         this.host.error(`diagnostics failed for ${uri}: ${err instanceof Error ? (err.stack ?? err.message) : err}`);
         finished = true; // publish what we have (nothing) rather than leave the document without a publish
       }
-      // Publish only for the version analysed; a newer version has its own schedule.
-      if (finished && !this.disposed && this.host.document(uri)?.version === version)
+      // Publish only for the version analysed; a newer version has its own schedule. A local run is published only
+      // while the scan still runs (else the full run, due now, publishes).
+      if (finished && !this.disposed && this.host.document(uri)?.version === version && (!local || !this.ready))
         this.host.publish(uri, version, diagnostics);
       if (performance.now() - sliceStart >= this.options.sliceMs) {
         await yieldToMessages();

@@ -65,10 +65,16 @@ export function* findingsSteps(
   file: ManifestFile,
   ctx: FeatureContext,
   only?: (code: string) => boolean,
+  /** Only the findings of rules that read nothing of the workspace (see `RuleResult.local`). */
+  localOnly = false,
 ): Generator<void, { diagnostics: Diagnostic[]; basis: FindingsBasis }, void> {
   const out: Diagnostic[] = [];
   const suppressed = suppressions(file);
-  const tracker = new RuleTracker(ctx.index, ctx.index.clustersOf(file.uri), ctx.index.fluxVersionFor(file.uri));
+  const tracker = new RuleTracker(
+    ctx.index,
+    () => ctx.index.clustersOf(file.uri),
+    () => ctx.index.fluxVersionFor(file.uri),
+  );
   const gens = ctx.index.generations;
   const caches = ctx.ruleResults ?? new RuleResultCache();
   if (ctx.index.isRepoConfigFile(file.uri)) out.push(...repoConfigDiagnostics(file, only));
@@ -90,6 +96,7 @@ export function* findingsSteps(
       }
       reads |= result.reads;
       if (result.docs.length > 0) docs.push(...result.docs);
+      if (localOnly && !result.local) continue;
       for (const { finding, range } of result.found) {
         if (only && !only(finding.code)) continue;
         if (suppressed(finding.code, range.start.line)) continue;
@@ -206,9 +213,10 @@ function runRule(rule: Rule, doc: ManifestDoc, ctx: FeatureContext, tracker: Rul
     findings = [];
   }
   if (findings.length === 0 && tracker.reads === 0) return NOTHING_FOUND;
+  const local = tracker.reads === 0;
   if (findings.length > 0) findings = capBeyondModel(findings, doc, tracker.trackedIndex);
   const found = findings.length === 0 ? [] : findings.map((finding) => ({ finding, range: doc.range(finding.span) }));
-  return { found, reads: tracker.reads, generations: tracker.generations(), docs: tracker.docs };
+  return { found, reads: tracker.reads, generations: tracker.generations(), docs: tracker.docs, local };
 }
 
 /**
@@ -236,6 +244,7 @@ const NOTHING_FOUND: RuleResult = Object.freeze({
   reads: 0,
   generations: Object.freeze(initialGenerations()),
   docs: Object.freeze([]) as readonly DocStamp[],
+  local: true,
 });
 
 /**
@@ -269,10 +278,24 @@ class RuleTracker {
     return this.snapshot!;
   }
 
+  private clustersValue: { value: RuleContext['clusters'] } | undefined;
+  private fluxVersionValue: { value: string | undefined } | undefined;
+
+  /** The document's clusters and Flux version, looked up when a rule first asks (once per file). */
+  get clusters(): RuleContext['clusters'] {
+    this.clustersValue ??= { value: this.clustersOf() };
+    return this.clustersValue.value;
+  }
+
+  get fluxVersion(): string | undefined {
+    this.fluxVersionValue ??= { value: this.fluxVersionOf() };
+    return this.fluxVersionValue.value;
+  }
+
   constructor(
     private readonly index: WorkspaceIndex,
-    readonly clusters: RuleContext['clusters'],
-    readonly fluxVersion: string | undefined,
+    private readonly clustersOf: () => RuleContext['clusters'],
+    private readonly fluxVersionOf: () => string | undefined,
   ) {
     this.trackedIndex = new Proxy(index, {
       get: (target, prop, receiver) => {

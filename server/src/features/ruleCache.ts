@@ -13,6 +13,11 @@ export interface RuleResult {
   readonly generations: FactGenerations;
   /** The documents whose renderings it read, with their rendering stamps then (see `renderStampOf`). */
   readonly docs: readonly DocStamp[];
+  /**
+   * The rule itself read nothing of the workspace: its findings are the same whatever the other files say (the
+   * severity cap for unmodelled transformers, which reads the document's renderings, aside).
+   */
+  readonly local: boolean;
 }
 
 /** A document's rendering stamp as a rule read it. */
