@@ -260,8 +260,8 @@ export async function fleetScenario({ server, target, options, record }) {
     // runs); complete: the first publish with as many diagnostics as it finally has (the early ones are a subset).
     const startPubs = (client.published.get(restored[0]) ?? []).filter((p) => p.t >= t0);
     const finalCount = startPubs.at(-1)?.count;
-    const complete = startPubs.find((p) => p.count === finalCount);
-    record('open_at_start.complete_diagnostics', complete ? complete.t - t0 : null, 'ms');
+    const completed = startPubs.find((p) => p.count === finalCount);
+    record('open_at_start.complete_diagnostics', completed ? completed.t - t0 : null, 'ms');
 
     const sample = spread(
       yamlFiles(target.dir).filter((f) => !target.layout.open.includes(f)),
