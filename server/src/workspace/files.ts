@@ -1,6 +1,6 @@
-import { closeSync, fstatSync, openSync, promises as fs, readFileSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, promises as fs, readSync } from 'node:fs';
 import * as nodePath from 'node:path';
-import { join, type PlatformPath } from 'node:path';
+import { isAbsolute, join, normalize, type PlatformPath } from 'node:path';
 import { pathToFileURL, fileURLToPath } from 'node:url';
 
 /** Files larger than this are not indexed (nor analysed when opened): generated bundles, dumps. */
@@ -37,6 +37,11 @@ export function pathToUri(path: string): string {
     uri = pathToFileURL(path).href;
     if (urisByPath.size >= 100_000) urisByPath.clear();
     urisByPath.set(path, uri);
+    // The way back, for a path it gives unchanged (every path the scan lists): the index asks for it next.
+    if (!pathsByUri.has(uri) && isAbsolute(path) && normalize(path) === path) {
+      if (pathsByUri.size >= 100_000) pathsByUri.clear();
+      pathsByUri.set(uri, path);
+    }
   }
   return uri;
 }
@@ -87,10 +92,19 @@ function readYamlFileSync(path: string): ReadResult | undefined {
     const stat = fstatSync(fd);
     if (!stat.isFile()) return undefined;
     if (stat.size > MAX_FILE_BYTES) return { skipped: `larger than ${MAX_FILE_BYTES / 1024 / 1024} MB` };
-    const buffer = readFileSync(fd);
-    const reason = binaryReason(buffer);
+    // One read of the size fstat gave (readFileSync would stat again). A file written meanwhile is read again when
+    // the editor reports the change.
+    const buffer = Buffer.allocUnsafe(stat.size);
+    let got = 0;
+    while (got < stat.size) {
+      const n = readSync(fd, buffer, got, stat.size - got, got);
+      if (n === 0) break;
+      got += n;
+    }
+    const data = got === stat.size ? buffer : buffer.subarray(0, got);
+    const reason = binaryReason(data);
     if (reason) return { skipped: reason };
-    return { text: buffer.toString('utf8') };
+    return { text: data.toString('utf8') };
   } catch {
     return undefined; // deleted meanwhile
   } finally {
