@@ -77,6 +77,10 @@ export interface Row {
   shown: string;
   command?: string;
   contextValue?: string;
+  /** The item's accessible label (what a screen reader says). */
+  spoken?: string;
+  /** The tooltip's text (markdown source). */
+  tooltip: string;
 }
 
 type Provider = AccessTreeProvider | ReadinessTreeProvider;
@@ -88,6 +92,7 @@ export function rowOf(provider: Provider, node: AzureNode, depth: number): Row {
     tooltip?: string | { value: string };
     command?: { command: string };
     contextValue?: string;
+    accessibilityInformation?: { label: string };
   };
   const tooltip = typeof item.tooltip === 'string' ? item.tooltip : (item.tooltip?.value ?? '');
   return {
@@ -97,6 +102,8 @@ export function rowOf(provider: Provider, node: AzureNode, depth: number): Row {
     shown: [item.label, item.description ?? '', tooltip].join('\n'),
     ...(item.command ? { command: item.command.command } : {}),
     ...(item.contextValue ? { contextValue: item.contextValue } : {}),
+    ...(item.accessibilityInformation ? { spoken: item.accessibilityInformation.label } : {}),
+    tooltip,
   };
 }
 
