@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { Commands } from '../../shared/src/protocol';
+import { ExampleFleet } from './exampleFleet';
 import { createLanguageClient } from './languageClient';
 import { LanguageStatus } from './languageStatus';
 import { patchCommandTable } from './patchCommands';
@@ -23,6 +24,8 @@ export class FluxAzureContext {
   readonly rendered: RenderedObjectView;
   /** The language status item of YAML files. */
   readonly status: LanguageStatus;
+  /** The walkthrough's example fleet. */
+  readonly exampleFleet: ExampleFleet;
   private readonly disposables: vscode.Disposable[] = [];
   private clientStarted!: (client: LanguageClient) => void;
   private readonly clientReady = new Promise<LanguageClient>((resolve) => (this.clientStarted = resolve));
@@ -36,6 +39,7 @@ export class FluxAzureContext {
     this.disposables.push(this.rendered);
     this.status = new LanguageStatus(() => this.client);
     this.disposables.push(this.status);
+    this.exampleFleet = new ExampleFleet(extension);
   }
 
   async start(): Promise<void> {
@@ -46,6 +50,7 @@ export class FluxAzureContext {
       await this.client.start();
       this.clientStarted(this.client);
       void this.status.refresh();
+      void this.exampleFleet.resume();
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       void vscode.window.showErrorMessage(`Flux for Azure: the language server failed to start: ${message}`);
@@ -62,6 +67,7 @@ export class FluxAzureContext {
       ...patchCommandTable(() => this.client),
       ...this.azure.commandTable(),
       ...this.rendered.commandTable(),
+      ...this.exampleFleet.commandTable(),
     };
     for (const [id, run] of Object.entries(table)) {
       this.disposables.push(vscode.commands.registerCommand(id, run));

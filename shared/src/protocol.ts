@@ -52,6 +52,8 @@ export const Commands = {
   azureCopyValue: 'fluxAzure.azure.copyValue',
   azureOpenManifest: 'fluxAzure.azure.openManifest',
   showRenderedObject: 'fluxAzure.showRenderedObject',
+  /** Copies the example fleet the walkthrough uses into a folder and opens it (client/src/exampleFleet.ts). */
+  openExampleFleet: 'fluxAzure.openExampleFleet',
 } as const;
 
 // ---- Azure permissions view ------------------------------------------------------------------------------------

@@ -16,6 +16,8 @@ import type { IntegrationsResult } from '../../shared/src/protocol';
 export class TestController {
   /** Lines the real controller writes to the output channel (`[azure] ...`), unredacted here. */
   readonly lines: string[] = [];
+  /** The welcome state each view last asked for (the real controller sets the `<view>.welcome` context key). */
+  readonly welcome = new Map<string, string | undefined>();
   catalog: IntegrationsResult | undefined;
   readonly access: AccessTreeProvider;
   readonly readiness: ReadinessTreeProvider;
@@ -44,6 +46,10 @@ export class TestController {
 
   describe(err: unknown): LoadError {
     return describeError(err);
+  }
+
+  setWelcome(viewId: string, state: string | undefined): void {
+    this.welcome.set(viewId, state);
   }
 
   log(message: string): void {

@@ -63,6 +63,16 @@ test("--version and SARIF's tool version are package.json's version (put in at b
   assert.equal(sarif.runs[0]!.tool.driver.version, version);
 });
 
+test("the walkthrough's example fleet has exactly its one deliberate mistake", () => {
+  const r = cli('walkthrough/fleet', '--format', 'json');
+  assert.equal(r.code, 1);
+  const findings = JSON.parse(r.out) as { file: string; line: number; code: string; fixes?: unknown[] }[];
+  assert.deepEqual(
+    findings.map((f) => `${f.file}:${f.line} ${f.code}`),
+    ['walkthrough/fleet/apps/podinfo.yaml:28 flux-azure/gate-missing'],
+  );
+});
+
 test('JSON output carries positions and related locations', () => {
   const r = JSON.parse(cli('examples', '--format', 'json').out) as {
     file: string;

@@ -27,7 +27,7 @@ import type { AzureNode } from './azureNodes';
 import type { ReadinessRow } from '../../../azure/src/findings';
 import { LIVE_SOURCE, liveFindings, type LiveFinding } from './liveFindings';
 import { AccessTreeProvider, ReadinessTreeProvider } from './azureTree';
-import type { AzureTreeHost } from './treeHost';
+import type { AzureTreeHost, WelcomeState } from './treeHost';
 
 /** How long the readiness view waits for the language server's list of integrations. */
 const CATALOG_TIMEOUT_MS = 60_000;
@@ -94,6 +94,15 @@ export class AzureController implements AzureTreeHost, vscode.Disposable {
           this.refresh();
       }),
     );
+  }
+
+  /** The welcome state of each view (tests read it); package.json's `viewsWelcome` reads `<view id>.welcome`. */
+  readonly welcome = new Map<string, WelcomeState | undefined>();
+
+  setWelcome(viewId: string, state: WelcomeState | undefined): void {
+    if (this.welcome.has(viewId) && this.welcome.get(viewId) === state) return;
+    this.welcome.set(viewId, state);
+    void vscode.commands.executeCommand('setContext', `${viewId}.welcome`, state ?? '');
   }
 
   /** Publishes the readiness results as live diagnostics; none when Azure was not asked (signed out, offline). */
