@@ -7,7 +7,11 @@ import { patchCommandTable } from './patchCommands';
 import { RenderedObjectView } from './renderedObject';
 import { shutDown } from './shutDown';
 import { AzureController } from './views/azureViews';
-import type { LanguageClient } from 'vscode-languageclient/node';
+import {
+  DidChangeWatchedFilesNotification,
+  FileChangeType,
+  type LanguageClient,
+} from 'vscode-languageclient/node';
 
 /**
  * Owns the lifetimes of the extension: the output channel, the language client and the registered commands.
@@ -39,7 +43,11 @@ export class FluxAzureContext {
     this.disposables.push(this.rendered);
     this.status = new LanguageStatus(() => this.client);
     this.disposables.push(this.status);
-    this.exampleFleet = new ExampleFleet(extension);
+    this.exampleFleet = new ExampleFleet(extension, async (files) => {
+      await this.client?.sendNotification(DidChangeWatchedFilesNotification.type, {
+        changes: files.map((uri) => ({ uri: uri.toString(), type: FileChangeType.Created })),
+      });
+    });
   }
 
   async start(): Promise<void> {

@@ -22,7 +22,14 @@ export interface ExampleFleetArgs {
 }
 
 export class ExampleFleet {
-  constructor(private readonly extension: vscode.ExtensionContext) {}
+  /**
+   * @param created told of the files copied into an open workspace folder (the language server indexes them
+   * without waiting for VS Code's file watcher, which does not always report files another process wrote).
+   */
+  constructor(
+    private readonly extension: vscode.ExtensionContext,
+    private readonly created: (files: vscode.Uri[]) => Promise<void>,
+  ) {}
 
   /** After a reload into a copied fleet: opens its mistake's file. */
   async resume(): Promise<void> {
@@ -51,8 +58,10 @@ export class ExampleFleet {
       return undefined;
     }
     const inWorkspace = vscode.workspace.workspaceFolders?.some((f) => !relative(f.uri.fsPath, dest).startsWith('..'));
-    if (inWorkspace) await showMistake(dest);
-    else {
+    if (inWorkspace) {
+      await this.created(listFiles(dest).map((f) => vscode.Uri.file(f)));
+      await showMistake(dest);
+    } else {
       await this.extension.globalState.update(PENDING, dest);
       await vscode.commands.executeCommand('vscode.openFolder', vscode.Uri.file(dest));
     }
@@ -78,6 +87,12 @@ function destination(target: string): string {
   let dest = join(target, FOLDER_NAME);
   for (let n = 2; existsSync(dest); n++) dest = join(target, `${FOLDER_NAME}-${n}`);
   return dest;
+}
+
+function listFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? listFiles(join(dir, e.name)) : [join(dir, e.name)],
+  );
 }
 
 async function showMistake(fleet: string): Promise<void> {

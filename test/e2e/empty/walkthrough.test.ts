@@ -54,6 +54,7 @@ describe('A first-time user (empty workspace, signed out) in a real VS Code', ()
   });
 
   it('the walkthrough opens on its steps (screenshot test-results/walkthrough.png)', async () => {
+    await vscode.commands.executeCommand('workbench.action.closeSidebar'); // room for the step's page beside the list
     await vscode.commands.executeCommand(
       'workbench.action.openWalkthrough',
       `${EXTENSION_ID}#fluxAzure.gettingStarted`,
@@ -78,6 +79,9 @@ describe('A first-time user (empty workspace, signed out) in a real VS Code', ()
 
   it('Open Example Fleet copies the fleet, opens the mistake, reports it, and its quick fix removes it', async function () {
     this.timeout(120_000);
+    const watcher = vscode.workspace.createFileSystemWatcher('**/*.yaml');
+    let seen = 0;
+    watcher.onDidCreate(() => seen++);
     const dest = await vscode.commands.executeCommand<string>('fluxAzure.openExampleFleet', { target: folder });
     assert.equal(dest, folder, 'an empty folder is used as it is');
     const shipped = join(api.extension.extensionPath, 'walkthrough', 'fleet');
@@ -107,9 +111,11 @@ describe('A first-time user (empty workspace, signed out) in a real VS Code', ()
       'vscode.executeCodeActionProvider',
       mistake,
       diagnostic.range,
+      vscode.CodeActionKind.QuickFix.value,
+      10, // resolve the edits
     );
-    const fix = actions.find((a) => a.diagnostics?.some((d) => d.message === diagnostic.message) && a.edit);
-    assert.ok(fix, `a quick fix among ${actions.map((a) => a.title).join(' | ')}`);
+    const fix = actions.find((a) => a.isPreferred && a.edit);
+    assert.ok(fix, `a preferred quick fix with an edit among ${actions.map((a) => a.title).join(' | ')}`);
     assert.ok(await vscode.workspace.applyEdit(fix.edit!));
     await vscode.workspace.saveAll(false);
     const patched = await vscode.workspace.openTextDocument(
@@ -123,5 +129,7 @@ describe('A first-time user (empty workspace, signed out) in a real VS Code', ()
         ? undefined
         : true,
     );
+    console.log(`DEBUG watcher saw ${seen} created`);
+    watcher.dispose();
   });
 });
