@@ -1,13 +1,13 @@
 #!/usr/bin/env node
 // End-to-end tests in a real VS Code (code-server 4.139 = VS Code 1.139, driven by headless chromium):
 //   1. extension-host tests (test/e2e/**) through @vscode/test-electron's runTests with scripts/vscode-launcher as
-//      the "VS Code executable": test/e2e/suite/ with examples/ open as the workspace, then test/e2e/empty/ with an
-//      empty folder open (a first-time user);
+//      the "VS Code executable": test/e2e/suite/ with examples/ open as the workspace, test/e2e/empty/ with an
+//      empty folder open (a first-time user), test/e2e/yaml/ with yaml-language-server beside ours;
 //   2. a UI check with the packaged .vsix installed (scripts/ui-check.mjs), screenshot in test-results/hover.png.
 //   3. UI checks of highlighting and the patch code actions (scripts/ui-patch-check.mjs), screenshots in
 //      test-results/highlight.png, code-actions.png, patch-quickpick.png, patch-applied.png.
 // Prints one line per test and finally `e2e: N passed, N failed`; exits non-zero on any failure or if nothing ran.
-//   node scripts/e2e.mjs [--no-ui] [--no-build] [--window suite|empty] [--grep <pattern>]   (--window: only that
+//   node scripts/e2e.mjs [--no-ui] [--no-build] [--window suite|empty|yaml] [--grep <pattern>]   (--window: only that
 //   window's extension-host tests; --grep: only the extension-host tests whose
 //   full title matches; the packaging and UI checks run unless --no-ui)
 import { spawnSync } from 'node:child_process';
@@ -34,7 +34,7 @@ const grepAt = process.argv.indexOf('--grep');
 const grep = grepAt >= 0 ? process.argv[grepAt + 1] : undefined;
 // `--window suite` or `--window empty`: only that window's extension-host tests.
 const windowAt = process.argv.indexOf('--window');
-const windows = windowAt >= 0 ? [process.argv[windowAt + 1]] : ['suite', 'empty'];
+const windows = windowAt >= 0 ? [process.argv[windowAt + 1]] : ['suite', 'empty', 'yaml'];
 
 function log(message) {
   process.stderr.write(`[e2e] ${message}\n`);
@@ -46,8 +46,9 @@ function build(args = []) {
 }
 
 /**
- * One window's extension-host tests: test/e2e/suite/ on examples/ (the default), or test/e2e/empty/ on an empty
- * folder (a first-time user: welcome content, the walkthrough, the example fleet copied in).
+ * One window's extension-host tests: test/e2e/suite/ on examples/ (the default), test/e2e/empty/ on an empty
+ * folder (a first-time user: welcome content, the walkthrough, the example fleet copied in), or test/e2e/yaml/ on
+ * examples/ with yaml-language-server (the server of Red Hat's YAML) started beside ours (test/e2e/yamlServer.ts).
  */
 async function runExtensionHostTests(suites = 'suite') {
   rmSync(resultsFile, { force: true });

@@ -7,11 +7,7 @@ import { patchCommandTable } from './patchCommands';
 import { RenderedObjectView } from './renderedObject';
 import { shutDown } from './shutDown';
 import { AzureController } from './views/azureViews';
-import {
-  DidChangeWatchedFilesNotification,
-  FileChangeType,
-  type LanguageClient,
-} from 'vscode-languageclient/node';
+import { DidChangeWatchedFilesNotification, FileChangeType, type LanguageClient } from 'vscode-languageclient/node';
 
 /**
  * Owns the lifetimes of the extension: the output channel, the language client and the registered commands.

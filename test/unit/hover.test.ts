@@ -325,3 +325,22 @@ test('no hover over examples/ says something only with a mark: every ✓ / ✗ /
   }
   assert.ok(marked > 5, `hovers with marks were seen (${marked})`);
 });
+
+test('beside a YAML schema server (yamlSchemaServer: on): hovers only where Azure adds meaning', async () => {
+  const ws = await workspace({});
+  const oci = [
+    'apiVersion: source.toolkit.fluxcd.io/v1',
+    'kind: OCIRepository',
+    'metadata:',
+    '  name: app',
+    'spec:',
+    '  interval: 5m',
+    '  url: oci://contosofleet.azurecr.io/app',
+    '  provider: azure',
+    '',
+  ].join('\n');
+  assert.match(hoverText(hoverAt(ws, 'x.yaml', oci, 'interval', 2)), /spec\.interval/, 'alone: every field');
+  ws.service.configure({ yamlSchemaServer: 'on' });
+  assert.equal(hoverText(hoverAt(ws, 'x.yaml', oci, 'interval', 2)), '', 'the schema describes interval');
+  assert.match(hoverText(hoverAt(ws, 'x.yaml', oci, 'provider', 2)), /AcrPull/, 'provider: the Azure role');
+});
