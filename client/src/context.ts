@@ -7,7 +7,12 @@ import { patchCommandTable } from './patchCommands';
 import { RenderedObjectView } from './renderedObject';
 import { shutDown } from './shutDown';
 import { AzureController } from './views/azureViews';
-import { DidChangeWatchedFilesNotification, FileChangeType, type LanguageClient } from 'vscode-languageclient/node';
+import {
+  DidChangeConfigurationNotification,
+  DidChangeWatchedFilesNotification,
+  FileChangeType,
+  type LanguageClient,
+} from 'vscode-languageclient/node';
 
 /**
  * Owns the lifetimes of the extension: the output channel, the language client and the registered commands.
@@ -53,6 +58,13 @@ export class FluxAzureContext {
       this.client = createLanguageClient(this.extension, this.output);
       await this.client.start();
       this.clientStarted(this.client);
+      // Red Hat's YAML extension installed or removed: `fluxAzure.yamlSchemaServer: auto` means something else now.
+      const client = this.client;
+      this.disposables.push(
+        vscode.extensions.onDidChange(
+          () => void client.sendNotification(DidChangeConfigurationNotification.type, { settings: null }),
+        ),
+      );
       void this.status.refresh();
       void this.exampleFleet.resume();
     } catch (err) {
