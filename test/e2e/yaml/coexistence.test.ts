@@ -183,6 +183,54 @@ describe('Beside yaml-language-server (Red Hat YAML) in a real VS Code', () => {
     assert.deepEqual(problems, []);
   });
 
+  it('key completions: on a new line in spec, no key is offered by both servers', async function () {
+    this.timeout(60_000);
+    const dir = mkdtempSync(join(tmpdir(), 'flux-azure-coexist-keys-'));
+    try {
+      const objects = [
+        ['source.toolkit.fluxcd.io/v1', 'OCIRepository', '  url: oci://contosofleet.azurecr.io/app'],
+        ['source.toolkit.fluxcd.io/v1', 'Bucket', '  endpoint: https://acct.blob.core.windows.net'],
+        ['kustomize.toolkit.fluxcd.io/v1', 'Kustomization', '  path: ./apps'],
+      ];
+      const problems: string[] = [];
+      let theirsAnswered = 0;
+      for (const [apiVersion, kind, field] of objects) {
+        const file = join(dir, `${kind!.toLowerCase()}.yaml`);
+        const lines = [
+          `apiVersion: ${apiVersion}`,
+          `kind: ${kind}`,
+          'metadata:',
+          '  name: x',
+          'spec:',
+          field!,
+          '  ',
+          '',
+        ];
+        writeFileSync(file, lines.join('\n'));
+        const uri = vscode.Uri.file(file);
+        await vscode.workspace.openTextDocument(uri);
+        const position = { line: 6, character: 2 };
+        const ask = (client: LanguageClient) =>
+          client.sendRequest<{ items?: { label: string }[] } | { label: string }[] | null>('textDocument/completion', {
+            textDocument: { uri: uri.toString() },
+            position,
+          });
+        const [mine, yours] = await Promise.all([ask(ours), ask(theirs)]);
+        const labels = (r: Awaited<ReturnType<typeof ask>>) =>
+          (Array.isArray(r) ? r : (r?.items ?? [])).map((i) => i.label);
+        const b = new Set(labels(yours));
+        if (b.size) theirsAnswered++;
+        const shared = labels(mine).filter((l) => b.has(l));
+        if (shared.length) problems.push(`${kind} spec: both offer ${shared.join(', ')}`);
+      }
+      assert.equal(theirsAnswered, objects.length, 'their server offers the spec keys of every kind');
+      assert.deepEqual(problems, []);
+    } finally {
+      await closeAll();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('diagnostics: their schema findings and our Azure findings stand side by side on one file', async function () {
     this.timeout(60_000);
     const dir = mkdtempSync(join(tmpdir(), 'flux-azure-coexist-'));
