@@ -2,6 +2,7 @@
 // a second YAML language client in this extension host: it registers its hovers, completions and diagnostics in
 // VS Code the way Red Hat's extension would. Settings are those of a Red Hat YAML user offline: no schema store, no
 // CRD store, one Kubernetes + Flux schema (the benchmark's, built from the Flux CRDs) for every YAML file.
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { LanguageClient, TransportKind } from 'vscode-languageclient/node';
@@ -10,19 +11,13 @@ import { extension } from './helpers';
 export async function startYamlLanguageServer(): Promise<LanguageClient> {
   const repo = extension().extensionPath;
   const schema = pathToFileURL(join(repo, 'scripts', 'bench', 'schemas', 'all-ifthen.schema.json')).href;
+  // Setup B of the benchmark (scripts/bench/yls-settings.json), with the schema mapped to every YAML file.
+  const setupB = JSON.parse(readFileSync(join(repo, 'scripts', 'bench', 'yls-settings.json'), 'utf8')) as {
+    yaml: Record<string, unknown>;
+  };
   const settings: Record<string, unknown> = {
-    yaml: {
-      validate: true,
-      hover: true,
-      completion: true,
-      format: { enable: false },
-      schemaStore: { enable: false },
-      kubernetesCRDStore: { enable: false },
-      schemas: { [schema]: ['*.yaml', '*.yml'] },
-    },
-    http: { proxy: '', proxyStrictSSL: false },
-    '[yaml]': {},
-    editor: { tabSize: 2, detectIndentation: true },
+    ...setupB,
+    yaml: { ...setupB.yaml, schemas: { [schema]: ['*.yaml', '*.yml'] } },
   };
   const module = join(repo, 'node_modules', 'yaml-language-server', 'bin', 'yaml-language-server');
   const client = new LanguageClient(
