@@ -344,3 +344,26 @@ test('beside a YAML schema server (yamlSchemaServer: on): hovers only where Azur
   assert.equal(hoverText(hoverAt(ws, 'x.yaml', oci, 'interval', 2)), '', 'the schema describes interval');
   assert.match(hoverText(hoverAt(ws, 'x.yaml', oci, 'provider', 2)), /AcrPull/, 'provider: the Azure role');
 });
+
+test('target.name of a patch of another kind (an app overlay patching its HelmRelease): no controller hover', async () => {
+  const text = read('apps/production/kustomization.yaml');
+  assert.equal(await exampleHover('apps/production/kustomization.yaml', 'name: podinfo', 7, text), '');
+  const ws = await workspace({});
+  const controllerPatch = [
+    'apiVersion: kustomize.config.k8s.io/v1beta1',
+    'kind: Kustomization',
+    'patches:',
+    '  - target:',
+    '      kind: Deployment',
+    '      name: podinfo',
+    '    patch: |',
+    '      - op: add',
+    '        path: /spec/template/spec/containers/0/args/-',
+    '        value: --feature-gates=ObjectLevelWorkloadIdentity=true',
+    '',
+  ].join('\n');
+  assert.match(
+    hoverText(hoverAt(ws, 'kustomization.yaml', controllerPatch, 'name: podinfo', 7)),
+    /Selects no Flux controller/,
+  );
+});

@@ -35,7 +35,12 @@ export function patchHover(site: HoverSite, ctx: FeatureContext): HoverAnswer | 
     return undefined;
   if (!site.nested) {
     const rest = outer.slice(n + 1);
-    if (pathMatches(rest, ['target', 'name'])) return targetNameHover(site, ctx);
+    if (pathMatches(rest, ['target', 'name'])) {
+      // A patch of another kind (an app's HelmRelease in an overlay) is no controller patch: nothing to say.
+      const kind = site.doc.text([...outer.slice(0, n + 1), 'target', 'kind']);
+      if (kind !== undefined && !PATCH_KINDS.some((p) => p.targetKind === kind)) return undefined;
+      return targetNameHover(site, ctx);
+    }
     if (pathMatches(rest, ['target', 'kind'])) return targetKindHover(site);
     return undefined;
   }
