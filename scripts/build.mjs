@@ -18,8 +18,12 @@ function oldestSupportedNode() {
   return row.node;
 }
 
+const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+
 const common = {
   bundle: true,
+  // The version `flux-azure-check --version` and SARIF's tool.driver.version print (server/src/cli/cli.ts).
+  define: { __FLUX_AZURE_VERSION__: JSON.stringify(version) },
   platform: 'node',
   target: `node${oldestSupportedNode().split('.')[0]}`,
   format: 'cjs',

@@ -1,12 +1,14 @@
 #!/usr/bin/env node
 // End-to-end tests in a real VS Code (code-server 4.139 = VS Code 1.139, driven by headless chromium):
 //   1. extension-host tests (test/e2e/**) through @vscode/test-electron's runTests with scripts/vscode-launcher as
-//      the "VS Code executable", examples/ open as the workspace;
+//      the "VS Code executable": test/e2e/suite/ with examples/ open as the workspace, test/e2e/empty/ with an
+//      empty folder open (a first-time user), test/e2e/yaml/ with yaml-language-server beside ours;
 //   2. a UI check with the packaged .vsix installed (scripts/ui-check.mjs), screenshot in test-results/hover.png.
 //   3. UI checks of highlighting and the patch code actions (scripts/ui-patch-check.mjs), screenshots in
 //      test-results/highlight.png, code-actions.png, patch-quickpick.png, patch-applied.png.
 // Prints one line per test and finally `e2e: N passed, N failed`; exits non-zero on any failure or if nothing ran.
-//   node scripts/e2e.mjs [--no-ui] [--no-build] [--grep <pattern>]   (--grep: only the extension-host tests whose
+//   node scripts/e2e.mjs [--no-ui] [--no-build] [--window suite|empty|yaml] [--grep <pattern>]   (--window: only that
+//   window's extension-host tests; --grep: only the extension-host tests whose
 //   full title matches; the packaging and UI checks run unless --no-ui)
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -30,6 +32,9 @@ const withUi = !process.argv.includes('--no-ui');
 const withBuild = !process.argv.includes('--no-build');
 const grepAt = process.argv.indexOf('--grep');
 const grep = grepAt >= 0 ? process.argv[grepAt + 1] : undefined;
+// `--window suite` or `--window empty`: only that window's extension-host tests.
+const windowAt = process.argv.indexOf('--window');
+const windows = windowAt >= 0 ? [process.argv[windowAt + 1]] : ['suite', 'empty', 'yaml'];
 
 function log(message) {
   process.stderr.write(`[e2e] ${message}\n`);
@@ -40,10 +45,24 @@ function build(args = []) {
   if (result.status !== 0) throw new Error('build failed');
 }
 
-async function runExtensionHostTests() {
+/**
+ * One window's extension-host tests: test/e2e/suite/ on examples/ (the default), test/e2e/empty/ on an empty
+ * folder (a first-time user: welcome content, the walkthrough, the example fleet copied in), or test/e2e/yaml/ on
+ * examples/ with yaml-language-server (the server of Red Hat's YAML) started beside ours (test/e2e/yamlServer.ts).
+ */
+async function runExtensionHostTests(suites = 'suite') {
   rmSync(resultsFile, { force: true });
   const examples = join(root, 'examples');
-  const workspace = existsSync(examples) ? examples : join(root, 'test', 'fixtures', 'e2e');
+  const empty = suites === 'empty' ? mkdtempSync(join(tmpdir(), 'flux-azure-empty-workspace-')) : undefined;
+  const workspace = empty ?? (existsSync(examples) ? examples : join(root, 'test', 'fixtures', 'e2e'));
+  try {
+    return await runWindow(workspace, suites);
+  } finally {
+    if (empty) rmSync(empty, { recursive: true, force: true });
+  }
+}
+
+async function runWindow(workspace, suites) {
   const started = Date.now();
   let runError;
   try {
@@ -52,15 +71,21 @@ async function runExtensionHostTests() {
       extensionDevelopmentPath: root,
       extensionTestsPath: join(root, 'test', 'out', 'e2e', 'index.js'),
       launchArgs: [workspace],
-      extensionTestsEnv: { FLUX_AZURE_TEST_RESULTS: resultsFile, ...(grep ? { FLUX_AZURE_E2E_GREP: grep } : {}) },
+      extensionTestsEnv: {
+        FLUX_AZURE_TEST_RESULTS: resultsFile,
+        FLUX_AZURE_E2E_SUITES: suites,
+        ...(grep ? { FLUX_AZURE_E2E_GREP: grep } : {}),
+      },
     });
   } catch (error) {
     runError = error instanceof Error ? error.message : String(error);
   }
-  log(`extension-host run took ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  log(`extension-host run (${suites}) took ${((Date.now() - started) / 1000).toFixed(1)} s`);
   if (!existsSync(resultsFile)) {
     return {
-      tests: [{ title: 'extension host test run', state: 'failed', error: runError ?? 'no results file written' }],
+      tests: [
+        { title: `extension host test run (${suites})`, state: 'failed', error: runError ?? 'no results file written' },
+      ],
       metrics: {},
     };
   }
@@ -184,7 +209,13 @@ async function runLayer(started, cold) {
   }
   if (withBuild) build();
 
-  const { tests, metrics } = await runExtensionHostTests();
+  const tests = [];
+  const metrics = {};
+  for (const suites of windows) {
+    const run = await runExtensionHostTests(suites);
+    tests.push(...run.tests);
+    Object.assign(metrics, run.metrics);
+  }
   if (packaging) tests.unshift(packaging);
   if (cold) {
     tests.unshift(cold.test);

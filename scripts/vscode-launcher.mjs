@@ -123,11 +123,14 @@ async function main() {
     await page.exposeFunction('codeAutomationExit', (code) => settle({ code: Number(code) || 0 }));
     await page.exposeFunction('codeAutomationLog', (type, args) => {
       const text = Array.isArray(args) ? format(...args) : String(args);
-      // A test asks for a picture of the workbench: `[flux-azure-screenshot] <path.png>` (written via a temp file).
+      // A test asks for a picture of the workbench: `[flux-azure-screenshot] <path.png>` (written via a temp file),
+      // with the text the workbench shows beside it in `<path>.txt` (written first), for the test to read.
       const shot = /\[flux-azure-screenshot\] (\S+\.png)/.exec(text)?.[1];
       if (shot) {
         void page
-          .screenshot()
+          .evaluate(() => globalThis.document.body.innerText)
+          .then((shown) => writeFileSync(shot.replace(/\.png$/, '.txt'), shown))
+          .then(() => page.screenshot())
           .then((png) => {
             writeFileSync(`${shot}.tmp`, png);
             renameSync(`${shot}.tmp`, shot);

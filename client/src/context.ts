@@ -1,12 +1,18 @@
 import * as vscode from 'vscode';
 import { Commands } from '../../shared/src/protocol';
+import { ExampleFleet } from './exampleFleet';
 import { createLanguageClient } from './languageClient';
 import { LanguageStatus } from './languageStatus';
 import { patchCommandTable } from './patchCommands';
 import { RenderedObjectView } from './renderedObject';
 import { shutDown } from './shutDown';
 import { AzureController } from './views/azureViews';
-import type { LanguageClient } from 'vscode-languageclient/node';
+import {
+  DidChangeConfigurationNotification,
+  DidChangeWatchedFilesNotification,
+  FileChangeType,
+  type LanguageClient,
+} from 'vscode-languageclient/node';
 
 /**
  * Owns the lifetimes of the extension: the output channel, the language client and the registered commands.
@@ -23,6 +29,8 @@ export class FluxAzureContext {
   readonly rendered: RenderedObjectView;
   /** The language status item of YAML files. */
   readonly status: LanguageStatus;
+  /** The walkthrough's example fleet. */
+  readonly exampleFleet: ExampleFleet;
   private readonly disposables: vscode.Disposable[] = [];
   private clientStarted!: (client: LanguageClient) => void;
   private readonly clientReady = new Promise<LanguageClient>((resolve) => (this.clientStarted = resolve));
@@ -36,6 +44,11 @@ export class FluxAzureContext {
     this.disposables.push(this.rendered);
     this.status = new LanguageStatus(() => this.client);
     this.disposables.push(this.status);
+    this.exampleFleet = new ExampleFleet(extension, async (files) => {
+      await this.client?.sendNotification(DidChangeWatchedFilesNotification.type, {
+        changes: files.map((uri) => ({ uri: uri.toString(), type: FileChangeType.Created })),
+      });
+    });
   }
 
   async start(): Promise<void> {
@@ -45,7 +58,15 @@ export class FluxAzureContext {
       this.client = createLanguageClient(this.extension, this.output);
       await this.client.start();
       this.clientStarted(this.client);
+      // Red Hat's YAML extension installed or removed: `fluxAzure.yamlSchemaServer: auto` means something else now.
+      const client = this.client;
+      this.disposables.push(
+        vscode.extensions.onDidChange(
+          () => void client.sendNotification(DidChangeConfigurationNotification.type, { settings: null }),
+        ),
+      );
       void this.status.refresh();
+      void this.exampleFleet.resume();
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       void vscode.window.showErrorMessage(`Flux for Azure: the language server failed to start: ${message}`);
@@ -62,6 +83,7 @@ export class FluxAzureContext {
       ...patchCommandTable(() => this.client),
       ...this.azure.commandTable(),
       ...this.rendered.commandTable(),
+      ...this.exampleFleet.commandTable(),
     };
     for (const [id, run] of Object.entries(table)) {
       this.disposables.push(vscode.commands.registerCommand(id, run));

@@ -39,11 +39,35 @@ export function createLanguageClient(context: vscode.ExtensionContext, output: v
     // No `fileEvents` here: the server registers its own watcher for YAML files (dynamic registration of
     // workspace/didChangeWatchedFiles, server/src/session.ts); a second one on this side sent every change twice.
     synchronize: { configurationSection: SETTINGS_SECTION },
+    middleware: {
+      workspace: {
+        // `yamlSchemaServer: auto` is decided here, where the installed extensions are known.
+        configuration: async (params, token, next) => {
+          const values = await next(params, token);
+          if (!Array.isArray(values)) return values;
+          return values.map((value, i) =>
+            params.items[i]?.section === SETTINGS_SECTION ? resolveSettings(value as Record<string, unknown>) : value,
+          );
+        },
+      },
+    },
     outputChannel: output,
     traceOutputChannel: redactingChannel(output),
     diagnosticCollectionName: EXTENSION_SOURCE,
   };
   return new LanguageClient('fluxAzure', 'Flux for Azure', serverOptions, clientOptions);
+}
+
+/** Red Hat's YAML extension, whose server describes the Flux fields from their schemas. */
+const RED_HAT_YAML = 'redhat.vscode-yaml';
+
+/** The `fluxAzure` settings as the server reads them: `yamlSchemaServer: auto` resolved to on or off. */
+function resolveSettings(
+  value: Record<string, unknown> | null,
+  installed = (id: string) => !!vscode.extensions.getExtension(id),
+): Record<string, unknown> | null {
+  if (!value || value.yamlSchemaServer !== 'auto') return value;
+  return { ...value, yamlSchemaServer: installed(RED_HAT_YAML) ? 'on' : 'off' };
 }
 
 /**

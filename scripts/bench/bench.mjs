@@ -88,6 +88,7 @@ const log = (message) => process.stderr.write(`[bench] ${message}\n`);
 // ---- servers ---------------------------------------------------------------------------------------------------
 const YLS = join(ROOT, 'node_modules', 'yaml-language-server', 'bin', 'yaml-language-server');
 const SCHEMA = pathToFileURL(join(ROOT, 'scripts', 'bench', 'schemas', 'all-ifthen.schema.json')).href;
+const YLS_SETTINGS = JSON.parse(readFileSync(join(ROOT, 'scripts', 'bench', 'yls-settings.json'), 'utf8'));
 /** Node options the extension starts our server with (package.json `fluxAzure.serverNodeOptions`). */
 const SERVER_NODE_OPTIONS =
   JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).fluxAzure?.serverNodeOptions ?? [];
@@ -107,20 +108,10 @@ const SERVERS = {
   yls: {
     label: 'yaml-language-server 1.25.0 (B)',
     command: [process.execPath, YLS, '--stdio'],
+    // yls-settings.json: also the settings of the real-VS-Code coexistence test (test/e2e/yamlServer.ts).
     settings: {
-      yaml: {
-        validate: true,
-        hover: true,
-        completion: true,
-        format: { enable: false },
-        schemaStore: { enable: false },
-        kubernetesCRDStore: { enable: false },
-        schemas: { [SCHEMA]: ['*.yaml', '*.yml'] },
-        maxItemsComputed: 5000,
-      },
-      http: { proxy: '', proxyStrictSSL: false },
-      '[yaml]': {},
-      editor: { tabSize: 2, detectIndentation: true },
+      ...YLS_SETTINGS,
+      yaml: { ...YLS_SETTINGS.yaml, schemas: { [SCHEMA]: ['*.yaml', '*.yml'] } },
     },
   },
 };

@@ -24,13 +24,21 @@ export interface ServerSettings {
      */
     scope: DiagnosticsScope;
   };
+  /**
+   * `on`: another YAML language server with Kubernetes / Flux schemas (Red Hat's YAML) answers on the same files, so
+   * hovers answer only where they add Azure meaning and completions leave the schema's keys and values to it.
+   * The client resolves `auto` (on when Red Hat's YAML extension is installed); the server reads `auto` as off.
+   */
+  yamlSchemaServer: YamlSchemaServer;
 }
 
 export type DiagnosticsScope = 'workspace' | 'openFiles';
+export type YamlSchemaServer = 'auto' | 'on' | 'off';
 
 export const DEFAULT_SETTINGS: ServerSettings = {
   fluxVersion: '',
   diagnostics: { enable: true, scope: 'workspace' },
+  yamlSchemaServer: 'auto',
 };
 
 /** Client commands (contributed in package.json). */
@@ -52,6 +60,8 @@ export const Commands = {
   azureCopyValue: 'fluxAzure.azure.copyValue',
   azureOpenManifest: 'fluxAzure.azure.openManifest',
   showRenderedObject: 'fluxAzure.showRenderedObject',
+  /** Copies the example fleet the walkthrough uses into a folder and opens it (client/src/exampleFleet.ts). */
+  openExampleFleet: 'fluxAzure.openExampleFleet',
 } as const;
 
 // ---- Azure permissions view ------------------------------------------------------------------------------------

@@ -17,6 +17,8 @@ import { clusterMappings } from '../../azure/src/findings';
 export class TestController {
   /** Lines the real controller writes to the output channel (`[azure] ...`), unredacted here. */
   readonly lines: string[] = [];
+  /** The welcome state each view last asked for (the real controller sets the `<view>.welcome` context key). */
+  readonly welcome = new Map<string, string | undefined>();
   catalog: IntegrationsResult | undefined;
   readonly access: AccessTreeProvider;
   readonly readiness: ReadinessTreeProvider;
@@ -54,6 +56,10 @@ export class TestController {
     return describeError(err);
   }
 
+  setWelcome(viewId: string, state: string | undefined): void {
+    this.welcome.set(viewId, state);
+  }
+
   log(message: string): void {
     this.lines.push(`[azure] ${message}`);
   }
@@ -85,6 +91,10 @@ export interface Row {
   shown: string;
   command?: string;
   contextValue?: string;
+  /** The item's accessible label (what a screen reader says). */
+  spoken?: string;
+  /** The tooltip's text (markdown source). */
+  tooltip: string;
 }
 
 type Provider = AccessTreeProvider | ReadinessTreeProvider;
@@ -96,6 +106,7 @@ export function rowOf(provider: Provider, node: AzureNode, depth: number): Row {
     tooltip?: string | { value: string };
     command?: { command: string };
     contextValue?: string;
+    accessibilityInformation?: { label: string };
   };
   const tooltip = typeof item.tooltip === 'string' ? item.tooltip : (item.tooltip?.value ?? '');
   return {
@@ -105,6 +116,8 @@ export function rowOf(provider: Provider, node: AzureNode, depth: number): Row {
     shown: [item.label, item.description ?? '', tooltip].join('\n'),
     ...(item.command ? { command: item.command.command } : {}),
     ...(item.contextValue ? { contextValue: item.contextValue } : {}),
+    ...(item.accessibilityInformation ? { spoken: item.accessibilityInformation.label } : {}),
+    tooltip,
   };
 }
 

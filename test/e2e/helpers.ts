@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
-import { join } from 'node:path';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { stringify } from 'yaml';
 import type { FluxAzureContext } from '../../client/src/context';
 
@@ -130,4 +131,29 @@ export async function problems(document: vscode.TextDocument): Promise<string[]>
 export async function closeAll(): Promise<void> {
   for (let i = 0; i < 20 && vscode.window.visibleTextEditors.length > 0; i++)
     await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+}
+
+/** test-results/ (beside the results file the launcher reads). */
+export function resultsDir(): string {
+  return process.env.FLUX_AZURE_TEST_RESULTS
+    ? dirname(process.env.FLUX_AZURE_TEST_RESULTS)
+    : join(extension().extensionPath, 'test-results');
+}
+
+/**
+ * Asks the launcher (which drives the browser) for a screenshot `test-results/<name>` and waits until it is
+ * written; answers the text the workbench showed then, or undefined from a launcher without screenshots.
+ */
+export async function screenshot(name: string): Promise<string | undefined> {
+  const path = join(resultsDir(), name);
+  const shown = path.replace(/\.png$/, '.txt');
+  rmSync(path, { force: true });
+  rmSync(shown, { force: true });
+  console.log(`[flux-azure-screenshot] ${path}`);
+  try {
+    await waitFor('the screenshot', async () => (existsSync(path) ? true : undefined), 15_000);
+    return existsSync(shown) ? readFileSync(shown, 'utf8') : '';
+  } catch {
+    return undefined;
+  }
 }

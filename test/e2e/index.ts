@@ -18,7 +18,8 @@ export function run(): Promise<void> {
   // `node scripts/e2e.mjs --grep <pattern>`: only the tests whose full title matches.
   const grep = process.env.FLUX_AZURE_E2E_GREP;
   if (grep) mocha.grep(grep);
-  const suiteDir = join(__dirname, 'suite');
+  // The suites of the window's workspace: suite/ with examples/ open, empty/ with an empty folder open.
+  const suiteDir = join(__dirname, process.env.FLUX_AZURE_E2E_SUITES ?? 'suite');
   for (const name of readdirSync(suiteDir).sort()) {
     if (name.endsWith('.test.js')) mocha.addFile(join(suiteDir, name));
   }

@@ -4,9 +4,9 @@
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parse } from 'yaml';
 
@@ -36,9 +36,16 @@ before(async () => {
   npm = npmCommand(ensureToolchain());
 });
 
-test('npx runs the packed CLI package offline from a temporary folder, with the findings of the CLI', async () => {
+/** `npm run pack:cli`'s tarball of this build (packed once). */
+let packed: string | undefined;
+async function cliTarball(): Promise<string> {
   const { packCli } = await load<{ packCli(o: { outDir: string; build: boolean }): string }>('scripts', 'pack-cli.mjs');
-  const tarball = packCli({ outDir: join(work, 'pkg'), build: false });
+  packed ??= packCli({ outDir: join(work, 'pkg'), build: false });
+  return packed;
+}
+
+test('npx runs the packed CLI package offline from a temporary folder, with the findings of the CLI', async () => {
+  const tarball = await cliTarball();
   const tar = spawnSync('tar', ['-xzOf', tarball, 'package/package.json'], { encoding: 'utf8' });
   const manifest = JSON.parse(tar.stdout) as Record<string, unknown>;
   assert.deepEqual(manifest.bin, { 'flux-azure-check': 'cli.js' });
@@ -100,6 +107,46 @@ test("the pre-commit hook's entry on a commit's YAML files reports their finding
   );
   assert.equal(direct(...args, 'apps/staging/kustomization.yaml').status, 0, 'a clean file passes');
 });
+
+test(
+  "README's local pre-commit hook (the packed CLI in the fleet repository) refuses a commit with a finding",
+  { skip: spawnSync('pre-commit', ['--version']).status === 0 ? false : 'pre-commit is not installed' },
+  async () => {
+    const readme = readFileSync(join(REPO, 'README.md'), 'utf8');
+    const block = /```yaml\n((?:[ \t]*\n|[ \t]+.*\n)*?)\s*```/g;
+    const config = [...readme.matchAll(block)].map((m) => m[1]!).find((y) => /repo: local/.test(y));
+    assert.ok(config, 'README shows a `repo: local` pre-commit configuration');
+    const hook = (parse(config) as { repos: { hooks: { entry: string }[] }[] }).repos[0]!.hooks[0]!;
+    const tarballPath = /--package=(\S+)/.exec(hook.entry)?.[1];
+    assert.ok(tarballPath, 'the hook runs a packed CLI');
+    const repo = join(work, 'local-hook');
+    cpSync(fleet, repo, { recursive: true });
+    const { version } = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as { version: string };
+    assert.ok(tarballPath.endsWith(`-${version}.tgz`), "README's tarball is this version's");
+    mkdirSync(dirname(join(repo, tarballPath)), { recursive: true });
+    cpSync(await cliTarball(), join(repo, tarballPath));
+    writeFileSync(join(repo, '.pre-commit-config.yaml'), config);
+    const env = {
+      ...process.env,
+      HOME: join(work, 'home'),
+      PRE_COMMIT_HOME: join(work, 'pre-commit-home'),
+      npm_config_cache: join(work, 'hook-npm-cache'),
+      npm_config_offline: 'true',
+      npm_config_update_notifier: 'false',
+      PATH: `${dirname(npm[0])}:${process.env.PATH ?? ''}`,
+    };
+    const git = (...args: string[]) => spawnSync('git', args, { cwd: repo, encoding: 'utf8', env });
+    git('init', '-q');
+    git('add', '.pre-commit-config.yaml', 'tools', 'clusters', 'infrastructure/storage');
+    const r = spawnSync('pre-commit', ['run'], { cwd: repo, encoding: 'utf8', env });
+    assert.equal(r.status, 1, `${r.stdout}\n${r.stderr}`);
+    assert.match(
+      r.stdout,
+      /infrastructure\/storage\/staging\/fleet-config\.yaml:33:23 error flux-azure\/object-level-wi-unsupported-version/,
+    );
+    assert.doesNotMatch(r.stdout, /apps\//, 'only the staged files are reported');
+  },
+);
 
 test("the GitHub Action's step script writes the SARIF report and fails on the threshold", () => {
   const action = parse(readFileSync(join(REPO, 'action.yml'), 'utf8')) as {

@@ -52,6 +52,27 @@ test('usage errors exit 2 with a message; --help documents the exit codes', () =
   assert.match(help.out, /Exit codes:[\s\S]*0 [\s\S]*1 [\s\S]*2 [\s\S]*3 /);
 });
 
+test("--version and SARIF's tool version are package.json's version (put in at build time)", () => {
+  const { version } = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as { version: string };
+  const r = cli('--version');
+  assert.equal(r.code, 0);
+  assert.equal(r.out, `${version}\n`);
+  const sarif = JSON.parse(cli('examples', '--format', 'sarif').out) as {
+    runs: { tool: { driver: { version: string } } }[];
+  };
+  assert.equal(sarif.runs[0]!.tool.driver.version, version);
+});
+
+test("the walkthrough's example fleet has exactly its one deliberate mistake", () => {
+  const r = cli('walkthrough/fleet', '--format', 'json');
+  assert.equal(r.code, 1);
+  const findings = JSON.parse(r.out) as { file: string; line: number; code: string; fixes?: unknown[] }[];
+  assert.deepEqual(
+    findings.map((f) => `${f.file}:${f.line} ${f.code}`),
+    ['walkthrough/fleet/apps/podinfo.yaml:28 flux-azure/gate-missing'],
+  );
+});
+
 test('JSON output carries positions and related locations', () => {
   const r = JSON.parse(cli('examples', '--format', 'json').out) as {
     file: string;

@@ -504,3 +504,19 @@ test('a list item value with colons is replaced whole when completed mid-word', 
   const item = find(complete(ws, 'x.yaml', text), 'api://AzureADTokenExchange');
   assert.match(accept(text, item), /\n {4}- api:\/\/AzureADTokenExchange\n$/);
 });
+
+test('beside a YAML schema server (yamlSchemaServer: on): no Flux keys or enum values, still the workspace names', async () => {
+  const ws = await workspace({
+    'sa.yaml':
+      'apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: pull\n  namespace: podinfo\n  annotations:\n    azure.workload.identity/client-id: 11111111-2222-3333-4444-555555555555\n',
+  });
+  const values = `${OCI_HEAD}\n  url: oci://contosofleet.azurecr.io/app\n  provider: §\n`;
+  const keys = `${OCI_HEAD}\n  url: oci://contosofleet.azurecr.io/app\n  §\n`;
+  const names = `${OCI_HEAD}\n  url: oci://contosofleet.azurecr.io/app\n  serviceAccountName: §\n`;
+  assert.ok(labels(complete(ws, 'x.yaml', values)).includes('azure'), 'alone: the enum values');
+  assert.ok(labels(complete(ws, 'x.yaml', keys)).includes('provider'), 'alone: the Azure keys');
+  ws.service.configure({ yamlSchemaServer: 'on' });
+  assert.deepEqual(labels(complete(ws, 'x.yaml', values)), [], 'the schema offers the values');
+  assert.deepEqual(labels(complete(ws, 'x.yaml', keys)), [], 'the schema offers the keys');
+  assert.deepEqual(labels(complete(ws, 'x.yaml', names)), ['pull'], 'the ServiceAccounts of the workspace are ours');
+});

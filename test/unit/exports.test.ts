@@ -47,7 +47,6 @@ const TEMPORARILY_ALLOWED = new Set<string>([
   'azure/src/arm.ts:MAX_RETRY_AFTER_MS',
   'client/src/languageClient.ts:serverEnvironment',
   'client/src/patchCommands.ts:runPatchCommand',
-  'client/src/views/azureNodes.ts:STATE_MARK',
   'client/src/views/azureViews.ts:ACCESS_VIEW',
   'client/src/views/azureViews.ts:READINESS_VIEW',
   'server/src/cli/cli.ts:HELP',

@@ -1,8 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { hoverAt, hoverText, indexFolder, workspace, type Workspace } from './editor';
+import { pathToUri } from '../../server/src/workspace/files';
 
 const EXAMPLES = join(__dirname, '..', '..', '..', 'examples');
 let examples: Promise<Workspace> | undefined;
@@ -117,7 +118,10 @@ test('ASO: role of wellKnownName, scope level of owner.armId, ServiceAccount of 
     hoverText(hoverAt(ws, 'aso.yaml', aso, 'system:serviceaccount', 3)),
     /4ce084e3-b74e-430f-b5c9-2f8728de55b2/,
   );
-  assert.match(hoverText(hoverAt(ws, 'aso.yaml', aso, 'api://', 3)), /✓ `api:\/\/AzureADTokenExchange`/);
+  assert.match(
+    hoverText(hoverAt(ws, 'aso.yaml', aso, 'api://', 3)),
+    /✓ The audience Entra exchanges tokens for: `api:\/\/AzureADTokenExchange`/,
+  );
   assert.match(hoverText(hoverAt(ws, 'aso.yaml', aso, 'owner', 2)), /The owner \*\*is\*\*|Scope of the grant/);
 });
 
@@ -145,7 +149,10 @@ test('inside `patch: |`: env var name, authority host cloud, token file matching
 test('inside `patch: |`: the gate argument, a lockdown flag, a JSON6902 path, the audience', async () => {
   assert.match(await exampleHover(STAGING, '--feature-gates', 3), /\*\*`ObjectLevelWorkloadIdentity`\*\* feature gate/);
   assert.match(await exampleHover(STAGING, 'path: /spec/template/spec/volumes/-', 12), /Appends a pod volume/);
-  assert.match(await exampleHover(STAGING, 'api://AzureADTokenExchange', 3), /✓ `api:\/\/AzureADTokenExchange`/);
+  assert.match(
+    await exampleHover(STAGING, 'api://AzureADTokenExchange', 3),
+    /✓ The audience Entra exchanges tokens for: `api:\/\/AzureADTokenExchange`/,
+  );
   const lockdown = read(STAGING).replace(
     'value: --feature-gates=ObjectLevelWorkloadIdentity=true',
     'value: --default-service-account=tenant',
@@ -284,4 +291,79 @@ test('HelmRelease: only the kubeConfig branch is about AKS', async () => {
   ].join('\n');
   assert.doesNotMatch(hoverText(hoverAt(ws, 'hr.yaml', hr, 'chartRef', 3)), /Azure Kubernetes Service/);
   assert.match(hoverText(hoverAt(ws, 'hr.yaml', hr, 'configMapRef', 3)), /Azure Kubernetes Service Cluster User Role/);
+});
+
+// ---------------------------------------------------------------------------------------------- accessibility
+
+test('no hover over examples/ says something only with a mark: every ✓ / ✗ / ⚠ line also says it in words', async () => {
+  const ws = await ex();
+  const files = (readdirSync(EXAMPLES, { recursive: true }) as string[]).filter((f) => /\.ya?ml$/.test(f));
+  let marked = 0;
+  for (const rel of files) {
+    const text = read(rel);
+    const uri = pathToUri(join(EXAMPLES, rel));
+    ws.service.open(uri, 'yaml', 1, text);
+    try {
+      text.split('\n').forEach((line, n) => {
+        // Every word of the line: keys, values, list items.
+        for (const m of line.matchAll(/[^\s:\-"'|>#]+/g)) {
+          const hover = ws.service.hover(uri, { line: n, character: m.index + 1 });
+          for (const shown of hoverText(hover).split('\n')) {
+            if (!/[✓✗⚠]/.test(shown)) continue;
+            marked++;
+            const words = shown
+              .replace(/`[^`]*`/g, '')
+              .replace(/[*_[\]()]/g, ' ')
+              .match(/\p{L}{2,}/gu);
+            assert.ok((words?.length ?? 0) >= 2, `${rel}:${n + 1}: "${shown}" says it only with a mark`);
+          }
+        }
+      });
+    } finally {
+      ws.service.close(uri);
+    }
+  }
+  assert.ok(marked > 5, `hovers with marks were seen (${marked})`);
+});
+
+test('beside a YAML schema server (yamlSchemaServer: on): hovers only where Azure adds meaning', async () => {
+  const ws = await workspace({});
+  const oci = [
+    'apiVersion: source.toolkit.fluxcd.io/v1',
+    'kind: OCIRepository',
+    'metadata:',
+    '  name: app',
+    'spec:',
+    '  interval: 5m',
+    '  url: oci://contosofleet.azurecr.io/app',
+    '  provider: azure',
+    '',
+  ].join('\n');
+  assert.match(hoverText(hoverAt(ws, 'x.yaml', oci, 'interval', 2)), /spec\.interval/, 'alone: every field');
+  ws.service.configure({ yamlSchemaServer: 'on' });
+  assert.equal(hoverText(hoverAt(ws, 'x.yaml', oci, 'interval', 2)), '', 'the schema describes interval');
+  assert.match(hoverText(hoverAt(ws, 'x.yaml', oci, 'provider', 2)), /AcrPull/, 'provider: the Azure role');
+});
+
+test('target.name of a patch of another kind (an app overlay patching its HelmRelease): no controller hover', async () => {
+  const text = read('apps/production/kustomization.yaml');
+  assert.equal(await exampleHover('apps/production/kustomization.yaml', 'name: podinfo', 7, text), '');
+  const ws = await workspace({});
+  const controllerPatch = [
+    'apiVersion: kustomize.config.k8s.io/v1beta1',
+    'kind: Kustomization',
+    'patches:',
+    '  - target:',
+    '      kind: Deployment',
+    '      name: podinfo',
+    '    patch: |',
+    '      - op: add',
+    '        path: /spec/template/spec/containers/0/args/-',
+    '        value: --feature-gates=ObjectLevelWorkloadIdentity=true',
+    '',
+  ].join('\n');
+  assert.match(
+    hoverText(hoverAt(ws, 'kustomization.yaml', controllerPatch, 'name: podinfo', 7)),
+    /Selects no Flux controller/,
+  );
 });

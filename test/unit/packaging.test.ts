@@ -33,6 +33,19 @@ const ALLOWED = [
   'extension/server/out/shell.js',
   'extension/snippets/flux-azure.code-snippets',
   'extension/syntaxes/flux-azure.injection.tmLanguage.json',
+  // The walkthrough's steps and the example fleet "Open Example Fleet…" copies.
+  'extension/walkthrough/fleet/README.md',
+  'extension/walkthrough/fleet/apps/kustomization.yaml',
+  'extension/walkthrough/fleet/apps/podinfo.yaml',
+  'extension/walkthrough/fleet/clusters/production/apps.yaml',
+  'extension/walkthrough/fleet/clusters/production/flux-system/gotk-components.yaml',
+  'extension/walkthrough/fleet/clusters/production/flux-system/gotk-sync.yaml',
+  'extension/walkthrough/fleet/clusters/production/flux-system/kustomization.yaml',
+  'extension/walkthrough/steps/ci.md',
+  'extension/walkthrough/steps/controller-patch.md',
+  'extension/walkthrough/steps/open-fleet.md',
+  'extension/walkthrough/steps/quick-fix.md',
+  'extension/walkthrough/steps/readiness.md',
 ];
 
 interface ZipEntry {
@@ -103,4 +116,15 @@ test('the Marketplace README is the page, and every image it shows is inside the
     assert.ok(entries.has(`extension/${src}`), `${src} is in the .vsix`);
   }
   assert.match(text(entries, 'extension/changelog.md'), /^## \[Unreleased\]/m, 'Keep a Changelog sections');
+});
+
+test("the walkthrough's step pages and the example fleet's files ship in the .vsix", async () => {
+  const entries = await vsix();
+  const manifest = JSON.parse(text(entries, 'extension/package.json')) as {
+    contributes: { walkthroughs: { steps: { media: { markdown?: string; image?: string } }[] }[] };
+  };
+  const media = manifest.contributes.walkthroughs.flatMap((w) => w.steps.map((s) => s.media.markdown ?? s.media.image));
+  assert.ok(media.length >= 5, 'a step per part of the walkthrough');
+  for (const path of media) assert.ok(entries.has(`extension/${path}`), `${path} is in the .vsix`);
+  assert.ok(entries.has('extension/walkthrough/fleet/apps/podinfo.yaml'), 'the file of the deliberate mistake');
 });

@@ -82,7 +82,25 @@ const STATE_ICON: Record<string, [string, string]> = {
   unknown: ['question', 'list.warningForeground'],
 };
 
-export const STATE_MARK: Record<string, string> = { ok: '✓', missing: '✗', unknown: '?' };
+const STATE_MARK: Record<string, string> = { ok: '✓', missing: '✗', unknown: '?' };
+/** What the marks mean, in words: for screen readers and beside the mark in tooltips. */
+const STATE_WORD: Record<string, string> = { ok: 'in place', missing: 'missing', unknown: 'unknown' };
+
+/** A state as the tooltips show it: the mark and its word (the mark alone would carry the meaning by shape only). */
+function stateText(state: string): string {
+  const word = STATE_WORD[state]!;
+  return `${STATE_MARK[state]} ${word[0]!.toUpperCase()}${word.slice(1)}`;
+}
+
+/** A line as a screen reader should say it: the symbols the descriptions use, in words. */
+function spoken(text: string): string {
+  return text
+    .replace(/\s*≠\s*/g, ' differs from ')
+    .replace(/\s*→\s*/g, ' to ')
+    .replace(/\s+·\s+/g, ', ')
+    .replace(/\s+—\s+/g, ': ')
+    .replace(/…/g, '');
+}
 
 function icon(id: string, color?: string): vscode.ThemeIcon {
   return new vscode.ThemeIcon(id, color ? new vscode.ThemeColor(color) : undefined);
@@ -104,6 +122,8 @@ interface ItemLook {
   icon?: vscode.ThemeIcon;
   command?: vscode.Command;
   contextValue?: string;
+  /** What a screen reader says (default: the label and the description). */
+  spoken?: string;
 }
 
 type NodeOf<T extends AzureNode['type']> = Extract<AzureNode, { type: T }>;
@@ -121,6 +141,9 @@ function treeItem(look: ItemLook): vscode.TreeItem {
   item.iconPath = look.icon;
   item.command = look.command;
   item.contextValue = look.contextValue;
+  item.accessibilityInformation = {
+    label: spoken(look.spoken ?? [look.label, look.description].filter(Boolean).join(', ')),
+  };
   return item;
 }
 
@@ -132,6 +155,10 @@ function lookOf(node: AzureNode, collapsible: vscode.TreeItemCollapsibleState): 
         icon: node.icon ? icon(node.icon, node.kind === 'error' ? 'errorForeground' : undefined) : undefined,
         command: node.command,
         contextValue: `message.${node.kind ?? 'info'}`,
+        // The icon's colour says "error"; the words must too.
+        ...(node.kind === 'error'
+          ? { spoken: `Error: ${[node.label, node.description].filter(Boolean).join(', ')}` }
+          : {}),
       };
     case 'detail':
       return {
@@ -198,6 +225,7 @@ function subscriptionLook(s: SubscriptionAccess, collapsible: vscode.TreeItemCol
     ),
     icon: s.error ? icon('warning', 'list.warningForeground') : icon('key'),
     contextValue: 'azureScope',
+    ...(s.error ? { spoken: `${s.displayName}, could not be read: ${s.error.message}` } : {}),
   };
 }
 
@@ -247,6 +275,7 @@ function clusterLook(node: NodeOf<'cluster'>): ItemLook {
     state: Expanded,
     id: `cluster:${node.label}`,
     description: `${count('ok')} ✓  ${count('missing')} ✗  ${count('unknown')} ?`,
+    spoken: `${node.label}: ${(['ok', 'missing', 'unknown'] as const).map((s) => `${count(s)} ${STATE_WORD[s]}`).join(', ')}`,
     icon: icon('server-environment'),
   };
 }
@@ -261,8 +290,9 @@ function integrationLook(node: NodeOf<'integration'>, collapsible: vscode.TreeIt
     state: collapsible,
     id: `integration:${node.cluster}:${i.key}`,
     description: `${STATE_MARK[state]} ${i.service.abbreviation} ${integrationTarget(i)} — ${result?.summary ?? 'not checked'}`,
+    spoken: `${label}, ${STATE_WORD[state]}: ${i.service.abbreviation} ${integrationTarget(i)}, ${result?.summary ?? 'not checked'}`,
     tooltip: new vscode.MarkdownString(
-      `**${label}** → ${i.service.name}\n\n${STATE_MARK[state]} ${result?.summary ?? 'Not checked yet.'}` +
+      `**${label}** → ${i.service.name}\n\n${stateText(state)}: ${result?.summary ?? 'Not checked yet.'}` +
         identityLine(i) +
         needLine(i),
     ),
@@ -389,7 +419,7 @@ function federationLook(f: FederationView, collapsible: vscode.TreeItemCollapsib
   const [iconId, color] = STATE_ICON[f.state]!;
   const label = `Federated credential for ${f.identityLabel}`;
   const tooltip = new vscode.MarkdownString(
-    `**${label}**\n\n${STATE_MARK[f.state]} ${f.summary}\n\nIdentity: ${f.identityName ?? '?'} (client id \`${f.clientId}\`)` +
+    `**${label}**\n\n${stateText(f.state)}: ${f.summary}\n\nIdentity: ${f.identityName ?? '(not found)'} (client id \`${f.clientId}\`)` +
       `\n\nSubject: \`${f.subject}\`${f.issuer ? `\n\nIssuer: \`${f.issuer}\`` : ''}` +
       (f.clusterFrom ? `\n\nAKS cluster ${f.aksClusterId ?? ''} (${f.clusterFrom})` : ''),
   );
@@ -398,6 +428,7 @@ function federationLook(f: FederationView, collapsible: vscode.TreeItemCollapsib
     state: collapsible,
     id: `federation:${f.key}`,
     description: `${STATE_MARK[f.state]} ${f.identityName ?? f.clientId} — ${f.summary}`,
+    spoken: `${label}, ${STATE_WORD[f.state]}: ${f.identityName ?? f.clientId}, ${f.summary}`,
     tooltip,
     icon: icon(iconId, color),
     contextValue: `federation.${f.state}${f.fix ? '.fix' : ''}`,

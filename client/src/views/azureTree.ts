@@ -16,7 +16,12 @@ import {
   toTreeItem,
 } from './azureNodes';
 import { scopeNodes } from './scopeGroups';
-import type { AzureTreeHost } from './treeHost';
+import type { AzureTreeHost, WelcomeState } from './treeHost';
+
+/** Not signed in, and not because Azure refused a credential (that is an error worth its reason in the tree). */
+function isSignedOut(error: LoadError): boolean {
+  return error.kind === 'signedOut' && !error.retryable;
+}
 
 abstract class AzureTreeProvider implements vscode.TreeDataProvider<AzureNode> {
   private readonly changed = new vscode.EventEmitter<AzureNode | undefined>();
@@ -36,6 +41,8 @@ abstract class AzureTreeProvider implements vscode.TreeDataProvider<AzureNode> {
   }
 
   abstract hasChildren(node: AzureNode): boolean;
+  /** The welcome content of the view when its roots are empty. */
+  protected abstract emptyState(): WelcomeState | undefined;
   protected abstract roots(): Promise<AzureNode[]>;
   protected abstract childrenOf(node: AzureNode): AzureNode[];
 
@@ -48,8 +55,16 @@ abstract class AzureTreeProvider implements vscode.TreeDataProvider<AzureNode> {
         ? this.childrenOf(node)
         : await vscode.window.withProgress({ location: { viewId: this.viewId } }, () => this.roots());
     } catch (err) {
-      children = errorNodes(this.controller.describe(err));
+      const error = this.controller.describe(err);
+      // Plainly signed out (no account, nothing refused): no items, so that the welcome content's Sign in shows.
+      if (!node && isSignedOut(error)) {
+        this.controller.log(`${this.viewId}: signed out (${error.message})`);
+        this.controller.setWelcome?.(this.viewId, 'signedOut');
+        return [];
+      }
+      children = errorNodes(error);
     }
+    if (!node) this.controller.setWelcome?.(this.viewId, children.length ? undefined : this.emptyState());
     if (node) for (const child of children) this.parents.set(child, node);
     return children;
   }
@@ -67,6 +82,10 @@ abstract class AzureTreeProvider implements vscode.TreeDataProvider<AzureNode> {
 export class AccessTreeProvider extends AzureTreeProvider {
   /** The last model shown (tests and commands read it). */
   model: AccessModel | undefined;
+
+  protected emptyState(): WelcomeState | undefined {
+    return undefined;
+  }
 
   hasChildren(node: AzureNode): boolean {
     return (
@@ -128,6 +147,10 @@ export class ReadinessTreeProvider extends AzureTreeProvider {
     return node.type === 'cluster' || node.type === 'integration' || node.type === 'federation';
   }
 
+  protected emptyState(): WelcomeState | undefined {
+    return this.integrations?.length === 0 ? 'noFluxObjects' : undefined;
+  }
+
   /** Forgets the server's integration list too (manifests may have changed). */
   override refresh(): void {
     this.integrations = undefined;
@@ -140,13 +163,8 @@ export class ReadinessTreeProvider extends AzureTreeProvider {
     const catalog = await this.controller.loadCatalog();
     this.integrations ??= catalog.integrations;
     const integrations = this.integrations;
-    if (integrations.length === 0)
-      return [
-        messageNode('No Azure integrations in the workspace manifests', 'info', {
-          tooltip:
-            'Flux objects with provider azure, SOPS files with Key Vault keys, Event Hubs and Azure DevOps providers appear here.',
-        }),
-      ];
+    // None: the view's welcome content says what would appear here and offers the example fleet.
+    if (integrations.length === 0) return [];
     let model: ReadinessModel | undefined;
     let failure: LoadError | undefined;
     try {

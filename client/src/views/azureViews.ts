@@ -27,7 +27,7 @@ import type { AzureNode } from './azureNodes';
 import type { ReadinessRow } from '../../../azure/src/findings';
 import { LIVE_SOURCE, liveFindings, type LiveFinding } from './liveFindings';
 import { AccessTreeProvider, ReadinessTreeProvider } from './azureTree';
-import type { AzureTreeHost } from './treeHost';
+import type { AzureTreeHost, WelcomeState } from './treeHost';
 
 /** How long the readiness view waits for the language server's list of integrations. */
 const CATALOG_TIMEOUT_MS = 60_000;
@@ -49,6 +49,11 @@ export class AzureController implements AzureTreeHost, vscode.Disposable {
   private readonly live = vscode.languages.createDiagnosticCollection('fluxAzureLive');
   /** The findings behind the live diagnostics (tests and code actions read them). */
   findings: LiveFinding[] = [];
+  /**
+   * The row last selected in either view: the item commands run from the command palette (no argument) act on it,
+   * so a keyboard user can select a row, then run the command by name.
+   */
+  selected: AzureNode | undefined;
 
   constructor(
     private readonly client: () => Promise<LanguageClient>,
@@ -73,6 +78,8 @@ export class AzureController implements AzureTreeHost, vscode.Disposable {
       ),
       this.accessView,
       this.readinessView,
+      this.accessView.onDidChangeSelection((e) => (this.selected = e.selection[0] ?? this.selected)),
+      this.readinessView.onDidChangeSelection((e) => (this.selected = e.selection[0] ?? this.selected)),
       this.access,
       this.readiness,
       vscode.workspace.onDidChangeConfiguration((e) => {
@@ -87,6 +94,15 @@ export class AzureController implements AzureTreeHost, vscode.Disposable {
           this.refresh();
       }),
     );
+  }
+
+  /** The welcome state of each view (tests read it); package.json's `viewsWelcome` reads `<view id>.welcome`. */
+  readonly welcome = new Map<string, WelcomeState | undefined>();
+
+  setWelcome(viewId: string, state: WelcomeState | undefined): void {
+    if (this.welcome.has(viewId) && this.welcome.get(viewId) === state) return;
+    this.welcome.set(viewId, state);
+    void vscode.commands.executeCommand('setContext', `${viewId}.welcome`, state ?? '');
   }
 
   /** Publishes the readiness results as live diagnostics; none when Azure was not asked (signed out, offline). */
@@ -272,7 +288,7 @@ export class AzureController implements AzureTreeHost, vscode.Disposable {
   private async grantText(node: AzureNode | undefined): Promise<GrantTextResult | undefined> {
     if (node?.type !== 'integration' || !node.row.result?.grant) {
       void vscode.window.showWarningMessage(
-        'Flux for Azure: select an integration marked ✗ to grant the missing role.',
+        'Flux for Azure: select an integration marked ✗ (missing) in Flux Readiness to grant the missing role.',
       );
       return undefined;
     }
@@ -290,7 +306,7 @@ export class AzureController implements AzureTreeHost, vscode.Disposable {
     const fix = node?.type === 'federation' ? node.view.fix : undefined;
     if (!fix) {
       void vscode.window.showWarningMessage(
-        'Flux for Azure: select a federated credential row marked ✗ whose cluster issuer is known.',
+        'Flux for Azure: select a federated credential row marked ✗ (missing) whose cluster issuer is known.',
       );
       return undefined;
     }
@@ -313,16 +329,20 @@ export class AzureController implements AzureTreeHost, vscode.Disposable {
     return text;
   }
 
-  /** Commands of the view; each returns what it copied or inserted (for tests and scripts). */
+  /**
+   * Commands of the view; each returns what it copied or inserted (for tests and scripts). Item commands take the
+   * row they were run on, else (from the command palette) the row last selected.
+   */
   commandTable(): Record<string, (...args: never[]) => unknown> {
+    const item = (run: (node: AzureNode | undefined) => unknown) => (node?: AzureNode) => run(node ?? this.selected);
     return {
       [Commands.azureRefresh]: () => this.refresh(),
       [Commands.azureSignIn]: (tenantId?: string) => this.signIn(tenantId),
       [Commands.azureSignOut]: () => this.signOut(),
-      [Commands.azureCopyScope]: (node?: AzureNode) => this.copy(scopeOf(node), 'scope'),
-      [Commands.azureCopyRoleId]: (node?: AzureNode) => this.copy(roleIdOf(node), 'role id'),
-      [Commands.azureCopyPrincipalId]: (node?: AzureNode) => this.copy(principalIdOf(node), 'principal id'),
-      [Commands.azureOpenInPortal]: async (node?: AzureNode) => {
+      [Commands.azureCopyScope]: item((node) => this.copy(scopeOf(node), 'scope')),
+      [Commands.azureCopyRoleId]: item((node) => this.copy(roleIdOf(node), 'role id')),
+      [Commands.azureCopyPrincipalId]: item((node) => this.copy(principalIdOf(node), 'principal id')),
+      [Commands.azureOpenInPortal]: item(async (node) => {
         const scope = scopeOf(node);
         const tenant = tenantOf(node);
         const portal = this.current?.session.options.cloud.portalUrl;
@@ -333,25 +353,32 @@ export class AzureController implements AzureTreeHost, vscode.Disposable {
         const url = `${portal.replace(/\/+$/, '')}/#${tenant ? `@${tenant}` : ''}/resource${scope}`;
         await vscode.env.openExternal(vscode.Uri.parse(url, true));
         return url;
-      },
-      [Commands.azureCopyGrantCommand]: async (node?: AzureNode) =>
+      }),
+      [Commands.azureCopyGrantCommand]: item(async (node) =>
         this.copy((await this.grantText(node))?.azCli, 'az command'),
-      [Commands.azureInsertRoleAssignment]: async (node?: AzureNode) => {
+      ),
+      [Commands.azureInsertRoleAssignment]: item(async (node) => {
         const text = (await this.grantText(node))?.aso;
         return text ? insertManifest(text) : undefined;
-      },
-      [Commands.azureCopyValue]: (node?: AzureNode) =>
+      }),
+      [Commands.azureCopyValue]: item((node) =>
         this.copy(
           node?.type === 'detail' ? node.copy : undefined,
           node?.type === 'detail' ? node.label.toLowerCase() : 'value',
         ),
-      [Commands.azureCopyFederatedCredentialCommand]: async (node?: AzureNode) =>
+      ),
+      [Commands.azureCopyFederatedCredentialCommand]: item(async (node) =>
         this.copy((await this.federationText(node))?.azCli, 'az command'),
-      [Commands.azureInsertFederatedCredential]: async (node?: AzureNode) => {
+      ),
+      [Commands.azureInsertFederatedCredential]: item(async (node) => {
         const text = (await this.federationText(node))?.aso;
         return text ? insertManifest(text) : undefined;
+      }),
+      [Commands.azureOpenManifest]: (location?: ManifestLocation) => {
+        const at = location ?? locationOf(this.selected);
+        if (!at) void vscode.window.showWarningMessage('Flux for Azure: select a row that names a manifest.');
+        return at ? openLocation(at) : undefined;
       },
-      [Commands.azureOpenManifest]: (location?: ManifestLocation) => (location ? openLocation(location) : undefined),
     };
   }
 
@@ -376,6 +403,13 @@ function scopeOf(node: AzureNode | undefined): string | undefined {
     default:
       return undefined;
   }
+}
+
+/** The manifest a row is about: an integration's object, a detail's place. */
+function locationOf(node: AzureNode | undefined): ManifestLocation | undefined {
+  if (node?.type === 'integration') return node.row.integration.object.location;
+  if (node?.type === 'detail') return node.location;
+  return undefined;
 }
 
 function tenantOf(node: AzureNode | undefined): string | undefined {

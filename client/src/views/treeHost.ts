@@ -21,4 +21,12 @@ export interface AzureTreeHost {
   /** After each readiness load: the rows and federation checks (`checked` false when Azure was not asked). */
   onReadiness?(rows: readonly ReadinessRow[], federation: readonly FederationView[], checked: boolean): void;
   clusterMappings?(catalog: IntegrationsResult): { label: string; aksClusterId?: string; from: string }[];
+  /**
+   * Which welcome content a view shows (`viewsWelcome` in package.json picks it by context key): the providers
+   * return no items in these states, so that VS Code shows it; undefined when the view has items.
+   */
+  setWelcome?(viewId: string, state: WelcomeState | undefined): void;
 }
+
+/** `signedOut`: not signed in to Azure (nothing refused, just no account); `noFluxObjects`: no Azure integrations. */
+export type WelcomeState = 'signedOut' | 'noFluxObjects';

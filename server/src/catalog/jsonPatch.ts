@@ -24,7 +24,7 @@ export const JSON6902_PATH_DOCS: Readonly<Record<Json6902PathId, string>> = {
   args: 'Appends a command-line argument to the `manager` container (container 0): the `ObjectLevelWorkloadIdentity` feature gate or a `--default-*-service-account` lockdown flag.',
   env: 'Appends an environment variable to the `manager` container: `AZURE_TENANT_ID`, `AZURE_CLIENT_ID`, `AZURE_AUTHORITY_HOST`, `AZURE_FEDERATED_TOKEN_FILE` (non-AKS workload identity) or the `AZURE_CLIENT_CERTIFICATE_*` variables (app certificate).',
   volumeMounts:
-    'Appends a volume mount to the `manager` container: the projected token (`/var/run/service-account`) or the app certificate (`/var/run/app-cert/cert-and-key`).',
+    'Appends a volume mount to the `manager` container: the projected Azure workload identity token (`/var/run/service-account`) or the app certificate (`/var/run/app-cert/cert-and-key`).',
   volumes:
     'Appends a pod volume: the projected ServiceAccount token with audience `api://AzureADTokenExchange`, or the certificate Secret.',
 };

@@ -4,7 +4,9 @@ import { AKS_CLUSTER_ID_REGEX, AZURE_CLOUDS, isRuleCode, parseFluxVersion, RULES
 import { checkAzure, CloudConfigError, formatAzureText, readCloudConfig, type AzureReport } from './azure';
 import { formatJson, formatSarif, formatText } from './format';
 
-const VERSION = '0.1.0';
+/** package.json's version, put in by the bundler (scripts/build.mjs `define`). */
+declare const __FLUX_AZURE_VERSION__: string;
+const VERSION = __FLUX_AZURE_VERSION__;
 
 export const HELP = `flux-azure-check — the Flux for Azure editor checks, for CI
 

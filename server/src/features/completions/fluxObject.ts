@@ -26,16 +26,18 @@ export function fluxObjectCompletions(c: CompletionCursor, ctx: FeatureContext):
   const def = c.subject.lookup.def;
   if (c.path[0] !== 'spec' || c.path.some((p) => typeof p === 'number')) return undefined;
   const path = c.path as readonly string[];
+  // Beside a YAML server with the Flux schemas, the fields and their enum values are its to offer.
+  const schemaOffers = ctx.settings.yamlSchemaServer === 'on';
   if (c.inValue && c.key) {
     const fieldPath = [...path, c.key];
     const field = fieldDef(def, fieldPath);
     if (!field) return undefined;
-    if (field.enum) return enumItems(c, def.kind, field);
+    if (field.enum) return schemaOffers ? [] : enumItems(c, def.kind, field);
     if (c.key === 'serviceAccountName') return serviceAccountItems(c, ctx, { azure: field.azure });
     if (c.key === 'name' && path[path.length - 1] === 'secretRef') return secretItems(c, ctx, def.kind, path);
     return undefined;
   }
-  return missingKeyItems(c, def.kind, def.fields, path);
+  return schemaOffers ? [] : missingKeyItems(c, def.kind, def.fields, path);
 }
 
 /** FluxInstance: the cluster settings that stand for the flux-system patches (gate, lockdown defaults). */

@@ -52,8 +52,13 @@ export function fluxObjectHover(site: HoverSite, ctx: FeatureContext): HoverAnsw
   const service = field.azure ? serviceFor(def, path, doc) : undefined;
   const serviceText = service ? serviceMarkdown(service, def.kind) : undefined;
   if (serviceText) lines.push('', serviceText);
-  if (path[path.length - 1] === 'serviceAccountName') lines.push(...serviceAccountLines(site, ctx, field, use));
-  if (path.length >= 2 && path[path.length - 2] === 'secretRef') lines.push(...secretLines(site, ctx, def, path));
+  const identity =
+    path[path.length - 1] === 'serviceAccountName' ? serviceAccountLines(site, ctx, field, use) : ([] as string[]);
+  const secret = path.length >= 2 && path[path.length - 2] === 'secretRef' ? secretLines(site, ctx, def, path) : [];
+  // Beside a YAML server with the Flux schemas (which describes every field): only where Azure adds meaning.
+  if (ctx.settings.yamlSchemaServer === 'on' && !field.azure && !serviceText && !identity.length && !secret.length)
+    return undefined;
+  lines.push(...identity, ...secret);
   lines.push('', kindFooter(def, service ? serviceById(service)?.docsUrl : undefined));
   return { markdown: lines.join('\n') };
 }

@@ -35,7 +35,12 @@ export function patchHover(site: HoverSite, ctx: FeatureContext): HoverAnswer | 
     return undefined;
   if (!site.nested) {
     const rest = outer.slice(n + 1);
-    if (pathMatches(rest, ['target', 'name'])) return targetNameHover(site);
+    if (pathMatches(rest, ['target', 'name'])) {
+      // A patch of another kind (an app's HelmRelease in an overlay) is no controller patch: nothing to say.
+      const kind = site.doc.text([...outer.slice(0, n + 1), 'target', 'kind']);
+      if (kind !== undefined && !PATCH_KINDS.some((p) => p.targetKind === kind)) return undefined;
+      return targetNameHover(site, ctx);
+    }
     if (pathMatches(rest, ['target', 'kind'])) return targetKindHover(site);
     return undefined;
   }
@@ -48,10 +53,12 @@ export function patchHover(site: HoverSite, ctx: FeatureContext): HoverAnswer | 
   return undefined;
 }
 
-function targetNameHover(site: HoverSite): HoverAnswer | undefined {
+function targetNameHover(site: HoverSite, ctx: FeatureContext): HoverAnswer | undefined {
   if (site.loc.onKey || !site.loc.scalar) return undefined;
   const regex = site.loc.scalar.text;
   const selected = controllersMatchedBy(regex);
+  // Beside a YAML server with schemas: only the Flux controllers the regex gives an Azure identity to.
+  if (schemaServerOn(ctx) && !selected?.length) return undefined;
   const lines = ['**`target.name`** — a regular expression kustomize matches against the whole object name.', ''];
   if (selected === undefined) lines.push(`⚠ \`${regex}\` is not a valid regular expression.`);
   else if (selected.length === 0) lines.push('⚠ Selects no Flux controller: this patch changes nothing.');
@@ -59,7 +66,7 @@ function targetNameHover(site: HoverSite): HoverAnswer | undefined {
     lines.push('Selects:');
     for (const name of selected) {
       const def = controllerByName(name);
-      const services = (def?.azureServices ?? []).map((s) => serviceById(s)?.abbreviation ?? s);
+      const services = (def?.azureServices ?? []).map((s) => serviceById(s)?.name ?? s);
       lines.push(`- **${name}**${services.length ? ` (${services.join(', ')})` : ''}`);
     }
   }
@@ -95,6 +102,8 @@ function json6902Hover(
   const scalar = site.loc.scalar;
   if (!scalar || site.loc.onKey) return undefined;
   if (pathMatches(inOp, ['op'])) {
+    // What a JSON6902 operation does is generic: a YAML server's schema describes it.
+    if (schemaServerOn(ctx)) return undefined;
     const def = JSON6902_OPS.find((o) => o.op === scalar.text);
     return def ? { markdown: `**JSON6902 \`${def.op}\`** — ${def.description}\n\n${CONTROLLER_LEVEL}` } : undefined;
   }
@@ -117,6 +126,10 @@ function json6902Hover(
     return envValueHover(site, textAt(op, ['value', 'name']) ?? '', patch);
   if (id === 'volumes' && inOp[inOp.length - 1] === 'audience') return { markdown: audienceMarkdown(scalar.text) };
   return undefined;
+}
+
+function schemaServerOn(ctx: FeatureContext): boolean {
+  return ctx.settings.yamlSchemaServer === 'on';
 }
 
 /** The annotation or label key a JSON6902 path sets (RFC 6901 unescaped), if any. */

@@ -106,7 +106,7 @@ function audienceHover(site: HoverSite, rel: readonly (string | number)[]): Hove
 export function audienceMarkdown(value: string | undefined): string {
   return [
     value === WORKLOAD_IDENTITY_AUDIENCE
-      ? `✓ \`${WORKLOAD_IDENTITY_AUDIENCE}\``
+      ? `✓ The audience Entra exchanges tokens for: \`${WORKLOAD_IDENTITY_AUDIENCE}\``
       : `⚠ Entra only exchanges tokens with audience \`${WORKLOAD_IDENTITY_AUDIENCE}\``,
     '',
     'The audience of the projected ServiceAccount token and of every federated identity credential for workload identity.',
