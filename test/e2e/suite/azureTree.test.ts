@@ -3,6 +3,7 @@
 // a service principal's AZURE_* variables.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
+import { dirname, join } from 'node:path';
 import type { AzureNode } from '../../../client/src/views/azureNodes';
 import type { AzureController } from '../../../client/src/views/azureViews';
 import { startStandIn, type StandIn } from '../../azure/standIn';
