@@ -457,29 +457,36 @@ export function decideFederation(f: FederationFacts): FederationView {
   let aks: ClusterFacts | undefined;
   if (f.aks && 'error' in f.aks) return unknown(`Cannot read the AKS cluster of ${f.cluster}: ${f.aks.error}`, who);
   if (f.aks && 'value' in f.aks) aks = f.aks.value;
-  const clusterFields = aks ? { aksClusterId: aks.id, clusterFrom: aks.from } : {};
+  const issuer = aks?.issuerUrl;
+  // Every verdict from here on names the identity, the AKS cluster and its issuer when known.
+  const row = (
+    state: FederationView['state'],
+    summary: string,
+    extra: Partial<FederationView> = {},
+  ): FederationView => ({
+    ...base,
+    ...who,
+    ...(aks ? { aksClusterId: aks.id, clusterFrom: aks.from } : {}),
+    ...(issuer ? { issuer } : {}),
+    state,
+    summary,
+    ...extra,
+  });
   const { group, name: clusterName } = aks ? rgAndName(aks.id) : { group: '', name: '' };
   if (aks && (aks.oidcEnabled === false || !aks.issuerUrl))
-    return {
-      ...base,
-      ...who,
-      ...clusterFields,
-      state: 'missing',
-      summary: `AKS cluster ${aks.name} has no OIDC issuer (oidcIssuerProfile.enabled is ${aks.oidcEnabled === false ? 'false' : 'not set'}): Entra cannot verify its ServiceAccount tokens.`,
-      fixCommand: `az aks update --resource-group ${group} --name ${clusterName} --enable-oidc-issuer --enable-workload-identity`,
-    };
-  const issuer = aks?.issuerUrl;
-  const issuerFields = issuer ? { issuer } : {};
+    return row(
+      'missing',
+      `AKS cluster ${aks.name} has no OIDC issuer (oidcIssuerProfile.enabled is ${aks.oidcEnabled === false ? 'false' : 'not set'}): Entra cannot verify its ServiceAccount tokens.`,
+      {
+        fixCommand: `az aks update --resource-group ${group} --name ${clusterName} --enable-oidc-issuer --enable-workload-identity`,
+      },
+    );
   if (aks && aks.workloadIdentity === false && f.viaWebhook)
-    return {
-      ...base,
-      ...who,
-      ...clusterFields,
-      ...issuerFields,
-      state: 'missing',
-      summary: `AKS cluster ${aks.name} has workload identity disabled (securityProfile.workloadIdentity.enabled is false): the webhook does not inject ${f.identityLabel}'s client id and token.`,
-      fixCommand: `az aks update --resource-group ${group} --name ${clusterName} --enable-workload-identity`,
-    };
+    return row(
+      'missing',
+      `AKS cluster ${aks.name} has workload identity disabled (securityProfile.workloadIdentity.enabled is false): the webhook does not inject ${f.identityLabel}'s client id and token.`,
+      { fixCommand: `az aks update --resource-group ${group} --name ${clusterName} --enable-workload-identity` },
+    );
   const credentialName = `${f.serviceAccountName}-${clusterShort(f.cluster)}`;
   // A managed identity's credential: the server writes the az command and the ASO manifest; an app registration's:
   // `az ad app federated-credential create` (ASO has no resource for it).
@@ -504,30 +511,22 @@ export function decideFederation(f: FederationFacts): FederationView {
     );
   const exact = ranked.find((r) => r.d.length === 0);
   if (exact && issuer)
-    return {
-      ...base,
-      ...who,
-      ...clusterFields,
-      ...issuerFields,
-      state: 'ok',
-      summary: `Federated credential '${exact.c.name}' matches (issuer of AKS cluster ${aks!.name}${from}; subject; audience)`,
-      credential: exact.c.name,
-    };
+    return row(
+      'ok',
+      `Federated credential '${exact.c.name}' matches (issuer of AKS cluster ${aks!.name}${from}; subject; audience)`,
+      { credential: exact.c.name },
+    );
   if (exact)
     return unknown(
       `Federated credential '${exact.c.name}' names the subject and audience, but the OIDC issuer of ${f.cluster} is not known${why}: set aksClusterId for it in .flux-azure.yaml (or the setting fluxAzure.azure.aksClusters, or flux-azure-check --aks-cluster).`,
       { ...who, credential: exact.c.name },
     );
   if (credentials.length === 0)
-    return {
-      ...base,
-      ...who,
-      ...clusterFields,
-      ...issuerFields,
-      state: 'missing',
-      summary: `Identity ${identity.name} has no federated identity credentials: nothing trusts ${f.subject}${issuer ? '' : ` (the issuer of ${f.cluster} is not known either)`}`,
-      ...fix,
-    };
+    return row(
+      'missing',
+      `Identity ${identity.name} has no federated identity credentials: nothing trusts ${f.subject}${issuer ? '' : ` (the issuer of ${f.cluster} is not known either)`}`,
+      fix,
+    );
   const best = ranked[0]!;
   // A credential that differs in only one part is the one meant; otherwise none names this token.
   const differences = best.d.length === 1 ? best.d : ranked.flatMap((r) => r.d.filter((x) => x.caseOnly)).slice(0, 1);
@@ -535,14 +534,8 @@ export function decideFederation(f: FederationFacts): FederationView {
     differences.length > 0
       ? `${differences.map(describeDifference).join('; ')}`
       : `No federated credential of ${identity.name} names ${f.subject}${issuer ? ` with issuer ${issuer}` : ''} (${credentials.map((c) => `'${c.name}'`).join(', ')} do not)`;
-  return {
-    ...base,
-    ...who,
-    ...clusterFields,
-    ...issuerFields,
-    state: 'missing',
-    summary: issuer ? summary : `${summary} (the issuer of ${f.cluster} is not known${why})`,
+  return row('missing', issuer ? summary : `${summary} (the issuer of ${f.cluster} is not known${why})`, {
     differences: differences.length ? differences : best.d,
     ...fix,
-  };
+  });
 }
