@@ -84,7 +84,8 @@ export class DocumentStore {
     }
     const start = doc.offsetAt(range.start);
     const end = doc.offsetAt(range.end);
-    const length = doc.getText().length;
+    // The text's length, without reading the text (an open document applies its changes when read).
+    const length = doc.offsetAt({ line: doc.lineCount, character: 0 });
     edit.head = Math.min(edit.head, start, end);
     edit.tail = Math.min(edit.tail, length - Math.max(start, end));
     edit.version = version;

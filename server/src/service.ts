@@ -7,7 +7,8 @@ import type {
   Position,
   Range,
 } from 'vscode-languageserver-types';
-import { TextDocument, type TextDocumentContentChangeEvent } from 'vscode-languageserver-textdocument';
+import type { TextDocument, TextDocumentContentChangeEvent } from 'vscode-languageserver-textdocument';
+import { EditableText } from './editableText';
 import {
   DEFAULT_SETTINGS,
   type FederatedCredentialTextParams,
@@ -181,7 +182,7 @@ export function createFluxService(options: FluxServiceOptions = {}): FluxService
     files,
     (message) => log?.error(message),
   );
-  const documents = new Map<string, TextDocument>();
+  const documents = new Map<string, EditableText>();
   const store = new DocumentStore(budget, (uri, text) => index.parsedFromDisk(uri, text));
   index.useOpenDocuments((uri) => {
     const doc = documents.get(uri);
@@ -272,7 +273,7 @@ export function createFluxService(options: FluxServiceOptions = {}): FluxService
     },
 
     open(uri, languageId, version, text) {
-      const doc = TextDocument.create(uri, languageId, version, text);
+      const doc = new EditableText(uri, languageId, version, text);
       documents.set(uri, doc);
       store.markActive(uri);
       return doc;
@@ -281,7 +282,7 @@ export function createFluxService(options: FluxServiceOptions = {}): FluxService
       const doc = documents.get(uri);
       if (!doc || version <= doc.version) return false;
       store.noteChanges(doc, changes, version);
-      documents.set(uri, TextDocument.update(doc, [...changes], version));
+      doc.update(changes, version);
       store.markActive(uri);
       return true;
     },

@@ -5,7 +5,7 @@ import { renderCluster, sourceKey, type Applied, type FleetRendering } from '../
 import { BuildMemo, type RenderHost } from '../render/kustomize';
 import type { RObject } from '../render/object';
 import { sameItems, sameProblems, viewsOf, type AccountsView, type ProblemsView } from '../render/views';
-import { parseManifest, type ManifestFile, type ParseBudget } from '../document/manifest';
+import { parseManifest, type Chunk, type ManifestFile, type ParseBudget } from '../document/manifest';
 import { injectedFault } from '../testFaults';
 import {
   BOOTSTRAP_DIR,
@@ -79,26 +79,53 @@ export function initialGenerations(): FactGenerations {
   };
 }
 
-/** A 53-bit hash of a text with its length (cyrb53): equal fingerprints mean equal texts, for all practical purposes. */
-function textFingerprint(text: string): string {
-  let h1 = 0xdeadbeef;
-  let h2 = 0x41c6ce57;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    h1 = Math.imul(h1 ^ c, 2654435761);
-    h2 = Math.imul(h2 ^ c, 1597334677);
-  }
-  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
-  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
-  return `${text.length}:${(4294967296 * (2097151 & h2) + (h1 >>> 0)).toString(36)}`;
+/** Two 32-bit lanes of a cyrb53-style hash, mixed with `c`. */
+function mix(h: [number, number], c: number): void {
+  h[0] = Math.imul(h[0] ^ c, 2654435761);
+  h[1] = Math.imul(h[1] ^ c, 1597334677);
 }
 
-/** Fingerprints of models, computed once per model (a model is immutable; a large file's hash is not free). */
+function seal(h: [number, number], length: number): string {
+  const h1 = Math.imul(h[0] ^ (h[0] >>> 16), 2246822507) ^ Math.imul(h[1] ^ (h[1] >>> 13), 3266489909);
+  const h2 = Math.imul(h[1] ^ (h[1] >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  return `${length}:${(4294967296 * (2097151 & h2) + (h1 >>> 0)).toString(36)}`;
+}
+
+/** Each YAML document's hash, once per chunk: an edit's next model reuses every unchanged chunk, and so its hash. */
+const chunkHashes = new WeakMap<Chunk, number>();
+
+/** 53 bits of a chunk's hash (one number: 21 bits of one lane above 32 of the other). */
+function chunkHash(chunk: Chunk): number {
+  let hash = chunkHashes.get(chunk);
+  if (hash !== undefined) return hash;
+  const h: [number, number] = [0xdeadbeef, 0x41c6ce57];
+  const text = chunk.text;
+  for (let i = 0; i < text.length; i++) mix(h, text.charCodeAt(i));
+  hash = 4294967296 * (2097151 & h[1]) + (h[0] >>> 0);
+  chunkHashes.set(chunk, hash);
+  return hash;
+}
+
+/** Fingerprints of models, computed once per model (a model is immutable). */
 const fingerprints = new WeakMap<ManifestFile, string>();
 
+/**
+ * A 53-bit fingerprint of a model's text with its length: equal fingerprints mean equal texts, for all practical
+ * purposes. Made from its documents' hashes in order (the documents tile the text), so an edit of a 50k-line file
+ * hashes only the document it changed.
+ */
 function fingerprintOf(file: ManifestFile): string {
   let fingerprint = fingerprints.get(file);
-  if (fingerprint === undefined) fingerprints.set(file, (fingerprint = textFingerprint(file.text)));
+  if (fingerprint === undefined) {
+    const h: [number, number] = [0x9e3779b9, 0x85ebca6b];
+    for (const d of file.docs) {
+      const hash = chunkHash(d.chunk);
+      mix(h, hash % 4294967296);
+      mix(h, Math.floor(hash / 4294967296));
+      mix(h, d.chunk.text.length);
+    }
+    fingerprints.set(file, (fingerprint = seal(h, file.text.length)));
+  }
   return fingerprint;
 }
 
