@@ -554,6 +554,7 @@ export class WorkspaceIndex {
     }
     const root = this.rootOf(cluster.dir + sep) ?? dirname(cluster.dir);
     let rendering: FleetRendering;
+    this.renders++;
     try {
       injectedFault('render');
       rendering = renderCluster(
@@ -614,14 +615,45 @@ export class WorkspaceIndex {
    * `renderingsOf` answers). Findings that read only those stay valid while it stays.
    */
   renderStampOf(uri: string, doc: number): number {
+    this.holdersOf(uri, doc); // renders what was never rendered (as `renderingsOf` would)
+    return this.docStamps.get(sourceKey(uri, doc)) ?? this.stampBase;
+  }
+
+  /** Renderings made so far (moves the memo of `holdersOf` along). */
+  private renders = 0;
+  private holders: { clusters: unknown; roots: unknown; renders: number; byKey: Map<string, Cluster[]> } = {
+    clusters: undefined,
+    roots: undefined,
+    renders: -1,
+    byKey: new Map(),
+  };
+
+  /**
+   * The clusters (or kustomize roots standing in for them) whose rendering holds a document, remembered until the
+   * clusters, the roots or some rendering change: every rule asks for each document it judges.
+   */
+  private holdersOf(uri: string, doc: number): Cluster[] {
     if (this.renderStale) this.refreshRenderings();
-    // Renders what was never rendered (as `renderingsOf` would), without building its answer.
     const key = sourceKey(uri, doc);
-    let found = false;
-    for (const cluster of this.clustersOf(uri)) found = this.renderingOf(cluster).bySource.has(key) || found;
-    const path = found ? undefined : this.orphanPath(uri);
-    if (path) for (const { cluster, files } of this.kustomizeRoots()) if (files.has(path)) this.renderingOf(cluster);
-    return this.docStamps.get(key) ?? this.stampBase;
+    const memo = this.holders;
+    if (memo.clusters === this.clustersCache && memo.roots === this.rootsCache && memo.renders === this.renders) {
+      const known = memo.byKey.get(key);
+      if (known) return known;
+    }
+    let found = this.clustersOf(uri).filter((c) => this.renderingOf(c).bySource.has(key));
+    if (found.length === 0) {
+      const path = this.orphanPath(uri);
+      if (path)
+        found = this.kustomizeRoots()
+          .filter(({ files }) => files.has(path))
+          .map(({ cluster }) => cluster)
+          .filter((c) => this.renderingOf(c).bySource.has(key));
+    }
+    // Looking may have rendered: the memo holds answers of the state after it.
+    if (memo.clusters !== this.clustersCache || memo.roots !== this.rootsCache || memo.renders !== this.renders)
+      this.holders = { clusters: this.clustersCache, roots: this.rootsCache, renders: this.renders, byKey: new Map() };
+    this.holders.byKey.set(key, found);
+    return found;
   }
 
   /** The ServiceAccounts, namespaces, FluxInstances and HelmReleases a cluster's rendering holds. */
@@ -647,14 +679,8 @@ export class WorkspaceIndex {
   renderingsOf(uri: string, doc: number): { cluster: Cluster; object: RObject; applied: Applied }[] {
     const out: { cluster: Cluster; object: RObject; applied: Applied }[] = [];
     const key = sourceKey(uri, doc);
-    for (const cluster of this.clustersOf(uri))
+    for (const cluster of this.holdersOf(uri, doc))
       for (const r of this.renderingOf(cluster).bySource.get(key) ?? []) out.push({ cluster, ...r });
-    if (out.length > 0) return out;
-    const path = this.orphanPath(uri);
-    if (!path) return out;
-    for (const { cluster, files } of this.kustomizeRoots())
-      if (files.has(path))
-        for (const r of this.renderingOf(cluster).bySource.get(key) ?? []) out.push({ cluster, ...r });
     return out;
   }
 
