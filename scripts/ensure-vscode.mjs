@@ -15,6 +15,7 @@ import {
   cacheRoot,
   cleanChildEnv,
   ensureToolchain,
+  installDebianPackages,
   npmCommand,
   runStep,
   toolchainPaths,
@@ -56,18 +57,9 @@ function isComplete(dir) {
 function ensureAptPackages({ needBrowser, needHeaders }) {
   const missing = (needBrowser && !existsSync(CHROMIUM)) || (needHeaders && !existsSync(GSSAPI_HEADER));
   if (!missing) return 0;
-  const asRoot = typeof process.getuid !== 'function' || process.getuid() === 0;
-  const prefix = asRoot ? [] : ['sudo', '-n'];
-  const apt = (args) =>
-    run(prefix[0] ?? 'apt-get', [...prefix.slice(1), ...(asRoot ? [] : ['apt-get']), ...args], {
-      env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
-    });
-  log(`installing system packages: ${APT_PACKAGES.join(' ')}`);
-  const started = Date.now();
-  apt(['update']);
-  apt(['install', '-y', '--no-install-recommends', ...APT_PACKAGES]);
+  const ms = installDebianPackages('ensure-vscode', APT_PACKAGES);
   if (needBrowser && !existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} still missing after apt-get install`);
-  return Date.now() - started;
+  return ms;
 }
 
 function ensureCodeServer({ toolchain, codeServerDir, codeServerEntry }) {

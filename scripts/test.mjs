@@ -6,7 +6,14 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { NPM_VERSION, cleanChildEnv, ensureToolchain, npmCommand, reexecOnToolchainNode } from './lib/toolchain.mjs';
+import {
+  NPM_VERSION,
+  cleanChildEnv,
+  ensureToolchain,
+  installDebianPackages,
+  npmCommand,
+  reexecOnToolchainNode,
+} from './lib/toolchain.mjs';
 
 await reexecOnToolchainNode(fileURLToPath(import.meta.url));
 const toolchain = ensureToolchain(); // a no-op: the re-exec above installed it
@@ -52,6 +59,17 @@ if (!existsSync(marker) || statSync(marker).mtimeMs < statSync(lock).mtimeMs) {
   const env = cleanChildEnv(process.env, { binDir: toolchain.binDir });
   const [npmNode, npmCli] = npmCommand(toolchain);
   if (!run(npmNode, [npmCli, 'ci', '--no-audit', '--no-fund'], { env }).ok) process.exit(1);
+}
+
+// The unit layer runs the README's pre-commit hook with Debian's pre-commit, as a fleet repository's CI would.
+if (wants('unit') && spawnSync('pre-commit', ['--version']).status !== 0) {
+  step('pre-commit (Debian package)');
+  try {
+    installDebianPackages('test', ['pre-commit']);
+  } catch (err) {
+    // The hook's test then reports itself skipped (failed under CI=true) with the reason.
+    console.log(`could not install pre-commit: ${err instanceof Error ? err.message : String(err)}`);
+  }
 }
 
 // 2. Build, type-check and lint: each counts as one check.

@@ -124,6 +124,20 @@ export function runStep(tag, command, args, options = {}) {
   return result;
 }
 
+/** Installs Debian packages with apt-get (as root, or through `sudo -n`); returns the milliseconds it took. */
+export function installDebianPackages(tag, packages) {
+  const asRoot = typeof process.getuid !== 'function' || process.getuid() === 0;
+  const apt = (args) =>
+    runStep(tag, asRoot ? 'apt-get' : 'sudo', [...(asRoot ? [] : ['-n', 'apt-get']), ...args], {
+      env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+    });
+  process.stderr.write(`[${tag}] installing system packages: ${packages.join(' ')}\n`);
+  const started = Date.now();
+  apt(['update']);
+  apt(['install', '-y', '--no-install-recommends', ...packages]);
+  return Date.now() - started;
+}
+
 const run = (command, args, options) => runStep('toolchain', command, args, options);
 
 /** `npm pack <spec>` into `work` with whatever npm the machine has (only to download a tarball); returns its path. */
