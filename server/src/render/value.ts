@@ -6,6 +6,7 @@
  * What the repository cannot tell (a remote base, a generator, a variable from outside the repo) is an `unknown`
  * node with the reason, so a rule can stay silent and a hover can say why.
  */
+import type { LineStarts } from '../document/lineIndex';
 import type { ManifestDoc, Range } from '../document/manifest';
 import { isMap, isScalar, isSeq, type YamlNode } from '../document/nodes';
 
@@ -19,6 +20,65 @@ export interface At {
   readonly via: Via;
   /** For messages and hovers: "patch in apps/prod/kustomization.yaml", "from ConfigMap cluster-vars". */
   readonly note?: string;
+}
+
+/**
+ * What the positions of one conversion share: the file version's line starts (not its text), how the values got
+ * into the rendering and the note. One per converted tree, so a position is three fields, not four objects.
+ */
+class Origin {
+  private sibling?: Origin;
+
+  constructor(
+    readonly uri: string,
+    readonly lines: LineStarts,
+    readonly via: Via,
+    readonly note: string | undefined,
+  ) {}
+
+  /** The same file version with another `via`/note (the last one asked for is kept: sites relabel whole trees). */
+  as(via: Via, note: string | undefined): Origin {
+    if (via === this.via && note === this.note) return this;
+    const s = this.sibling;
+    if (s?.via === via && s.note === note) return s;
+    return (this.sibling = new Origin(this.uri, this.lines, via, note));
+  }
+}
+
+/**
+ * A position in a file kept as two file offsets; `range` is computed when read (most positions never are, and it
+ * gives what `doc.range` gave when the tree was converted). Spreading one loses its getters: use `withVia`.
+ */
+class OffsetAt implements At {
+  constructor(
+    readonly origin: Origin,
+    readonly start: number,
+    readonly end: number,
+  ) {}
+
+  get uri(): string {
+    return this.origin.uri;
+  }
+
+  get via(): Via {
+    return this.origin.via;
+  }
+
+  get note(): string | undefined {
+    return this.origin.note;
+  }
+
+  get range(): Range {
+    const lines = this.origin.lines;
+    return { start: lines.positionAt(this.start), end: lines.positionAt(this.end) };
+  }
+}
+
+/** `at` with another `via` (and note: kept when not given), e.g. a value a transformer or a substitution placed. */
+export function withVia(at: At, via: Via, note?: string): At {
+  const n = note ?? at.note;
+  if (at instanceof OffsetAt) return new OffsetAt(at.origin.as(via, n), at.start, at.end);
+  return { uri: at.uri, range: at.range, via, ...(n !== undefined ? { note: n } : {}) };
 }
 
 export type ScalarValue = string | number | boolean | null;
@@ -65,12 +125,9 @@ const MAX_NODES = 200_000;
 /** The rendered form of a parsed YAML node of a document (aliases become unknown: they are never expanded). */
 export function fromYaml(doc: ManifestDoc, node: YamlNode | undefined, via: Via, note?: string): RNode {
   let budget = MAX_NODES;
-  const at = (span: { start: number; end: number }): At => ({
-    uri: doc.file.uri,
-    range: doc.range(span),
-    via,
-    ...(note ? { note } : {}),
-  });
+  const origin = new Origin(doc.file.uri, doc.file.lines.positions, via, note || undefined);
+  const base = doc.offset;
+  const at = (span: { start: number; end: number }): At => new OffsetAt(origin, base + span.start, base + span.end);
   const convert = (n: YamlNode | undefined, fallback: { start: number; end: number }): RNode => {
     if (--budget < 0) return { type: 'unknown', why: 'document too large to render', at: at(fallback) };
     if (!n) return { type: 'scalar', value: null, at: at(fallback) };
