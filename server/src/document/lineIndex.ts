@@ -5,11 +5,43 @@ export interface Position {
 }
 
 /**
+ * Line starts of one version of a text without the text: what a position kept for later (a rendered value's origin)
+ * needs to become a line and character. Shares the array of its `LineIndex`.
+ */
+export class LineStarts {
+  constructor(
+    private readonly starts: Uint32Array,
+    /** Length of the text (offsets are clamped to it, as `LineIndex.positionAt` does). */
+    private readonly length: number,
+  ) {}
+
+  lineOf(offset: number): number {
+    const starts = this.starts;
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid] <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  }
+
+  positionAt(offset: number): Position {
+    const clamped = Math.max(0, Math.min(offset, this.length));
+    const line = this.lineOf(clamped);
+    return { line, character: clamped - this.starts[line] };
+  }
+}
+
+/**
  * Offsets of line starts in a text, for offset <-> position conversion in O(log n). Lines end as LSP (and YAML) say:
  * at `\n`, `\r\n` or a `\r` alone.
  */
 export class LineIndex {
   private readonly starts: Uint32Array;
+  /** The same line starts without the text (for positions kept after the text is gone). */
+  readonly positions: LineStarts;
   /** Whether the text has a `\r` that is not followed by `\n` (rare: then every edit searches the whole text). */
   private readonly loneCr: boolean;
 
@@ -32,6 +64,7 @@ export class LineIndex {
       : this.loneCr
         ? LineIndex.scanAllBreaks(text)
         : LineIndex.scan(text);
+    this.positions = new LineStarts(this.starts, text.length);
   }
 
   private static scan(text: string): Uint32Array {
@@ -95,20 +128,11 @@ export class LineIndex {
   }
 
   lineOf(offset: number): number {
-    let lo = 0;
-    let hi = this.starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (this.starts[mid] <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return lo;
+    return this.positions.lineOf(offset);
   }
 
   positionAt(offset: number): Position {
-    const clamped = Math.max(0, Math.min(offset, this.text.length));
-    const line = this.lineOf(clamped);
-    return { line, character: clamped - this.starts[line] };
+    return this.positions.positionAt(offset);
   }
 
   offsetAt(position: Position): number {

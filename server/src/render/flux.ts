@@ -31,6 +31,7 @@ import {
   nodeIn,
   setIn,
   textIn,
+  withVia,
   type At,
   type RMap,
   type RNode,
@@ -134,7 +135,7 @@ export function applyFluxSpec(ks: RObject, objects: RObject[], host: RenderHost,
 const RELABEL = {};
 
 function relabel(node: RNode, via: At['via']): RNode {
-  return mapScalars(node, (s) => ({ ...s, at: { ...s.at, via } }));
+  return mapScalars(node, (s) => ({ ...s, at: withVia(s.at, via) }));
 }
 
 /** The variables of a Flux Kustomization's `spec.postBuild`, or undefined when it has none (no substitution). */
@@ -163,21 +164,21 @@ export function variablesOf(ks: RObject, lookup: ObjectLookup): Variables | unde
         if (e.value.type !== 'scalar' || typeof e.value.value !== 'string') continue;
         values.set(k, {
           value: Buffer.from(e.value.value, 'base64').toString('utf8'),
-          at: { ...e.value.at, via: 'substitution', note },
+          at: withVia(e.value.at, 'substitution', note),
           key: e.key,
         });
       }
     }
     for (const [k, e] of entriesOf(nodeIn(found.node, [kind === 'Secret' ? 'stringData' : 'data']))) {
       if (e.value.type !== 'scalar' || e.value.value === null) continue;
-      values.set(k, { value: String(e.value.value), at: { ...e.value.at, via: 'substitution', note }, key: e.key });
+      values.set(k, { value: String(e.value.value), at: withVia(e.value.at, 'substitution', note), key: e.key });
     }
   }
   for (const [k, e] of entriesOf(nodeIn(postBuild, ['substitute']))) {
     if (e.value.type !== 'scalar' || e.value.value === null) continue;
     values.set(k, {
       value: String(e.value.value),
-      at: { ...e.value.at, via: 'substitution', note: `spec.postBuild.substitute of Kustomization ${idOf(ks).name}` },
+      at: withVia(e.value.at, 'substitution', `spec.postBuild.substitute of Kustomization ${idOf(ks).name}`),
       key: e.key,
     });
   }
@@ -301,7 +302,7 @@ export function substituteObjects(
         const scalar: RScalar = {
           type: 'scalar',
           value: r.text,
-          at: single ?? { ...s.at, via: 'substitution' },
+          at: single ?? withVia(s.at, 'substitution'),
           before,
         };
         return scalar;
@@ -311,7 +312,7 @@ export function substituteObjects(
     return {
       obj:
         node !== obj.node
-          ? { ...obj, node: node as RMap, changedBy: [...obj.changedBy, { ...obj.node.at, via: 'substitution' }] }
+          ? { ...obj, node: node as RMap, changedBy: [...obj.changedBy, withVia(obj.node.at, 'substitution')] }
           : obj,
       problems,
     };

@@ -24,7 +24,7 @@ import { idOf, type RObject } from './object';
 import { aimsAtControllers, matchesTarget, targetOf, type PatchTarget } from './selectors';
 import { applyReplacements } from './replacements';
 import { strategicMerge } from './strategicMerge';
-import { fromYaml, itemsOf, nodeIn, setIn, stringsOf, textIn, type At, type RMap, type RNode } from './value';
+import { fromYaml, itemsOf, nodeIn, setIn, stringsOf, textIn, withVia, type At, type RMap, type RNode } from './value';
 
 /** What rendering reads: parsed files and directory listings, from the service (never from `fs` directly). */
 export interface RenderHost {
@@ -431,11 +431,11 @@ class Builder {
         if (eq <= 0) continue;
         data.set(lit.value.slice(0, eq), {
           key: lit.at,
-          value: { type: 'scalar', value: lit.value.slice(eq + 1), at: { ...lit.at, via: 'generated' } },
+          value: { type: 'scalar', value: lit.value.slice(eq + 1), at: withVia(lit.at, 'generated') },
         });
       }
       if (nodeIn(gen, ['files']) || nodeIn(gen, ['envs']) || nodeIn(gen, ['env'])) partial = true;
-      const at: At = { ...gen.at, via: 'generated', note: `configMapGenerator ${name}` };
+      const at: At = withVia(gen.at, 'generated', `configMapGenerator ${name}`);
       const s = (v: string): RNode => ({ type: 'scalar', value: v, at });
       const meta = new Map([['name', { key: at, value: s(name) }]]);
       const ns = textIn(gen, ['namespace']);
@@ -517,7 +517,7 @@ class Builder {
 
   private inlineScalar(kdoc: ManifestDoc, entry: RNode, note: string): RNode[] {
     if (entry.type !== 'scalar')
-      return entry.type === 'map' ? [{ ...entry, at: { ...entry.at, via: 'patch', note } }] : [];
+      return entry.type === 'map' ? [{ ...entry, at: withVia(entry.at, 'patch', note) }] : [];
     const where = `inline ${entry.at.range.start.line}:${entry.at.range.start.character}`;
     return [
       ...this.converted(kdoc, where, () => {
@@ -672,7 +672,7 @@ function withoutIdentity(body: RNode): RNode {
 /** kustomize's `namespace:` (and Flux's `targetNamespace`): every namespaced object moves there. */
 export function transformNamespace(objects: RObject[], ns: RNode | undefined, memo?: StepMemo): RObject[] {
   if (ns?.type !== 'scalar' || typeof ns.value !== 'string' || ns.value === '') return objects;
-  const at: At = { ...ns.at, via: 'transformer' };
+  const at: At = withVia(ns.at, 'transformer');
   return eachObject(objects, ns, memo, (obj) => {
     const id = idOf(obj);
     if (isClusterScoped(id.group, id.kind) || id.namespace === ns.value) return obj;
@@ -696,7 +696,7 @@ function transformNames(
   const p = prefix?.type === 'scalar' && typeof prefix.value === 'string' ? prefix.value : '';
   const s = suffix?.type === 'scalar' && typeof suffix.value === 'string' ? suffix.value : '';
   if (!p && !s) return objects;
-  const at: At = { ...(prefix ?? suffix)!.at, via: 'transformer' };
+  const at: At = withVia((prefix ?? suffix)!.at, 'transformer');
   return eachObject(objects, (prefix ?? suffix)!, memo, (obj) => {
     const id = idOf(obj);
     if (id.kind === 'Namespace' || id.kind === 'CustomResourceDefinition' || !id.name) return obj;
@@ -718,14 +718,14 @@ function addMetadata(
     let node: RNode = obj.node;
     for (const [k, e] of pairs.entries) {
       if (!values.has(k)) continue;
-      const at: At = { ...e.value.at, via: 'transformer' };
+      const at: At = withVia(e.value.at, 'transformer');
       node = setIn(
         node,
         ['metadata', field, k],
         { type: 'scalar', value: values.get(k)!, at },
-        { ...e.key, via: 'transformer' },
+        withVia(e.key, 'transformer'),
       );
     }
-    return { ...obj, node: node as RMap, changedBy: [...obj.changedBy, { ...pairs.at, via: 'transformer' }] };
+    return { ...obj, node: node as RMap, changedBy: [...obj.changedBy, withVia(pairs.at, 'transformer')] };
   });
 }

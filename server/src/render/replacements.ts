@@ -5,7 +5,7 @@
  */
 import { matchesTarget, type PatchTarget } from './selectors';
 import type { RObject } from './object';
-import { itemsOf, nodeIn, setIn, textIn, type At, type Path, type RNode } from './value';
+import { itemsOf, nodeIn, setIn, textIn, withVia, type At, type Path, type RNode } from './value';
 
 const ID_FIELDS = ['group', 'version', 'kind', 'name', 'namespace'] as const;
 
@@ -90,7 +90,7 @@ function sourceValue(objects: readonly RObject[], source: RNode | undefined, not
   const text = String(node.value);
   const value = delimiter ? text.split(delimiter)[index] : node.value;
   if (value === undefined) return `replacement source ${describe}: no part ${index} of '${text}'`;
-  const at: At = { ...node.at, via: 'transformer', note };
+  const at: At = withVia(node.at, 'transformer', note);
   return { type: 'scalar', value, at };
 }
 
@@ -132,7 +132,7 @@ export function applyReplacements(
         }
         return node === obj.node || node.type !== 'map'
           ? obj
-          : { ...obj, node, changedBy: [...obj.changedBy, { ...replacement.at, via: 'transformer', note }] };
+          : { ...obj, node, changedBy: [...obj.changedBy, withVia(replacement.at, 'transformer', note)] };
       });
     }
   }

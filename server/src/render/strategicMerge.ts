@@ -13,7 +13,7 @@
  * is found by `port` alone, not `port` and `protocol`).
  */
 import { mergeKeyOf } from '../catalog';
-import type { REntry, RMap, RNode, RSeq } from './value';
+import { compactEntries, type REntry, type RMap, type RNode, type RSeq } from './value';
 
 interface Context {
   readonly builtin: boolean;
@@ -99,7 +99,7 @@ function mergeMaps(base: RMap, patch: RMap, field: string | undefined, ctx: Cont
       if (old) write().delete(key);
     } else if (merged !== old?.value) write().set(key, { key: old?.key ?? entry.key, value: merged });
   }
-  return entries ? { type: 'map', entries, at: base.at } : base;
+  return entries ? { type: 'map', entries: compactEntries(entries), at: base.at } : base;
 }
 
 /** The list `patch` merged into `base`, the list at `field` of a map that sits at `under`. */
@@ -161,7 +161,7 @@ function clean(node: RNode): RNode | undefined {
         entries.set(k, value === e.value ? e : { key: e.key, value });
       }
     }
-    return changed ? { ...node, entries } : node;
+    return changed ? { ...node, entries: compactEntries(entries) } : node;
   }
   if (node.type === 'seq') {
     let changed = false;
