@@ -6,12 +6,14 @@
 //   2. a UI check with the packaged .vsix installed (scripts/ui-check.mjs), screenshot in test-results/hover.png.
 //   3. UI checks of highlighting and the patch code actions (scripts/ui-patch-check.mjs), screenshots in
 //      test-results/highlight.png, code-actions.png, patch-quickpick.png, patch-applied.png.
+// The Marketplace pictures (test-results/readiness.png, code-actions.png) are copied to images/screenshots/ when the
+// tests that took them pass.
 // Prints one line per test and finally `e2e: N passed, N failed`; exits non-zero on any failure or if nothing ran.
 //   node scripts/e2e.mjs [--no-ui] [--no-build] [--window suite|empty|yaml] [--grep <pattern>]   (--window: only that
 //   window's extension-host tests; --grep: only the extension-host tests whose
 //   full title matches; the packaging and UI checks run unless --no-ui)
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -91,6 +93,27 @@ async function runWindow(workspace, suites) {
   }
   const results = JSON.parse(readFileSync(resultsFile, 'utf8'));
   return { tests: results.tests ?? [], metrics: results.metrics ?? {} };
+}
+
+/**
+ * The Marketplace page's pictures (README.marketplace.md links them; the .vsix ships them from images/screenshots/),
+ * made by this layer: each is copied there from test-results/ when the test that took it passed in this run, so the
+ * page shows the views as they are now. The .vsix packaged at the start of a run carries the pictures it found;
+ * `npm run package` after the run (and the commit of images/screenshots/) ships the new ones.
+ */
+const MARKETPLACE_PICTURES = [
+  { file: 'readiness.png', test: /the Marketplace picture of both views/ },
+  { file: 'code-actions.png', test: /Ctrl\+\. in a flux-system kustomization\.yaml offers the patch refactorings/ },
+];
+
+function refreshMarketplacePictures(tests, since) {
+  for (const { file, test } of MARKETPLACE_PICTURES) {
+    const made = join(resultsDir, file);
+    if (!tests.some((t) => test.test(t.title) && t.state === 'passed')) continue;
+    if (!existsSync(made) || statSync(made).mtimeMs < since) continue;
+    copyFileSync(made, join(root, 'images', 'screenshots', file));
+    log(`Marketplace picture images/screenshots/${file} made anew from test-results/${file}`);
+  }
 }
 
 /** The single files `.vscodeignore` re-includes (`!path` without wildcards): each must be in the package. */
@@ -224,6 +247,8 @@ async function runLayer(started, cold) {
   if (withUi) tests.push(await runUiCheck({ vsix, screenshot: join(resultsDir, 'hover.png') }));
   // Highlighting and the patch code actions (screenshots test-results/highlight.png, code-actions.png).
   if (withUi) tests.push(...(await runPatchUiChecks({ vsix, resultsDir })));
+
+  refreshMarketplacePictures(tests, started);
 
   for (const test of tests) {
     const mark = test.state === 'passed' ? 'PASS' : test.state === 'pending' ? 'SKIP' : 'FAIL';

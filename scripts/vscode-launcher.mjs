@@ -124,12 +124,14 @@ async function main() {
     await page.exposeFunction('codeAutomationLog', (type, args) => {
       const text = Array.isArray(args) ? format(...args) : String(args);
       // A test asks for a picture of the workbench: `[flux-azure-screenshot] <path.png>` (written via a temp file),
-      // with the text the workbench shows beside it in `<path>.txt` (written first), for the test to read.
+      // with the text the workbench shows beside it in `<path>.txt` (written first), for the test to read: the
+      // workbench's own text, then that of each frame in it (webviews such as a walkthrough step's page).
       const shot = /\[flux-azure-screenshot\] (\S+\.png)/.exec(text)?.[1];
       if (shot) {
-        void page
-          .evaluate(() => globalThis.document.body.innerText)
-          .then((shown) => writeFileSync(shot.replace(/\.png$/, '.txt'), shown))
+        void Promise.all(
+          page.frames().map((frame) => frame.evaluate(() => globalThis.document.body?.innerText ?? '').catch(() => '')),
+        )
+          .then((shown) => writeFileSync(shot.replace(/\.png$/, '.txt'), shown.filter(Boolean).join('\n')))
           .then(() => page.screenshot())
           .then((png) => {
             writeFileSync(`${shot}.tmp`, png);

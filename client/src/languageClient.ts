@@ -7,6 +7,10 @@ import {
 } from 'vscode-languageclient/node';
 import { EXTENSION_SOURCE, SETTINGS_SECTION } from '../../shared/src/protocol';
 import { redactingChannel } from './traceChannel';
+import { resolveSettings } from './yamlSchemaServer';
+
+/** Whether VS Code reports an extension installed (enabled) under this id. */
+const installed = (id: string): boolean => !!vscode.extensions.getExtension(id);
 
 /**
  * Node options for the server process (package.json `fluxAzure.serverNodeOptions`, which the benchmark reads too): a
@@ -46,7 +50,9 @@ export function createLanguageClient(context: vscode.ExtensionContext, output: v
           const values = await next(params, token);
           if (!Array.isArray(values)) return values;
           return values.map((value, i) =>
-            params.items[i]?.section === SETTINGS_SECTION ? resolveSettings(value as Record<string, unknown>) : value,
+            params.items[i]?.section === SETTINGS_SECTION
+              ? resolveSettings(value as Record<string, unknown>, installed)
+              : value,
           );
         },
       },
@@ -56,18 +62,6 @@ export function createLanguageClient(context: vscode.ExtensionContext, output: v
     diagnosticCollectionName: EXTENSION_SOURCE,
   };
   return new LanguageClient('fluxAzure', 'Flux for Azure', serverOptions, clientOptions);
-}
-
-/** Red Hat's YAML extension, whose server describes the Flux fields from their schemas. */
-const RED_HAT_YAML = 'redhat.vscode-yaml';
-
-/** The `fluxAzure` settings as the server reads them: `yamlSchemaServer: auto` resolved to on or off. */
-function resolveSettings(
-  value: Record<string, unknown> | null,
-  installed = (id: string) => !!vscode.extensions.getExtension(id),
-): Record<string, unknown> | null {
-  if (!value || value.yamlSchemaServer !== 'auto') return value;
-  return { ...value, yamlSchemaServer: installed(RED_HAT_YAML) ? 'on' : 'off' };
 }
 
 /**

@@ -1,12 +1,13 @@
 // What every Azure test gives the client: the stand-in as a private cloud, the roles it knows, the server's catalog.
 // Free of `vscode`, so that tests of the session alone need no stub.
 import { resolve } from 'node:path';
+import { after, afterEach, before } from 'node:test';
 import type { CloudEndpoints, ReadinessModel } from '../../azure/src/model';
 import { createSession } from '../../azure/src/session';
 import type { IntegrationsResult } from '../../shared/src/protocol';
 import { ROLES } from '../../server/src/catalog';
 import { createFluxService } from '../../server/src/service';
-import type { StandIn } from './standIn';
+import { startStandIn, type StandIn } from './standIn';
 import { OPERATOR, T1 } from './world';
 
 export const knownRoles = ROLES.map((r) => ({ guid: r.guid, name: r.name }));
@@ -53,4 +54,29 @@ export function signInAsOperator(): void {
   process.env.AZURE_TENANT_ID = T1;
   process.env.AZURE_CLIENT_ID = OPERATOR.clientId;
   process.env.AZURE_CLIENT_SECRET = OPERATOR.secret;
+}
+
+/** What a file's tests share: the running stand-in and the server's answer for examples/. */
+export interface StandInWithExamples {
+  standIn: StandIn;
+  catalog: IntegrationsResult;
+}
+
+/**
+ * The set-up of a file of readiness tests against the stand-in, as hooks of that file: before its tests the stand-in
+ * starts, examples/ is read by the server and the operator is signed in (environment sign-in); after each test the
+ * stand-in's faults are cleared; after all, it stops. The fields are set once `before` has run.
+ */
+export function useStandInWithExamples(): StandInWithExamples {
+  const shared = {} as StandInWithExamples;
+  before(async () => {
+    shared.standIn = await startStandIn();
+    shared.catalog = await examplesCatalog();
+    signInAsOperator();
+  });
+  afterEach(() => shared.standIn.clearFaults());
+  after(async () => {
+    await shared.standIn?.stop();
+  });
+  return shared;
 }

@@ -3,35 +3,21 @@
 // in the project group its integration needs (directly or through another group); ? only when the organization's
 // members and groups cannot be read.
 import { strict as assert } from 'node:assert';
-import { after, afterEach, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import type { ReadinessModel } from '../../azure/src/model';
-import type { IntegrationsResult } from '../../shared/src/protocol';
-import { cloudWithServicesOf, examplesCatalog, readinessOnce, signInAsOperator } from './cloud';
-import { startStandIn, type StandIn } from './standIn';
+import { cloudWithServicesOf, readinessOnce, useStandInWithExamples } from './cloud';
 
-let standIn: StandIn;
-let catalog: IntegrationsResult;
 const BOUND = { timeout: 30_000 };
 const GRAPH = /^\/contoso\/_apis\/graph\//;
 
-before(async () => {
-  standIn = await startStandIn();
-  catalog = await examplesCatalog();
-  signInAsOperator();
-});
-
-afterEach(() => standIn.clearFaults());
-
-after(async () => {
-  await standIn?.stop();
-});
+const world = useStandInWithExamples();
 
 function readiness(): Promise<ReadinessModel> {
-  return readinessOnce(catalog, cloudWithServicesOf(standIn));
+  return readinessOnce(world.catalog, cloudWithServicesOf(world.standIn));
 }
 
 function row(model: ReadinessModel, kind: string, name: string, cluster = 'clusters/production') {
-  const i = catalog.integrations.find(
+  const i = world.catalog.integrations.find(
     (x) =>
       x.service.id === 'azureDevOps' &&
       x.object.kind === kind &&
@@ -44,9 +30,9 @@ function row(model: ReadinessModel, kind: string, name: string, cluster = 'clust
 
 describe('Azure DevOps organization and project groups', () => {
   test('member of the group, through a group, of another project only, not in the organization', BOUND, async () => {
-    const started = standIn.requests.length;
+    const started = world.standIn.requests.length;
     const model = await readiness();
-    const made = standIn.requests.slice(started).filter((r) => GRAPH.test(r.path));
+    const made = world.standIn.requests.slice(started).filter((r) => GRAPH.test(r.path));
 
     const git = row(model, 'GitRepository', 'podinfo-deploy');
     assert.equal(git.state, 'ok', git.summary);
@@ -88,7 +74,7 @@ describe('Azure DevOps organization and project groups', () => {
   });
 
   test('? only when the organization cannot be read: why, and what the identity needs', BOUND, async () => {
-    standIn.fault(/^\/contoso\/_apis\/graph\/serviceprincipals$/, {
+    world.standIn.fault(/^\/contoso\/_apis\/graph\/serviceprincipals$/, {
       kind: 'status',
       status: 403,
       code: 'AccessCheckException',
@@ -103,7 +89,7 @@ describe('Azure DevOps organization and project groups', () => {
     );
     // The ARM rows are not affected.
     const acr = model.results.find(
-      (r) => catalog.integrations.find((i) => i.key === r.key)?.object.kind === 'OCIRepository',
+      (r) => world.catalog.integrations.find((i) => i.key === r.key)?.object.kind === 'OCIRepository',
     );
     assert.ok(acr && acr.state !== 'unknown', acr?.summary);
   });

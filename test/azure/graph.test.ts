@@ -8,13 +8,12 @@ import { strict as assert } from 'node:assert';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, afterEach, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { createSession } from '../../azure/src/session';
 import type { ReadinessModel } from '../../azure/src/model';
 import type { AzureIntegration, IntegrationsResult } from '../../shared/src/protocol';
 import { createFluxService } from '../../server/src/service';
-import { cloudOf, cloudWithServicesOf, examplesCatalog, knownRoles, readinessOnce, signInAsOperator } from './cloud';
-import { startStandIn, type StandIn } from './standIn';
+import { cloudOf, cloudWithServicesOf, knownRoles, readinessOnce, useStandInWithExamples } from './cloud';
 import { APP_REGISTRATIONS, T1, applicationObjectOf, principalOf } from './world';
 
 const BOUND = { timeout: 30_000 };
@@ -22,20 +21,7 @@ const GRAPH = /^\/v1\.0\//;
 const SOPS_APP = APP_REGISTRATIONS.find((a) => a.displayName === 'app-flux-staging-sops')!;
 const CI_APP = APP_REGISTRATIONS.find((a) => a.displayName === 'app-flux-ci-runner')!;
 
-let standIn: StandIn;
-let catalog: IntegrationsResult;
-
-before(async () => {
-  standIn = await startStandIn();
-  catalog = await examplesCatalog();
-  signInAsOperator();
-});
-
-afterEach(() => standIn.clearFaults());
-
-after(async () => {
-  await standIn?.stop();
-});
+const world = useStandInWithExamples();
 
 const readiness = readinessOnce;
 
@@ -50,10 +36,10 @@ const stagingSops = (i: AzureIntegration) =>
 
 describe('App registrations through Microsoft Graph', () => {
   test('a certificate identity: its service principal decides the access-policy vault row', BOUND, async () => {
-    const started = standIn.requests.length;
-    const model = await readiness(catalog, cloudWithServicesOf(standIn));
-    const graph = standIn.requests.slice(started).filter((r) => GRAPH.test(r.path));
-    const sops = result(model, catalog, stagingSops);
+    const started = world.standIn.requests.length;
+    const model = await readiness(world.catalog, cloudWithServicesOf(world.standIn));
+    const graph = world.standIn.requests.slice(started).filter((r) => GRAPH.test(r.path));
+    const sops = result(model, world.catalog, stagingSops);
     assert.equal(sops.state, 'missing', sops.summary);
     assert.equal(sops.principalId, principalOf(SOPS_APP.appId));
     assert.equal(sops.principalFrom, 'service principal of app registration app-flux-staging-sops');
@@ -77,9 +63,9 @@ describe('App registrations through Microsoft Graph', () => {
     console.log(`Microsoft Graph on examples/: ${graph.length} requests`);
 
     // Without a Graph endpoint nothing is asked of it, and the row says how to find the principal by hand.
-    const before = standIn.requests.length;
-    const without = result(await readiness(catalog, cloudOf(standIn)), catalog, stagingSops);
-    assert.equal(standIn.requests.slice(before).filter((r) => GRAPH.test(r.path)).length, 0);
+    const before = world.standIn.requests.length;
+    const without = result(await readiness(world.catalog, cloudOf(world.standIn)), world.catalog, stagingSops);
+    assert.equal(world.standIn.requests.slice(before).filter((r) => GRAPH.test(r.path)).length, 0);
     assert.equal(without.state, 'unknown');
     assert.match(without.summary, /az ad sp show --id ac14fb1b-eb86-41b8-8cae-a9878f5149b3/);
   });
@@ -87,7 +73,7 @@ describe('App registrations through Microsoft Graph', () => {
   test("signed in with the VS Code account: the Graph scope is asked of VS Code like ARM's", BOUND, async () => {
     const asked: string[][] = [];
     const session = createSession({
-      cloud: cloudWithServicesOf(standIn),
+      cloud: cloudWithServicesOf(world.standIn),
       method: 'vscode',
       knownRoles,
       // VS Code's Microsoft provider: a token for the scope's resource, of the tenant asked for.
@@ -96,36 +82,36 @@ describe('App registrations through Microsoft Graph', () => {
         const tenant = scopes.find((s) => s.startsWith('VSCODE_TENANT:'))?.slice('VSCODE_TENANT:'.length) ?? T1;
         const resource = scopes.find((s) => s.endsWith('/.default'))!.slice(0, -'.default'.length);
         return {
-          accessToken: standIn.issue(tenant, 3599, resource === `${standIn.url}/` ? resource : undefined),
+          accessToken: world.standIn.issue(tenant, 3599, resource === `${world.standIn.url}/` ? resource : undefined),
           account: { label: 'operator@contoso.test' },
         };
       },
     });
     try {
-      const model = await session.checkReadiness(catalog.integrations, [], catalog.tokenExchangeAudience);
-      assert.equal(result(model, catalog, stagingSops).state, 'missing');
+      const model = await session.checkReadiness(world.catalog.integrations, [], world.catalog.tokenExchangeAudience);
+      assert.equal(result(model, world.catalog, stagingSops).state, 'missing');
     } finally {
       session.dispose();
     }
     assert.ok(
-      asked.some((s) => s.length === 2 && s[0] === `${standIn.url}/.default` && s[1] === `VSCODE_TENANT:${T1}`),
+      asked.some((s) => s.length === 2 && s[0] === `${world.standIn.url}/.default` && s[1] === `VSCODE_TENANT:${T1}`),
       JSON.stringify(asked),
     );
 
     // VS Code has no session for Graph's scope (never consented): ?, saying so, not "not signed in".
     const armOnly = createSession({
-      cloud: cloudWithServicesOf(standIn),
+      cloud: cloudWithServicesOf(world.standIn),
       method: 'vscode',
       knownRoles,
       getVscodeSession: async (scopes) => {
-        if (scopes[0] === `${standIn.url}/.default`) return undefined;
+        if (scopes[0] === `${world.standIn.url}/.default`) return undefined;
         const tenant = scopes.find((s) => s.startsWith('VSCODE_TENANT:'))?.slice('VSCODE_TENANT:'.length) ?? T1;
-        return { accessToken: standIn.issue(tenant), account: { label: 'operator@contoso.test' } };
+        return { accessToken: world.standIn.issue(tenant), account: { label: 'operator@contoso.test' } };
       },
     });
     try {
-      const model = await armOnly.checkReadiness(catalog.integrations, [], catalog.tokenExchangeAudience);
-      const sops = result(model, catalog, stagingSops);
+      const model = await armOnly.checkReadiness(world.catalog.integrations, [], world.catalog.tokenExchangeAudience);
+      const sops = result(model, world.catalog, stagingSops);
       assert.equal(sops.state, 'unknown');
       assert.match(
         sops.summary,
@@ -137,13 +123,13 @@ describe('App registrations through Microsoft Graph', () => {
   });
 
   test('403 and 404 from Graph: ? saying what could not be read, or where it was looked for', BOUND, async () => {
-    standIn.fault(/^\/v1\.0\/servicePrincipals/, {
+    world.standIn.fault(/^\/v1\.0\/servicePrincipals/, {
       kind: 'status',
       status: 403,
       code: 'Authorization_RequestDenied',
       message: 'Insufficient privileges to complete the operation.',
     });
-    const sops = result(await readiness(catalog, cloudWithServicesOf(standIn)), catalog, stagingSops);
+    const sops = result(await readiness(world.catalog, cloudWithServicesOf(world.standIn)), world.catalog, stagingSops);
     assert.equal(sops.state, 'unknown');
     assert.match(
       sops.summary,
@@ -151,14 +137,18 @@ describe('App registrations through Microsoft Graph', () => {
     );
 
     // Not in the directory either (404): ? saying where it was looked for, without the az ad sp show advice.
-    standIn.clearFaults();
-    standIn.fault(/^\/v1\.0\/servicePrincipals/, {
+    world.standIn.clearFaults();
+    world.standIn.fault(/^\/v1\.0\/servicePrincipals/, {
       kind: 'status',
       status: 404,
       code: 'Request_ResourceNotFound',
       message: "Resource 'ac14fb1b-eb86-41b8-8cae-a9878f5149b3' does not exist.",
     });
-    const unknown = result(await readiness(catalog, cloudWithServicesOf(standIn)), catalog, stagingSops);
+    const unknown = result(
+      await readiness(world.catalog, cloudWithServicesOf(world.standIn)),
+      world.catalog,
+      stagingSops,
+    );
     assert.equal(unknown.state, 'unknown');
     assert.match(
       unknown.summary,
@@ -197,9 +187,9 @@ describe('App registrations through Microsoft Graph', () => {
         [sa('ci-runner'), oci('ci-runner'), sa('ci-deployer'), oci('ci-deployer')].join('\n---\n') + '\n',
       );
       const answer = await createFluxService({ roots: [dir] }).integrations();
-      const started = standIn.requests.length;
-      const model = await readiness(answer, cloudWithServicesOf(standIn));
-      const graph = standIn.requests.slice(started).filter((r) => GRAPH.test(r.path));
+      const started = world.standIn.requests.length;
+      const model = await readiness(answer, cloudWithServicesOf(world.standIn));
+      const graph = world.standIn.requests.slice(started).filter((r) => GRAPH.test(r.path));
       const fed = (name: string) => {
         const f = model.federation.find((x) => x.subject === `system:serviceaccount:ci:${name}`);
         assert.ok(f, `${name} in ${JSON.stringify(model.federation.map((x) => x.subject))}`);
@@ -241,13 +231,13 @@ describe('App registrations through Microsoft Graph', () => {
       );
 
       // The credentials not readable: ? saying so.
-      standIn.fault(/\/federatedIdentityCredentials$/, {
+      world.standIn.fault(/\/federatedIdentityCredentials$/, {
         kind: 'status',
         status: 403,
         code: 'Authorization_RequestDenied',
         message: 'Insufficient privileges to complete the operation.',
       });
-      const refused = (await readiness(answer, cloudWithServicesOf(standIn))).federation;
+      const refused = (await readiness(answer, cloudWithServicesOf(world.standIn))).federation;
       assert.ok(refused.length === 2 && refused.every((f) => f.state === 'unknown'));
       assert.match(
         refused[0]!.summary,

@@ -9,6 +9,9 @@ import type { FluxAzureContext } from '../../../client/src/context';
 import { resetAzureSettings } from '../azureSettings';
 import { closeAll, EXTENSION_ID, runningExtension, screenshot, waitFor } from '../helpers';
 
+/** A sentence of the first step's page (walkthrough/steps/open-fleet.md) as the webview renders it. */
+const STEP_PAGE = /copies a small Flux repository into a folder you pick/;
+
 let api: FluxAzureContext;
 let folder: string;
 
@@ -60,14 +63,17 @@ describe('A first-time user (empty workspace, signed out) in a real VS Code', ()
       `${EXTENSION_ID}#fluxAzure.gettingStarted`,
       false,
     );
-    const shown = await waitFor('the walkthrough on screen', async () => {
-      const text = await screenshot('walkthrough.png');
-      if (text === undefined) return '(no screenshot support)';
-      return /Flux for Azure: Get Started/.test(text) ? text : undefined;
-    });
-    // The step's page is a webview that renders after the list: give it a moment for the picture.
-    await new Promise((resolve) => setTimeout(resolve, 3_000));
-    await screenshot('walkthrough.png');
+    // The step list first, then the first step's page: a webview that renders after the list. The picture is the
+    // one taken once both are on screen (the text of the page's frames includes the webview's).
+    const shown = await waitFor(
+      'the walkthrough and its first step on screen',
+      async () => {
+        const text = await screenshot('walkthrough.png');
+        if (text === undefined) return '(no screenshot support)';
+        return /Flux for Azure: Get Started/.test(text) && STEP_PAGE.test(text) ? text : undefined;
+      },
+      30_000,
+    );
     if (shown !== '(no screenshot support)')
       for (const step of [
         'Open the example fleet',

@@ -3,7 +3,6 @@
 // a service principal's AZURE_* variables.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { dirname, join } from 'node:path';
 import type { AzureNode } from '../../../client/src/views/azureNodes';
 import type { AzureController } from '../../../client/src/views/azureViews';
 import { startStandIn, type StandIn } from '../../azure/standIn';
@@ -244,29 +243,55 @@ describe('Azure permissions view in a real VS Code', () => {
     );
   });
 
-  it('renders in the workbench (screenshot test-results/azure-tree.png)', async () => {
+  it('renders in the workbench: the Marketplace picture of both views (screenshot test-results/readiness.png)', async () => {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     await vscode.commands.executeCommand('workbench.view.extension.fluxAzure');
-    // Expand a subscription in My access and the staging cluster's missing row in Flux readiness.
+    await vscode.commands.executeCommand('workbench.actions.treeView.fluxAzure.access.collapseAll');
+    await vscode.commands.executeCommand('workbench.actions.treeView.fluxAzure.readiness.collapseAll');
+    // My access: the account and its Contoso subscriptions. Flux readiness: the production cluster's rows (role
+    // assignments, federated credentials, Azure DevOps), an Azure DevOps ✗ opened on its fix.
     const account = (await children(azure.access))[0]!;
     const contoso = (await children(azure.access, account))[0]!;
-    const prod = (await children(azure.access, contoso)).find(
-      (n) => n.type === 'subscription' && n.subscription.displayName === 'Contoso Fleet Production',
+    await azure.accessView.reveal(contoso, { expand: 1, focus: false, select: false });
+    const production = (await children(azure.readiness)).find(
+      (c) => c.type === 'cluster' && c.label === 'clusters/production',
     )!;
-    await azure.accessView.reveal(prod, { expand: 2, focus: false, select: false });
-    const staging = (await children(azure.readiness)).find(
-      (c) => c.type === 'cluster' && c.label === 'clusters/staging',
+    await azure.readinessView.reveal(production, { expand: 1, focus: false, select: false });
+    // Scrolled to the federated credential whose audience differs: the Azure DevOps rows above it, ✓ and ✗.
+    const audience = (await children(azure.readiness, production)).find(
+      (n) => n.type === 'federation' && n.view.state === 'missing',
     )!;
-    const missing = (await children(azure.readiness, staging)).find(
-      (n) => n.type === 'integration' && n.row.result?.state === 'missing',
-    )!;
-    await azure.readinessView.reveal(missing, { expand: true, focus: false, select: true });
+    await azure.readinessView.reveal(audience, { focus: false, select: true });
     // A wider side bar, so the descriptions (roles, states) are readable in the picture.
     await vscode.commands.executeCommand('workbench.action.focusSideBar');
     for (let i = 0; i < 12; i++) await vscode.commands.executeCommand('workbench.action.increaseViewSize');
-    const taken = (await screenshot('azure-tree.png')) !== undefined;
-    recordMetric('azureTreeScreenshot', taken ? 1 : 0);
-    assert.ok(azure.accessView.visible || azure.readinessView.visible, 'a Flux on Azure view is visible');
+    // The picture README.marketplace.md shows (scripts/e2e.mjs copies it to images/screenshots/ when this layer
+    // passes): taken once the rows it is meant to show are on screen.
+    const shown = await waitFor('the readiness rows on screen', async () => {
+      const text = await screenshot('readiness.png');
+      if (text === undefined) return '(no screenshot support)';
+      return /My Access/.test(text) && /✓ ADO/.test(text) && /Federated credential for/.test(text) ? text : undefined;
+    });
+    recordMetric('azureTreeScreenshot', shown === '(no screenshot support)' ? 0 : 1);
+    if (shown !== '(no screenshot support)') {
+      const n = (mark: string) =>
+        EXAMPLES_VERDICTS.filter((v) => v.cluster === 'clusters/production' && v.mark === mark).length;
+      assert.ok(shown.includes(`clusters/production`), 'the production cluster');
+      assert.match(
+        shown,
+        new RegExp(`${n('✓')} ✓\\s+${n('✗')} ✗\\s+${n('?')} \\?`),
+        'its counts, as the verdict table',
+      );
+      assert.match(shown, /Federated credential for [^\n]*✓ [^\n]* matches/, 'a matching federated credential');
+      assert.match(
+        shown,
+        /Federated credential for ServiceAccount flux-system\/flux-notifier✗ /,
+        'the audience mistake',
+      );
+      assert.match(shown, /GitRepository [^\n]*✓ ADO dev\.azure\.com\/contoso\/fleet/, 'an Azure DevOps ✓');
+      assert.match(shown, /Contoso Fleet Production/, 'a subscription in My Access');
+    }
+    assert.ok(azure.accessView.visible && azure.readinessView.visible, 'both Flux on Azure views are visible');
   });
 
   it('Azure DevOps rows in the workbench (screenshot test-results/azure-devops-readiness.png)', async () => {
@@ -295,10 +320,7 @@ describe('Azure permissions view in a real VS Code', () => {
       ado.find((n) => n.row.result?.state === 'ok')!,
       { select: true, focus: true },
     );
-    const results = process.env.FLUX_AZURE_TEST_RESULTS
-      ? dirname(process.env.FLUX_AZURE_TEST_RESULTS)
-      : join(extension().extensionPath, 'test-results');
-    const taken = await screenshot(join(results, 'azure-devops-readiness.png'));
+    const taken = await screenshot('azure-devops-readiness.png');
     recordMetric('azureDevOpsScreenshot', taken ? 1 : 0);
     assert.ok(azure.readinessView.visible, 'the Flux readiness view is visible');
   });
